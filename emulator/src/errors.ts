@@ -1,0 +1,46 @@
+/**
+ * Errors the emulator answers with. CloudBase signals every failure as HTTP 200 with a truthy top-level `code`
+ * (wire reference §1), so an error is data, not an HTTP status.
+ */
+export const ErrorCode = {
+  SYS_ERR: 'SYS_ERR',
+  INVALID_PARAM: 'INVALID_PARAM',
+  INVALID_COMMON_PARAM: 'INVALID_COMMON_PARAM',
+  INVALID_ACTION: 'INVALID_ACTION',
+  COLLECTION_NOT_EXIST: 'DATABASE_COLLECTION_NOT_EXIST',
+  COLLECTION_ALREADY_EXIST: 'DATABASE_COLLECTION_ALREADY_EXIST',
+  INVALID_OPERATOR: 'DATABASE_INVALID_OPERRATOR', // sic: the platform's spelling
+  DUPLICATE_WRITE: 'DATABASE_DUPLICATE_WRITE',
+  REQUEST_FAILED: 'DATABASE_REQUEST_FAILED',
+  TRANSACTION_CONFLICT: 'DATABASE_TRANSACTION_CONFLICT',
+  TRANSACTION_FAIL: 'DATABASE_TRANSACTION_FAIL',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+export class CloudBaseError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'CloudBaseError';
+  }
+}
+
+/** A request the emulator refuses because of what the caller sent: wrong types, unknown operators, bad EJSON. */
+export function invalidParam(message: string): CloudBaseError {
+  return new CloudBaseError(ErrorCode.INVALID_PARAM, message);
+}
+
+/** Features the real platform has but the emulator does not model: refused loudly rather than answered wrongly. */
+export function unsupported(feature: string): CloudBaseError {
+  return new CloudBaseError(ErrorCode.INVALID_PARAM, `${feature} is not supported by the local CloudBase emulator`);
+}
+
+export const TRANSACTION_CONFLICT_MESSAGE =
+  '[ResourceUnavailable.TransactionConflict] Transaction is conflict, maybe resource operated by others. ' +
+  'Please check your request, but if the problem persists, contact us.';
+
+export const TRANSACTION_NOT_EXIST_MESSAGE =
+  '[ResourceUnavailable.TransactionNotExist] Transaction does not exist on the server, transaction must be commit or ' +
+  'abort in 30 seconds. Please check your request, but if the problem persists, contact us.';

@@ -1,0 +1,137 @@
+import test from 'ava';
+import { errorOf, freshCollection, startWithSdk } from './helpers/sdk.js';
+import type { Rec } from './helpers/sdk.js';
+
+/** CloudBase transaction semantics (platform facts), through the real SDK's startTransaction and runTransaction. */
+const TTL = 400;
+const { emulator, db } = await startWithSdk([], { transactionTtlMs: TTL });
+test.after.always(() => emulator.close());
+const _ = db.command;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function seeded(docs: Array<Record<string, unknown>>) {
+  const name = await freshCollection(db);
+  await db.collection(name).add({ data: docs });
+  return name;
+}
+
+test('reads see the snapshot taken at start, plus the transaction\'s own writes', async (t) => {
+  const name = await seeded([{ _id: 'a', v: 1 }, { _id: 'b', v: 1 }]);
+  const tx = await db.startTransaction();
+  // Outside writes after the snapshot: invisible to the transaction.
+  await db.collection(name).doc('a').update({ data: { v: 2 } });
+  await db.collection(name).add({ data: { _id: 'c', v: 1 } });
+  await db.collection(name).doc('b').remove();
+  t.is((await tx.collection(name).doc('a').get()).data.v, 1);
+  t.is((await tx.collection(name).doc('b').get()).data.v, 1);
+  const inTx = await tx.collection(name).where({ v: 1 }).get();
+  t.deepEqual(inTx.data.map((d: Rec) => d._id), ['a', 'b']);
+  // Its own writes: visible to it, not to others until commit.
+  await tx.collection(name).add({ data: { _id: 'd', v: 1 } });
+  t.deepEqual((await tx.collection(name).where({ v: 1 }).get()).data.map((d: Rec) => d._id), ['a', 'b', 'd']);
+  t.is((await db.collection(name).where({ _id: 'd' }).count()).total, 0);
+  await tx.commit();
+  t.is((await db.collection(name).doc('d').get()).data.v, 1);
+});
+
+test('a write to a document another open transaction wrote conflicts at once', async (t) => {
+  const name = await seeded([{ _id: 'x', stock: 5 }]);
+  const t1 = await db.startTransaction();
+  const t2 = await db.startTransaction();
+  await t1.collection(name).doc('x').update({ data: { stock: _.inc(-1) } });
+  const err = await errorOf(t2.collection(name).doc('x').update({ data: { stock: _.inc(-1) } }));
+  t.regex(String(err.errMsg), /TransactionConflict/);
+  await t1.commit();
+  await t2.rollback();
+  t.is((await db.collection(name).doc('x').get()).data.stock, 4);
+});
+
+test('a write to a document changed after the snapshot conflicts', async (t) => {
+  const name = await seeded([{ _id: 'x', stock: 5 }]);
+  const tx = await db.startTransaction();
+  await db.collection(name).doc('x').update({ data: { stock: 9 } });
+  const err = await errorOf(tx.collection(name).doc('x').update({ data: { stock: _.inc(-1) } }));
+  t.regex(String(err.errMsg), /TransactionConflict/);
+  await tx.rollback();
+  t.is((await db.collection(name).doc('x').get()).data.stock, 9);
+});
+
+test('rollback discards every write', async (t) => {
+  const name = await seeded([{ _id: 'x', v: 1 }, { _id: 'y', v: 1 }]);
+  const tx = await db.startTransaction();
+  await tx.collection(name).doc('x').update({ data: { v: 2 } });
+  await tx.collection(name).doc('y').remove();
+  await tx.collection(name).add({ data: { _id: 'z' } });
+  await tx.collection(name).doc('w').set({ data: { v: 3 } });
+  await tx.rollback();
+  const docs = (await db.collection(name).get()).data;
+  t.deepEqual(docs, [{ _id: 'x', v: 1 }, { _id: 'y', v: 1 }]);
+});
+
+test('after commit, abort or expiry, the transaction is gone (DATABASE_TRANSACTION_FAIL)', async (t) => {
+  const name = await seeded([{ _id: 'x', v: 1 }]);
+  const committed = await db.startTransaction();
+  await committed.commit();
+  t.regex(String((await errorOf(committed.collection(name).doc('x').get())).errMsg), /TransactionNotExist/);
+  const expiring = await db.startTransaction();
+  await expiring.collection(name).doc('x').update({ data: { v: 2 } });
+  await sleep(TTL + 200);
+  t.regex(String((await errorOf(expiring.collection(name).doc('x').get())).errMsg), /TransactionNotExist/);
+  const commitErr = await errorOf(expiring.commit());
+  t.is(commitErr.code, 'DATABASE_TRANSACTION_FAIL');
+  t.is((await db.collection(name).doc('x').get()).data.v, 1, 'the expired transaction\'s write never landed');
+  // its lock is gone too
+  const next = await db.startTransaction();
+  await next.collection(name).doc('x').update({ data: { v: 3 } });
+  await next.commit();
+  t.is((await db.collection(name).doc('x').get()).data.v, 3);
+});
+
+test('runTransaction returns the callback\'s value and rejects with what rollback was given', async (t) => {
+  const name = await seeded([{ _id: 'acct', balance: 100 }]);
+  const result = await db.runTransaction(async (tx: Rec) => {
+    const acct = (await tx.collection(name).doc('acct').get()).data as { balance: number };
+    await tx.collection(name).doc('acct').update({ data: { balance: acct.balance - 30 } });
+    return acct.balance - 30;
+  });
+  t.is(result, 70);
+  const reason = await errorOf(db.runTransaction(async (tx: Rec) => {
+    await tx.collection(name).doc('acct').update({ data: { balance: 0 } });
+    await tx.rollback({ reason: '余额不足' });
+  }));
+  t.deepEqual(reason as unknown, { reason: '余额不足' });
+  t.is((await db.collection(name).doc('acct').get()).data.balance, 70);
+});
+
+test('runTransaction retries when commit conflicts, through the real SDK', async (t) => {
+  const name = await seeded([{ _id: 'x', n: 0 }]);
+  let attempts = 0;
+  await db.runTransaction(async (tx: Rec) => {
+    attempts++;
+    const doc = (await tx.collection(name).doc('x').get()).data as { n: number };
+    await tx.collection(name).doc('x').update({ data: { n: doc.n + 1 } });
+    // Another writer changes the document before this transaction commits: the first commit must conflict.
+    if (attempts === 1) await db.collection(name).doc('x').update({ data: { n: 100 } });
+  });
+  t.is(attempts, 2);
+  t.is((await db.collection(name).doc('x').get()).data.n, 101);
+});
+
+test('many transactions open at once: concurrent transfers never lose an update', async (t) => {
+  const name = await seeded([{ _id: 'stock', n: 0 }, ...Array.from({ length: 20 }, (_v, i) => ({ _id: `o${i}`, done: false }))]);
+  const results = await Promise.allSettled(
+    Array.from({ length: 20 }, (_v, i) =>
+      db.runTransaction(async (tx: Rec) => {
+        const s = (await tx.collection(name).doc('stock').get()).data as { n: number };
+        await tx.collection(name).doc(`o${i}`).update({ data: { done: true } });
+        await tx.collection(name).doc('stock').update({ data: { n: s.n + 1 } });
+      }, 10),
+    ),
+  );
+  const ok = results.filter((r) => r.status === 'fulfilled').length;
+  const stock = (await db.collection(name).doc('stock').get()).data.n as number;
+  const done = (await db.collection(name).where({ done: true }).count()).total;
+  t.true(ok >= 1);
+  t.is(stock, ok, 'every committed transaction incremented exactly once');
+  t.is(done, ok, 'and its other write landed with it');
+});
