@@ -24,7 +24,7 @@ const BATCH = 1000;
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-db-'));
 const file = path.join(dir, 'bench.sqlite');
 const here = path.dirname(fileURLToPath(import.meta.url));
-const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, 'serve-bench-emulator.ts'), file], { stdio: ['ignore', 'pipe', 'inherit'] });
+const child = spawn(process.execPath, [...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE] : []), '--import', 'tsx', path.join(here, 'serve-bench-emulator.ts'), file], { stdio: ['ignore', 'pipe', 'inherit'] });
 const port = await new Promise<number>((resolve, reject) => {
   child.stdout.on('data', (c: Buffer) => {
     const m = /PORT (\d+)/.exec(c.toString());

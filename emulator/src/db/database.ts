@@ -1,7 +1,7 @@
 import { EJSON } from 'bson';
 import { randomBytes } from 'node:crypto';
 import { CloudBaseError, ErrorCode, invalidParam } from '../errors.js';
-import { decode, decodeParsed, encode } from '../ejson.js';
+import { decode, decodeParsed, encode, readStorableDocument, withId } from '../ejson.js';
 import { type Stage, runPipeline } from './aggregate.js';
 import { compileFilter, type Predicate } from './matcher.js';
 import { type QueryPlan, planQuery, tiebreakDirection } from './planner.js';
@@ -81,23 +81,26 @@ export class DatabaseService {
   private insertDocument(body: Body, now: number): Body {
     const collection = this.existingCollection(body);
     if (!Array.isArray(body.data) || body.data.length === 0) throw invalidParam('data must be a nonempty array of documents');
+    const ctx = { now };
     const docs = body.data.map((item) => {
-      const doc = typeof item === 'string' ? decode(item, { now }) : decodeParsed(item, { now });
-      if (!isPlainObject(doc)) throw invalidParam('each document must be an object');
-      validateNewDocument(doc);
-      if (doc._id === undefined) doc._id = newId();
-      else checkId(doc._id);
-      return doc;
+      const read = readStorableDocument(typeof item === 'string' ? item : JSON.stringify(item), ctx);
+      if (read.tree._id === undefined) {
+        const id = newId();
+        return { id, ...withId(id, read.tree, read.text) };
+      }
+      const id = (decodeParsed({ v: read.tree._id }, ctx) as Doc).v;
+      checkId(id);
+      return { id, ...read };
     });
     const tx = this.transactionOf(body, now);
     if (tx) {
-      for (const doc of docs) this.txInsert(tx, collection, doc);
+      for (const { id, text } of docs) this.txInsert(tx, collection, id, text);
     } else {
       this.writeAtomically((history) => {
-        for (const doc of docs) this.insertRow(collection, doc, history);
+        for (const { id, tree, text } of docs) this.insertTree(collection, id, tree, text, history);
       });
     }
-    return { data: { insertedIds: docs.map((d) => d._id) } };
+    return { data: { insertedIds: docs.map((d) => d.id) } };
   }
 
   private getDocument(body: Body, now: number): Body {
@@ -155,7 +158,7 @@ export class DatabaseService {
       if (targets.length === 0 && upsert) {
         const doc = applyUpdate(equalityFields(filter), update, { upsertInsert: true });
         if (doc._id === undefined) doc._id = newId();
-        this.insertRow(collection, doc, history);
+        this.insertDecoded(collection, doc, history);
         return { data: { updated: 0, upsert_id: doc._id } };
       }
       return { data: { updated } };
@@ -246,9 +249,10 @@ export class DatabaseService {
             if (write.doc === null) {
               if (current) this.store.deleteRow(collection, current.seq);
             } else {
-              this.store.noteWrite(collection, EJSON.parse(write.doc, { relaxed: true }) as Doc);
+              const tree = JSON.parse(write.doc) as Doc;
+              this.store.noteWrite(collection, tree);
               if (current) this.store.updateRow(collection, current.seq, ver, write.doc);
-              else this.insertEncoded(collection, idKey, ver, write.doc);
+              else this.insertEncoded(collection, idKey, ver, write.doc, tree);
             }
             history.push({ collection, idHex, previous: current, ver });
           }
@@ -387,21 +391,27 @@ export class DatabaseService {
     return result;
   }
 
-  private insertEncoded(collection: string, idKey: Buffer, ver: number, text: string): number {
+  private insertEncoded(collection: string, idKey: Buffer, ver: number, text: string, tree?: Doc): number {
     try {
-      return this.store.insertRow(collection, idKey, ver, text);
+      return this.store.insertRow(collection, idKey, ver, text, tree);
     } catch (err) {
       throw duplicateError(err, collection);
     }
   }
 
-  private insertRow(collection: string, doc: Doc, history: PendingHistory[]): void {
-    const idKey = indexKey(doc._id);
-    if (this.store.getRow(collection, idKey)) throw duplicateKey(collection, doc._id);
-    this.store.noteWrite(collection, doc);
+  /** Inserts a document given as its text and EJSON tree (see readStorableDocument). */
+  private insertTree(collection: string, id: unknown, tree: Doc, text: string, history: PendingHistory[]): void {
+    const idKey = indexKey(id);
+    if (this.store.getRow(collection, idKey)) throw duplicateKey(collection, id);
+    this.store.noteWrite(collection, tree);
     const ver = this.store.tick();
-    this.insertEncoded(collection, idKey, ver, encode(doc));
+    this.insertEncoded(collection, idKey, ver, text, tree);
     history.push({ collection, idHex: idKey.toString('hex'), previous: undefined, ver });
+  }
+
+  private insertDecoded(collection: string, doc: Doc, history: PendingHistory[]): void {
+    const text = encode(doc);
+    this.insertTree(collection, doc._id, JSON.parse(text) as Doc, text, history);
   }
 
   /** Writes a new version of a found document; false when the update changed nothing. */
@@ -449,14 +459,14 @@ export class DatabaseService {
     }
     return this.writeAtomically((h) => {
       if (existing) return { data: { updated: this.updateRow(collection, existing, next, h) ? 1 : 0, upsert_id: null } };
-      this.insertRow(collection, next, h);
+      this.insertDecoded(collection, next, h);
       return { data: { updated: 0, upsert_id: id } };
     });
   }
 
-  private txInsert(tx: Transaction, collection: string, doc: Doc): void {
-    if (this.findById(collection, doc._id, tx)) throw duplicateKey(collection, doc._id);
-    this.txWrite(tx, collection, doc._id, encode(doc));
+  private txInsert(tx: Transaction, collection: string, id: unknown, text: string): void {
+    if (this.findById(collection, id, tx)) throw duplicateKey(collection, id);
+    this.txWrite(tx, collection, id, text);
   }
 
   private txUpdate(tx: Transaction, collection: string, target: Found, update: Doc): number {
