@@ -24,6 +24,7 @@ test('acknowledged writes survive SIGKILL', async (t) => {
     child.once('exit', (code) => reject(new Error(`child exited early (${code})`)));
   });
 
+  const exited = new Promise((resolve) => child.once('exit', resolve));
   const acknowledged: string[] = [];
   let stop = false;
   // Four concurrent writers, so the kill lands while requests are in flight.
@@ -48,7 +49,7 @@ test('acknowledged writes survive SIGKILL', async (t) => {
   child.kill('SIGKILL');
   stop = true;
   await Promise.all(writers);
-  await new Promise((r) => child.once('exit', r));
+  await exited;
 
   const store = new Store({ file });
   try {
