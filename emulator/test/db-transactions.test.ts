@@ -3,11 +3,9 @@ import { errorOf, freshCollection, startWithSdk } from './helpers/sdk.js';
 import type { Rec } from './helpers/sdk.js';
 
 /** CloudBase transaction semantics (platform facts), through the real SDK's startTransaction and runTransaction. */
-const TTL = 400;
-const { emulator, db } = await startWithSdk([], { transactionTtlMs: TTL });
+const { emulator, db } = await startWithSdk();
 test.after.always(() => emulator.close());
 const _ = db.command;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function seeded(docs: Array<Record<string, unknown>>) {
   const name = await freshCollection(db);
@@ -66,25 +64,6 @@ test('rollback discards every write', async (t) => {
   await tx.rollback();
   const docs = (await db.collection(name).get()).data;
   t.deepEqual(docs, [{ _id: 'x', v: 1 }, { _id: 'y', v: 1 }]);
-});
-
-test('after commit, abort or expiry, the transaction is gone (DATABASE_TRANSACTION_FAIL)', async (t) => {
-  const name = await seeded([{ _id: 'x', v: 1 }]);
-  const committed = await db.startTransaction();
-  await committed.commit();
-  t.regex(String((await errorOf(committed.collection(name).doc('x').get())).errMsg), /TransactionNotExist/);
-  const expiring = await db.startTransaction();
-  await expiring.collection(name).doc('x').update({ data: { v: 2 } });
-  await sleep(TTL + 200);
-  t.regex(String((await errorOf(expiring.collection(name).doc('x').get())).errMsg), /TransactionNotExist/);
-  const commitErr = await errorOf(expiring.commit());
-  t.is(commitErr.code, 'DATABASE_TRANSACTION_FAIL');
-  t.is((await db.collection(name).doc('x').get()).data.v, 1, 'the expired transaction\'s write never landed');
-  // its lock is gone too
-  const next = await db.startTransaction();
-  await next.collection(name).doc('x').update({ data: { v: 3 } });
-  await next.commit();
-  t.is((await db.collection(name).doc('x').get()).data.v, 3);
 });
 
 test('runTransaction returns the callback\'s value and rejects with what rollback was given', async (t) => {

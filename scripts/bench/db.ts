@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DatabaseService } from '../../emulator/src/db/database.js';
-import { Store, keyExpression, tableName } from '../../emulator/src/db/store.js';
+import { Store, keyAt, tableName } from '../../emulator/src/db/store.js';
 import { ms, summarize, timed } from './stats.js';
 
 /**
@@ -104,13 +104,14 @@ for (let i = 0; i < QUERIES; i++) {
   if (page.length !== 20) throw new Error('short page');
   emulatorSamples.push(t);
 }
+const columns = store.collection('skus').keyColumns;
 const direct = store.db.prepare(
-  `SELECT doc FROM "${tableName('skus')}" WHERE ${keyExpression('categoryId')} = cb_key(?, 'categoryId') ORDER BY ${keyExpression('price')} LIMIT 20`,
+  `SELECT doc FROM "${tableName('skus')}" WHERE ${columns.get('categoryId')} = ? ORDER BY ${columns.get('price')} LIMIT 20`,
 );
 const sqliteSamples: number[] = [];
 for (let i = 0; i < QUERIES; i++) {
-  const probe = JSON.stringify({ categoryId: category(i) });
-  const [rows, t] = await timed(() => (direct.pluck().all(probe) as string[]).map((d) => JSON.parse(d)));
+  const key = keyAt({ categoryId: category(i) }, 'categoryId');
+  const [rows, t] = await timed(() => (direct.pluck().all(key) as string[]).map((d) => JSON.parse(d)));
   if (rows.length !== 20) throw new Error('short page');
   sqliteSamples.push(t);
 }

@@ -7,7 +7,7 @@ import { compileFilter, type Predicate } from './matcher.js';
 import { type QueryPlan, planQuery, tiebreakDirection } from './planner.js';
 import { compileProjection } from './projection.js';
 import { type SortSpec, parseSortSpec, sortComparator } from './sort.js';
-import { type Row, Store, tableName } from './store.js';
+import { type CollectionMeta, type Row, Store, tableName } from './store.js';
 import { type Transaction, TransactionManager, conflict } from './transactions.js';
 import { applyUpdate, isOperatorUpdate, replaceDocument, validateNewDocument } from './update.js';
 import { type Doc, indexKey, isPlainObject } from './values.js';
@@ -88,7 +88,7 @@ export class DatabaseService {
         const id = newId();
         return { id, ...withId(id, read.tree, read.text) };
       }
-      const id = (decodeParsed({ v: read.tree._id }, ctx) as Doc).v;
+      const id = typeof read.tree._id === 'string' ? read.tree._id : (decodeParsed({ v: read.tree._id }, ctx) as Doc).v;
       checkId(id);
       return { id, ...read };
     });
@@ -249,10 +249,8 @@ export class DatabaseService {
             if (write.doc === null) {
               if (current) this.store.deleteRow(collection, current.seq);
             } else {
-              const tree = JSON.parse(write.doc) as Doc;
-              this.store.noteWrite(collection, tree);
               if (current) this.store.updateRow(collection, current.seq, ver, write.doc);
-              else this.insertEncoded(collection, idKey, ver, write.doc, tree);
+              else this.insertEncoded(collection, idKey, ver, write.doc);
             }
             history.push({ collection, idHex, previous: current, ver });
           }
@@ -395,15 +393,13 @@ export class DatabaseService {
     try {
       return this.store.insertRow(collection, idKey, ver, text, tree);
     } catch (err) {
-      throw duplicateError(err, collection);
+      throw duplicateError(err, this.store.collection(collection));
     }
   }
 
   /** Inserts a document given as its text and EJSON tree (see readStorableDocument). */
   private insertTree(collection: string, id: unknown, tree: Doc, text: string, history: PendingHistory[]): void {
     const idKey = indexKey(id);
-    if (this.store.getRow(collection, idKey)) throw duplicateKey(collection, id);
-    this.store.noteWrite(collection, tree);
     const ver = this.store.tick();
     this.insertEncoded(collection, idKey, ver, text, tree);
     history.push({ collection, idHex: idKey.toString('hex'), previous: undefined, ver });
@@ -418,13 +414,12 @@ export class DatabaseService {
   private updateRow(collection: string, target: Found, next: Doc, history: PendingHistory[]): boolean {
     const text = encode(next);
     if (text === target.text) return false;
-    this.store.noteWrite(collection, next);
     const previous = this.store.getRow(collection, indexKey(target.doc._id));
     const ver = this.store.tick();
     try {
       this.store.updateRow(collection, target.seq, ver, text);
     } catch (err) {
-      throw duplicateError(err, collection);
+      throw duplicateError(err, this.store.collection(collection));
     }
     history.push({ collection, idHex: target.idHex, previous, ver });
     return true;
@@ -585,11 +580,12 @@ function duplicateKey(collection: string, id: unknown): CloudBaseError {
   return new CloudBaseError(ErrorCode.DUPLICATE_WRITE, `E11000 duplicate key error collection: ${collection} dup key: { _id: ${JSON.stringify(id)} }`);
 }
 
-function duplicateError(err: unknown, collection: string): unknown {
+/** SQLite's UNIQUE violations, on `id` or the key column of a unique index, as MongoDB's duplicate key error. */
+function duplicateError(err: unknown, collection: CollectionMeta): unknown {
   const message = (err as Error).message ?? '';
-  if ((err as { code?: string }).code?.startsWith('SQLITE_CONSTRAINT')) {
-    const index = /i\$[^$]+\$([^ ,]+)/.exec(message)?.[1];
-    return new CloudBaseError(ErrorCode.DUPLICATE_WRITE, `E11000 duplicate key error collection: ${collection}${index ? ` index: ${index}` : ''}`);
-  }
-  return err;
+  if (!(err as { code?: string }).code?.startsWith('SQLITE_CONSTRAINT')) return err;
+  const column = /\.(id|k\d+)\b/.exec(message)?.[1];
+  const path = [...collection.keyColumns].find(([, c]) => c === column)?.[0];
+  const index = column === 'id' ? '_id_' : collection.indexes.find((i) => i.unique && i.keys.some(([p]) => p === path))?.name;
+  return new CloudBaseError(ErrorCode.DUPLICATE_WRITE, `E11000 duplicate key error collection: ${collection.name}${index ? ` index: ${index}` : ''}`);
 }

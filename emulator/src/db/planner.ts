@@ -1,11 +1,11 @@
 import { isOperatorObject } from './matcher.js';
 import type { SortSpec } from './sort.js';
-import { keyExpression } from './store.js';
+import type { CollectionMeta } from './store.js';
 import type { IndexSpec } from './schema.js';
 import { type Doc, bracketEnd, bracketStart, indexKey, isPlainObject, typeBracket } from './values.js';
 
 /**
- * Turns the indexable part of a query into SQL over the key expressions of declared indexes, so SQLite can seek and
+ * Turns the indexable part of a query into SQL over the key columns of declared indexes, so SQLite can seek and
  * sort with its indexes. The SQL is a superset filter: every row it yields is still checked by the compiled matcher,
  * so only conditions whose SQL form is exactly MongoDB's are marked `exact` (which allows SQL OFFSET and count(*)).
  * Paths that ever held an array (multikey) are left to the matcher, as are regexes, objects and arrays.
@@ -19,10 +19,7 @@ export interface QueryPlan {
   exact: boolean;
 }
 
-interface PlanContext {
-  indexes: IndexSpec[];
-  multikey: Set<string>;
-}
+type PlanContext = Pick<CollectionMeta, 'indexes' | 'multikey' | 'keyColumns'>;
 
 const RANGE_OPS = new Set(['$eq', '$gt', '$gte', '$lt', '$lte', '$in']);
 
@@ -34,12 +31,12 @@ export function planQuery(filter: Doc | undefined, sort: SortSpec, ctx: PlanCont
       plan.exact = false;
       continue;
     }
-    const column = field === '_id' ? 'id' : indexed.has(field) ? keyExpression(field) : null;
+    const column = field === '_id' ? 'id' : indexed.has(field) ? ctx.keyColumns.get(field)! : null;
     if (!column || !pushCondition(column, condition, plan)) plan.exact = false;
   }
   const sortable = sort.every(([p]) => p === '_id' || indexed.has(p));
   if (sortable) {
-    const terms = sort.map(([p, d]) => `${p === '_id' ? 'id' : keyExpression(p)} ${d === 1 ? 'ASC' : 'DESC'}`);
+    const terms = sort.map(([p, d]) => `${p === '_id' ? 'id' : ctx.keyColumns.get(p)!} ${d === 1 ? 'ASC' : 'DESC'}`);
     terms.push(`seq ${tiebreakDirection(sort, ctx.indexes) === 1 ? 'ASC' : 'DESC'}`);
     plan.orderBy = terms.join(', ');
   }
