@@ -56,17 +56,6 @@ function walk(value: unknown, parts: string[], i: number, out: unknown[]): void 
   out.push(undefined);
 }
 
-/** True when `path` crosses or ends on an array in `doc`: such values make an index on `path` multikey. */
-export function pathHasArray(doc: unknown, path: string): boolean {
-  let value: unknown = doc;
-  for (const part of splitPath(path)) {
-    if (Array.isArray(value)) return true;
-    if (!isPlainObject(value)) return false;
-    value = value[part];
-  }
-  return Array.isArray(value);
-}
-
 /** The one value at `path`, without array traversal except for numeric segments (projection, `$`-field paths). */
 export function getPath(doc: unknown, path: string): unknown {
   let value: unknown = doc;
