@@ -1,25 +1,36 @@
+import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { CloudBaseError, ErrorCode, unsupported } from './errors.js';
 import { DatabaseService } from './db/database.js';
 import type { CollectionDeclaration } from './db/schema.js';
 import { Store } from './db/store.js';
+import { type AdminCaller, type Body, type EmulatorHost, type JsonAction, type MultipartAction, type RouteHandler, readBody, sendJson } from './host.js';
+import { parseMultipart } from './multipart.js';
 import { renderStatusPage } from './ui/status-page.js';
 
 /**
  * The emulator's HTTP server. `POST /admin` is the CloudBase server API that wx-server-sdk and @cloudbase/node-sdk
- * call (wire reference §1): every answer is HTTP 200, with a truthy `code` for errors.
+ * call (wire reference §1): every answer is HTTP 200, with a truthy `code` for errors. Function instances call it on
+ * their own path, `/admin/fn/<instance>`, so each call is attributed to the invocation that made it.
+ * Services plug in through `EmulatorHost` (host.ts); `startEmulator` installs the ones given in `services`.
  */
 export interface EmulatorOptions {
   port?: number;
   host?: string;
   /** SQLite file; ':memory:' keeps everything in memory (tests). */
   dataFile: string;
+  /** Where services keep files; defaults to the SQLite file's folder, or a temporary folder in memory mode. */
+  dataDir?: string;
   envId?: string;
   collections?: CollectionDeclaration[];
   /** How long a transaction may stay open (30 s, as on the platform); tests shorten it. */
   transactionTtlMs?: number;
+  /** Services to install after the database: `(host) => void | Promise<void>`. */
+  services?: Array<(host: EmulatorHost) => void | Promise<void>>;
 }
 
 export interface Emulator {
@@ -28,11 +39,18 @@ export interface Emulator {
   envId: string;
   store: Store;
   database: DatabaseService;
+  host: EmulatorHost;
   close(): Promise<void>;
 }
 
-const MAX_BODY_BYTES = 50 * 1024 * 1024;
 export const DEFAULT_ENV_ID = 'local-env';
+
+interface Route {
+  method: string;
+  pattern: RegExp;
+  names: string[];
+  handler: RouteHandler;
+}
 
 export async function startEmulator(options: EmulatorOptions): Promise<Emulator> {
   const store = new Store({ file: options.dataFile });
@@ -42,22 +60,65 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   }
   const database = new DatabaseService(store, { transactionTtlMs: options.transactionTtlMs });
   const envId = options.envId ?? DEFAULT_ENV_ID;
+  const inMemory = options.dataFile === ':memory:';
+  const dataDir = options.dataDir ?? (inMemory ? fs.mkdtempSync(path.join(os.tmpdir(), 'cloudbase-emulator-')) : path.dirname(options.dataFile));
   const expiry = setInterval(() => database.transactions.expire(), 1000);
   expiry.unref();
+
+  const jsonActions = new Map<string, JsonAction>(Object.entries(database.actions).map(([name, fn]) => [name, (body, _caller, now) => fn(body, now)]));
+  const multipartActions = new Map<string, MultipartAction>();
+  const routes: Route[] = [];
+  const adminListeners: Array<(action: string, caller: AdminCaller) => void> = [];
+  const closers: Array<() => Promise<void> | void> = [];
+  let baseUrl = '';
+  let callerResolver: (instanceId: string) => AdminCaller | undefined = () => undefined;
+
+  const host: EmulatorHost = {
+    envId,
+    functions: undefined,
+    dataDir,
+    database,
+    baseUrl: () => baseUrl,
+    addJsonAction: (action, handler) => void jsonActions.set(action, handler),
+    addMultipartAction: (action, handler) => void multipartActions.set(action, handler),
+    addRoute: (method, pattern, handler) => {
+      const names: string[] = [];
+      const source = pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:(\w+)/g, (_m, name: string) => {
+        names.push(name);
+        return '([^/]+)';
+      });
+      routes.push({ method, pattern: new RegExp(`^${source}$`), names, handler });
+    },
+    onAdminCall: (listener) => void adminListeners.push(listener),
+    onClose: (fn) => void closers.push(fn),
+    setCallerResolver: (fn) => {
+      callerResolver = fn;
+    },
+  };
 
   const server = http.createServer((req, res) => {
     handle(req, res).catch((err) => {
       console.error('[emulator] unexpected error', err);
-      if (!res.headersSent) send(res, 500, { code: ErrorCode.SYS_ERR, message: String(err) });
+      if (!res.headersSent) sendJson(res, 500, { code: ErrorCode.SYS_ERR, message: String(err) });
+      else res.end();
     });
   });
   server.keepAliveTimeout = 60_000;
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    if (req.method === 'POST' && url.pathname === '/admin') {
-      const body = await readBody(req);
-      send(res, 200, handleAdmin(body, req.headers['content-type'] ?? ''));
+    const admin = /^\/admin(?:\/fn\/([\w-]+))?$/.exec(url.pathname);
+    if (req.method === 'POST' && admin) {
+      const caller: AdminCaller = admin[1] ? (callerResolver(admin[1]) ?? { instanceId: admin[1] }) : {};
+      await handleAdmin(req, res, caller);
+      return;
+    }
+    for (const route of routes) {
+      if (route.method !== req.method && !(route.method === 'GET' && req.method === 'HEAD')) continue;
+      const m = route.pattern.exec(url.pathname);
+      if (!m) continue;
+      const params = Object.fromEntries(route.names.map((n, i) => [n, decodeURIComponent(m[i + 1]!)]));
+      await route.handler(req, res, params, url);
       return;
     }
     if (req.method === 'GET' && url.pathname === '/') {
@@ -66,16 +127,32 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
       return;
     }
     if (req.method === 'GET' && url.pathname === '/__emulator/status') {
-      send(res, 200, status());
+      sendJson(res, 200, status());
       return;
     }
-    send(res, 404, { code: 'NOT_FOUND', message: `${req.method} ${url.pathname} is not served by the emulator` });
+    sendJson(res, 404, { code: 'NOT_FOUND', message: `${req.method} ${url.pathname} is not served by the emulator` });
   }
 
-  function handleAdmin(raw: Buffer, contentType: string): Record<string, unknown> {
+  async function handleAdmin(req: http.IncomingMessage, res: http.ServerResponse, caller: AdminCaller): Promise<void> {
     const requestId = randomBytes(8).toString('hex');
+    const contentType = req.headers['content-type'] ?? '';
     database.stats.requests++;
+    let action: unknown;
     try {
+      const raw = await readBody(req);
+      if (contentType.startsWith('multipart/form-data')) {
+        const parts = await parseMultipart(req.headers, raw).catch(() => {
+          throw new CloudBaseError(ErrorCode.INVALID_PARAM, 'malformed multipart body');
+        });
+        action = parts.get('action')?.toString('utf8');
+        const handler = typeof action === 'string' ? multipartActions.get(action) : undefined;
+        if (!handler) throw unsupported(`multipart action ${JSON.stringify(action)}`);
+        notify(action as string, caller);
+        const reply = await handler(parts, caller);
+        res.writeHead(reply.status ?? 200, { 'content-type': reply.contentType, 'content-length': Buffer.byteLength(reply.body) });
+        res.end(reply.body);
+        return;
+      }
       if (!contentType.includes('application/json')) throw unsupported(`request content type "${contentType}"`);
       let body: unknown;
       try {
@@ -84,16 +161,21 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
         throw new CloudBaseError(ErrorCode.INVALID_PARAM, 'request body is not valid JSON');
       }
       if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new CloudBaseError(ErrorCode.INVALID_PARAM, 'request body must be a JSON object');
-      const action = (body as Record<string, unknown>).action;
-      const handler = typeof action === 'string' ? database.actions[action] : undefined;
+      action = (body as Body).action;
+      const handler = typeof action === 'string' ? jsonActions.get(action) : undefined;
       if (!handler) throw unsupported(`action ${JSON.stringify(action)}`);
-      return { requestId, ...handler(body as Record<string, unknown>, Date.now()) };
+      notify(action as string, caller);
+      sendJson(res, 200, { requestId, ...(await handler(body as Body, caller, Date.now())) });
     } catch (err) {
       database.stats.errors++;
-      if (err instanceof CloudBaseError) return { code: err.code, message: err.message, requestId };
-      console.error('[emulator] internal error', err);
-      return { code: ErrorCode.SYS_ERR, message: (err as Error).message ?? String(err), requestId };
+      if (!(err instanceof CloudBaseError)) console.error(`[emulator] internal error in ${String(action)}`, err);
+      const code = err instanceof CloudBaseError ? err.code : ErrorCode.SYS_ERR;
+      sendJson(res, 200, { code, message: (err as Error).message ?? String(err), requestId });
     }
+  }
+
+  function notify(action: string, caller: AdminCaller): void {
+    for (const listener of adminListeners) listener(action, caller);
   }
 
   function status() {
@@ -111,41 +193,23 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     server.listen(options.port ?? 8787, options.host ?? '127.0.0.1', () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
+  baseUrl = `http://${options.host ?? '127.0.0.1'}:${port}`;
+  for (const install of options.services ?? []) await install(host);
+
   return {
-    url: `http://${options.host ?? '127.0.0.1'}:${port}`,
+    url: baseUrl,
     port,
     envId,
     store,
     database,
+    host,
     close: async () => {
       clearInterval(expiry);
+      for (const fn of closers.reverse()) await fn();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       store.close();
+      if (inMemory && !options.dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
-}
-
-function readBody(req: http.IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new CloudBaseError(ErrorCode.INVALID_PARAM, 'request body too large'));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
-
-function send(res: http.ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
-  res.end(text);
 }

@@ -1,0 +1,66 @@
+import type http from 'node:http';
+import type { DatabaseService } from './db/database.js';
+import type { FunctionRuntime } from './functions/types.js';
+
+/**
+ * What the emulator's parts plug into. Each service (database, functions, payment, storage, open APIs, timers)
+ * registers its `/admin` actions and HTTP routes here, so server.ts stays a dispatcher that knows none of them.
+ */
+export type Body = Record<string, unknown>;
+
+/** Who made an `/admin` call: a function instance (its own URL path) or a script/test (no function). */
+export interface AdminCaller {
+  functionName?: string;
+  instanceId?: string;
+  invocationId?: string;
+}
+
+export interface RawReply {
+  status?: number;
+  contentType: string;
+  body: Buffer | string;
+}
+
+/** A JSON action answers with the fields besides `requestId`; errors are thrown as CloudBaseError. */
+export type JsonAction = (body: Body, caller: AdminCaller, now: number) => Body | Promise<Body>;
+/** A multipart action (`wx.wxPayApi`, `wx.openApi`) gets every part as raw bytes and answers with raw bytes. */
+export type MultipartAction = (parts: Map<string, Buffer>, caller: AdminCaller) => Promise<RawReply>;
+export type RouteHandler = (req: http.IncomingMessage, res: http.ServerResponse, params: Record<string, string>, url: URL) => Promise<void> | void;
+
+export interface EmulatorHost {
+  readonly envId: string;
+  /** `http://127.0.0.1:<port>`, known once the server listens. */
+  baseUrl(): string;
+  /** Where services keep files (storage); a temporary directory for in-memory emulators. */
+  readonly dataDir: string;
+  readonly database: DatabaseService;
+  /** Set by the function runtime when it is installed; other services reach functions through it. */
+  functions: FunctionRuntime | undefined;
+  addJsonAction(action: string, handler: JsonAction): void;
+  addMultipartAction(action: string, handler: MultipartAction): void;
+  /** `pattern` is a path with `:name` segments, e.g. `/__emulator/pay/:outTradeNo/pay`. */
+  addRoute(method: string, pattern: string, handler: RouteHandler): void;
+  /** Called for every `/admin` call a function instance makes (database round trips per invocation). */
+  onAdminCall(listener: (action: string, caller: AdminCaller) => void): void;
+  /** Lets the function runtime tell which function instance an `/admin/fn/<instance>` call comes from. */
+  setCallerResolver(resolve: (instanceId: string) => AdminCaller | undefined): void;
+  /** Run on close, in reverse order of registration. */
+  onClose(fn: () => Promise<void> | void): void;
+}
+
+export async function readBody(req: http.IncomingMessage, limit = 50 * 1024 * 1024): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) throw new Error('request body too large');
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+export function sendJson(res: http.ServerResponse, status: number, body: unknown, contentType = 'application/json'): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
