@@ -83,11 +83,14 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     addMultipartAction: (action, handler) => void multipartActions.set(action, handler),
     addRoute: (method, pattern, handler) => {
       const names: string[] = [];
-      const source = pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:(\w+)/g, (_m, name: string) => {
+      // `:name` matches one segment; a trailing `/*` matches the path itself and anything below it (as `rest`).
+      const wildcard = pattern.endsWith('/*');
+      const source = (wildcard ? pattern.slice(0, -2) : pattern).replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:(\w+)/g, (_m, name: string) => {
         names.push(name);
         return '([^/]+)';
       });
-      routes.push({ method, pattern: new RegExp(`^${source}$`), names, handler });
+      if (wildcard) names.push('rest');
+      routes.push({ method, pattern: new RegExp(`^${source}${wildcard ? '(/.*)?' : ''}$`), names, handler });
     },
     onAdminCall: (listener) => void adminListeners.push(listener),
     onClose: (fn) => void closers.push(fn),
@@ -114,10 +117,10 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
       return;
     }
     for (const route of routes) {
-      if (route.method !== req.method && !(route.method === 'GET' && req.method === 'HEAD')) continue;
+      if (route.method !== '*' && route.method !== req.method && !(route.method === 'GET' && req.method === 'HEAD')) continue;
       const m = route.pattern.exec(url.pathname);
       if (!m) continue;
-      const params = Object.fromEntries(route.names.map((n, i) => [n, decodeURIComponent(m[i + 1]!)]));
+      const params = Object.fromEntries(route.names.map((n, i) => [n, decodeURIComponent(m[i + 1] ?? '')]));
       await route.handler(req, res, params, url);
       return;
     }

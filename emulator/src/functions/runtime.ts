@@ -1,0 +1,371 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { CloudBaseError, ErrorCode } from '../errors.js';
+import { type AdminCaller, type EmulatorHost, sendJson as send } from '../host.js';
+import type { CallerIdentity, FunctionConfig, FunctionRuntime, InvocationOutcome, InvokeOptions, InvocationSource } from './types.js';
+
+/**
+ * The cloud function runtime: each built function (`<functionsDir>/<name>/index.js` + `config.json`) runs in worker
+ * threads, one invocation per instance at a time, as SCF does. Idle instances stay warm and are reused; a new one is a
+ * cold start. The function's timeout (config.json, 3 s by default) is enforced by terminating the instance; a crash or
+ * unhandled rejection ends only that instance and fails only its invocation.
+ * Each instance reaches the server API on its own path (`/admin/fn/<instance>`), which is how database round trips
+ * are counted per invocation.
+ */
+export interface RuntimeOptions {
+  functionsDir: string;
+  /** Variables every function sees (e.g. development keys); a function's own `envVariables` win. */
+  env?: Record<string, string>;
+  /** Instances per function at most; further invocations wait for one to free up. */
+  maxInstances?: number;
+  /** Idle instances are ended after this long. */
+  idleMs?: number;
+}
+
+export interface LogLine {
+  level: string;
+  text: string;
+  at: number;
+}
+
+export interface Invocation {
+  id: string;
+  functionName: string;
+  source: InvocationSource;
+  route?: string;
+  openid?: string;
+  startedAt: number;
+  durationMs?: number;
+  coldStart: boolean;
+  instanceId?: string;
+  databaseCalls: number;
+  adminCalls: number;
+  logs: LogLine[];
+  outcome?: 'ok' | 'error' | 'timeout' | 'crash';
+  result?: unknown;
+  error?: string;
+  event: Record<string, unknown>;
+}
+
+interface Instance {
+  id: string;
+  functionName: string;
+  worker: Worker;
+  /** Settles when the function's module has loaded (cold start); an error message if it could not. */
+  ready: Promise<string | undefined>;
+  current?: { invocation: Invocation; settle: (outcome: InvocationOutcome) => void };
+  idleTimer?: NodeJS.Timeout;
+  dead: boolean;
+}
+
+interface Pool {
+  idle: Instance[];
+  count: number;
+  waiting: Array<() => void>;
+}
+
+const WORKER_FILE = fileURLToPath(new URL('./worker.cjs', import.meta.url));
+const DEFAULT_TIMEOUT_S = 3;
+const HISTORY = 500;
+
+export function installFunctionRuntime(options: RuntimeOptions) {
+  return (host: EmulatorHost): FunctionRuntimeService => {
+    const runtime = new FunctionRuntimeService(host, options);
+    host.functions = runtime;
+    host.setCallerResolver((instanceId) => runtime.callerOf(instanceId));
+    host.onAdminCall((action, caller) => runtime.countAdminCall(action, caller));
+    host.onClose(() => runtime.close());
+    runtime.installRoutes();
+    return runtime;
+  };
+}
+
+export class FunctionRuntimeService implements FunctionRuntime {
+  private readonly pools = new Map<string, Pool>();
+  private readonly instances = new Map<string, Instance>();
+  private readonly configs = new Map<string, FunctionConfig>();
+  readonly invocations: Invocation[] = [];
+  readonly stats = { coldStarts: 0, warmStarts: 0 };
+
+  constructor(
+    private readonly host: EmulatorHost,
+    private readonly options: RuntimeOptions,
+  ) {
+    this.reload();
+  }
+
+  /** Reads the built functions again (after a rebuild). */
+  reload(): void {
+    this.configs.clear();
+    if (!fs.existsSync(this.options.functionsDir)) return;
+    for (const name of fs.readdirSync(this.options.functionsDir)) {
+      const dir = path.join(this.options.functionsDir, name);
+      if (!fs.existsSync(path.join(dir, 'index.js'))) continue;
+      const configFile = path.join(dir, 'config.json');
+      this.configs.set(name, fs.existsSync(configFile) ? (JSON.parse(fs.readFileSync(configFile, 'utf8')) as FunctionConfig) : {});
+    }
+  }
+
+  names(): string[] {
+    return [...this.configs.keys()];
+  }
+
+  config(name: string): FunctionConfig | undefined {
+    return this.configs.get(name);
+  }
+
+  callerOf(instanceId: string): AdminCaller | undefined {
+    const instance = this.instances.get(instanceId);
+    if (!instance) return undefined;
+    return { functionName: instance.functionName, instanceId, invocationId: instance.current?.invocation.id };
+  }
+
+  countAdminCall(action: string, caller: AdminCaller): void {
+    const invocation = caller.instanceId ? this.instances.get(caller.instanceId)?.current?.invocation : undefined;
+    if (!invocation) return;
+    invocation.adminCalls++;
+    if (action.startsWith('database.')) invocation.databaseCalls++;
+  }
+
+  invocation(id: string): Invocation | undefined {
+    return this.invocations.find((i) => i.id === id);
+  }
+
+  async invoke(name: string, event: Record<string, unknown>, options: InvokeOptions): Promise<InvocationOutcome> {
+    const config = this.configs.get(name);
+    if (!config) return { ok: false, code: 'FUNCTION_NOT_FOUND', message: `function ${name} does not exist` };
+    const invocation: Invocation = {
+      id: randomBytes(12).toString('hex'),
+      functionName: name,
+      source: options.source,
+      route: typeof event.$url === 'string' ? event.$url : undefined,
+      openid: options.identity?.openid,
+      startedAt: Date.now(),
+      coldStart: false,
+      databaseCalls: 0,
+      adminCalls: 0,
+      logs: [],
+      event,
+    };
+    this.invocations.push(invocation);
+    if (this.invocations.length > HISTORY) this.invocations.splice(0, this.invocations.length - HISTORY);
+
+    const instance = await this.acquire(name, invocation);
+    const timeoutMs = Math.round((config.timeout ?? DEFAULT_TIMEOUT_S) * 1000);
+    const outcome = await new Promise<InvocationOutcome>((resolve) => {
+      const timer = setTimeout(() => {
+        invocation.outcome = 'timeout';
+        settle({ ok: false, code: 'FUNCTIONS_TIME_LIMIT_EXCEEDED', message: `Invoking task timed out after ${timeoutMs / 1000} seconds`, invocationId: invocation.id });
+        this.retire(instance);
+      }, timeoutMs);
+      const settle = (o: InvocationOutcome) => {
+        clearTimeout(timer);
+        if (instance.current?.invocation === invocation) instance.current = undefined;
+        resolve(o);
+      };
+      instance.current = { invocation, settle };
+      instance.worker.postMessage({
+        type: 'invoke',
+        id: invocation.id,
+        event,
+        env: this.invocationEnv(options.source, options.identity),
+        context: {
+          function_name: name,
+          function_version: '$LATEST',
+          namespace: this.host.envId,
+          request_id: invocation.id,
+          memory_limit_in_mb: 256,
+          time_limit_in_ms: timeoutMs,
+          callbackWaitsForEmptyEventLoop: false,
+        },
+      });
+    });
+    invocation.durationMs = Date.now() - invocation.startedAt;
+    if (outcome.ok) {
+      invocation.outcome = 'ok';
+      invocation.result = outcome.result;
+    } else {
+      invocation.outcome ??= 'error';
+      invocation.error = outcome.message;
+    }
+    this.release(instance);
+    return outcome;
+  }
+
+  private invocationEnv(source: InvocationSource, identity: CallerIdentity | undefined): Record<string, string> {
+    const env: Record<string, string> = {};
+    if (identity?.openid) env.WX_OPENID = identity.openid;
+    if (identity?.appid) env.WX_APPID = identity.appid;
+    if (identity?.unionid) env.WX_UNIONID = identity.unionid;
+    if (identity?.clientIp) env.WX_CLIENTIP = identity.clientIp;
+    env.WX_CONTEXT_KEYS = Object.keys(env).join(',');
+    env.TCB_SOURCE = source === 'gateway' ? 'wx_client' : source === 'http' ? 'http' : 'scf';
+    return env;
+  }
+
+  private async acquire(name: string, invocation: Invocation): Promise<Instance> {
+    const pool = this.pool(name);
+    for (;;) {
+      const warm = pool.idle.pop();
+      if (warm) {
+        clearTimeout(warm.idleTimer);
+        this.stats.warmStarts++;
+        invocation.instanceId = warm.id;
+        return warm;
+      }
+      if (pool.count < (this.options.maxInstances ?? 10)) {
+        pool.count++;
+        this.stats.coldStarts++;
+        invocation.coldStart = true;
+        const instance = this.spawn(name);
+        invocation.instanceId = instance.id;
+        const loadError = await instance.ready;
+        if (loadError) invocation.logs.push({ level: 'error', text: loadError, at: Date.now() });
+        return instance;
+      }
+      await new Promise<void>((resolve) => pool.waiting.push(resolve));
+    }
+  }
+
+  private release(instance: Instance): void {
+    const pool = this.pool(instance.functionName);
+    if (!instance.dead) {
+      instance.idleTimer = setTimeout(() => this.retire(instance), this.options.idleMs ?? 10 * 60_000);
+      instance.idleTimer.unref();
+      pool.idle.push(instance);
+    }
+    pool.waiting.shift()?.();
+  }
+
+  private pool(name: string): Pool {
+    let pool = this.pools.get(name);
+    if (!pool) this.pools.set(name, (pool = { idle: [], count: 0, waiting: [] }));
+    return pool;
+  }
+
+  private spawn(name: string): Instance {
+    const id = randomBytes(8).toString('hex');
+    const config = this.configs.get(name) ?? {};
+    const worker = new Worker(WORKER_FILE, {
+      workerData: { entry: path.join(this.options.functionsDir, name, 'index.js') },
+      // The variables of the CloudBase runtime (wire reference §0); WX_* are set per invocation.
+      env: {
+        ...process.env,
+        ...this.options.env,
+        ...config.envVariables,
+        TCB_CONTEXT_CNFG: JSON.stringify({ URL: `${this.host.baseUrl()}/admin/fn/${id}` }),
+        TENCENTCLOUD_SECRETID: 'local-secret-id',
+        TENCENTCLOUD_SECRETKEY: 'local-secret-key',
+        TENCENTCLOUD_RUNENV: 'SCF',
+        TENCENTCLOUD_REGION: 'ap-shanghai',
+        SCF_NAMESPACE: this.host.envId,
+        SCF_FUNCTIONNAME: name,
+        TCB_ENV: this.host.envId,
+        SILENCE: 'true',
+      },
+      stdout: false,
+      stderr: false,
+    });
+    let markReady: (error: string | undefined) => void = () => {};
+    const ready = new Promise<string | undefined>((resolve) => (markReady = resolve));
+    const instance: Instance = { id, functionName: name, worker, ready, dead: false };
+    this.instances.set(id, instance);
+    worker.on('message', (msg: { type: string; id?: string; level?: string; text?: string; result?: unknown; message?: string; error?: string }) => {
+      if (msg.type === 'ready') return markReady(msg.error);
+      const current = instance.current;
+      if (msg.type === 'log') {
+        const target = (msg.id && current?.invocation.id === msg.id ? current.invocation : undefined) ?? this.invocation(msg.id ?? '');
+        target?.logs.push({ level: msg.level ?? 'log', text: msg.text ?? '', at: Date.now() });
+        return;
+      }
+      if (!current || (msg.id && msg.id !== current.invocation.id)) {
+        if (msg.type === 'crash') this.retire(instance);
+        return;
+      }
+      if (msg.type === 'result') current.settle({ ok: true, result: msg.result, invocationId: current.invocation.id });
+      else if (msg.type === 'error') {
+        current.invocation.logs.push({ level: 'error', text: msg.message ?? '', at: Date.now() });
+        current.settle({ ok: false, code: 'FUNCTIONS_EXECUTE_FAIL', message: firstLine(msg.message), invocationId: current.invocation.id });
+      } else if (msg.type === 'crash') {
+        current.invocation.outcome = 'crash';
+        current.invocation.logs.push({ level: 'error', text: msg.message ?? '', at: Date.now() });
+        current.settle({ ok: false, code: 'FUNCTIONS_EXECUTE_FAIL', message: firstLine(msg.message), invocationId: current.invocation.id });
+        this.retire(instance);
+      }
+    });
+    worker.on('error', (err) => {
+      instance.current?.settle({ ok: false, code: 'FUNCTIONS_EXECUTE_FAIL', message: err.message, invocationId: instance.current.invocation.id });
+      this.retire(instance);
+    });
+    worker.on('exit', () => {
+      markReady('the function instance exited while starting');
+      instance.current?.settle({ ok: false, code: 'FUNCTIONS_EXECUTE_FAIL', message: 'the function instance exited', invocationId: instance.current.invocation.id });
+      this.retire(instance);
+    });
+    return instance;
+  }
+
+  /** Ends an instance (timeout, crash, idle, close); its slot in the pool frees up. */
+  private retire(instance: Instance): void {
+    if (instance.dead) return;
+    instance.dead = true;
+    clearTimeout(instance.idleTimer);
+    this.instances.delete(instance.id);
+    const pool = this.pool(instance.functionName);
+    pool.idle = pool.idle.filter((i) => i !== instance);
+    pool.count--;
+    pool.waiting.shift()?.();
+    void instance.worker.terminate();
+  }
+
+  async close(): Promise<void> {
+    const instances = [...this.instances.values()];
+    for (const instance of instances) this.retire(instance);
+    await Promise.all(instances.map((i) => i.worker.terminate()));
+  }
+
+  installRoutes(): void {
+    const host = this.host;
+    // cloud.callFunction from inside a function (wire reference §4): the callee runs with the caller's identity.
+    host.addJsonAction('functions.invokeFunction', async (body, caller) => {
+      const name = body.function_name;
+      if (typeof name !== 'string' || !this.configs.has(name)) throw new CloudBaseError('FUNCTIONS_REQUEST_FAIL', `function ${String(name)} does not exist`);
+      let data: Record<string, unknown> = {};
+      try {
+        data = typeof body.request_data === 'string' && body.request_data ? (JSON.parse(body.request_data) as Record<string, unknown>) : {};
+      } catch {
+        throw new CloudBaseError(ErrorCode.INVALID_PARAM, 'request_data is not JSON');
+      }
+      const parent = caller.invocationId ? this.invocation(caller.invocationId) : undefined;
+      const outcome = await this.invoke(name, data, { source: 'callFunction', identity: parent?.openid ? { openid: parent.openid } : undefined });
+      if (!outcome.ok) throw new CloudBaseError(outcome.code === 'FUNCTIONS_TIME_LIMIT_EXCEEDED' ? 'FUNCTIONS_TIME_LIMIT_EXCEEDED' : 'FUNCTIONS_EXECUTE_FAIL', outcome.message);
+      return { data: { response_data: outcome.result === undefined ? '' : JSON.stringify(outcome.result) } };
+    });
+    host.addRoute('GET', '/__emulator/functions', (_req, res) => {
+      send(res, 200, { functions: this.names().map((name) => ({ name, config: this.config(name), instances: this.pools.get(name)?.count ?? 0 })), stats: this.stats });
+    });
+    host.addRoute('GET', '/__emulator/invocations', (_req, res, _params, url) => {
+      const fn = url.searchParams.get('function');
+      const limit = Math.min(Number(url.searchParams.get('limit') ?? 100) || 100, HISTORY);
+      const list = this.invocations.filter((i) => !fn || i.functionName === fn).slice(-limit).reverse();
+      send(res, 200, { invocations: list.map(summary) });
+    });
+    host.addRoute('GET', '/__emulator/invocations/:id', (_req, res, params) => {
+      const invocation = this.invocation(params.id!);
+      if (!invocation) send(res, 404, { code: 'NOT_FOUND', message: 'no such invocation' });
+      else send(res, 200, invocation);
+    });
+  }
+}
+
+function firstLine(message: string | undefined): string {
+  return (message ?? 'the function failed').split('\n')[0]!;
+}
+
+function summary(i: Invocation) {
+  const { event: _event, logs, ...rest } = i;
+  return { ...rest, logCount: logs.length };
+}

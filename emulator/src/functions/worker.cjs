@@ -1,0 +1,62 @@
+// @ts-check
+/**
+ * One function instance: a worker thread that loads a built function (`index.js` exporting `main`) and runs one
+ * invocation at a time, as an SCF instance does. Plain CommonJS so a cold start costs only Node and the function.
+ * Protocol (runtime.ts): in {type:'invoke', id, event, context, env}; out {type:'log'|'result'|'error'|'crash'}.
+ */
+const { parentPort, workerData } = require('node:worker_threads');
+const util = require('node:util');
+
+/** @type {string | null} */
+let current = null;
+/** @type {{ main?: (event: unknown, context: unknown) => unknown } | null} */
+let fn = null;
+
+for (const level of /** @type {const} */ (['log', 'info', 'warn', 'error', 'debug'])) {
+  console[level] = (...args) => parentPort?.postMessage({ type: 'log', id: current, level, text: util.format(...args) });
+}
+
+// A crash outside the invocation's promise (a timer throwing, a forgotten rejection) ends this instance; the runtime
+// fails the invocation in flight with FUNCTIONS_EXECUTE_FAIL and starts a fresh instance next time.
+process.on('uncaughtException', (err) => crash(err));
+process.on('unhandledRejection', (err) => crash(err));
+
+/** @param {unknown} err */
+function crash(err) {
+  parentPort?.postMessage({ type: 'crash', id: current, message: describe(err) });
+}
+
+/** @param {unknown} err */
+function describe(err) {
+  return err instanceof Error ? err.stack || err.message : util.inspect(err);
+}
+
+// Load the function before the first invocation, as SCF initialises an instance before the timeout starts.
+try {
+  fn = require(workerData.entry);
+  parentPort?.postMessage({ type: 'ready' });
+} catch (err) {
+  parentPort?.postMessage({ type: 'ready', error: describe(err) });
+}
+
+parentPort?.on('message', async (msg) => {
+  if (msg.type !== 'invoke') return;
+  current = msg.id;
+  for (const key of Object.keys(process.env)) if (key.startsWith('WX_') || key === 'TCB_SOURCE') delete process.env[key];
+  Object.assign(process.env, msg.env);
+  try {
+    if (typeof fn?.main !== 'function') throw new Error(`${workerData.entry} does not export main`);
+    const result = await fn.main(msg.event, msg.context);
+    let payload;
+    try {
+      payload = result === undefined ? undefined : JSON.parse(JSON.stringify(result));
+    } catch (err) {
+      throw new Error(`the function returned a value that is not JSON: ${describe(err)}`);
+    }
+    parentPort?.postMessage({ type: 'result', id: msg.id, result: payload });
+  } catch (err) {
+    parentPort?.postMessage({ type: 'error', id: msg.id, message: describe(err) });
+  } finally {
+    current = null;
+  }
+});
