@@ -1,0 +1,293 @@
+import type http from 'node:http';
+import { type EmulatorHost, readBody, sendJson } from '../host.js';
+import { unsupported } from '../errors.js';
+import type { InvocationSource } from '../functions/types.js';
+import { type DeliveryAttempt, PAY_API_NAMES, type PayApiName, type PayOrder, type PayRefund, PaySandbox, SandboxError } from './sandbox.js';
+
+/**
+ * The WeChat Pay sandbox as an emulator service: the `wx.wxPayApi` multipart action that `cloud.cloudPay.*` calls,
+ * the platform's side (payment and refund notifications delivered to cloud functions, with WeChat's retries), and
+ * the `/__emulator/pay/*` control API with which a test or the web UI plays the shopper and injects faults.
+ */
+export interface PayOptions {
+  /** Wait before each retry of a failed delivery; the last entry repeats. WeChat's schedule by default. */
+  retryScheduleMs?: number[];
+  /** Calls per notification copy, the first included; by default one more than the schedule has entries. */
+  maxAttempts?: number;
+  /** How long a refund stays PROCESSING before it succeeds and its callback is delivered. */
+  refundDelayMs?: number;
+}
+
+export interface PayFaults {
+  /** Extra copies of every notification, delivered concurrently with the original (each retried on its own). */
+  duplicateNotifications?: number;
+  /** Latency before every delivery attempt. */
+  delayMs?: number;
+  /** The next N delivery attempts count as failed without calling the function. */
+  refuseCalls?: number;
+  /** After a refund succeeds, deliver the order's payment notification once more (a late duplicate). */
+  deliverAfterRefund?: boolean;
+}
+
+export interface PayHandle {
+  readonly sandbox: PaySandbox;
+  faults(): PayFaults;
+  setFaults(faults: PayFaults): void;
+  pay(outTradeNo: string, openid?: string): PayOrder;
+  failPayment(outTradeNo: string): PayOrder;
+  redeliver(outTradeNo: string): PayOrder;
+  /** Resolves once no delivery or refund timer is pending or running. */
+  idle(): Promise<void>;
+}
+
+// 15s/15s/30s/3m/10m/20m/30m/30m/30m/60m/3h/3h/3h/6h/6h: WeChat Pay v2's documented notify schedule.
+const WECHAT_RETRY_SCHEDULE_MS = [15, 15, 30, 180, 600, 1200, 1800, 1800, 1800, 3600, 10800, 10800, 10800, 21600, 21600].map((s) => s * 1000);
+
+const handles = new WeakMap<EmulatorHost, PayHandle>();
+
+/** The pay sandbox installed on a host, for tests and other services. */
+export function payHandleOf(host: EmulatorHost): PayHandle | undefined {
+  return handles.get(host);
+}
+
+/** `services: [payService({ retryScheduleMs: [50, 100] })]`; `installPay` is the default configuration. */
+export function payService(options: PayOptions = {}): (host: EmulatorHost) => PayHandle {
+  return (host) => install(host, options);
+}
+
+export const installPay = payService();
+
+interface Notification {
+  kind: 'payment' | 'refund';
+  functionName: string;
+  event: Record<string, unknown>;
+  log: DeliveryAttempt[];
+}
+
+function install(host: EmulatorHost, options: PayOptions): PayHandle {
+  const schedule = options.retryScheduleMs?.length ? options.retryScheduleMs : WECHAT_RETRY_SCHEDULE_MS;
+  const maxAttempts = options.maxAttempts ?? schedule.length + 1;
+  const refundDelayMs = options.refundDelayMs ?? 1000;
+  let faults: PayFaults = {};
+  let closed = false;
+  const timers = new Set<NodeJS.Timeout>();
+  const sleepers = new Set<() => void>();
+  const running = new Set<Promise<unknown>>();
+  const copiesStarted = new WeakMap<DeliveryAttempt[], number>();
+
+  const sandbox = new PaySandbox({
+    envId: host.envId,
+    functionExists: (name) => !host.functions || host.functions.names().includes(name),
+    onRefundAccepted: (refund) => later(refundDelayMs, () => completeRefund(refund)),
+  });
+
+  function later(ms: number, fn: () => void): void {
+    if (closed) return;
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      fn();
+    }, ms);
+    timers.add(timer);
+  }
+
+  /** A wait that close() cuts short, so nothing is left hanging on a timer that will never fire. */
+  function sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const wake = () => {
+        sleepers.delete(wake);
+        resolve();
+      };
+      sleepers.add(wake);
+      later(ms, wake);
+    });
+  }
+
+  function track<T>(promise: Promise<T>): Promise<T> {
+    running.add(promise);
+    void promise.finally(() => running.delete(promise));
+    return promise;
+  }
+
+  /** Delivers one notification: the original plus any duplicate copies the faults ask for. */
+  function deliver(n: Notification): Promise<void> {
+    const copies = 1 + (faults.duplicateNotifications ?? 0);
+    // Copies are numbered per notification so redeliveries and duplicates stay distinguishable in the log.
+    const first = copiesStarted.get(n.log) ?? 0;
+    copiesStarted.set(n.log, first + copies);
+    const firsts = Array.from({ length: copies }, (_, i) => attempt(n, first + i, 1));
+    return Promise.all(firsts).then(() => undefined);
+  }
+
+  /** One call; on failure, schedules the next per the retry schedule. Resolves when this call is over. */
+  function attempt(n: Notification, copy: number, number: number): Promise<void> {
+    return track(
+      (async () => {
+        if (closed) return;
+        if (faults.delayMs) await sleep(faults.delayMs);
+        if (closed) return;
+        const record: DeliveryAttempt = { kind: n.kind, attempt: number, copy, at: new Date().toISOString(), outcome: 'failed' };
+        if (faults.refuseCalls && faults.refuseCalls > 0) {
+          faults.refuseCalls--;
+          record.outcome = 'refused';
+        } else if (!host.functions) {
+          record.outcome = 'no-runtime';
+          record.error = 'no function runtime is installed';
+        } else {
+          const source: InvocationSource = n.kind;
+          try {
+            const outcome = await host.functions.invoke(n.functionName, structuredClone(n.event), { source });
+            record.invocationId = outcome.invocationId;
+            if (outcome.ok) {
+              record.result = outcome.result;
+              // WeChat counts only `{errcode: 0}` as an acknowledgement; anything else is retried.
+              const acknowledged = (outcome.result as { errcode?: unknown } | null)?.errcode === 0;
+              record.outcome = acknowledged ? 'acknowledged' : 'rejected';
+            } else {
+              record.error = `${outcome.code}: ${outcome.message}`;
+            }
+          } catch (err) {
+            record.error = `runtime error: ${(err as Error).message ?? String(err)}`;
+          }
+        }
+        if (record.outcome !== 'acknowledged' && number < maxAttempts && !closed) {
+          record.retryInMs = schedule[Math.min(number - 1, schedule.length - 1)]!;
+          later(record.retryInMs, () => void attempt(n, copy, number + 1));
+        }
+        n.log.push(record);
+      })(),
+    );
+  }
+
+  function paymentNotification(order: PayOrder): Notification {
+    return { kind: 'payment', functionName: order.functionName, event: order.notification!, log: order.deliveries };
+  }
+
+  function completeRefund(refund: PayRefund): void {
+    sandbox.completeRefund(refund.outRefundNo);
+    const done = deliver({ kind: 'refund', functionName: refund.functionName, event: refund.notification!, log: refund.deliveries });
+    if (faults.deliverAfterRefund) {
+      const order = sandbox.orderOrThrow(refund.outTradeNo);
+      void track(done.then(() => deliver(paymentNotification(order))));
+    }
+  }
+
+  const handle: PayHandle = {
+    sandbox,
+    faults: () => ({ ...faults }),
+    setFaults: (next) => {
+      faults = { ...next };
+    },
+    pay: (outTradeNo, openid) => {
+      const order = sandbox.pay(outTradeNo, openid);
+      void deliver(paymentNotification(order));
+      return order;
+    },
+    failPayment: (outTradeNo) => sandbox.failPayment(outTradeNo),
+    redeliver: (outTradeNo) => {
+      const order = sandbox.orderOrThrow(outTradeNo);
+      if (!order.notification) throw new SandboxError('ORDERNOTPAID', '订单未支付，没有可重发的支付通知');
+      void deliver(paymentNotification(order));
+      return order;
+    },
+    idle: async () => {
+      while (timers.size > 0 || running.size > 0) {
+        await Promise.allSettled([...running]);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    },
+  };
+  handles.set(host, handle);
+
+  host.addMultipartAction('wx.wxPayApi', async (parts) => {
+    const apiName = parts.get('apiName')?.toString('utf8') ?? '';
+    if (!(PAY_API_NAMES as readonly string[]).includes(apiName)) throw unsupported(`cloudPay.${apiName}`);
+    let request: unknown;
+    try {
+      request = JSON.parse(parts.get('requestData')?.toString('utf8') ?? '');
+    } catch {
+      request = undefined; // answered as a malformed request by the sandbox
+    }
+    const reply = sandbox.call(apiName as PayApiName, request, appidOf(parts.get('apiOptions')));
+    // Not `application/json; charset=utf-8`: with exactly that, node-sdk parses the body itself and the SDK fails (wire §6).
+    return { contentType: 'application/json', body: JSON.stringify(reply) };
+  });
+
+  const control = (method: string, path: string, fn: (params: Record<string, string>, body: Record<string, unknown>) => unknown) =>
+    host.addRoute(method, `/__emulator/pay${path}`, async (req, res, params) => {
+      try {
+        sendJson(res, 200, fn(params, await jsonBody(req)));
+      } catch (err) {
+        if (err instanceof SandboxError) sendJson(res, err.status, { code: err.code, message: err.message });
+        else if (err instanceof BadControlRequest) sendJson(res, 400, { code: 'INVALID_PARAM', message: err.message });
+        else throw err;
+      }
+    });
+
+  control('GET', '/orders', () => ({ orders: [...sandbox.orders.values()].map((o) => ({ ...o, refunds: sandbox.refundsOf(o).map((r) => r.outRefundNo) })) }));
+  control('GET', '/refunds', () => ({ refunds: [...sandbox.refunds.values()] }));
+  control('POST', '/orders/:outTradeNo/pay', ({ outTradeNo }, body) => handle.pay(outTradeNo!, optionalString(body, 'openid')));
+  control('POST', '/orders/:outTradeNo/fail', ({ outTradeNo }) => handle.failPayment(outTradeNo!));
+  control('POST', '/notifications/:outTradeNo/redeliver', ({ outTradeNo }) => handle.redeliver(outTradeNo!));
+  control('GET', '/faults', () => handle.faults());
+  control('POST', '/faults', (_params, body) => {
+    const next: PayFaults = {};
+    for (const key of ['duplicateNotifications', 'delayMs', 'refuseCalls'] as const) {
+      const value = body[key];
+      if (value === undefined) continue;
+      if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) throw new BadControlRequest(`${key} must be a non-negative integer`);
+      next[key] = value;
+    }
+    if (body.deliverAfterRefund !== undefined) {
+      if (typeof body.deliverAfterRefund !== 'boolean') throw new BadControlRequest('deliverAfterRefund must be a boolean');
+      next.deliverAfterRefund = body.deliverAfterRefund;
+    }
+    handle.setFaults(next);
+    return handle.faults();
+  });
+
+  host.onClose(async () => {
+    closed = true;
+    for (const timer of timers) clearTimeout(timer);
+    timers.clear();
+    for (const wake of [...sleepers]) wake();
+    await Promise.allSettled([...running]);
+  });
+  return handle;
+}
+
+class BadControlRequest extends Error {}
+
+async function jsonBody(req: http.IncomingMessage): Promise<Record<string, unknown>> {
+  const raw = (await readBody(req, 1024 * 1024)).toString('utf8').trim();
+  if (!raw) return {};
+  let body: unknown;
+  try {
+    body = JSON.parse(raw);
+  } catch {
+    throw new BadControlRequest('body is not valid JSON');
+  }
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new BadControlRequest('body must be a JSON object');
+  return body as Record<string, unknown>;
+}
+
+function optionalString(body: Record<string, unknown>, key: string): string | undefined {
+  const value = body[key];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !value) throw new BadControlRequest(`${key} must be a non-empty string`);
+  return value;
+}
+
+/** `apiOptions` is protobuf `ApiOptions{1: string appid}`, empty unless the caller used `cloud.cloudPay({appid})`. */
+function appidOf(apiOptions: Buffer | undefined): string | undefined {
+  if (!apiOptions || apiOptions.length < 2 || apiOptions[0] !== 0x0a) return undefined;
+  let length = 0;
+  let shift = 0;
+  let i = 1;
+  for (; i < apiOptions.length; i++) {
+    const byte = apiOptions[i]!;
+    length |= (byte & 0x7f) << shift;
+    shift += 7;
+    if (!(byte & 0x80)) break;
+  }
+  return apiOptions.subarray(i + 1, i + 1 + length).toString('utf8') || undefined;
+}
