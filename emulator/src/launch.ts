@@ -1,0 +1,106 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import type { CollectionDeclaration } from './db/schema.js';
+import type { HttpRoute } from './functions/gateways.js';
+import type { EmulatorHost } from './host.js';
+import { DEFAULT_ENV_ID, type Emulator, startEmulator } from './server.js';
+import { allServices } from './services.js';
+
+/**
+ * Starting the emulator from a command line: the emulator's own CLI (cli.ts) and a project's start script share it.
+ *   --port <p>           127.0.0.1:<p> (default 8787)       --host <h>        another interface
+ *   --data-dir <dir>     where data lives (default .cloudbase/)
+ *   --memory             keep the database in memory        --reset           wipe the data directory first
+ *   --collections <file> a module exporting `collections`   --functions <dir> built functions to run
+ *   --env <id>           the environment id (default local-env)
+ */
+export interface LaunchArgs {
+  port: number;
+  host: string;
+  dataDir: string;
+  memory: boolean;
+  reset: boolean;
+  collections: string;
+  functions: string;
+  env: string;
+}
+
+export function parseLaunchArgs(argv: string[], defaults: Partial<LaunchArgs> = {}): LaunchArgs {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      'data-dir': { type: 'string' },
+      memory: { type: 'boolean' },
+      reset: { type: 'boolean' },
+      collections: { type: 'string' },
+      functions: { type: 'string' },
+      env: { type: 'string' },
+    },
+    allowPositionals: false,
+  });
+  const port = Number(values.port ?? defaults.port ?? 8787);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number, got ${values.port}`);
+  return {
+    port,
+    host: values.host ?? defaults.host ?? '127.0.0.1',
+    dataDir: path.resolve(values['data-dir'] ?? defaults.dataDir ?? '.cloudbase'),
+    memory: values.memory ?? defaults.memory ?? false,
+    reset: values.reset ?? defaults.reset ?? false,
+    collections: values.collections ?? defaults.collections ?? 'database/collections.ts',
+    functions: path.resolve(values.functions ?? defaults.functions ?? 'build/functions'),
+    env: values.env ?? defaults.env ?? DEFAULT_ENV_ID,
+  };
+}
+
+export interface LaunchOptions {
+  httpRoutes?: HttpRoute[];
+  /** Variables every function sees. */
+  env?: Record<string, string>;
+  /** More services (e.g. the web UI). */
+  services?: Array<(host: EmulatorHost) => void | Promise<void>>;
+}
+
+/** Starts the emulator with every service and stops it cleanly on Ctrl-C. */
+export async function launch(args: LaunchArgs, options: LaunchOptions = {}): Promise<Emulator> {
+  if (args.reset) fs.rmSync(args.dataDir, { recursive: true, force: true });
+  fs.mkdirSync(args.dataDir, { recursive: true });
+  const emulator = await startEmulator({
+    port: args.port,
+    host: args.host,
+    dataFile: args.memory ? ':memory:' : path.join(args.dataDir, 'database.sqlite'),
+    dataDir: args.dataDir,
+    envId: args.env,
+    collections: await loadCollections(args.collections),
+    services: [...allServices({ functionsDir: args.functions, httpRoutes: options.httpRoutes, env: options.env }), ...(options.services ?? [])],
+  });
+  let stopping = false;
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      if (stopping) return;
+      stopping = true;
+      console.log('\n正在停止模拟器…');
+      emulator.close().then(
+        () => process.exit(0),
+        (err) => {
+          console.error(err);
+          process.exit(1);
+        },
+      );
+    });
+  }
+  return emulator;
+}
+
+async function loadCollections(file: string): Promise<CollectionDeclaration[]> {
+  const resolved = path.resolve(file);
+  if (!fs.existsSync(resolved)) {
+    console.warn(`[emulator] no collection declarations at ${file}; starting with none`);
+    return [];
+  }
+  const mod = (await import(pathToFileURL(resolved).href)) as { collections?: CollectionDeclaration[]; default?: CollectionDeclaration[] };
+  return mod.collections ?? mod.default ?? [];
+}

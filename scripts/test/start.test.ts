@@ -1,0 +1,48 @@
+import test from 'ava';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+/** `npm start` as a newcomer runs it: comes up, seeds the demo shop once, keeps data across restarts, stops on Ctrl-C. */
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'shop-start-'));
+test.after.always(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+
+async function start(extra: string[] = []) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts', '--port', '0', '--data-dir', dataDir, ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+  const deadline = Date.now() + 30_000;
+  while (!output.includes('Ctrl-C')) {
+    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`npm start did not come up:\n${output}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const url = /模拟器控制台\s+(http:\/\/\S+?)\/\s/.exec(output)![1]!;
+  const stop = async () => {
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    child.kill('SIGINT');
+    return exited;
+  };
+  return { url, output, stop };
+}
+
+test.serial('first start seeds the demo shop; a restart keeps the data without seeding again', async (t) => {
+  const first = await start(['--reset']);
+  t.regex(first.output, /已写入 12 个分类、12 个商品、\d+ 个 SKU/);
+  const status = (await (await fetch(`${first.url}/__emulator/status`)).json()) as { collections: Array<{ name: string; count: number }> };
+  const count = (name: string) => status.collections.find((c) => c.name === name)?.count;
+  t.is(count('spus'), 12);
+  t.true(count('skus')! > 12);
+  const files = (await (await fetch(`${first.url}/__emulator/storage`)).json()) as { files: Array<{ tempFileURL: string }> };
+  t.is(files.files.length, 12, 'a placeholder image per product');
+  const image = await fetch(files.files[0]!.tempFileURL);
+  t.is(image.headers.get('content-type'), 'image/svg+xml');
+  t.is(await first.stop(), 0, 'Ctrl-C stops it cleanly');
+
+  const second = await start();
+  t.notRegex(second.output, /已写入/);
+  const again = (await (await fetch(`${second.url}/__emulator/status`)).json()) as { collections: Array<{ name: string; count: number }> };
+  t.is(again.collections.find((c) => c.name === 'spus')?.count, 12);
+  t.is(await second.stop(), 0);
+});
