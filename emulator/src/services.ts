@@ -5,6 +5,8 @@ import { installOpenApi } from './openapi/service.js';
 import { type PayOptions, payService } from './pay/service.js';
 import { installStorage } from './storage/service.js';
 import { type TimerOptions, createTimers } from './timers/service.js';
+import { installWebUi } from './ui/app.js';
+import { installDataApi } from './ui/data-api.js';
 
 /**
  * Every service of the emulator besides the database, in the order they depend on each other: the function runtime
@@ -31,5 +33,7 @@ export function allServices(options: ServiceOptions): Array<(host: EmulatorHost)
     installStorage,
     installOpenApi,
     (host) => void createTimers(host, options.timers),
+    installDataApi,
+    installWebUi,
   ];
 }
