@@ -4,6 +4,7 @@ import type { FunctionRuntime, InvocationOutcome, InvokeOptions } from '../src/f
 import { payHandleOf, payService } from '../src/pay/service.js';
 import { startEmulator } from '../src/server.js';
 import { type Rec, startWithSdk } from './helpers/sdk.js';
+import { until } from './helpers/wait.js';
 
 /**
  * cloud.cloudPay.* through the real wx-server-sdk against the WeChat Pay sandbox, and the platform side: payment and
@@ -90,15 +91,6 @@ async function orderState(outTradeNo: string): Promise<Rec> {
   return (json.orders as Rec[]).find((o) => o.outTradeNo === outTradeNo)!;
 }
 
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 3000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 const acknowledged = (o: Rec) => (o.deliveries as Rec[]).some((d) => d.outcome === 'acknowledged');
 

@@ -9,6 +9,7 @@ import { createTimers } from '../src/timers/service.js';
 import { installWebUi } from '../src/ui/app.js';
 import { installDataApi } from '../src/ui/data-api.js';
 import { startWithFunctions } from './helpers/functions.js';
+import { until } from './helpers/wait.js';
 
 /**
  * The web UI in a real browser: playwright-core driving the system's Chromium against an in-memory emulator that
@@ -77,15 +78,6 @@ async function control(method: string, path: string, body?: unknown): Promise<{ 
   return { status: res.status, json: (await res.json()) as Rec };
 }
 
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 // ---- the data API ------------------------------------------------------------------------------------------------
 
