@@ -21,6 +21,8 @@ export const collections: CollectionDeclaration[] = [
     ],
     rules: serverOnly,
   },
+  // Home page banners, shown in `sort` order while `active`.
+  { name: 'banners', indexes: [{ keys: { active: 1, sort: 1 } }], rules: serverOnly },
   // One document per SKU, `_id` is the skuId; stock is an integer decremented in transactions.
   { name: 'skus', indexes: [{ keys: { spuId: 1 } }], rules: serverOnly },
   // Shoppers

@@ -66,9 +66,11 @@ export async function seedDemoShop(app: SeedTarget, now = Date.now()): Promise<{
   await db.collection('categories').add(categories);
 
   let skuCount = 0;
+  const images: string[] = [];
   for (const [i, p] of PRODUCTS.entries()) {
     const spuId = `spu-${String(i + 1).padStart(3, '0')}`;
     const { fileID } = await app.uploadFile({ cloudPath: `products/${spuId}.svg`, fileContent: placeholderImage(p.title, p.color) });
+    images.push(fileID ?? '');
     const skus = combinations(p.specs).map((values, k) => ({
       _id: `${spuId}-${String(k + 1).padStart(2, '0')}`,
       spuId,
@@ -96,5 +98,16 @@ export async function seedDemoShop(app: SeedTarget, now = Date.now()): Promise<{
     });
     await db.collection('skus').add(skus);
   }
+  const featured = [0, 3, 8];
+  await db.collection('banners').add(
+    featured.map((index, sort) => ({
+      _id: `banner-${sort + 1}`,
+      title: PRODUCTS[index]!.title,
+      image: images[index],
+      link: `/pages/product/detail/index?spuId=spu-${String(index + 1).padStart(3, '0')}`,
+      sort,
+      active: true,
+    })),
+  );
   return { categories: categories.length, spus: PRODUCTS.length, skus: skuCount };
 }

@@ -1,0 +1,90 @@
+import { z } from 'zod';
+import { Cursor, Id, PageSize, type Page } from './common.js';
+
+/** The `product` function: the catalog as shoppers see it (on-shelf products only). */
+export const ProductRoutes = {
+  home: 'home',
+  categories: 'categories',
+  list: 'list',
+  detail: 'detail',
+} as const;
+
+export const HomeInput = z.object({}).strict();
+export type HomeInput = z.infer<typeof HomeInput>;
+
+export const CategoriesInput = z.object({}).strict();
+export type CategoriesInput = z.infer<typeof CategoriesInput>;
+
+export const ListSort = z.enum(['default', 'sales', 'price_asc', 'price_desc', 'new']);
+export type ListSort = z.infer<typeof ListSort>;
+
+export const ListInput = z
+  .object({
+    categoryId: Id.optional(),
+    keyword: z.string().trim().min(1).max(50).optional(),
+    sort: ListSort.default('default'),
+    cursor: Cursor.optional(),
+    pageSize: PageSize,
+  })
+  .strict();
+export type ListInput = z.input<typeof ListInput>;
+
+export const DetailInput = z.object({ spuId: Id }).strict();
+export type DetailInput = z.infer<typeof DetailInput>;
+
+export interface Category {
+  id: string;
+  name: string;
+  children: Array<{ id: string; name: string }>;
+}
+
+export interface ProductCard {
+  spuId: string;
+  title: string;
+  subtitle: string;
+  image: string;
+  minPrice: number;
+  maxPrice: number;
+  sales: number;
+}
+
+export interface SpecDimension {
+  name: string;
+  values: string[];
+}
+
+export interface SkuView {
+  skuId: string;
+  specValues: Record<string, string>;
+  price: number;
+  originalPrice: number;
+  stock: number;
+  image: string;
+}
+
+export interface ProductDetail extends ProductCard {
+  categoryId: string;
+  images: string[];
+  specs: SpecDimension[];
+  attributes: Array<{ name: string; value: string }>;
+  skus: SkuView[];
+  /** Sum of SKU stock: 0 means sold out. */
+  stock: number;
+}
+
+export interface Banner {
+  id: string;
+  image: string;
+  title: string;
+  /** A mini-program page path, e.g. /pages/product/detail/index?spuId=… */
+  link: string;
+}
+
+export interface HomeData {
+  banners: Banner[];
+  categories: Category[];
+  recommended: ProductCard[];
+}
+
+export type ListData = Page<ProductCard>;
+
