@@ -67,12 +67,13 @@ export interface LaunchOptions {
 /** Starts the emulator with every service and stops it cleanly on Ctrl-C. */
 export async function launch(args: LaunchArgs, options: LaunchOptions = {}): Promise<Emulator> {
   if (args.reset) fs.rmSync(args.dataDir, { recursive: true, force: true });
-  fs.mkdirSync(args.dataDir, { recursive: true });
+  if (!args.memory) fs.mkdirSync(args.dataDir, { recursive: true });
   const emulator = await startEmulator({
     port: args.port,
     host: args.host,
     dataFile: args.memory ? ':memory:' : path.join(args.dataDir, 'database.sqlite'),
-    dataDir: args.dataDir,
+    // In memory mode stored files go to a temporary folder too, so nothing outlives the process.
+    dataDir: args.memory ? undefined : args.dataDir,
     envId: args.env,
     collections: await loadCollections(args.collections),
     services: [...allServices({ functionsDir: args.functions, httpRoutes: options.httpRoutes, env: options.env }), ...(options.services ?? [])],
