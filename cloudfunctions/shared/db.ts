@@ -27,7 +27,7 @@ export interface DocRef<T> {
 
 export interface Collection<T> extends Query<T> {
   doc(id: string): DocRef<T>;
-  add(options: { data: Record<string, unknown> | Array<Record<string, unknown>> }): Promise<{ _id?: string; _ids?: string[] }>;
+  add(options: { data: object | object[] }): Promise<{ _id?: string; _ids?: string[] }>;
 }
 
 export interface Transaction {

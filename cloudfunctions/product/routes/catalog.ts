@@ -1,6 +1,6 @@
 import { CategoriesInput, DetailInput, HomeInput, ListInput, type HomeData, type ListData, type ProductDetail } from '../../../typings/product.js';
 import { type CategoryDoc, type SkuDoc, type SpuDoc, categoryTree, escapeRegExp, toCard, toDetail } from '../../shared/catalog.js';
-import { decodeCursor, encodeCursor } from '../../shared/cursor.js';
+import { afterCursor, pageOf } from '../../shared/cursor.js';
 import { _, db } from '../../shared/db.js';
 import { notFound } from '../../shared/errors.js';
 import { route } from '../../shared/route.js';
@@ -51,15 +51,8 @@ export const list = route(
       conditions.push({ categoryId: children.length ? _.in([input.categoryId, ...children]) : input.categoryId });
     }
     if (input.keyword) conditions.push({ title: db.RegExp({ regexp: escapeRegExp(input.keyword), options: 'i' }) });
-    if (input.cursor) {
-      const after = decodeCursor(input.cursor);
-      const value = field === 'createdAt' ? new Date(after.value) : after.value;
-      const beyond = direction === 'desc' ? _.lt(value) : _.gt(value);
-      const atOrBeyond = direction === 'desc' ? _.lte(value) : _.gte(value);
-      // The range is what an index can seek; the tie rule on _id is checked per document.
-      conditions.push({ [field]: atOrBeyond }, _.or([{ [field]: beyond }, { [field]: value, _id: _.gt(after.id) }]));
-    }
-    const page = (
+    if (input.cursor) conditions.push(...afterCursor(field, direction, input.cursor, field === 'createdAt'));
+    const docs = (
       await db
         .collection<SpuDoc>('spus')
         .where(_.and(conditions))
@@ -68,13 +61,8 @@ export const list = route(
         .limit(input.pageSize + 1)
         .get()
     ).data;
-    const items = page.slice(0, input.pageSize);
-    const last = items[items.length - 1];
-    const more = page.length > input.pageSize && last;
-    return {
-      items: items.map(toCard),
-      ...(more ? { nextCursor: encodeCursor({ value: field === 'createdAt' ? new Date(last.createdAt).getTime() : (last[field] as number), id: last._id }) } : {}),
-    };
+    const page = pageOf(docs, input.pageSize, (spu) => (field === 'createdAt' ? new Date(spu.createdAt).getTime() : spu[field]));
+    return { items: page.items.map(toCard), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
   },
   { public: true },
 );

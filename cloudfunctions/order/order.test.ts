@@ -1,0 +1,125 @@
+import test from 'ava';
+import type { OrderPage, OrderView, Preview } from '../../typings/order.js';
+import type { Address } from '../../typings/user.js';
+import { dataOf, startShop } from '../test/shop.js';
+
+/** Checkout through the gateway on the seeded demo shop: prices from the database, stock held in one transaction. */
+const shop = await startShop();
+test.after.always(() => shop.close());
+
+let keys = 0;
+const key = () => `test-key-${process.pid}-${++keys}`;
+
+async function addressOf(openid: string): Promise<string> {
+  const saved = dataOf(
+    await shop.call<Address>('user', 'addresses.save', { name: '张三', phone: '13812345678', province: '广东省', city: '深圳市', district: '南山区', detail: '科技园南路 88 号' }, openid),
+  );
+  return saved.addressId;
+}
+
+async function stockOf(skuId: string): Promise<number> {
+  return (await shop.db.collection('skus').doc(skuId).get()).data[0].stock as number;
+}
+
+async function setStock(skuId: string, stock: number): Promise<void> {
+  await shop.db.collection('skus').doc(skuId).update({ stock });
+}
+
+test('preview prices lines from the database and reports what cannot be bought', async (t) => {
+  await setStock('spu-007-02', 1);
+  const preview = dataOf(
+    await shop.call<Preview>('order', 'preview', { lines: [{ skuId: 'spu-001-01', quantity: 2 }, { skuId: 'spu-007-02', quantity: 3 }, { skuId: 'nope', quantity: 1 }] }, 'o-preview'),
+  );
+  t.is(preview.lines.length, 1);
+  t.is(preview.lines[0]!.unitPrice, 5900);
+  t.deepEqual(preview.amounts, { subtotal: 11800, discountTotal: 0, freight: 0, payable: 11800 });
+  t.deepEqual(preview.problems.map((p) => [p.skuId, p.code]), [['spu-007-02', 'OUT_OF_STOCK'], ['nope', 'NOT_FOUND']]);
+  const small = dataOf(await shop.call<Preview>('order', 'preview', { lines: [{ skuId: 'spu-012-01', quantity: 1 }] }, 'o-preview'));
+  t.is(small.amounts.freight, 800, 'freight below ¥99');
+  t.is(small.amounts.payable, 3900 + 800);
+});
+
+test('create holds stock and snapshots items, prices and the address; cancel returns the stock', async (t) => {
+  const openid = 'o-journey';
+  const addressId = await addressOf(openid);
+  const before = await stockOf('spu-003-05');
+  const order = dataOf(await shop.call<OrderView>('order', 'create', { lines: [{ skuId: 'spu-003-05', quantity: 2 }], addressId, idempotencyKey: key() }, openid));
+  t.is(order.status, 'pending_payment');
+  t.is(order.statusLabel, '待付款');
+  t.is(order.lines[0]!.title, '加绒连帽卫衣');
+  t.is(order.amounts.payable, order.lines[0]!.unitPrice * 2);
+  t.is(order.address.phone, '138****5678', 'masked');
+  t.truthy(order.expiresAt);
+  t.is(await stockOf('spu-003-05'), before - 2);
+  const stored = (await shop.db.collection('orders').doc(order.orderId).get()).data[0];
+  t.false(JSON.stringify(stored).includes('13812345678'), 'the phone stays encrypted in the order');
+
+  const listed = dataOf(await shop.call<OrderPage>('order', 'list', { status: 'pending_payment' }, openid));
+  t.deepEqual(listed.items.map((o) => o.orderId), [order.orderId]);
+  const cancelled = dataOf(await shop.call<OrderView>('order', 'cancel', { orderId: order.orderId }, openid));
+  t.is(cancelled.status, 'cancelled');
+  t.is(await stockOf('spu-003-05'), before);
+  t.like(await shop.call('order', 'cancel', { orderId: order.orderId }, openid), { ok: false, code: 'INVALID_STATE' });
+});
+
+test('the same idempotency key gives the same order, even when retried concurrently', async (t) => {
+  const openid = 'o-retry';
+  const addressId = await addressOf(openid);
+  const before = await stockOf('spu-010-01');
+  const idempotencyKey = key();
+  const params = { lines: [{ skuId: 'spu-010-01', quantity: 1 }], addressId, idempotencyKey };
+  const answers = await Promise.all(Array.from({ length: 5 }, () => shop.call<OrderView>('order', 'create', params, openid)));
+  const ids = new Set(answers.map((a) => dataOf(a).orderId));
+  t.is(ids.size, 1);
+  t.is(await stockOf('spu-010-01'), before - 1, 'stock held once');
+  const again = dataOf(await shop.call<OrderView>('order', 'create', params, openid));
+  t.is(again.orderId, [...ids][0]!);
+});
+
+test('500 concurrent orders against a SKU with stock 20: exactly 20 succeed, stock never goes negative', async (t) => {
+  await setStock('spu-009-01', 20);
+  const openids = Array.from({ length: 50 }, (_v, i) => `o-rush-${i}`);
+  const addresses = await Promise.all(openids.map(addressOf));
+  const answers = await Promise.all(
+    Array.from({ length: 500 }, (_v, i) =>
+      shop.call<OrderView>('order', 'create', { lines: [{ skuId: 'spu-009-01', quantity: 1 }], addressId: addresses[i % 50]!, idempotencyKey: key() }, openids[i % 50]),
+    ),
+  );
+  const ok = answers.filter((a) => a.ok).length;
+  const refused = answers.filter((a) => !a.ok);
+  t.is(ok, 20);
+  t.true(refused.every((a) => !a.ok && a.code === 'OUT_OF_STOCK'), JSON.stringify(refused.find((a) => !a.ok && a.code !== 'OUT_OF_STOCK')));
+  t.is(await stockOf('spu-009-01'), 0);
+  const orders = (await shop.db.collection('orders').where({ 'lines.skuId': 'spu-009-01' }).limit(1000).get()).data as Array<{ lines: Array<{ quantity: number }> }>;
+  t.is(orders.reduce((n, o) => n + o.lines[0]!.quantity, 0) + (await stockOf('spu-009-01')), 20, 'reserved + remaining = 20');
+});
+
+test('another shopper\'s order cannot be read, listed or cancelled', async (t) => {
+  const addressId = await addressOf('o-owner');
+  const order = dataOf(await shop.call<OrderView>('order', 'create', { lines: [{ skuId: 'spu-011-01', quantity: 1 }], addressId, idempotencyKey: key() }, 'o-owner'));
+  t.like(await shop.call('order', 'detail', { orderId: order.orderId }, 'o-intruder'), { ok: false, code: 'NOT_FOUND' });
+  t.like(await shop.call('order', 'cancel', { orderId: order.orderId }, 'o-intruder'), { ok: false, code: 'NOT_FOUND' });
+  t.deepEqual(dataOf(await shop.call<OrderPage>('order', 'list', {}, 'o-intruder')).items, []);
+  t.like(await shop.call('order', 'create', { lines: [{ skuId: 'spu-011-01', quantity: 1 }], addressId, idempotencyKey: key() }, 'o-intruder'), { ok: false, code: 'NOT_FOUND' }, 'nor can their address be used');
+  t.is(dataOf(await shop.call<OrderView>('order', 'detail', { orderId: order.orderId }, 'o-owner')).status, 'pending_payment');
+});
+
+const malformed: Array<[string, Record<string, unknown>]> = [
+  ['unknown key', { lines: [{ skuId: 'spu-001-01', quantity: 1 }], addressId: 'a', idempotencyKey: 'k-12345678', price: 1 }],
+  ['a price from the client', { lines: [{ skuId: 'spu-001-01', quantity: 1, price: 1 }], addressId: 'a', idempotencyKey: 'k-12345678' }],
+  ['negative quantity', { lines: [{ skuId: 'spu-001-01', quantity: -1 }], addressId: 'a', idempotencyKey: 'k-12345678' }],
+  ['fractional quantity', { lines: [{ skuId: 'spu-001-01', quantity: 1.5 }], addressId: 'a', idempotencyKey: 'k-12345678' }],
+  ['huge array', { lines: Array.from({ length: 1000 }, (_v, i) => ({ skuId: `s${i}`, quantity: 1 })), addressId: 'a', idempotencyKey: 'k-12345678' }],
+  ['10,000-character remark', { lines: [{ skuId: 'spu-001-01', quantity: 1 }], addressId: 'a', idempotencyKey: 'k-12345678', remark: 'x'.repeat(10_000) }],
+  ['wrong type', { lines: 'spu-001-01', addressId: 'a', idempotencyKey: 'k-12345678' }],
+  ['duplicate SKU lines', { lines: [{ skuId: 'spu-001-01', quantity: 1 }, { skuId: 'spu-001-01', quantity: 2 }], addressId: 'a', idempotencyKey: 'k-12345678' }],
+  ['missing idempotency key', { lines: [{ skuId: 'spu-001-01', quantity: 1 }], addressId: 'a' }],
+];
+for (const [title, params] of malformed) {
+  test(`create refuses malformed input (${title}) and writes nothing`, async (t) => {
+    const before = (await shop.db.collection('orders').count()).total;
+    t.like(await shop.call('order', 'create', params, 'o-hostile'), { ok: false, code: 'VALIDATION' });
+    t.is((await shop.db.collection('orders').where({ openid: 'o-hostile' }).count()).total, 0);
+    t.true((await shop.db.collection('orders').count()).total >= before);
+  });
+}

@@ -1,0 +1,86 @@
+import { ErrorCode } from '../../../typings/common.js';
+import { CreateInput, PreviewInput, type OrderView, type Preview } from '../../../typings/order.js';
+import type { SkuDoc } from '../../shared/catalog.js';
+import { loadCatalog, preview as priceCheckout, priceLines } from '../../shared/checkout.js';
+import { _, db } from '../../shared/db.js';
+import { ShopError, notFound } from '../../shared/errors.js';
+import { type OrderDoc, newOrderId, toOrderView } from '../../shared/orders.js';
+import { route } from '../../shared/route.js';
+import { isDuplicateKey, withRetries } from '../../shared/transactions.js';
+
+/** How long an order waits for payment before the timer cancels it. */
+const PAYMENT_MINUTES = Number(process.env.ORDER_PAYMENT_MINUTES ?? 30);
+
+export const preview = route(PreviewInput, async ({ lines }): Promise<Preview> => priceCheckout(lines));
+
+interface AddressDoc {
+  _id: string;
+  openid: string;
+  name: string;
+  phone: string;
+  province: string;
+  city: string;
+  district: string;
+  detail: string;
+}
+
+async function existingOrder(openid: string, idempotencyKey: string): Promise<OrderDoc | undefined> {
+  return (await db.collection<OrderDoc>('orders').where({ openid, idempotencyKey }).limit(1).get()).data[0];
+}
+
+/**
+ * Creates an order in one transaction: each SKU's stock is read and decremented, prices and items are taken from
+ * those reads, and the order (with the address snapshot) is added. Stock therefore never goes negative and an order
+ * always holds exactly what it reserved. The same idempotency key gives back the same order.
+ */
+export const create = route(CreateInput, async (input, ctx): Promise<OrderView> => {
+  const again = await existingOrder(ctx.openid, input.idempotencyKey);
+  if (again) return toOrderView(again);
+
+  const address = (await db.collection<AddressDoc>('addresses').where({ _id: input.addressId, openid: ctx.openid }).limit(1).get()).data[0];
+  if (!address) throw notFound('收货地址');
+  const { spus } = await loadCatalog(input.lines.map((l) => l.skuId));
+  const orderId = newOrderId(ctx.now);
+  // A fixed order of writes keeps two multi-line orders from each holding what the other needs.
+  const lines = [...input.lines].sort((a, b) => a.skuId.localeCompare(b.skuId));
+
+  try {
+    const order = await withRetries(db, async (tx) => {
+      const reserved = [];
+      for (const line of lines) {
+        const sku = (await tx.collection<SkuDoc>('skus').doc(line.skuId).get()).data;
+        const spu = sku && spus.get(sku.spuId);
+        if (!sku || !spu || spu.status !== 'on_shelf') await tx.rollback(new ShopError(ErrorCode.NOT_FOUND, '商品已下架或不存在'));
+        else if (sku.stock < line.quantity) await tx.rollback(new ShopError(ErrorCode.OUT_OF_STOCK, sku.stock ? `「${spu.title}」库存仅剩 ${sku.stock} 件` : `「${spu.title}」已售罄`));
+        else {
+          await tx.collection('skus').doc(line.skuId).update({ data: { stock: _.inc(-line.quantity) } });
+          reserved.push({ sku, spu, quantity: line.quantity });
+        }
+      }
+      const priced = priceLines(reserved);
+      const doc: OrderDoc = {
+        _id: orderId,
+        openid: ctx.openid,
+        idempotencyKey: input.idempotencyKey,
+        status: 'pending_payment',
+        lines: priced.lines,
+        amounts: priced.amounts,
+        address: { name: address.name, phone: address.phone, province: address.province, city: address.city, district: address.district, detail: address.detail },
+        remark: input.remark ?? '',
+        createdAt: ctx.now,
+        expiresAt: new Date(ctx.now.getTime() + PAYMENT_MINUTES * 60_000),
+        history: [{ event: 'create', from: null, to: 'pending_payment', actor: 'shopper', at: ctx.now }],
+      };
+      await tx.collection('orders').add({ data: doc });
+      return doc;
+    });
+    return toOrderView(order);
+  } catch (err) {
+    // The same key raced itself: the unique index let one create through, the other gets that order back.
+    if (isDuplicateKey(err)) {
+      const winner = await existingOrder(ctx.openid, input.idempotencyKey);
+      if (winner) return toOrderView(winner);
+    }
+    throw err;
+  }
+});

@@ -1,0 +1,45 @@
+import type { Amounts, OrderView, PricedLine } from '../../typings/order.js';
+import { decryptField, maskDetail, maskPhone } from './crypto.js';
+import { ORDER_STATUS_LABELS, type OrderStatus } from './order-state.js';
+
+/** The stored order and how shoppers see it. */
+export interface OrderDoc {
+  _id: string;
+  openid: string;
+  idempotencyKey: string;
+  status: OrderStatus;
+  lines: PricedLine[];
+  amounts: Amounts;
+  /** A snapshot of the address; phone and street stay encrypted as in the address book. */
+  address: { name: string; phone: string; province: string; city: string; district: string; detail: string };
+  remark: string;
+  createdAt: Date;
+  expiresAt: Date;
+  history: Array<{ event: string; from: string | null; to: string; actor: string; at: Date }>;
+  refundRequestedFrom?: OrderStatus;
+}
+
+export function toOrderView(order: OrderDoc): OrderView {
+  return {
+    orderId: order._id,
+    status: order.status,
+    statusLabel: ORDER_STATUS_LABELS[order.status],
+    lines: order.lines,
+    amounts: order.amounts,
+    address: {
+      name: order.address.name,
+      phone: maskPhone(decryptField(order.address.phone)),
+      region: `${order.address.province} ${order.address.city} ${order.address.district}`,
+      detail: maskDetail(decryptField(order.address.detail)),
+    },
+    remark: order.remark,
+    createdAt: new Date(order.createdAt).toISOString(),
+    ...(order.status === 'pending_payment' ? { expiresAt: new Date(order.expiresAt).toISOString() } : {}),
+  };
+}
+
+/** Order numbers double as WeChat Pay's outTradeNo: ≤ 32 characters of [0-9A-Za-z]. Time first, so they sort. */
+export function newOrderId(now: Date, random: () => number = Math.random): string {
+  const t = new Date(now.getTime() + 8 * 3_600_000).toISOString().replace(/\D/g, '').slice(0, 14);
+  return `${t}${String(Math.floor(random() * 1e8)).padStart(8, '0')}`;
+}

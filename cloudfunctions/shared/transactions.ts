@@ -1,0 +1,30 @@
+import { ErrorCode } from '../../typings/common.js';
+import type { Database, Transaction } from './db.js';
+import { ShopError } from './errors.js';
+
+/**
+ * `db.runTransaction` retries only when commit conflicts; a write that conflicts with another open transaction fails
+ * at once (platform facts). Under contention (many shoppers buying one SKU) that is the common case, so this runs the
+ * whole transaction again after a short random back-off.
+ */
+export async function withRetries<R>(db: Database, fn: (tx: Transaction) => Promise<R>, attempts = 15): Promise<R> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await db.runTransaction(fn, 3);
+    } catch (err) {
+      if (!isConflict(err)) throw err;
+      if (attempt >= attempts) throw new ShopError(ErrorCode.CONFLICT, '操作太频繁，请稍后再试');
+      await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20 * Math.min(attempt, 5)));
+    }
+  }
+}
+
+export function isConflict(err: unknown): boolean {
+  const e = err as { errMsg?: string; message?: string; code?: string } | null;
+  return !!e && (e.code === 'DATABASE_TRANSACTION_CONFLICT' || /TransactionConflict/.test(`${e.errMsg ?? ''} ${e.message ?? ''}`));
+}
+
+export function isDuplicateKey(err: unknown): boolean {
+  const e = err as { errMsg?: string; message?: string } | null;
+  return !!e && /duplicate key/.test(`${e.errMsg ?? ''} ${e.message ?? ''}`);
+}

@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import { Id } from './common.js';
+
+/** The `user` function: the signed-in shopper's profile and address book. */
+export const UserRoutes = {
+  profile: 'profile',
+  profileUpdate: 'profile.update',
+  addressesList: 'addresses.list',
+  addressesGet: 'addresses.get',
+  addressesSave: 'addresses.save',
+  addressesRemove: 'addresses.remove',
+  addressesSetDefault: 'addresses.setDefault',
+  addressesDefault: 'addresses.default',
+} as const;
+
+/** An address book holds at most this many addresses. */
+export const MAX_ADDRESSES = 20;
+
+export const ProfileInput = z.object({}).strict();
+export type ProfileInput = z.infer<typeof ProfileInput>;
+
+/** Only cloud storage files or https URLs (WeChat's avatar picker gives a temporary file the page uploads first). */
+const AvatarUrl = z
+  .string()
+  .max(512)
+  .regex(/^(cloud|https):\/\/\S+$/, '头像地址不正确');
+
+export const ProfileUpdateInput = z
+  .object({
+    nickname: z.string().trim().min(1, '昵称不能为空').max(20, '昵称最多 20 个字').optional(),
+    avatarUrl: AvatarUrl.optional(),
+  })
+  .strict()
+  .refine((v) => v.nickname !== undefined || v.avatarUrl !== undefined, '请填写要修改的内容');
+export type ProfileUpdateInput = z.infer<typeof ProfileUpdateInput>;
+
+export interface Profile {
+  nickname: string | null;
+  avatarUrl: string | null;
+  /** The nickname, or 微信用户 and the last characters of the openid when none is set. */
+  displayName: string;
+  /** ISO 8601: when the shopper first used the shop. */
+  memberSince: string;
+}
+
+const Region = (what: string) => z.string().trim().min(1, `请填写${what}`).max(20);
+
+export const AddressSaveInput = z
+  .object({
+    /** Absent: a new address; present: edits that address. */
+    addressId: Id.optional(),
+    name: z.string().trim().min(1, '请填写收货人').max(20, '收货人最多 20 个字'),
+    phone: z.string().regex(/^1[3-9]\d{9}$/, '请填写正确的手机号'),
+    province: Region('省份'),
+    city: Region('城市'),
+    district: Region('区县'),
+    detail: z.string().trim().min(1, '请填写详细地址').max(120, '详细地址最多 120 个字'),
+    isDefault: z.boolean().optional(),
+  })
+  .strict();
+export type AddressSaveInput = z.infer<typeof AddressSaveInput>;
+
+export const AddressIdInput = z.object({ addressId: Id }).strict();
+export type AddressIdInput = z.infer<typeof AddressIdInput>;
+
+export const AddressesListInput = z.object({}).strict();
+export type AddressesListInput = z.infer<typeof AddressesListInput>;
+
+export const AddressDefaultInput = z.object({}).strict();
+export type AddressDefaultInput = z.infer<typeof AddressDefaultInput>;
+
+export interface Address {
+  addressId: string;
+  name: string;
+  /** Masked (138****5678) in `addresses.list`; in full from `addresses.get` and `addresses.default`. */
+  phone: string;
+  province: string;
+  city: string;
+  district: string;
+  /** Masked in `addresses.list`; in full from `addresses.get` and `addresses.default`. */
+  detail: string;
+  isDefault: boolean;
+  /** ISO 8601. */
+  updatedAt: string;
+}
