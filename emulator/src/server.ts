@@ -193,7 +193,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? 8787, options.host ?? '127.0.0.1', () => resolve());
+    // A deep accept queue: a burst of thousands of invocations (a flash sale, a load test) must queue, not be reset.
+    server.listen({ port: options.port ?? 8787, host: options.host ?? '127.0.0.1', backlog: 4096 }, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
   baseUrl = `http://${options.host ?? '127.0.0.1'}:${port}`;

@@ -1,6 +1,6 @@
 import { ErrorCode } from '../../../typings/common.js';
 import { CreateInput, PreviewInput, type OrderView, type Preview } from '../../../typings/order.js';
-import type { SkuDoc } from '../../shared/catalog.js';
+import type { SkuDoc, SpuDoc } from '../../shared/catalog.js';
 import { loadCatalog, preview as priceCheckout, priceLines } from '../../shared/checkout.js';
 import { _, db } from '../../shared/db.js';
 import { ShopError, notFound } from '../../shared/errors.js';
@@ -29,33 +29,37 @@ async function existingOrder(openid: string, idempotencyKey: string): Promise<Or
 }
 
 /**
- * Creates an order in one transaction: each SKU's stock is read and decremented, prices and items are taken from
- * those reads, and the order (with the address snapshot) is added. Stock therefore never goes negative and an order
+ * Creates an order in one transaction: the SKUs' stock is read (one query for all lines) and decremented, prices and
+ * items are taken from that read, and the order (with the address snapshot) is added. Stock therefore never goes negative and an order
  * always holds exactly what it reserved. The same idempotency key gives back the same order.
  */
 export const create = route(CreateInput, async (input, ctx): Promise<OrderView> => {
-  const again = await existingOrder(ctx.openid, input.idempotencyKey);
+  const skuIds = input.lines.map((l) => l.skuId);
+  const [again, addresses, catalog] = await Promise.all([
+    existingOrder(ctx.openid, input.idempotencyKey),
+    db.collection<AddressDoc>('addresses').where({ _id: input.addressId, openid: ctx.openid }).limit(1).get(),
+    loadCatalog(skuIds),
+  ]);
   if (again) return toOrderView(again);
-
-  const address = (await db.collection<AddressDoc>('addresses').where({ _id: input.addressId, openid: ctx.openid }).limit(1).get()).data[0];
+  const address = addresses.data[0];
   if (!address) throw notFound('收货地址');
-  const { spus } = await loadCatalog(input.lines.map((l) => l.skuId));
-  const orderId = newOrderId(ctx.now);
-  // A fixed order of writes keeps two multi-line orders from each holding what the other needs.
-  const lines = [...input.lines].sort((a, b) => a.skuId.localeCompare(b.skuId));
+  // Refuse what the catalog already shows cannot be bought, before taking any lock: under a rush on one SKU, nearly
+  // every attempt after the stock runs out ends here, cheaply.
+  for (const line of input.lines) refuseUnbuyable(catalog.skus.get(line.skuId), catalog.spus, line.quantity);
 
+  const orderId = newOrderId(ctx.now);
   try {
     const order = await withRetries(db, async (tx) => {
+      // One read for every line's current stock; the snapshot plus first-writer-wins makes it safe to act on.
+      const current = new Map((await tx.collection<SkuDoc>('skus').where({ _id: _.in(skuIds) }).get()).data.map((s) => [s._id, s]));
       const reserved = [];
-      for (const line of lines) {
-        const sku = (await tx.collection<SkuDoc>('skus').doc(line.skuId).get()).data;
-        const spu = sku && spus.get(sku.spuId);
-        if (!sku || !spu || spu.status !== 'on_shelf') await tx.rollback(new ShopError(ErrorCode.NOT_FOUND, '商品已下架或不存在'));
-        else if (sku.stock < line.quantity) await tx.rollback(new ShopError(ErrorCode.OUT_OF_STOCK, sku.stock ? `「${spu.title}」库存仅剩 ${sku.stock} 件` : `「${spu.title}」已售罄`));
-        else {
-          await tx.collection('skus').doc(line.skuId).update({ data: { stock: _.inc(-line.quantity) } });
-          reserved.push({ sku, spu, quantity: line.quantity });
-        }
+      for (const line of input.lines) {
+        const sku = current.get(line.skuId);
+        // Throwing aborts the transaction: nothing it wrote lands.
+        const problem = unbuyable(sku, catalog.spus, line.quantity);
+        if (problem) throw problem;
+        await tx.collection('skus').doc(line.skuId).update({ data: { stock: _.inc(-line.quantity) } });
+        reserved.push({ sku: sku!, spu: catalog.spus.get(sku!.spuId)!, quantity: line.quantity });
       }
       const priced = priceLines(reserved);
       const doc: OrderDoc = {
@@ -84,3 +88,15 @@ export const create = route(CreateInput, async (input, ctx): Promise<OrderView> 
     throw err;
   }
 });
+
+function unbuyable(sku: SkuDoc | undefined, spus: Map<string, SpuDoc>, quantity: number): ShopError | undefined {
+  const spu = sku && spus.get(sku.spuId);
+  if (!sku || !spu || spu.status !== 'on_shelf') return new ShopError(ErrorCode.NOT_FOUND, '商品已下架或不存在');
+  if (sku.stock < quantity) return new ShopError(ErrorCode.OUT_OF_STOCK, sku.stock ? `「${spu.title}」库存仅剩 ${sku.stock} 件` : `「${spu.title}」已售罄`);
+  return undefined;
+}
+
+function refuseUnbuyable(sku: SkuDoc | undefined, spus: Map<string, SpuDoc>, quantity: number): void {
+  const problem = unbuyable(sku, spus, quantity);
+  if (problem) throw problem;
+}

@@ -1,0 +1,35 @@
+import { ErrorCode } from '../../../typings/common.js';
+import { CreatePaymentInput, type CreatedPayment, type RequestPayment } from '../../../typings/pay.js';
+import { db } from '../../shared/db.js';
+import { ShopError, notFound } from '../../shared/errors.js';
+import { nextState } from '../../shared/order-state.js';
+import { PAY_FUNCTION, type PayableOrderDoc, clip, cloudPay, envId, orderTitle, payRefusal, subMchId } from '../../shared/payments.js';
+import { route } from '../../shared/route.js';
+
+/**
+ * Starts paying one of the caller's unpaid orders: WeChat Pay's unified order for the order's payable amount, answered
+ * with what `wx.requestPayment` takes. Asking again for the same unpaid order gives the same prepay. The order itself
+ * changes only when the platform's notification arrives (see notifications.ts).
+ */
+export const create = route(CreatePaymentInput, async ({ orderId }, ctx): Promise<CreatedPayment> => {
+  const order = (await db.collection<PayableOrderDoc>('orders').where({ _id: orderId, openid: ctx.openid }).limit(1).get()).data[0];
+  if (!order) throw notFound('订单');
+  nextState(order.status, 'pay', 'system'); // refuses anything but an unpaid order, with the table's message
+  if (new Date(order.expiresAt).getTime() <= ctx.now.getTime()) throw new ShopError(ErrorCode.INVALID_STATE, '订单已超时');
+
+  const answer = await cloudPay().unifiedOrder({
+    body: clip(orderTitle(order), 128),
+    outTradeNo: order._id,
+    spbillCreateIp: '127.0.0.1',
+    subMchId: subMchId(),
+    totalFee: order.amounts.payable,
+    envId: envId(),
+    functionName: PAY_FUNCTION,
+    attach: order._id,
+    subOpenid: ctx.openid,
+  });
+  const refused = payRefusal(answer);
+  if (refused || !answer.payment) throw new ShopError(ErrorCode.CONFLICT, refused ?? '微信支付暂时不可用');
+  const { timeStamp, nonceStr, package: pkg, signType, paySign } = answer.payment;
+  return { orderId, payment: { timeStamp: timeStamp!, nonceStr: nonceStr!, package: pkg!, signType: signType as RequestPayment['signType'], paySign: paySign! } };
+});

@@ -1,0 +1,159 @@
+import { z } from 'zod';
+import { cloud } from './db.js';
+import type { OrderDoc } from './orders.js';
+
+/**
+ * WeChat Pay as the shop uses it (platform facts, "WeChat Pay through cloud functions"): the cloudPay calls, the
+ * notifications the platform sends back to the `pay` function, and what an order records of its payment.
+ */
+export const PAY_FUNCTION = 'pay';
+
+export function subMchId(): string {
+  return process.env.PAY_SUB_MCH_ID || '1900000109';
+}
+
+export function envId(): string {
+  return String(cloud.getWXContext().ENV || process.env.TCB_ENV || process.env.SCF_NAMESPACE || '');
+}
+
+/** What an order keeps of the payment that paid it. */
+export interface PaymentRecord {
+  transactionId: string;
+  totalFee: number;
+  timeEnd: string;
+}
+
+export type PayableOrderDoc = OrderDoc & {
+  paidAt?: Date;
+  payment?: PaymentRecord;
+  /** Paid after it was cancelled: the full refund is issued and not yet confirmed by the refund callback. */
+  lateRefundPending?: boolean;
+  refundedAt?: Date;
+};
+
+/** Every cloudPay answer; business errors come back only as `resultCode: 'FAIL'` with `errCodeDes`. */
+export interface CloudPayAnswer {
+  returnCode?: string;
+  returnMsg?: string;
+  resultCode?: string;
+  errCodeDes?: string;
+}
+
+interface CloudPay {
+  unifiedOrder(params: {
+    body: string;
+    outTradeNo: string;
+    spbillCreateIp: string;
+    subMchId: string;
+    totalFee: number;
+    envId: string;
+    functionName: string;
+    attach?: string;
+    subOpenid?: string;
+  }): Promise<CloudPayAnswer & { payment?: Record<string, string> }>;
+  refund(params: {
+    outTradeNo: string;
+    outRefundNo: string;
+    totalFee: number;
+    refundFee: number;
+    subMchId: string;
+    envId: string;
+    functionName: string;
+  }): Promise<CloudPayAnswer>;
+}
+
+/** wx-server-sdk's typings do not describe `cloudPay`; this is the part the shop calls. */
+export function cloudPay(): CloudPay {
+  return (cloud as unknown as { cloudPay: CloudPay }).cloudPay;
+}
+
+/** Why WeChat Pay refused the call, or undefined when it succeeded. */
+export function payRefusal(answer: CloudPayAnswer): string | undefined {
+  if (answer.returnCode === 'SUCCESS' && answer.resultCode === 'SUCCESS') return undefined;
+  return answer.errCodeDes || answer.returnMsg || '微信支付暂时不可用';
+}
+
+/** The refund of a payment that arrived after the order was closed: one per order, so reissuing it is harmless. */
+export function lateRefundNo(orderId: string): string {
+  return `${orderId}R0`;
+}
+
+// --- notifications ----------------------------------------------------------------------------------------------
+
+export const PaymentNotification = z.object({
+  returnCode: z.string().optional(),
+  resultCode: z.string(),
+  outTradeNo: z.string().min(1).max(32),
+  transactionId: z.string().min(1).max(32).optional(),
+  totalFee: z.number().int().positive(),
+  timeEnd: z.string().max(14).optional(),
+});
+export type PaymentNotification = z.infer<typeof PaymentNotification>;
+
+export const RefundNotification = z.object({
+  returnCode: z.string().optional(),
+  reqInfo: z.object({
+    outTradeNo: z.string().min(1).max(32),
+    outRefundNo: z.string().min(1).max(64),
+    refundStatus: z.string(),
+    refundFee: z.number().int().positive().optional(),
+    refundId: z.string().optional(),
+    successTime: z.string().optional(),
+  }),
+});
+export type RefundNotification = z.infer<typeof RefundNotification>;
+
+/**
+ * Which notification an event looks like. Only the caller decides whether it came from the platform: a shopper can
+ * send the same shape through `wx.cloud.callFunction`, but then the call carries their openid.
+ */
+export function notificationKind(event: Record<string, unknown>): 'payment' | 'refund' | undefined {
+  if ('outTradeNo' in event && 'resultCode' in event && 'totalFee' in event) return 'payment';
+  if (event.reqInfo !== null && typeof event.reqInfo === 'object') return 'refund';
+  return undefined;
+}
+
+/** WeChat counts only `{errcode: 0}` as handled; anything else is delivered again for up to two days. */
+export interface NotificationAnswer {
+  errcode: number;
+  errmsg: string;
+}
+export const acknowledge = (errmsg = 'OK'): NotificationAnswer => ({ errcode: 0, errmsg });
+export const refuse = (errmsg: string): NotificationAnswer => ({ errcode: 1, errmsg });
+
+// --- messages ------------------------------------------------------------------------------------------------------
+
+/** Integer fen as shoppers read it: 12345 → "¥123.45". */
+export function yuan(fen: number): string {
+  const sign = fen < 0 ? '-' : '';
+  const abs = Math.abs(fen);
+  return `${sign}¥${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
+}
+
+/** At most `max` characters (code points, as WeChat counts them), with an ellipsis when cut. */
+export function clip(text: string, max: number): string {
+  const chars = [...text];
+  return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
+}
+
+/** What the order is called in one line: its first item, and how many more. */
+export function orderTitle(order: Pick<OrderDoc, 'lines'>): string {
+  const first = order.lines[0]?.title ?? '商品';
+  const count = order.lines.reduce((n, l) => n + l.quantity, 0);
+  return order.lines.length > 1 ? `${first} 等${count}件商品` : first;
+}
+
+/** The "order paid" subscribe message (template keywords: order number, amount, items). */
+export function paidMessage(order: Pick<PayableOrderDoc, '_id' | 'openid' | 'lines' | 'amounts'>) {
+  return {
+    touser: order.openid,
+    templateId: process.env.TEMPLATE_ORDER_PAID || 'TPL_ORDER_PAID',
+    page: `pages/order/detail/index?orderId=${order._id}`,
+    data: {
+      character_string1: { value: order._id },
+      amount2: { value: yuan(order.amounts.payable) },
+      thing3: { value: clip(orderTitle(order), 20) },
+    },
+    miniprogramState: 'developer',
+  };
+}
