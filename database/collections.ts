@@ -36,6 +36,8 @@ export const collections: CollectionDeclaration[] = [
       { keys: { openid: 1, createdAt: -1 } },
       { keys: { openid: 1, status: 1, createdAt: -1 } },
       { keys: { status: 1, expiresAt: 1 } },
+      // the jobs timer: shipped orders due for automatic confirmation
+      { keys: { status: 1, shippedAt: 1 } },
       { keys: { openid: 1, idempotencyKey: 1 }, unique: true },
     ],
     rules: serverOnly,

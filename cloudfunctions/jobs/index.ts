@@ -1,0 +1,24 @@
+import { type Envelope, ErrorCode } from '../../typings/common.js';
+import type { JobsSummary } from '../../typings/jobs.js';
+import { cloud } from '../shared/db.js';
+import { autoConfirmDays, autoConfirmShippedOrders, cancelExpiredOrders } from './orders.js';
+
+/** Leaves room within the 60 s timeout (config.json) to answer; unfinished work waits for the next firing. */
+const BUDGET_MS = 45_000;
+
+/**
+ * The shop's timer (every minute, config.json): closes unpaid orders past their payment window and completes shipped
+ * orders after AUTO_CONFIRM_DAYS. Only the timer trigger may run it: a call that carries a caller (a shopper's
+ * `callFunction`, whatever its event says) is refused and changes nothing.
+ */
+export async function main(event: Record<string, unknown>): Promise<Envelope<JobsSummary>> {
+  const caller = String(cloud.getWXContext().OPENID ?? '');
+  if (caller || event.userInfo !== undefined || event.Type !== 'Timer') {
+    return { ok: false, code: ErrorCode.FORBIDDEN, message: '只能由定时触发器运行' };
+  }
+  const now = new Date();
+  const deadline = now.getTime() + BUDGET_MS;
+  const cancelled = await cancelExpiredOrders(now, deadline);
+  const confirmed = await autoConfirmShippedOrders(now, autoConfirmDays(process.env.AUTO_CONFIRM_DAYS), deadline);
+  return { ok: true, data: { cancelled, confirmed } };
+}
