@@ -4,17 +4,6 @@ import { type Actor, type OrderEvent, type OrderStatus, type TransitionContext, 
 import type { OrderDoc } from './orders.js';
 import { withRetries } from './transactions.js';
 
-/** What the order gains after payment: shipping (written by the merchant), receipt and refund requests. */
-export interface AfterSaleFields {
-  shippedAt?: Date;
-  shipping?: { carrier: string; trackingNo: string };
-  completedAt?: Date;
-  cancelledAt?: Date;
-  refundRequestedAt?: Date;
-  refundReason?: string;
-}
-
-export type LifecycleOrder = OrderDoc & AfterSaleFields;
 
 export interface TransitionRequest {
   orderId: string;
@@ -24,7 +13,7 @@ export interface TransitionRequest {
   /** Set for a shopper: another shopper's order answers NOT_FOUND, exactly like one that does not exist. */
   openid?: string;
   /** Fields written together with the new status. */
-  fields?: (current: LifecycleOrder, to: OrderStatus) => Record<string, unknown>;
+  fields?: (current: OrderDoc, to: OrderStatus) => Record<string, unknown>;
 }
 
 /**
@@ -32,10 +21,10 @@ export interface TransitionRequest {
  * (INVALID_STATE otherwise), the history gains an entry, and events that release holdings return the stock in the
  * same transaction. Concurrent events on one order therefore cannot both apply.
  */
-export async function transitionOrder(request: TransitionRequest): Promise<LifecycleOrder> {
+export async function transitionOrder(request: TransitionRequest): Promise<OrderDoc> {
   const { orderId, event, actor, now } = request;
   return withRetries(db, async (tx) => {
-    const current = (await tx.collection<LifecycleOrder>('orders').doc(orderId).get()).data;
+    const current = (await tx.collection<OrderDoc>('orders').doc(orderId).get()).data;
     if (!current || (request.openid !== undefined && current.openid !== request.openid)) throw notFound('订单');
     const context: TransitionContext = current.refundRequestedFrom === 'paid' || current.refundRequestedFrom === 'shipped' ? { refundRequestedFrom: current.refundRequestedFrom } : {};
     const to = nextState(current.status, event, actor, context);
@@ -45,6 +34,6 @@ export async function transitionOrder(request: TransitionRequest): Promise<Lifec
     const fields = request.fields?.(current, to) ?? {};
     const entry = { event, from: current.status, to, actor, at: now };
     await tx.collection('orders').doc(orderId).update({ data: { ...fields, status: to, history: _.push(entry) } });
-    return { ...current, ...fields, status: to, history: [...current.history, entry] } as LifecycleOrder;
+    return { ...current, ...fields, status: to, history: [...current.history, entry] } as OrderDoc;
   });
 }

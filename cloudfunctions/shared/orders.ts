@@ -16,7 +16,25 @@ export interface OrderDoc {
   createdAt: Date;
   expiresAt: Date;
   history: Array<{ event: string; from: string | null; to: string; actor: string; at: Date }>;
+  // Written as the order moves on: payment (pay function), shipping (merchant), receipt and after-sale.
+  paidAt?: Date;
+  payment?: PaymentRecord;
+  /** Paid after it was cancelled: the full refund is issued and not yet confirmed by the refund callback. */
+  lateRefundPending?: boolean;
+  refundedAt?: Date;
+  shippedAt?: Date;
+  shipping?: { carrier: string; trackingNo: string };
+  completedAt?: Date;
+  cancelledAt?: Date;
   refundRequestedFrom?: OrderStatus;
+  refundRequestedAt?: Date;
+  refundReason?: string;
+}
+
+export interface PaymentRecord {
+  transactionId: string;
+  totalFee: number;
+  timeEnd: string;
 }
 
 export function toOrderView(order: OrderDoc): OrderView {

@@ -17,20 +17,6 @@ export function envId(): string {
 }
 
 /** What an order keeps of the payment that paid it. */
-export interface PaymentRecord {
-  transactionId: string;
-  totalFee: number;
-  timeEnd: string;
-}
-
-export type PayableOrderDoc = OrderDoc & {
-  paidAt?: Date;
-  payment?: PaymentRecord;
-  /** Paid after it was cancelled: the full refund is issued and not yet confirmed by the refund callback. */
-  lateRefundPending?: boolean;
-  refundedAt?: Date;
-};
-
 /** Every cloudPay answer; business errors come back only as `resultCode: 'FAIL'` with `errCodeDes`. */
 export interface CloudPayAnswer {
   returnCode?: string;
@@ -144,7 +130,7 @@ export function orderTitle(order: Pick<OrderDoc, 'lines'>): string {
 }
 
 /** The "order paid" subscribe message (template keywords: order number, amount, items). */
-export function paidMessage(order: Pick<PayableOrderDoc, '_id' | 'openid' | 'lines' | 'amounts'>) {
+export function paidMessage(order: Pick<OrderDoc, '_id' | 'openid' | 'lines' | 'amounts'>) {
   return {
     touser: order.openid,
     templateId: process.env.TEMPLATE_ORDER_PAID || 'TPL_ORDER_PAID',

@@ -3,7 +3,8 @@ import { CreatePaymentInput, type CreatedPayment, type RequestPayment } from '..
 import { db } from '../../shared/db.js';
 import { ShopError, notFound } from '../../shared/errors.js';
 import { nextState } from '../../shared/order-state.js';
-import { PAY_FUNCTION, type PayableOrderDoc, clip, cloudPay, envId, orderTitle, payRefusal, subMchId } from '../../shared/payments.js';
+import type { OrderDoc } from '../../shared/orders.js';
+import { PAY_FUNCTION, clip, cloudPay, envId, orderTitle, payRefusal, subMchId } from '../../shared/payments.js';
 import { route } from '../../shared/route.js';
 
 /**
@@ -12,7 +13,7 @@ import { route } from '../../shared/route.js';
  * changes only when the platform's notification arrives (see notifications.ts).
  */
 export const create = route(CreatePaymentInput, async ({ orderId }, ctx): Promise<CreatedPayment> => {
-  const order = (await db.collection<PayableOrderDoc>('orders').where({ _id: orderId, openid: ctx.openid }).limit(1).get()).data[0];
+  const order = (await db.collection<OrderDoc>('orders').where({ _id: orderId, openid: ctx.openid }).limit(1).get()).data[0];
   if (!order) throw notFound('订单');
   nextState(order.status, 'pay', 'system'); // refuses anything but an unpaid order, with the table's message
   if (new Date(order.expiresAt).getTime() <= ctx.now.getTime()) throw new ShopError(ErrorCode.INVALID_STATE, '订单已超时');

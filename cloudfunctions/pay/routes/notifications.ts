@@ -4,9 +4,7 @@ import { type OrderEvent, nextState, releasesHoldings, refundsAutomatically } fr
 import {
   type NotificationAnswer,
   PAY_FUNCTION,
-  type PayableOrderDoc,
   PaymentNotification,
-  type PaymentRecord,
   RefundNotification,
   acknowledge,
   cloudPay,
@@ -17,6 +15,7 @@ import {
   refuse,
   subMchId,
 } from '../../shared/payments.js';
+import type { OrderDoc, PaymentRecord } from '../../shared/orders.js';
 import { withRetries } from '../../shared/transactions.js';
 
 /**
@@ -26,11 +25,11 @@ import { withRetries } from '../../shared/transactions.js';
  * failed deliveries are what the ops team sees.
  */
 
-async function orderById(orderId: string): Promise<PayableOrderDoc | undefined> {
-  return (await db.collection<PayableOrderDoc>('orders').where({ _id: orderId }).limit(1).get()).data[0];
+async function orderById(orderId: string): Promise<OrderDoc | undefined> {
+  return (await db.collection<OrderDoc>('orders').where({ _id: orderId }).limit(1).get()).data[0];
 }
 
-type PaymentOutcome = { kind: 'applied'; event: OrderEvent; order: PayableOrderDoc } | { kind: 'duplicate'; order: PayableOrderDoc } | { kind: 'other_payment'; order: PayableOrderDoc };
+type PaymentOutcome = { kind: 'applied'; event: OrderEvent; order: OrderDoc } | { kind: 'duplicate'; order: OrderDoc } | { kind: 'other_payment'; order: OrderDoc };
 
 export async function onPayment(event: Record<string, unknown>): Promise<NotificationAnswer> {
   const parsed = PaymentNotification.safeParse(event);
@@ -58,7 +57,7 @@ export async function onPayment(event: Record<string, unknown>): Promise<Notific
   let outcome: PaymentOutcome;
   try {
     outcome = await withRetries(db, async (tx): Promise<PaymentOutcome> => {
-      const current = (await tx.collection<PayableOrderDoc>('orders').doc(orderId).get()).data;
+      const current = (await tx.collection<OrderDoc>('orders').doc(orderId).get()).data;
       if (current.payment) return { kind: current.payment.transactionId === payment.transactionId ? 'duplicate' : 'other_payment', order: current };
       // Paid in time, or after the shopper or the timer closed the order: then it stays closed and the money goes back.
       const orderEvent: OrderEvent = current.status === 'cancelled' ? 'late_payment' : 'pay';
@@ -93,7 +92,7 @@ export async function onPayment(event: Record<string, unknown>): Promise<Notific
   return acknowledge();
 }
 
-async function sendPaidMessage(order: PayableOrderDoc): Promise<void> {
+async function sendPaidMessage(order: OrderDoc): Promise<void> {
   try {
     await cloud.openapi.subscribeMessage.send(paidMessage(order));
   } catch (err) {
@@ -138,7 +137,7 @@ export async function onRefund(event: Record<string, unknown>): Promise<Notifica
   const now = new Date();
   try {
     await withRetries(db, async (tx) => {
-      const current = (await tx.collection<PayableOrderDoc>('orders').doc(orderId).get()).data;
+      const current = (await tx.collection<OrderDoc>('orders').doc(orderId).get()).data;
       if (current.status === 'refund_approved') {
         const to = nextState(current.status, 'refund_succeeded', 'system');
         if (releasesHoldings('refund_succeeded')) {
