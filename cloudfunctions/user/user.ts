@@ -1,4 +1,5 @@
 import type { Address, Profile } from '../../typings/user.js';
+import type { AddressDoc } from '../shared/addresses.js';
 import { decryptField, maskDetail, maskPhone } from '../shared/crypto.js';
 
 /** A shopper, `_id` is the openid. `addressRevision` is bumped by every address-book change (see `withAddressBook`). */
@@ -10,21 +11,6 @@ export interface UserDoc {
   createdAt: Date;
   updatedAt: Date;
   addressRevision?: number;
-}
-
-/** An address as stored: `phone` and `detail` hold `encryptField` output, never the plain text. */
-export interface AddressDoc {
-  _id: string;
-  openid: string;
-  name: string;
-  phone: string;
-  province: string;
-  city: string;
-  district: string;
-  detail: string;
-  isDefault: boolean;
-  createdAt: Date;
-  updatedAt: Date;
 }
 
 export function toProfile(user: UserDoc): Profile {

@@ -1,5 +1,6 @@
 import { ErrorCode } from '../../../typings/common.js';
 import { CreateInput, PreviewInput, type OrderView, type Preview } from '../../../typings/order.js';
+import type { AddressDoc } from '../../shared/addresses.js';
 import type { SkuDoc, SpuDoc } from '../../shared/catalog.js';
 import { loadCatalog, preview as priceCheckout, priceLines } from '../../shared/checkout.js';
 import { _, db } from '../../shared/db.js';
@@ -12,17 +13,6 @@ import { isDuplicateKey, withRetries } from '../../shared/transactions.js';
 const PAYMENT_MINUTES = Number(process.env.ORDER_PAYMENT_MINUTES ?? 30);
 
 export const preview = route(PreviewInput, async ({ lines }): Promise<Preview> => priceCheckout(lines));
-
-interface AddressDoc {
-  _id: string;
-  openid: string;
-  name: string;
-  phone: string;
-  province: string;
-  city: string;
-  district: string;
-  detail: string;
-}
 
 async function existingOrder(openid: string, idempotencyKey: string): Promise<OrderDoc | undefined> {
   return (await db.collection<OrderDoc>('orders').where({ openid, idempotencyKey }).limit(1).get()).data[0];

@@ -6,7 +6,8 @@ import { type Transaction, _, db } from '../../shared/db.js';
 import { ShopError, notFound } from '../../shared/errors.js';
 import { route } from '../../shared/route.js';
 import { withRetries } from '../../shared/transactions.js';
-import { type AddressDoc, byDefaultThenRecent, toAddress } from '../user.js';
+import type { AddressDoc } from '../../shared/addresses.js';
+import { byDefaultThenRecent, toAddress } from '../user.js';
 import { ensureUser } from './profile.js';
 
 const addresses = () => db.collection<AddressDoc>('addresses');
