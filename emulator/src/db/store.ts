@@ -134,17 +134,6 @@ export class Store {
     return true;
   }
 
-  dropCollection(name: string): void {
-    this.collection(name);
-    this.db.transaction(() => {
-      this.db.exec(`DROP TABLE "${tableName(name)}"`);
-      for (const t of ['meta_collections', 'meta_indexes', 'meta_multikey', 'meta_key_columns'])
-        this.db.prepare(`DELETE FROM ${t} WHERE ${t === 'meta_collections' ? 'name' : 'collection'} = ?`).run(name);
-    })();
-    this.collections.delete(name);
-    this.statements.clear();
-  }
-
   /**
    * Makes the collection's SQLite indexes match the declaration: key columns are added (and filled) for new paths,
    * missing indexes built, changed ones rebuilt, and indexes and columns no longer declared dropped. A unique index that

@@ -335,7 +335,7 @@ export class FunctionRuntimeService implements FunctionRuntime {
     // cloud.callFunction from inside a function (wire reference §4): the callee runs with the caller's identity.
     host.addJsonAction('functions.invokeFunction', async (body, caller) => {
       const name = body.function_name;
-      if (typeof name !== 'string' || !this.configs.has(name)) throw new CloudBaseError('FUNCTIONS_REQUEST_FAIL', `function ${String(name)} does not exist`);
+      if (typeof name !== 'string' || !this.configs.has(name)) throw new CloudBaseError(ErrorCode.FUNCTIONS_REQUEST_FAIL, `function ${String(name)} does not exist`);
       let data: Record<string, unknown> = {};
       try {
         data = typeof body.request_data === 'string' && body.request_data ? (JSON.parse(body.request_data) as Record<string, unknown>) : {};
@@ -344,7 +344,7 @@ export class FunctionRuntimeService implements FunctionRuntime {
       }
       const parent = caller.invocationId ? this.invocation(caller.invocationId) : undefined;
       const outcome = await this.invoke(name, data, { source: 'callFunction', identity: parent?.openid ? { openid: parent.openid } : undefined });
-      if (!outcome.ok) throw new CloudBaseError(outcome.code === 'FUNCTIONS_TIME_LIMIT_EXCEEDED' ? 'FUNCTIONS_TIME_LIMIT_EXCEEDED' : 'FUNCTIONS_EXECUTE_FAIL', outcome.message);
+      if (!outcome.ok) throw new CloudBaseError(outcome.code === 'FUNCTIONS_TIME_LIMIT_EXCEEDED' ? ErrorCode.FUNCTIONS_TIME_LIMIT_EXCEEDED : ErrorCode.FUNCTIONS_EXECUTE_FAIL, outcome.message);
       return { data: { response_data: outcome.result === undefined ? '' : JSON.stringify(outcome.result) } };
     });
     host.addRoute('GET', '/__emulator/functions', (_req, res) => {
