@@ -4,6 +4,7 @@ import type { SkuDoc, SpuDoc } from '../../shared/catalog.js';
 import { _, db } from '../../shared/db.js';
 import { ShopError, notFound } from '../../shared/errors.js';
 import { route } from '../../shared/route.js';
+import { isDuplicateKey } from '../../shared/transactions.js';
 import { type CartDoc, cappedQuantity, cartView } from '../cart.js';
 
 const carts = () => db.collection<CartDoc>('carts');
@@ -28,35 +29,32 @@ async function purchasableSku(skuId: string): Promise<SkuDoc> {
   return sku;
 }
 
-function isDuplicateKey(err: unknown): boolean {
-  const text = `${(err as { errMsg?: unknown } | null)?.errMsg ?? ''} ${err instanceof Error ? err.message : String(err)}`;
-  return /E11000|duplicate/i.test(text);
-}
-
 export const list = route(CartListInput, async (_input, ctx) => loadCart(ctx.openid));
 
 export const add = route(CartAddInput, async ({ skuId, quantity }, ctx): Promise<CartView & { capped: boolean }> => {
   const sku = await purchasableSku(skuId);
-  // Compare-and-set on the line's quantity (and the unique index for a new line): concurrent adds never lose one.
+  const mine = { openid: ctx.openid, skuId };
+  const room = sku.stock - quantity;
+  // Atomic updates, never read-modify-write: concurrent adds never lose an increment and never wait on each other.
+  // Only a line inserted or removed between two steps sends the loop round again.
   for (let attempt = 0; attempt < CONTENDED_RETRIES; attempt++) {
-    const existing = (await carts().where({ openid: ctx.openid, skuId }).limit(1).get()).data[0];
-    if (existing) {
-      const next = cappedQuantity(existing.quantity + quantity, sku.stock);
-      if (next.quantity === existing.quantity && existing.selected) return { ...(await loadCart(ctx.openid)), capped: next.capped };
-      const res = await carts()
-        .where({ _id: existing._id, openid: ctx.openid, quantity: existing.quantity })
-        .update({ data: { quantity: next.quantity, selected: true } });
-      if (res.stats.updated === 1) return { ...(await loadCart(ctx.openid)), capped: next.capped };
-      continue;
+    if (room >= 0) {
+      const grown = await carts().where({ ...mine, quantity: _.lte(room) }).update({ data: { quantity: _.inc(quantity), selected: true } });
+      if (grown.stats.updated === 1) return { ...(await loadCart(ctx.openid)), capped: false };
     }
+    // The line exists but adding would pass the stock: it is set to the stock (a no-op when already there).
+    const full = { ...mine, quantity: _.gt(room) };
+    await carts().where(full).update({ data: { quantity: sku.stock, selected: true } });
+    if ((await carts().where(full).count()).total > 0) return { ...(await loadCart(ctx.openid)), capped: true };
+
     const { total } = await carts().where({ openid: ctx.openid }).count();
     if (total >= MAX_CART_LINES) throw new ShopError(ErrorCode.CONFLICT, `购物车最多放 ${MAX_CART_LINES} 种商品，请先清理`);
     const next = cappedQuantity(quantity, sku.stock);
     try {
-      await carts().add({ data: { openid: ctx.openid, skuId, quantity: next.quantity, selected: true, addedAt: ctx.now } });
+      await carts().add({ data: { ...mine, quantity: next.quantity, selected: true, addedAt: ctx.now } });
       return { ...(await loadCart(ctx.openid)), capped: next.capped };
     } catch (err) {
-      if (!isDuplicateKey(err)) throw err;
+      if (!isDuplicateKey(err)) throw err; // another add created the line first: increment it on the next round
     }
   }
   throw new ShopError(ErrorCode.CONFLICT, '操作太频繁，请稍后再试');
