@@ -39,7 +39,20 @@ export const collections: CollectionDeclaration[] = [
       // the jobs timer: shipped orders due for automatic confirmation
       { keys: { status: 1, shippedAt: 1 } },
       { keys: { openid: 1, idempotencyKey: 1 }, unique: true },
+      // the merchant's order list, newest first, by status or all
+      { keys: { status: 1, createdAt: -1 } },
+      { keys: { createdAt: -1 } },
+      // the reconcile timer: approved refunds whose result has not arrived
+      { keys: { status: 1, refundApprovedAt: 1 } },
     ],
+    rules: serverOnly,
+  },
+  // Merchants: `_id` is the merchant's openid; `role` decides what they may do (cloudfunctions/admin).
+  { name: 'admins', indexes: [{ keys: { role: 1 } }], rules: serverOnly },
+  // Every merchant action, newest first, by actor or by the thing acted on.
+  {
+    name: 'audit_logs',
+    indexes: [{ keys: { at: -1 } }, { keys: { actor: 1, at: -1 } }, { keys: { target: 1, at: -1 } }],
     rules: serverOnly,
   },
 ];

@@ -16,13 +16,22 @@ export function envId(): string {
   return String(cloud.getWXContext().ENV || process.env.TCB_ENV || process.env.SCF_NAMESPACE || '');
 }
 
-/** What an order keeps of the payment that paid it. */
 /** Every cloudPay answer; business errors come back only as `resultCode: 'FAIL'` with `errCodeDes`. */
 export interface CloudPayAnswer {
   returnCode?: string;
   returnMsg?: string;
   resultCode?: string;
+  /** WeChat Pay's business error code (ORDERPAID, ORDERNOTEXIST, ...), in `errCodeDes`'s company. */
+  errCode?: string | number;
   errCodeDes?: string;
+}
+
+/** WeChat Pay's trade states, as `queryOrder` reports them. */
+export type TradeState = 'SUCCESS' | 'REFUND' | 'NOTPAY' | 'CLOSED' | 'REVOKED' | 'USERPAYING' | 'PAYERROR';
+
+interface PayOrderRef {
+  outTradeNo: string;
+  subMchId: string;
 }
 
 interface CloudPay {
@@ -46,6 +55,10 @@ interface CloudPay {
     envId: string;
     functionName: string;
   }): Promise<CloudPayAnswer>;
+  queryOrder(params: PayOrderRef): Promise<CloudPayAnswer & { tradeState?: TradeState; totalFee?: number; transactionId?: string; timeEnd?: string }>;
+  closeOrder(params: PayOrderRef): Promise<CloudPayAnswer>;
+  /** One refund by its number; the answer's indexed keys keep WeChat's `_0` suffix (wire reference section 6). */
+  queryRefund(params: { outRefundNo: string; subMchId: string }): Promise<CloudPayAnswer & { refundStatus_0?: string; refundFee_0?: number; outRefundNo_0?: string }>;
 }
 
 /** wx-server-sdk's typings do not describe `cloudPay`; this is the part the shop calls. */
@@ -62,6 +75,31 @@ export function payRefusal(answer: CloudPayAnswer): string | undefined {
 /** The refund of a payment that arrived after the order was closed: one per order, so reissuing it is harmless. */
 export function lateRefundNo(orderId: string): string {
   return `${orderId}R0`;
+}
+
+/** The refund the merchant approved for the whole order: one per order, so reissuing it is harmless. */
+export function approvedRefundNo(orderId: string): string {
+  return `${orderId}R1`;
+}
+
+/**
+ * Asks WeChat Pay to return money, answering the refusal or undefined. The refund number names the refund: issuing
+ * the same number again (a retry after a timeout, the reconcile timer) is the same refund, never a second one.
+ * The result arrives later as a refund notification to the `pay` function.
+ */
+export async function issueRefund(refund: { orderId: string; outRefundNo: string; totalFee: number; refundFee: number }): Promise<string | undefined> {
+  const answer = await cloudPay().refund({
+    outTradeNo: refund.orderId,
+    outRefundNo: refund.outRefundNo,
+    totalFee: refund.totalFee,
+    refundFee: refund.refundFee,
+    subMchId: subMchId(),
+    envId: envId(),
+    functionName: PAY_FUNCTION,
+  });
+  const refused = payRefusal(answer);
+  if (refused) console.error(`refund ${refund.outRefundNo} of order ${refund.orderId} refused: ${refused}`);
+  return refused;
 }
 
 // --- notifications ----------------------------------------------------------------------------------------------

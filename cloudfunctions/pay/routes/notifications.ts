@@ -3,17 +3,13 @@ import { ShopError } from '../../shared/errors.js';
 import { type OrderEvent, nextState, releasesHoldings, refundsAutomatically } from '../../shared/order-state.js';
 import {
   type NotificationAnswer,
-  PAY_FUNCTION,
   PaymentNotification,
   RefundNotification,
   acknowledge,
-  cloudPay,
-  envId,
+  issueRefund,
   lateRefundNo,
   paidMessage,
-  payRefusal,
   refuse,
-  subMchId,
 } from '../../shared/payments.js';
 import type { OrderDoc, PaymentRecord } from '../../shared/orders.js';
 import { withRetries } from '../../shared/transactions.js';
@@ -86,7 +82,7 @@ export async function onPayment(event: Record<string, unknown>): Promise<Notific
   if (outcome.kind === 'applied' && outcome.event === 'pay') await sendPaidMessage(outcome.order);
   // A duplicate still pending its refund means the earlier refund call failed: issuing it again is idempotent.
   if (outcome.order.lateRefundPending) {
-    const refused = await refundLatePayment(outcome.order._id, payment.totalFee);
+    const refused = await issueRefund({ orderId: outcome.order._id, outRefundNo: lateRefundNo(outcome.order._id), totalFee: payment.totalFee, refundFee: payment.totalFee });
     if (refused) return refuse(`late payment refund failed: ${refused}`);
   }
   return acknowledge();
@@ -99,21 +95,6 @@ async function sendPaidMessage(order: OrderDoc): Promise<void> {
     // The shopper may not have subscribed; the payment is recorded either way.
     console.warn(`paid message for order ${order._id} not sent`, err);
   }
-}
-
-async function refundLatePayment(orderId: string, totalFee: number): Promise<string | undefined> {
-  const answer = await cloudPay().refund({
-    outTradeNo: orderId,
-    outRefundNo: lateRefundNo(orderId),
-    totalFee,
-    refundFee: totalFee,
-    subMchId: subMchId(),
-    envId: envId(),
-    functionName: PAY_FUNCTION,
-  });
-  const refused = payRefusal(answer);
-  if (refused) console.error(`late payment refund for order ${orderId} refused: ${refused}`);
-  return refused;
 }
 
 export async function onRefund(event: Record<string, unknown>): Promise<NotificationAnswer> {
