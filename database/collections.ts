@@ -55,4 +55,35 @@ export const collections: CollectionDeclaration[] = [
     indexes: [{ keys: { at: -1 } }, { keys: { actor: 1, at: -1 } }, { keys: { target: 1, at: -1 } }],
     rules: serverOnly,
   },
+  // Coupons (cloudfunctions/shared/coupons.ts): templates open for claiming by end of their claim window; `issued`
+  // only moves by conditional increments.
+  { name: 'coupon_templates', indexes: [{ keys: { status: 1, claimEndAt: 1 } }], rules: serverOnly },
+  // Claimed coupons: the shopper's lists (available by expiry, used by claim time, expired), the coupon an order
+  // holds, and how many of a template a shopper holds.
+  {
+    name: 'user_coupons',
+    indexes: [
+      { keys: { openid: 1, status: 1, validUntil: 1 } },
+      { keys: { openid: 1, status: 1, claimedAt: -1 } },
+      { keys: { openid: 1, templateId: 1 } },
+      { keys: { orderId: 1 } },
+    ],
+    rules: serverOnly,
+  },
+  // One counter per shopper and template, `_id` `${templateId}:${openid}`: the per-user claim limit's atomic guard.
+  { name: 'coupon_claims', indexes: [{ keys: { templateId: 1 } }], rules: serverOnly },
+  // Members (cloudfunctions/shared/settings.ts, points.ts, referral.ts). `settings`: one document per area (`member`).
+  { name: 'settings', rules: serverOnly },
+  // Points ledger, `_id` `${openid}:${reason}:${refId}` (each event applies once); the shopper's ledger newest first.
+  { name: 'points_ledger', indexes: [{ keys: { openid: 1, at: -1 } }], rules: serverOnly },
+  // Daily check-ins, `_id` `${openid}:${YYYYMMDD}` (UTC+8): one per day; a month's days for the calendar.
+  { name: 'checkins', indexes: [{ keys: { openid: 1, day: 1 } }], rules: serverOnly },
+  // Invite codes, `_id` the code (the user document keeps its own): share links carry the code, never the openid.
+  { name: 'invite_codes', rules: serverOnly },
+  // Commission per order (`_id` order id): the timer settles pending ones whose refund window ended.
+  { name: 'commissions', indexes: [{ keys: { status: 1, dueAt: 1 } }, { keys: { inviterOpenid: 1, createdAt: -1 } }], rules: serverOnly },
+  // Commission movements, `_id` derived from the event; the inviter's ledger newest first.
+  { name: 'commission_ledger', indexes: [{ keys: { openid: 1, at: -1 } }], rules: serverOnly },
+  // Withdrawal requests: the shopper's list, and the merchant's queue by status, oldest first.
+  { name: 'withdrawals', indexes: [{ keys: { openid: 1, requestedAt: -1 } }, { keys: { status: 1, requestedAt: 1 } }], rules: serverOnly },
 ];

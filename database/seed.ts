@@ -1,3 +1,5 @@
+import { DEFAULT_MEMBER_SETTINGS, MEMBER_SETTINGS_ID } from '../typings/member.js';
+
 /**
  * The demo shop: a category tree, products with spec dimensions (颜色 × 尺码 …) and a SKU per combination,
  * placeholder images in cloud storage. It talks to CloudBase through @cloudbase/node-sdk, so the same seed fills the
@@ -109,5 +111,52 @@ export async function seedDemoShop(app: SeedTarget, now = Date.now()): Promise<{
       active: true,
     })),
   );
+  await db.collection('coupon_templates').add(demoCouponTemplates(now));
+  // The member settings the admin page edits; the code's defaults apply as well when the document is missing.
+  await db.collection('settings').add({ _id: MEMBER_SETTINGS_ID, ...DEFAULT_MEMBER_SETTINGS });
   return { categories: categories.length, spus: PRODUCTS.length, skus: skuCount };
+}
+
+/**
+ * Claimable demo coupons (cloudfunctions/shared/coupons.ts `CouponTemplateDoc`): claim windows open now and run for a
+ * month; amounts in fen.
+ */
+function demoCouponTemplates(now: number): Array<Record<string, unknown>> {
+  const day = 86_400_000;
+  const base = { claimStartAt: new Date(now - day), claimEndAt: new Date(now + 30 * day), issued: 0, status: 'active', createdAt: new Date(now), updatedAt: new Date(now) };
+  return [
+    {
+      _id: 'ct-all-99-10',
+      name: '全场满99减10',
+      description: '全场商品满 99 元可用，领取后 7 天内有效',
+      rule: { kind: 'threshold', threshold: 9900, off: 1000 },
+      scope: { type: 'all' },
+      validity: { type: 'relative', days: 7 },
+      total: 1000,
+      perUser: 1,
+      ...base,
+    },
+    {
+      _id: 'ct-food-90',
+      name: '食品9折券',
+      description: '食品类商品享 9 折，最高减 20 元',
+      rule: { kind: 'percent', percent: 90, cap: 2000 },
+      scope: { type: 'categories', ids: ['c-food'] },
+      validity: { type: 'fixed', startAt: new Date(now - day), endAt: new Date(now + 45 * day) },
+      total: 500,
+      perUser: 1,
+      ...base,
+    },
+    {
+      _id: 'ct-free-5',
+      name: '5元无门槛券',
+      description: '无门槛立减 5 元，每人限领 2 张，领取后 3 天内有效',
+      rule: { kind: 'no_threshold', off: 500 },
+      scope: { type: 'all' },
+      validity: { type: 'relative', days: 3 },
+      total: 2000,
+      perUser: 2,
+      ...base,
+    },
+  ];
 }
