@@ -44,6 +44,8 @@ export const collections: CollectionDeclaration[] = [
       { keys: { createdAt: -1 } },
       // the reconcile timer: approved refunds whose result has not arrived
       { keys: { status: 1, refundApprovedAt: 1 } },
+      // the reconcile timer: payments that arrived after cancelling, whose refund is not confirmed yet
+      { keys: { lateRefundPending: 1 } },
     ],
     rules: serverOnly,
   },

@@ -2,14 +2,17 @@ import { type Envelope, ErrorCode } from '../../typings/common.js';
 import type { JobsSummary } from '../../typings/jobs.js';
 import { cloud } from '../shared/db.js';
 import { autoConfirmDays, autoConfirmShippedOrders, cancelExpiredOrders } from './orders.js';
+import { reconcileApprovedRefunds, reconcileLateRefunds, recoverPayments } from './reconcile.js';
 
 /** Leaves room within the 60 s timeout (config.json) to answer; unfinished work waits for the next firing. */
 const BUDGET_MS = 45_000;
 
 /**
- * The shop's timer (every minute, config.json): closes unpaid orders past their payment window and completes shipped
- * orders after AUTO_CONFIRM_DAYS. Only the timer trigger may run it: a call that carries a caller (a shopper's
- * `callFunction`, whatever its event says) is refused and changes nothing.
+ * The shop's timer (every minute, config.json): closes unpaid orders past their payment window (their WeChat Pay
+ * trade first), reconciles with WeChat Pay the payments and refunds whose notification never came (reconcile.ts), and
+ * completes shipped orders after AUTO_CONFIRM_DAYS. The sweeps run in this order and share one time budget.
+ * Only the timer trigger may run it: a call that carries a caller (a shopper's `callFunction`, whatever its event
+ * says) is refused and changes nothing.
  */
 export async function main(event: Record<string, unknown>): Promise<Envelope<JobsSummary>> {
   const caller = String(cloud.getWXContext().OPENID ?? '');
@@ -18,7 +21,10 @@ export async function main(event: Record<string, unknown>): Promise<Envelope<Job
   }
   const now = new Date();
   const deadline = now.getTime() + BUDGET_MS;
-  const cancelled = await cancelExpiredOrders(now, deadline);
+  const expired = await cancelExpiredOrders(now, deadline);
+  const paymentsRecovered = await recoverPayments(now, deadline);
+  const refunds = await reconcileApprovedRefunds(now, deadline);
+  const lateRefunds = await reconcileLateRefunds(now, deadline);
   const confirmed = await autoConfirmShippedOrders(now, autoConfirmDays(process.env.AUTO_CONFIRM_DAYS), deadline);
-  return { ok: true, data: { cancelled, confirmed } };
+  return { ok: true, data: { cancelled: expired.cancelled, paidAtExpiry: expired.paid, paymentsRecovered, refunds, lateRefunds, confirmed } };
 }

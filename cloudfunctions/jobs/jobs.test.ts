@@ -1,17 +1,23 @@
 import test from 'ava';
+import { payHandleOf } from '../../emulator/src/pay/service.js';
 import type { Envelope } from '../../typings/common.js';
-import type { JobsSummary } from '../../typings/jobs.js';
+import type { JobsSummary, RefundReconciliation } from '../../typings/jobs.js';
 import type { OrderView } from '../../typings/order.js';
 import type { Address } from '../../typings/user.js';
 import { shipOrder } from '../test/merchant.js';
 import { dataOf, startShop } from '../test/shop.js';
 
 /**
- * The every-minute timer, fired through the emulator's control API (timers do not fire on their own in tests). The
- * timer tests run serially so each firing's summary counts exactly their own orders.
+ * The every-minute timer, fired through the emulator's control API (timers do not fire on their own in tests), with
+ * the pay sandbox playing WeChat Pay: its faults lose notifications, so the timer has something to reconcile. The
+ * timer tests run serially so each firing's summary counts exactly their own orders (and the faults, which apply to
+ * every delivery, affect only the test that sets them).
  */
 const shop = await startShop();
 test.after.always(() => shop.close());
+const pay = payHandleOf(shop.emulator.host)!;
+
+type Rec = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const DAY_MS = 86_400_000;
 let keys = 0;
@@ -36,7 +42,7 @@ async function expire(orderId: string, minutesAgo = 1): Promise<void> {
   await shop.db.collection('orders').doc(orderId).update({ expiresAt: new Date(Date.now() - minutesAgo * 60_000) });
 }
 
-async function stored(orderId: string): Promise<Record<string, unknown> & { status: string; history: Array<{ event: string; from: string; to: string; actor: string }> }> {
+async function stored(orderId: string): Promise<Rec & { status: string; history: Array<{ event: string; from: string; to: string; actor: string }> }> {
   return (await shop.db.collection('orders').doc(orderId).get()).data[0];
 }
 
@@ -44,13 +50,89 @@ async function stockOf(skuId: string): Promise<number> {
   return (await shop.db.collection('skus').doc(skuId).get()).data[0].stock as number;
 }
 
-/** Fires the jobs timer now and answers with what the function returned. */
-async function runTimer(): Promise<Envelope<JobsSummary>> {
+interface Firing {
+  summary: JobsSummary;
+  durationMs: number;
+  databaseCalls: number;
+}
+
+/** Fires the jobs timer now and answers with what the function returned, and how long it ran. */
+async function fireTimer(): Promise<Firing> {
   const res = await fetch(`${shop.emulator.url}/__emulator/timers/jobs/run`, { method: 'POST' });
-  const firing = (await res.json()) as { outcome?: { ok: true; result: Envelope<JobsSummary> } | { ok: false; code: string; message: string }; message?: string };
+  const firing = (await res.json()) as { invocationId?: string; outcome?: { ok: true; result: Envelope<JobsSummary> } | { ok: false; code: string; message: string }; message?: string };
   if (!firing.outcome) throw new Error(`timer run refused: ${res.status} ${firing.message}`);
   if (!firing.outcome.ok) throw new Error(`jobs failed: ${firing.outcome.code} ${firing.outcome.message}`);
-  return firing.outcome.result;
+  const invocation = (await (await fetch(`${shop.emulator.url}/__emulator/invocations/${firing.invocationId}`)).json()) as { durationMs: number; databaseCalls: number };
+  return { summary: dataOf(firing.outcome.result), durationMs: invocation.durationMs, databaseCalls: invocation.databaseCalls };
+}
+
+async function runTimer(): Promise<JobsSummary> {
+  return (await fireTimer()).summary;
+}
+
+type SummaryCounts = Partial<Omit<JobsSummary, 'refunds' | 'lateRefunds'>> & { refunds?: Partial<RefundReconciliation>; lateRefunds?: Partial<RefundReconciliation> };
+const noRefunds: RefundReconciliation = { completed: 0, reissued: 0, refused: 0, failed: 0 };
+
+/** A firing's summary: the given counts, every other count 0. */
+function summary({ refunds, lateRefunds, ...counts }: SummaryCounts = {}): JobsSummary {
+  return { cancelled: 0, paidAtExpiry: 0, paymentsRecovered: 0, confirmed: 0, ...counts, refunds: { ...noRefunds, ...refunds }, lateRefunds: { ...noRefunds, ...lateRefunds } };
+}
+
+// --- the pay sandbox --------------------------------------------------------------------------------------------
+
+async function control(method: string, path: string, body?: unknown): Promise<Rec> {
+  const res = await fetch(`${shop.emulator.url}/__emulator${path}`, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return (await res.json()) as Rec;
+}
+
+/** Calls per notification: the first and each retry of the test schedule (test/shop.ts: 50, 100, 200 ms). */
+const DELIVERY_ATTEMPTS = 4;
+
+/** The next `notifications` notifications fail every delivery attempt: as far as the shop knows, they never came. */
+async function loseNotifications(notifications: number): Promise<void> {
+  await control('POST', '/pay/faults', { refuseCalls: notifications * DELIVERY_ATTEMPTS });
+}
+
+async function startPaying(orderId: string, openid: string): Promise<void> {
+  dataOf(await shop.call('pay', 'create', { orderId }, openid));
+}
+
+/** The shopper pays in the sandbox; the notification goes out (or is lost, per the faults). */
+async function shopperPays(orderId: string, openid: string): Promise<void> {
+  const answer = await control('POST', `/pay/orders/${orderId}/pay`, { openid });
+  if (answer.state !== 'SUCCESS') throw new Error(`sandbox refused to pay ${orderId}: ${JSON.stringify(answer)}`);
+  await pay.idle();
+}
+
+async function sandboxOrder(orderId: string): Promise<Rec | undefined> {
+  return ((await control('GET', '/pay/orders')).orders as Rec[]).find((o) => o.outTradeNo === orderId);
+}
+
+async function refundsOf(orderId: string): Promise<Rec[]> {
+  return ((await control('GET', '/pay/refunds')).refunds as Rec[]).filter((r) => r.outTradeNo === orderId);
+}
+
+async function messagesTo(openid: string): Promise<Rec[]> {
+  return ((await control('GET', '/outbox')).messages as Rec[]).filter((m) => m.touser === openid);
+}
+
+async function startedMinutesAgo(orderId: string, minutes: number): Promise<void> {
+  await shop.db.collection('orders').doc(orderId).update({ payStartedAt: new Date(Date.now() - minutes * 60_000) });
+}
+
+/**
+ * The merchant's approval of a requested refund, `minutesAgo`, written straight to the database: it stands in for the
+ * admin function's approval whose refund call never reached WeChat Pay.
+ */
+async function approvedWithoutRefund(orderId: string, minutesAgo: number): Promise<void> {
+  const at = new Date(Date.now() - minutesAgo * 60_000);
+  const entry = { event: 'approve_refund', from: 'refunding', to: 'refund_approved', actor: 'merchant', at };
+  const res = await shop.db.collection('orders').where({ _id: orderId, status: 'refunding' }).update({ status: 'refund_approved', refundApprovedAt: at, history: shop.db.command.push(entry) });
+  if (res.updated !== 1) throw new Error(`approve: ${orderId} was not refunding`);
 }
 
 test('the jobs function has an every-minute timer', async (t) => {
@@ -66,7 +148,7 @@ test.serial('expired unpaid orders are cancelled and return their stock; unexpir
   for (const id of expired) await expire(id);
   t.is(await stockOf('spu-004-01'), before - 6);
 
-  t.deepEqual(dataOf(await runTimer()), { cancelled: 2, confirmed: 0 });
+  t.deepEqual(await runTimer(), summary({ cancelled: 2 }));
   for (const id of expired) {
     const order = await stored(id);
     t.is(order.status, 'cancelled');
@@ -77,7 +159,7 @@ test.serial('expired unpaid orders are cancelled and return their stock; unexpir
   t.is(await stockOf('spu-004-01'), before - 1, 'only the unexpired order still holds stock');
   t.is(dataOf(await shop.call<OrderView>('order', 'detail', { orderId: expired[0]! }, openid)).status, 'cancelled');
 
-  t.deepEqual(dataOf(await runTimer()), { cancelled: 0, confirmed: 0 }, 'a second firing has nothing to do');
+  t.deepEqual(await runTimer(), summary(), 'a second firing has nothing to do');
   t.is(await stockOf('spu-004-01'), before - 1, 'stock is returned once');
 });
 
@@ -86,7 +168,7 @@ test.serial('a paid order is never cancelled, even past its payment window', asy
   await markPaid(orderId);
   await expire(orderId);
   const before = await stockOf('spu-005-01');
-  t.deepEqual(dataOf(await runTimer()), { cancelled: 0, confirmed: 0 });
+  t.deepEqual(await runTimer(), summary());
   t.is((await stored(orderId)).status, 'paid');
   t.is(await stockOf('spu-005-01'), before);
 });
@@ -101,7 +183,7 @@ test.serial('more expired orders than one batch are all cancelled in one firing'
   });
   await shop.db.collection('orders').add(clones);
   await expire(template._id as string);
-  t.deepEqual(dataOf(await runTimer()), { cancelled: 250, confirmed: 0 });
+  t.deepEqual(await runTimer(), summary({ cancelled: 250 }));
   t.is((await shop.db.collection('orders').where({ openid: 'o-jobs-batch', status: 'pending_payment' }).count()).total, 0);
   t.is(await stockOf('spu-006-01'), 250, 'each order gave back its one unit');
 });
@@ -114,7 +196,7 @@ test.serial('shipped orders older than 7 days are confirmed automatically; recen
   await shipOrder(shop, old, { carrier: '顺丰速运', trackingNo: 'SF-OLD', at: new Date(Date.now() - 7 * DAY_MS - 60_000) });
   await shipOrder(shop, recent, { carrier: '顺丰速运', trackingNo: 'SF-NEW', at: new Date(Date.now() - 6 * DAY_MS) });
 
-  t.deepEqual(dataOf(await runTimer()), { cancelled: 0, confirmed: 1 });
+  t.deepEqual(await runTimer(), summary({ confirmed: 1 }));
   const done = await stored(old);
   t.is(done.status, 'completed');
   t.truthy(done.completedAt);
@@ -128,7 +210,7 @@ test.serial('an order in refunding is not confirmed automatically', async (t) =>
   await markPaid(orderId);
   await shipOrder(shop, orderId, { carrier: '中通快递', trackingNo: 'ZT-OLD', at: new Date(Date.now() - 10 * DAY_MS) });
   dataOf(await shop.call('order', 'refund', { orderId, reason: '没收到货' }, openid));
-  t.deepEqual(dataOf(await runTimer()), { cancelled: 0, confirmed: 0 });
+  t.deepEqual(await runTimer(), summary());
   t.is((await stored(orderId)).status, 'refunding');
 });
 
@@ -143,4 +225,265 @@ test.serial('a shopper calling the jobs function through the gateway is refused 
   }
   t.is((await stored(orderId)).status, 'pending_payment');
   t.is(await stockOf('spu-010-02'), before);
+  t.deepEqual(await runTimer(), summary({ cancelled: 1 }), 'the timer trigger itself still runs');
+});
+
+// --- reconciliation with WeChat Pay ----------------------------------------------------------------------------------
+
+test.serial('a payment whose notification never arrives is found by the timer and recorded once; the late notification changes nothing', async (t) => {
+  const openid = 'o-jobs-lost-payment';
+  const skuId = 'spu-011-01';
+  const [lost, fresh, unpaid] = [await orderFor(openid, skuId), await orderFor(openid, skuId), await orderFor(openid, skuId)];
+  for (const id of [lost, fresh, unpaid]) await startPaying(id, openid);
+  const stock = await stockOf(skuId);
+  await loseNotifications(2);
+  await shopperPays(lost, openid);
+  await shopperPays(fresh, openid);
+  t.deepEqual((await sandboxOrder(lost))!.deliveries.map((d: Rec) => d.outcome), Array(DELIVERY_ATTEMPTS).fill('refused'));
+  t.is((await stored(lost)).status, 'pending_payment', 'the shop has not heard of the payment');
+  // `lost` and `unpaid` started paying 3 minutes ago; `fresh` just now, so its notification may still be coming.
+  await startedMinutesAgo(lost, 3);
+  await startedMinutesAgo(unpaid, 3);
+
+  t.deepEqual(await runTimer(), summary({ paymentsRecovered: 1 }));
+  const doc = await stored(lost);
+  const transaction = (await sandboxOrder(lost))!;
+  t.is(doc.status, 'paid');
+  t.truthy(doc.paidAt);
+  t.deepEqual(doc.payment, { transactionId: transaction.transactionId, totalFee: transaction.totalFee, timeEnd: transaction.timeEnd });
+  t.deepEqual(doc.history.filter((h) => h.event === 'pay'), [{ event: 'pay', from: 'pending_payment', to: 'paid', actor: 'system', at: doc.paidAt }]);
+  t.is((await stored(fresh)).status, 'pending_payment', 'a payment started under 2 minutes ago is not asked about yet');
+  t.is((await stored(unpaid)).status, 'pending_payment', 'an unpaid order stays unpaid');
+  t.is((await sandboxOrder(unpaid))!.state, 'NOTPAY', 'and its trade stays open');
+  t.is(await stockOf(skuId), stock, 'paying holds the stock');
+  const messages = await messagesTo(openid);
+  t.is(messages.length, 1, 'the paid message, sent by the timer');
+  t.like(messages[0], { outcome: 'sent', functionName: 'jobs', templateId: 'TPL_ORDER_PAID', data: { character_string1: { value: lost } } });
+
+  // WeChat delivers the notification after all: acknowledged, and nothing changes.
+  await control('POST', `/pay/notifications/${lost}/redeliver`);
+  await pay.idle();
+  t.is((await sandboxOrder(lost))!.deliveries.at(-1).outcome, 'acknowledged');
+  t.deepEqual(await stored(lost), doc);
+  t.is((await messagesTo(openid)).length, 1);
+  t.deepEqual(await runTimer(), summary(), 'nothing left to reconcile');
+
+  await startedMinutesAgo(fresh, 3);
+  t.deepEqual(await runTimer(), summary({ paymentsRecovered: 1 }), 'two minutes on, the other lost payment is found too');
+  t.is((await stored(fresh)).status, 'paid');
+  t.is((await refundsOf(lost)).length + (await refundsOf(fresh)).length, 0, 'nothing refunded');
+});
+
+test.serial('an expired order the shopper started paying is closed on WeChat Pay, then cancelled: stock back, and it can no longer be paid', async (t) => {
+  const openid = 'o-jobs-expired-started';
+  const skuId = 'spu-011-02';
+  const before = await stockOf(skuId);
+  const orderId = await orderFor(openid, skuId, 2);
+  await startPaying(orderId, openid);
+  await expire(orderId);
+
+  t.deepEqual(await runTimer(), summary({ cancelled: 1 }));
+  const doc = await stored(orderId);
+  t.is(doc.status, 'cancelled');
+  t.like(doc.history.at(-1), { event: 'timeout', from: 'pending_payment', to: 'cancelled', actor: 'system' });
+  t.is((await sandboxOrder(orderId))!.state, 'CLOSED');
+  t.is(await stockOf(skuId), before);
+
+  t.like(await control('POST', `/pay/orders/${orderId}/pay`, { openid }), { code: 'ORDERCLOSED' }, 'the shopper cannot pay a closed trade');
+  await pay.idle();
+  t.deepEqual(await stored(orderId), doc);
+  t.deepEqual(await refundsOf(orderId), []);
+});
+
+test.serial('an expired order whose trade WeChat Pay cannot close now waits for the next firing, then is cancelled all the same', async (t) => {
+  const openid = 'o-jobs-pay-down';
+  const skuId = 'spu-011-04';
+  const before = await stockOf(skuId);
+  const orderId = await orderFor(openid, skuId);
+  await startPaying(orderId, openid);
+  // The sandbox has no fault for its API calls: its close and query answer a system error here.
+  const api = pay.sandbox.api;
+  const saved = { closeOrder: api.closeOrder, queryOrder: api.queryOrder };
+  api.closeOrder = api.queryOrder = () => ({ return_code: 'SUCCESS', result_code: 'FAIL', err_code: 'SYSTEMERROR', err_code_des: '系统超时' });
+  try {
+    await expire(orderId, 1);
+    t.deepEqual(await runTimer(), summary(), 'it may have been paid: not cancelled yet');
+    t.is((await stored(orderId)).status, 'pending_payment');
+    await expire(orderId, 11);
+    t.deepEqual(await runTimer(), summary({ cancelled: 1 }), '10 minutes past its window it is cancelled anyway');
+  } finally {
+    Object.assign(api, saved);
+  }
+  t.is((await stored(orderId)).status, 'cancelled');
+  t.is(await stockOf(skuId), before);
+  t.is((await sandboxOrder(orderId))!.state, 'NOTPAY', 'the trade stayed open');
+  await shopperPays(orderId, openid);
+  t.like(await stored(orderId), { status: 'cancelled', lateRefundPending: undefined }, 'so a payment now is taken as late');
+  t.like(await refundsOf(orderId), [{ outRefundNo: `${orderId}R0`, status: 'SUCCESS' }], 'and refunded in full');
+});
+
+test.serial('an expired order paid on WeChat Pay whose notification was lost is recorded paid, not cancelled', async (t) => {
+  const openid = 'o-jobs-expired-paid';
+  const skuId = 'spu-011-03';
+  const orderId = await orderFor(openid, skuId);
+  await startPaying(orderId, openid);
+  await loseNotifications(1);
+  await shopperPays(orderId, openid);
+  await expire(orderId);
+  const stock = await stockOf(skuId);
+
+  t.deepEqual(await runTimer(), summary({ paidAtExpiry: 1 }));
+  const doc = await stored(orderId);
+  t.is(doc.status, 'paid');
+  t.is(doc.payment.transactionId, (await sandboxOrder(orderId))!.transactionId);
+  t.is(doc.history.filter((h) => h.event === 'pay').length, 1);
+  t.false(doc.history.some((h) => h.event === 'timeout'));
+  t.is(await stockOf(skuId), stock, 'the sold stock stays sold');
+  t.is((await sandboxOrder(orderId))!.state, 'SUCCESS');
+  t.deepEqual(await refundsOf(orderId), []);
+  t.deepEqual(await runTimer(), summary());
+});
+
+test.serial('an approved refund WeChat Pay never accepted is issued by the timer and completed once; the stock returns once', async (t) => {
+  const openid = 'o-jobs-refund';
+  const skuId = 'spu-012-02';
+  const [orderId, recent] = [await orderFor(openid, skuId, 2), await orderFor(openid, skuId)];
+  for (const id of [orderId, recent]) {
+    await startPaying(id, openid);
+    await shopperPays(id, openid);
+    t.is((await stored(id)).status, 'paid');
+    dataOf(await shop.call('order', 'refund', { orderId: id, reason: '不想要了' }, openid));
+  }
+  await approvedWithoutRefund(orderId, 6);
+  await approvedWithoutRefund(recent, 1);
+  const stock = await stockOf(skuId);
+  const payable = (await stored(orderId)).amounts.payable as number;
+
+  // The refund's own notification is lost as well, so the timer has to find out the result by asking.
+  await loseNotifications(1);
+  t.deepEqual(await runTimer(), summary({ refunds: { reissued: 1 } }));
+  t.like(await refundsOf(orderId), [{ outRefundNo: `${orderId}R1`, totalFee: payable, refundFee: payable, functionName: 'pay' }]);
+  t.deepEqual(await refundsOf(recent), [], 'an approval under 5 minutes old is left to the approval itself');
+  await pay.idle();
+  t.deepEqual((await refundsOf(orderId))[0]!.deliveries.map((d: Rec) => d.outcome), Array(DELIVERY_ATTEMPTS).fill('refused'));
+  t.is((await stored(orderId)).status, 'refund_approved');
+  t.is(await stockOf(skuId), stock);
+
+  t.deepEqual(await runTimer(), summary({ refunds: { completed: 1 } }));
+  const doc = await stored(orderId);
+  t.is(doc.status, 'refunded');
+  t.truthy(doc.refundedAt);
+  t.is(doc.refundError, undefined);
+  t.like(doc.history.filter((h) => h.event === 'refund_succeeded'), [{ from: 'refund_approved', to: 'refunded', actor: 'system' }]);
+  t.is(doc.history.filter((h) => h.event === 'refund_succeeded').length, 1);
+  t.is(await stockOf(skuId), stock + 2, 'the stock came back');
+
+  t.deepEqual(await runTimer(), summary(), 'a refunded order is done');
+  t.is(await stockOf(skuId), stock + 2, 'once');
+  t.is((await refundsOf(orderId)).length, 1, 'one refund, never a second');
+  t.is((await stored(recent)).status, 'refund_approved');
+});
+
+test.serial('a refund WeChat Pay ends unpaid (CHANGE) is recorded for the merchant and left alone', async (t) => {
+  const openid = 'o-jobs-refund-change';
+  const orderId = await orderFor(openid, 'spu-012-03');
+  await startPaying(orderId, openid);
+  await shopperPays(orderId, openid);
+  dataOf(await shop.call('order', 'refund', { orderId, reason: '拍错了' }, openid));
+  await approvedWithoutRefund(orderId, 6);
+  const stock = await stockOf('spu-012-03');
+  await loseNotifications(1);
+  t.deepEqual(await runTimer(), summary({ refunds: { reissued: 1 } }));
+  await pay.idle();
+  // WeChat Pay could not pay the money back (the shopper's card was cancelled): the sandbox has no such fault, so the
+  // refund's status is set in its state directly.
+  pay.sandbox.refunds.get(`${orderId}R1`)!.status = 'CHANGE' as never;
+
+  t.deepEqual(await runTimer(), summary({ refunds: { failed: 1 } }));
+  const doc = await stored(orderId);
+  t.is(doc.status, 'refund_approved');
+  t.like(doc.refundError, { outRefundNo: `${orderId}R1`, status: 'CHANGE' });
+  t.true(doc.refundError.at instanceof Date);
+  t.deepEqual(await runTimer(), summary(), 'the merchant takes it from here');
+  t.is(await stockOf('spu-012-03'), stock);
+  t.is((await refundsOf(orderId)).length, 1);
+});
+
+test.serial('the refund of a late payment is completed or issued again by the timer', async (t) => {
+  const openid = 'o-jobs-late-refund';
+  const skuId = 'spu-012-04';
+  const [notified, unissued] = [await orderFor(openid, skuId), await orderFor(openid, skuId)];
+  for (const id of [notified, unissued]) {
+    await startPaying(id, openid);
+    // A cancel that raced pay.create and did not see the payment start: the trade stays open and can still be paid.
+    await shop.db.collection('orders').doc(id).update({ payStartedAt: shop.db.command.remove() });
+    dataOf(await shop.call('order', 'cancel', { orderId: id }, openid));
+  }
+  // `notified`: the late payment is recorded and refunded, but the refund's notification is lost.
+  await loseNotifications(2);
+  await shopperPays(notified, openid);
+  const notification = (await sandboxOrder(notified))!.notification as Rec;
+  t.like(await shop.emulator.host.functions!.invoke('pay', notification, { source: 'payment' }), { ok: true, result: { errcode: 0 } });
+  await pay.idle();
+  t.like(await stored(notified), { status: 'cancelled', lateRefundPending: true });
+  t.like(await refundsOf(notified), [{ outRefundNo: `${notified}R0`, status: 'SUCCESS' }]);
+  // `unissued`: the late payment is recorded, but the refund call never got through (written as the handler would).
+  await loseNotifications(1);
+  await shopperPays(unissued, openid);
+  const paid = (await sandboxOrder(unissued))!;
+  const entry = { event: 'late_payment', from: 'cancelled', to: 'cancelled', actor: 'system', at: new Date() };
+  await shop.db.collection('orders').doc(unissued).update({
+    payment: { transactionId: paid.transactionId, totalFee: paid.totalFee, timeEnd: paid.timeEnd },
+    lateRefundPending: true,
+    history: shop.db.command.push(entry),
+  });
+
+  t.deepEqual(await runTimer(), summary({ lateRefunds: { completed: 1, reissued: 1 } }));
+  await pay.idle(); // the reissued refund's notification gets through this time
+  for (const id of [notified, unissued]) {
+    const doc = await stored(id);
+    t.is(doc.status, 'cancelled');
+    t.is(doc.lateRefundPending, undefined);
+    t.truthy(doc.refundedAt);
+    const refunds = await refundsOf(id);
+    t.is(refunds.length, 1, 'one refund per payment');
+    t.like(refunds[0], { outRefundNo: `${id}R0`, status: 'SUCCESS', refundFee: doc.payment.totalFee });
+  }
+  t.deepEqual(await runTimer(), summary());
+});
+
+test.serial('a few hundred due orders in one firing: expired trades closed, lost payments found', async (t) => {
+  const openid = 'o-jobs-many';
+  const skuId = 'spu-009-01';
+  const template = await stored(await orderFor(openid, skuId));
+  await shop.db.collection('orders').doc(template._id as string).remove();
+  const N = 300;
+  const now = Date.now();
+  const clone = (suffix: string, fields: Rec): Rec => {
+    const { _id, ...rest } = template;
+    return { ...rest, _id: `${_id}${suffix}`, idempotencyKey: `${String(template.idempotencyKey)}-${suffix}`, createdAt: new Date(template.createdAt as string), history: [], ...fields };
+  };
+  const expired = Array.from({ length: N }, (_v, i) => clone(`e${i}`, { expiresAt: new Date(now - 60_000), payStartedAt: new Date(now - 20 * 60_000) }));
+  const lost = Array.from({ length: N }, (_v, i) => clone(`p${i}`, { expiresAt: new Date(now + 10 * 60_000), payStartedAt: new Date(now - 3 * 60_000) }));
+  await shop.db.collection('orders').add([...expired, ...lost]);
+  // Each started paying on WeChat Pay; the `lost` ones were paid, with no notification (sandbox.pay sends none).
+  for (const order of [...expired, ...lost]) {
+    const answer = pay.sandbox.call('unifiedOrder', {
+      body: 'x', out_trade_no: order._id, total_fee: order.amounts.payable, spbill_create_ip: '127.0.0.1', sub_mch_id: '1900000109', env_id: shop.emulator.envId, function_name: 'pay',
+    });
+    if (answer.result_code !== 'SUCCESS') throw new Error(JSON.stringify(answer));
+  }
+  for (const order of lost) pay.sandbox.pay(order._id, openid);
+  const stock = await stockOf(skuId);
+
+  const firing = await fireTimer();
+  t.deepEqual(firing.summary, summary({ cancelled: N, paymentsRecovered: N }));
+  t.log(`${2 * N} due orders: ${firing.durationMs} ms, ${firing.databaseCalls} database calls`);
+  t.true(firing.durationMs < 45_000, 'within the firing budget');
+  t.is((await shop.db.collection('orders').where({ openid, status: 'cancelled' }).count()).total, N);
+  t.is((await shop.db.collection('orders').where({ openid, status: 'paid' }).count()).total, N);
+  const trades = ((await control('GET', '/pay/orders')).orders as Rec[]).filter((o) => o.outTradeNo.startsWith(template._id as string));
+  t.is(trades.filter((o) => o.state === 'CLOSED').length, N);
+  t.is(await stockOf(skuId), stock + N, 'each expired order gave back its one unit');
+  await control('DELETE', '/outbox');
 });

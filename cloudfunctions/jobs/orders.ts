@@ -1,13 +1,11 @@
-import { ErrorCode } from '../../typings/common.js';
-import { _, db } from '../shared/db.js';
-import { ShopError } from '../shared/errors.js';
+import { _ } from '../shared/db.js';
 import { transitionOrder } from '../shared/order-lifecycle.js';
-import type { OrderEvent } from '../shared/order-state.js';
+import { closePayOrder, settlePayment } from '../shared/payment-events.js';
+import { serially, sweep } from './sweep.js';
 
-const BATCH = 100;
-/** At most this many batches per job and firing; what is left waits for the next minute. */
-const MAX_BATCHES = 20;
 const DAY_MS = 86_400_000;
+/** How long past its payment window an order waits for its WeChat Pay trade to close before it is cancelled anyway. */
+const CLOSE_GRACE_MS = 10 * 60_000;
 
 /** `AUTO_CONFIRM_DAYS` (default 7): how long after shipping an order completes without the shopper confirming. */
 export function autoConfirmDays(value: string | undefined): number {
@@ -15,47 +13,50 @@ export function autoConfirmDays(value: string | undefined): number {
   return value !== undefined && value.trim() !== '' && Number.isFinite(days) && days > 0 ? days : 7;
 }
 
-interface Sweep {
-  /** The orders due, by the index that serves the query. */
-  filter: Record<string, unknown>;
-  orderField: string;
-  event: OrderEvent;
-  fields: (now: Date) => Record<string, unknown>;
-}
-
 /**
- * Moves every order matching `filter` with `event` by the system, each in its own transaction, 100 at a time until
- * none is left or the bounds are reached (`deadline`, MAX_BATCHES). An order that changed meanwhile (paid, refunded)
- * is refused by the transition table and skipped; one that fails otherwise is logged and not retried this firing.
+ * Closes unpaid orders whose payment window (`expiresAt`) has passed and returns their stock. An order the shopper
+ * started paying is first closed on WeChat Pay, so it cannot be paid after it is cancelled; when WeChat Pay answers
+ * that it was paid (its notification is late or lost), the payment is recorded instead and the order stays sold.
  */
-async function sweep({ filter, orderField, event, fields }: Sweep, now: Date, deadline: number): Promise<number> {
-  const skipped: string[] = [];
-  let moved = 0;
-  for (let batch = 0; batch < MAX_BATCHES && Date.now() < deadline; batch++) {
-    const where = skipped.length ? { ...filter, _id: _.nin(skipped) } : filter;
-    const due = (await db.collection<{ _id: string }>('orders').where(where).orderBy(orderField, 'asc').limit(BATCH).field({ _id: true }).get()).data;
-    if (due.length === 0) break;
-    for (const { _id } of due) {
-      if (Date.now() >= deadline) return moved;
-      try {
-        await transitionOrder({ orderId: _id, event, actor: 'system', now, fields: () => fields(now) });
-        moved++;
-      } catch (err) {
-        skipped.push(_id);
-        if (!(err instanceof ShopError && err.code === ErrorCode.INVALID_STATE)) console.error(`[jobs] ${event} ${_id} failed`, err);
+export async function cancelExpiredOrders(now: Date, deadline: number): Promise<{ cancelled: number; paid: number }> {
+  const counts = await sweep(
+    'timeout',
+    { filter: { status: 'pending_payment', expiresAt: _.lte(now) }, orderField: 'expiresAt', fields: ['payStartedAt'] },
+    async (order) => {
+      if (order.payStartedAt) {
+        const trade = await closePayOrder(order._id);
+        if (trade.kind === 'paid') {
+          const { outcome } = await settlePayment(trade.payment, now);
+          return outcome.kind === 'applied' ? 'paid' : undefined;
+        }
+        if (trade.kind !== 'closed') {
+          // Not closed now (the shopper is paying, WeChat Pay did not answer): tried again next minute, and past the
+          // grace period cancelled all the same, so no stock stays held for a trade that will not close; a payment
+          // that still arrives then is refunded in full (late_payment).
+          const giveUp = now.getTime() - new Date(order.expiresAt).getTime() > CLOSE_GRACE_MS;
+          console.error(`[jobs] timeout ${order._id}: WeChat Pay trade not closed (${trade.kind === 'unpaid' ? trade.tradeState : trade.reason}); ${giveUp ? 'cancelling anyway' : 'next firing'}`);
+          if (!giveUp) return undefined;
+        }
       }
-    }
-  }
-  return moved;
-}
-
-/** Closes unpaid orders whose payment window (`expiresAt`) has passed and returns their stock. */
-export function cancelExpiredOrders(now: Date, deadline: number): Promise<number> {
-  return sweep({ filter: { status: 'pending_payment', expiresAt: _.lte(now) }, orderField: 'expiresAt', event: 'timeout', fields: (at) => ({ cancelledAt: at }) }, now, deadline);
+      await serially(() => transitionOrder({ orderId: order._id, event: 'timeout', actor: 'system', now, fields: () => ({ cancelledAt: now }) }));
+      return 'cancelled';
+    },
+    deadline,
+  );
+  return { cancelled: counts.cancelled ?? 0, paid: counts.paid ?? 0 };
 }
 
 /** Completes shipped orders the shopper has not confirmed within `days` of shipping. */
-export function autoConfirmShippedOrders(now: Date, days: number, deadline: number): Promise<number> {
+export async function autoConfirmShippedOrders(now: Date, days: number, deadline: number): Promise<number> {
   const cutoff = new Date(now.getTime() - days * DAY_MS);
-  return sweep({ filter: { status: 'shipped', shippedAt: _.lte(cutoff) }, orderField: 'shippedAt', event: 'auto_confirm', fields: (at) => ({ completedAt: at }) }, now, deadline);
+  const counts = await sweep(
+    'auto_confirm',
+    { filter: { status: 'shipped', shippedAt: _.lte(cutoff) }, orderField: 'shippedAt' },
+    async (order) => {
+      await transitionOrder({ orderId: order._id, event: 'auto_confirm', actor: 'system', now, fields: () => ({ completedAt: now }) });
+      return 'confirmed';
+    },
+    deadline,
+  );
+  return counts.confirmed ?? 0;
 }

@@ -63,12 +63,16 @@ async function stockOf(skuId: string): Promise<number> {
 test('create → pay → the notification marks the order paid and sends the paid message; a duplicate changes nothing', async (t) => {
   const openid = 'o-pay-happy';
   const order = await orderFor(openid);
+  t.is((await stored(order.orderId)).payStartedAt, undefined);
   const first = dataOf(await shop.call<CreatedPayment>('pay', 'create', { orderId: order.orderId }, openid));
   t.is(first.orderId, order.orderId);
+  const started = (await stored(order.orderId)).payStartedAt;
+  t.true(started instanceof Date, 'the order records that paying started');
   t.deepEqual(Object.keys(first.payment).sort(), ['nonceStr', 'package', 'paySign', 'signType', 'timeStamp']);
   t.regex(first.payment.package, /^prepay_id=wx/);
   const again = dataOf(await shop.call<CreatedPayment>('pay', 'create', { orderId: order.orderId }, openid));
   t.is(again.payment.package, first.payment.package, 'the same prepay for the same unpaid order');
+  t.deepEqual((await stored(order.orderId)).payStartedAt, started, 'only the first start is recorded');
   const prepaid = await sandboxOrder(order.orderId);
   t.like(prepaid, { totalFee: order.amounts.payable, functionName: 'pay', attach: order.orderId, openid, state: 'NOTPAY' });
 
@@ -145,8 +149,11 @@ test('paid after cancelling: the order stays cancelled and the full amount is re
   const stockBefore = await stockOf(skuId);
   const order = await orderFor(openid, skuId, 2);
   dataOf(await shop.call<CreatedPayment>('pay', 'create', { orderId: order.orderId }, openid));
+  // A cancel that raced pay.create and did not see the payment start: the trade on WeChat Pay stays open.
+  await shop.db.collection('orders').doc(order.orderId).update({ payStartedAt: shop.db.command.remove() });
   dataOf(await shop.call<OrderView>('order', 'cancel', { orderId: order.orderId }, openid));
   t.is(await stockOf(skuId), stockBefore);
+  t.is((await sandboxOrder(order.orderId))!.state, 'NOTPAY');
 
   await control('POST', `/pay/orders/${order.orderId}/pay`, { openid });
   await pay.idle();

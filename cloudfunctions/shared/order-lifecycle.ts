@@ -1,4 +1,4 @@
-import { _, db } from './db.js';
+import { type Transaction, _, db } from './db.js';
 import { notFound } from './errors.js';
 import { type Actor, type OrderEvent, type OrderStatus, type TransitionContext, nextState, releasesHoldings } from './order-state.js';
 import type { OrderDoc } from './orders.js';
@@ -14,12 +14,17 @@ export interface TransitionRequest {
   openid?: string;
   /** Fields written together with the new status. */
   fields?: (current: OrderDoc, to: OrderStatus) => Record<string, unknown>;
+  /**
+   * Further writes that must land with the transition or not at all (the admin function's audit entry): run in the same
+   * transaction once the order is updated. Throwing aborts the transaction, the order's update included.
+   */
+  alongside?: (tx: Transaction, change: { before: OrderDoc; after: OrderDoc }) => Promise<void>;
 }
 
 /**
  * Applies one lifecycle event to one order in one transaction: the order is read inside it, `nextState` decides
- * (INVALID_STATE otherwise), the history gains an entry, and events that release holdings return the stock in the
- * same transaction. Concurrent events on one order therefore cannot both apply.
+ * (INVALID_STATE otherwise), the history gains an entry, and events that release holdings return the stock, all in the
+ * same transaction as the request's `alongside` writes. Concurrent events on one order therefore cannot both apply.
  */
 export async function transitionOrder(request: TransitionRequest): Promise<OrderDoc> {
   const { orderId, event, actor, now } = request;
@@ -34,6 +39,8 @@ export async function transitionOrder(request: TransitionRequest): Promise<Order
     const fields = request.fields?.(current, to) ?? {};
     const entry = { event, from: current.status, to, actor, at: now };
     await tx.collection('orders').doc(orderId).update({ data: { ...fields, status: to, history: _.push(entry) } });
-    return { ...current, ...fields, status: to, history: [...current.history, entry] } as OrderDoc;
+    const after = { ...current, ...fields, status: to, history: [...current.history, entry] } as OrderDoc;
+    await request.alongside?.(tx, { before: current, after });
+    return after;
   });
 }

@@ -18,6 +18,8 @@ export interface OrderDoc {
   history: Array<{ event: string; from: string | null; to: string; actor: string; at: Date }>;
   // Written as the order moves on: payment (pay function), shipping (merchant), receipt and after-sale.
   paidAt?: Date;
+  /** The first `pay.create`: from then on WeChat Pay may hold a payment for the order (close it before cancelling). */
+  payStartedAt?: Date;
   payment?: PaymentRecord;
   /** Paid after it was cancelled: the full refund is issued and not yet confirmed by the refund callback. */
   lateRefundPending?: boolean;
@@ -29,6 +31,20 @@ export interface OrderDoc {
   refundRequestedFrom?: OrderStatus;
   refundRequestedAt?: Date;
   refundReason?: string;
+  /** The merchant approved the refund (`refund_approved`); the reconcile timer looks again 5 minutes later. */
+  refundApprovedAt?: Date;
+  /**
+   * The refund's last problem: WeChat Pay refused to issue it (the jobs timer issues it again every minute), or ended it
+   * unpaid (status CHANGE or REFUNDCLOSE: the merchant must act, the timer stops). Cleared once the refund is done.
+   */
+  refundError?: RefundError;
+}
+
+export interface RefundError {
+  outRefundNo: string;
+  /** WeChat Pay's refund status, or its refusal when the refund could not be issued. */
+  status: string;
+  at: Date;
 }
 
 export interface PaymentRecord {

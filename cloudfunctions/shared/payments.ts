@@ -72,6 +72,27 @@ export function payRefusal(answer: CloudPayAnswer): string | undefined {
   return answer.errCodeDes || answer.returnMsg || '微信支付暂时不可用';
 }
 
+/**
+ * Whether a refusal says the thing asked about does not exist (ORDERNOTEXIST: "订单不存在", "此交易订单号不存在").
+ * The SDK overwrites WeChat's `errCode` with 0, so the description is all that is left to tell it by.
+ */
+export function saysNotExist(answer: CloudPayAnswer): boolean {
+  return answer.returnCode === 'SUCCESS' && answer.resultCode === 'FAIL' && /不存在/.test(answer.errCodeDes ?? '');
+}
+
+/** Trade states in which the shopper's money reached the merchant (REFUND: paid, then refunded in part or whole). */
+export function isPaidState(state: TradeState | undefined): boolean {
+  return state === 'SUCCESS' || state === 'REFUND';
+}
+
+/** WeChat Pay's refund statuses, as `queryRefund` reports them. */
+export type RefundStatus = 'SUCCESS' | 'PROCESSING' | 'CHANGE' | 'REFUNDCLOSE';
+
+/** The status of the one refund `queryRefund` was asked about by its number (WeChat's `refund_status_0`). */
+export function refundStatusOf(answer: Awaited<ReturnType<CloudPay['queryRefund']>>): string | undefined {
+  return answer.refundStatus_0;
+}
+
 /** The refund of a payment that arrived after the order was closed: one per order, so reissuing it is harmless. */
 export function lateRefundNo(orderId: string): string {
   return `${orderId}R0`;

@@ -14,7 +14,9 @@ export async function withRetries<R>(db: Database, fn: (tx: Transaction) => Prom
     } catch (err) {
       if (!isConflict(err)) throw err;
       if (attempt >= attempts) throw new ShopError(ErrorCode.CONFLICT, '操作太频繁，请稍后再试');
-      await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20 * Math.min(attempt, 5)));
+      // Conflicts are detected at the write, so a retry soon after usually finds the winner committed; the jitter
+      // keeps retries from colliding in lockstep.
+      await new Promise((resolve) => setTimeout(resolve, 1 + Math.random() * 4 * Math.min(attempt, 10)));
     }
   }
 }

@@ -14,9 +14,9 @@ import type { Envelope } from '../../typings/common.js';
  */
 export const TEST_DATA_KEY = '000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f';
 
-export async function startShop() {
+export async function startShop(options: { only?: string[] } = {}) {
   const functionsDir = path.resolve('build', 'test-functions', String(process.pid));
-  await buildFunctions({ sourceDir: path.resolve('cloudfunctions'), outDir: functionsDir });
+  await buildFunctions({ sourceDir: path.resolve('cloudfunctions'), outDir: functionsDir, only: options.only });
   const emulator = await startEmulator({
     port: 0,
     dataFile: ':memory:',

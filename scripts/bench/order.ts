@@ -1,12 +1,13 @@
-import type { FunctionRuntimeService } from '../../emulator/src/functions/runtime.js';
-import { dataOf, startShop } from '../../cloudfunctions/test/shop.js';
+import { dataOf } from '../../cloudfunctions/test/shop.js';
 import type { OrderView } from '../../typings/order.js';
 import type { Address } from '../../typings/user.js';
+import { startBenchShop } from './shop-client.js';
 import { ms, summarize, timed } from './stats.js';
 
 /**
  * npm run bench:order [-- --attempts 2000 --stock 100]
- * The shop's real functions on the emulator (built, seeded, called through the gateway as the mini-program calls them):
+ * The shop's real functions on the emulator (built, seeded, in a child process), called through the gateway as the
+ * mini-program calls them:
  * 1. `attempts` concurrent order.create calls for one SKU holding `stock`: exactly `stock` must succeed;
  *    prints attempts per second and p50/p95 latency. Target: >= 300 attempts/s.
  * 2. database round trips of one order.create for carts of 1, 5 and 20 lines: reads must not grow with the lines
@@ -17,28 +18,27 @@ const ATTEMPTS = Number(args.get('--attempts') ?? 2000);
 const STOCK = Number(args.get('--stock') ?? 100);
 const SHOPPERS = 100;
 
-const shop = await startShop();
-const runtime = shop.emulator.host.functions as FunctionRuntimeService;
+const shop = await startBenchShop({ only: ['order', 'user'] });
 let keySeq = 0;
 const key = () => `bench-${++keySeq}-${Date.now()}`;
 
 const openids = Array.from({ length: SHOPPERS }, (_v, i) => `o-bench-${i}`);
 const addressIds = await Promise.all(
   openids.map(async (openid) =>
-    dataOf(await shop.call<Address>('user', 'addresses.save', { name: '压测', phone: '13900000000', province: '上海市', city: '上海市', district: '浦东新区', detail: '世纪大道 1 号' }, openid)).addressId,
+    dataOf((await shop.call<Address>('user', 'addresses.save', { name: '压测', phone: '13900000000', province: '上海市', city: '上海市', district: '浦东新区', detail: '世纪大道 1 号' }, openid)).answer).addressId,
   ),
 );
 
 // ---- 1. contention on one SKU ----
 const skuId = 'spu-004-01';
 await shop.db.collection('skus').doc(skuId).update({ stock: STOCK });
-await shop.call('order', 'preview', { lines: [{ skuId, quantity: 1 }] }, openids[0]); // warm the function up
+await shop.call('order', 'preview', { lines: [{ skuId, quantity: 1 }] }, openids[0]!); // warm the function up
 const latencies: number[] = [];
 const outcomes = new Map<string, number>();
 const [, wallMs] = await timed(() =>
   Promise.all(
     Array.from({ length: ATTEMPTS }, async (_v, i) => {
-      const [answer, t] = await timed(() => shop.call<OrderView>('order', 'create', { lines: [{ skuId, quantity: 1 }], addressId: addressIds[i % SHOPPERS]!, idempotencyKey: key() }, openids[i % SHOPPERS]));
+      const [{ answer }, t] = await timed(() => shop.call<OrderView>('order', 'create', { lines: [{ skuId, quantity: 1 }], addressId: addressIds[i % SHOPPERS]!, idempotencyKey: key() }, openids[i % SHOPPERS]!));
       latencies.push(t);
       const outcome = answer.ok ? 'ok' : answer.code;
       outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
@@ -53,14 +53,9 @@ const skus = ((await shop.db.collection('skus').limit(100).get()).data as Array<
 for (const id of skus) await shop.db.collection('skus').doc(id).update({ stock: 10_000 });
 const roundTrips: Array<[number, number]> = [];
 for (const size of [1, 5, 20]) {
-  const res = await fetch(`${shop.emulator.url}/functions/order`, {
-    method: 'POST',
-    headers: { 'x-wx-openid': openids[0]! },
-    body: JSON.stringify({ $url: 'create', lines: skus.slice(0, size).map((s) => ({ skuId: s, quantity: 1 })), addressId: addressIds[0], idempotencyKey: key() }),
-  });
-  const body = (await res.json()) as { requestID: string; result: { ok: boolean } };
-  if (!body.result.ok) throw new Error(`create of ${size} lines failed: ${JSON.stringify(body.result)}`);
-  roundTrips.push([size, runtime.invocation(body.requestID)!.databaseCalls]);
+  const { answer, requestID } = await shop.call('order', 'create', { lines: skus.slice(0, size).map((s) => ({ skuId: s, quantity: 1 })), addressId: addressIds[0], idempotencyKey: key() }, openids[0]!);
+  if (!answer.ok) throw new Error(`create of ${size} lines failed: ${JSON.stringify(answer)}`);
+  roundTrips.push([size, (await shop.invocation(requestID)).databaseCalls]);
 }
 await shop.close();
 
@@ -70,7 +65,7 @@ order.create under contention: ${ATTEMPTS} concurrent attempts, one SKU with sto
   stock left               ${remaining}
   throughput               ${Math.round(ATTEMPTS / (wallMs / 1000))} attempts/s over ${(wallMs / 1000).toFixed(1)} s   target >= 300/s
   latency                  p50 ${ms(lat.p50)}  p95 ${ms(lat.p95)}  (includes waiting for a free instance)
-database round trips per order.create (idempotency check, address, catalog, then per line: read + write stock, then the order)
+database round trips per order.create (retry check + SKUs, address + SPUs, then the transaction: start, SKUs, a stock write per line, the order, commit)
 ${roundTrips.map(([size, n]) => `  ${String(size).padStart(2)} lines                 ${n}`).join('\n')}`);
 if ((outcomes.get('ok') ?? 0) !== STOCK || remaining !== 0) {
   console.error('OVERSOLD OR UNDERSOLD');

@@ -2,12 +2,15 @@ import { ErrorCode } from '../../../typings/common.js';
 import { CreateInput, PreviewInput, type OrderView, type Preview } from '../../../typings/order.js';
 import type { AddressDoc } from '../../shared/addresses.js';
 import type { SkuDoc, SpuDoc } from '../../shared/catalog.js';
-import { loadCatalog, preview as priceCheckout, priceLines } from '../../shared/checkout.js';
+import { preview as priceCheckout, priceLines, readSkus, readSpus } from '../../shared/checkout.js';
 import { _, db } from '../../shared/db.js';
 import { ShopError, notFound } from '../../shared/errors.js';
 import { type OrderDoc, newOrderId, toOrderView } from '../../shared/orders.js';
 import { route } from '../../shared/route.js';
 import { isDuplicateKey, withRetries } from '../../shared/transactions.js';
+
+/** Enough retries for a few hundred shoppers on one SKU within the function's timeout (each retry is milliseconds). */
+const CONTENDED_ATTEMPTS = 60;
 
 /** How long an order waits for payment before the timer cancels it. */
 const PAYMENT_MINUTES = Number(process.env.ORDER_PAYMENT_MINUTES ?? 30);
@@ -25,49 +28,57 @@ async function existingOrder(openid: string, idempotencyKey: string): Promise<Or
  */
 export const create = route(CreateInput, async (input, ctx): Promise<OrderView> => {
   const skuIds = input.lines.map((l) => l.skuId);
-  const [again, addresses, catalog] = await Promise.all([
-    existingOrder(ctx.openid, input.idempotencyKey),
-    db.collection<AddressDoc>('addresses').where({ _id: input.addressId, openid: ctx.openid }).limit(1).get(),
-    loadCatalog(skuIds),
-  ]);
+  // Fast path: the retry check and the stock, in parallel, before anything else. Under a rush on one SKU nearly every
+  // attempt after the stock runs out ends here, after two queries and without taking a lock.
+  const [again, stocked] = await Promise.all([existingOrder(ctx.openid, input.idempotencyKey), readSkus(skuIds)]);
   if (again) return toOrderView(again);
+  for (const line of input.lines) refuseShortStock(stocked.get(line.skuId), line.quantity);
+
+  const [addresses, spus] = await Promise.all([
+    db.collection<AddressDoc>('addresses').where({ _id: input.addressId, openid: ctx.openid }).limit(1).get(),
+    readSpus([...stocked.values()].map((s) => s.spuId)),
+  ]);
   const address = addresses.data[0];
   if (!address) throw notFound('收货地址');
-  // Refuse what the catalog already shows cannot be bought, before taking any lock: under a rush on one SKU, nearly
-  // every attempt after the stock runs out ends here, cheaply.
-  for (const line of input.lines) refuseUnbuyable(catalog.skus.get(line.skuId), catalog.spus, line.quantity);
+  for (const line of input.lines) refuseUnbuyable(stocked.get(line.skuId), spus, line.quantity);
 
   const orderId = newOrderId(ctx.now);
   try {
-    const order = await withRetries(db, async (tx) => {
-      // One read for every line's current stock; the snapshot plus first-writer-wins makes it safe to act on.
-      const current = new Map((await tx.collection<SkuDoc>('skus').where({ _id: _.in(skuIds) }).get()).data.map((s) => [s._id, s]));
-      const reserved = [];
-      for (const line of input.lines) {
-        const sku = current.get(line.skuId);
-        // Throwing aborts the transaction: nothing it wrote lands.
-        const problem = unbuyable(sku, catalog.spus, line.quantity);
-        if (problem) throw problem;
-        await tx.collection('skus').doc(line.skuId).update({ data: { stock: _.inc(-line.quantity) } });
-        reserved.push({ sku: sku!, spu: catalog.spus.get(sku!.spuId)!, quantity: line.quantity });
-      }
-      const priced = priceLines(reserved);
-      const doc: OrderDoc = {
-        _id: orderId,
-        openid: ctx.openid,
-        idempotencyKey: input.idempotencyKey,
-        status: 'pending_payment',
-        lines: priced.lines,
-        amounts: priced.amounts,
-        address: { name: address.name, phone: address.phone, province: address.province, city: address.city, district: address.district, detail: address.detail },
-        remark: input.remark ?? '',
-        createdAt: ctx.now,
-        expiresAt: new Date(ctx.now.getTime() + PAYMENT_MINUTES * 60_000),
-        history: [{ event: 'create', from: null, to: 'pending_payment', actor: 'shopper', at: ctx.now }],
-      };
-      await tx.collection('orders').add({ data: doc });
-      return doc;
-    });
+    const order = await withRetries(
+      db,
+      async (tx) => {
+        // One read for every line's current stock; the snapshot plus first-writer-wins makes it safe to act on.
+        const current = new Map((await tx.collection<SkuDoc>('skus').where({ _id: _.in(skuIds) }).get()).data.map((s) => [s._id, s]));
+        const reserved = input.lines.map((line) => {
+          const sku = current.get(line.skuId);
+          // Throwing aborts the transaction: nothing it wrote lands.
+          const problem = unbuyable(sku, spus, line.quantity);
+          if (problem) throw problem;
+          return { sku: sku!, spu: spus.get(sku!.spuId)!, quantity: line.quantity };
+        });
+        const priced = priceLines(reserved);
+        const doc: OrderDoc = {
+          _id: orderId,
+          openid: ctx.openid,
+          idempotencyKey: input.idempotencyKey,
+          status: 'pending_payment',
+          lines: priced.lines,
+          amounts: priced.amounts,
+          address: { name: address.name, phone: address.phone, province: address.province, city: address.city, district: address.district, detail: address.detail },
+          remark: input.remark ?? '',
+          createdAt: ctx.now,
+          expiresAt: new Date(ctx.now.getTime() + PAYMENT_MINUTES * 60_000),
+          history: [{ event: 'create', from: null, to: 'pending_payment', actor: 'shopper', at: ctx.now }],
+        };
+        await tx.collection('orders').add({ data: doc });
+        // The contended writes come last: a hot SKU stays written-but-uncommitted for one round trip only, so the
+        // transactions queueing on it lose little when they conflict and retry.
+        for (const line of input.lines) await tx.collection('skus').doc(line.skuId).update({ data: { stock: _.inc(-line.quantity) } });
+        return doc;
+      },
+      // Under a rush every attempt retries until it gets the stock or sees none left, rather than giving up with CONFLICT.
+      CONTENDED_ATTEMPTS,
+    );
     return toOrderView(order);
   } catch (err) {
     // The same key raced itself: the unique index let one create through, the other gets that order back.
@@ -84,6 +95,16 @@ function unbuyable(sku: SkuDoc | undefined, spus: Map<string, SpuDoc>, quantity:
   if (!sku || !spu || spu.status !== 'on_shelf') return new ShopError(ErrorCode.NOT_FOUND, '商品已下架或不存在');
   if (sku.stock < quantity) return new ShopError(ErrorCode.OUT_OF_STOCK, sku.stock ? `「${spu.title}」库存仅剩 ${sku.stock} 件` : `「${spu.title}」已售罄`);
   return undefined;
+}
+
+/** What the fast path can refuse from the SKUs alone: unknown SKUs and short stock (titles come later, with the SPUs). */
+function refuseShortStock(sku: SkuDoc | undefined, quantity: number): void {
+  if (!sku) throw new ShopError(ErrorCode.NOT_FOUND, '商品已下架或不存在');
+  if (sku.stock < quantity) {
+    const spec = Object.values(sku.specValues).join(' / ');
+    const what = spec ? `所选规格（${spec}）` : '该商品';
+    throw new ShopError(ErrorCode.OUT_OF_STOCK, sku.stock > 0 ? `${what}库存仅剩 ${sku.stock} 件` : `${what}已售罄`);
+  }
 }
 
 function refuseUnbuyable(sku: SkuDoc | undefined, spus: Map<string, SpuDoc>, quantity: number): void {

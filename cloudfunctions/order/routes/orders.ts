@@ -1,11 +1,12 @@
+import { ErrorCode } from '../../../typings/common.js';
 import { ListInput, OrderIdInput, type OrderPage, type OrderView } from '../../../typings/order.js';
 import { afterCursor, pageOf } from '../../shared/cursor.js';
 import { _, db } from '../../shared/db.js';
-import { notFound } from '../../shared/errors.js';
-import { nextState, releasesHoldings } from '../../shared/order-state.js';
+import { ShopError, notFound } from '../../shared/errors.js';
+import { transitionOrder } from '../../shared/order-lifecycle.js';
 import { type OrderDoc, toOrderView } from '../../shared/orders.js';
+import { closePayOrder, settlePayment } from '../../shared/payment-events.js';
 import { route } from '../../shared/route.js';
-import { withRetries } from '../../shared/transactions.js';
 
 export const list = route(ListInput, async (input, ctx): Promise<OrderPage> => {
   const conditions: Array<Record<string, unknown>> = [{ openid: ctx.openid }];
@@ -25,18 +26,29 @@ async function ownOrder(orderId: string, openid: string): Promise<OrderDoc> {
 
 export const detail = route(OrderIdInput, async ({ orderId }, ctx): Promise<OrderView> => toOrderView(await ownOrder(orderId, ctx.openid)));
 
-/** Cancels an unpaid order and, in the same transaction, returns its stock. */
+/**
+ * Cancels an unpaid order and, in the same transaction, returns its stock. Once the shopper started paying, the trade
+ * on WeChat Pay is closed first so it can no longer be paid; if WeChat Pay says it was paid already (the notification
+ * is on its way), the payment is recorded exactly as the notification would and the cancel is refused. An unpaid trade
+ * that cannot be closed (the shopper is paying elsewhere) does not block the cancel: a payment arriving after it is
+ * refunded automatically (late_payment). When WeChat Pay does not answer, the shopper is asked to try again.
+ */
 export const cancel = route(OrderIdInput, async ({ orderId }, ctx): Promise<OrderView> => {
-  await ownOrder(orderId, ctx.openid);
-  const order = await withRetries(db, async (tx) => {
-    const current = (await tx.collection<OrderDoc>('orders').doc(orderId).get()).data;
-    const to = nextState(current.status, 'cancel', 'shopper');
-    if (releasesHoldings('cancel')) {
-      for (const line of current.lines) await tx.collection('skus').doc(line.skuId).update({ data: { stock: _.inc(line.quantity) } });
+  const order = await ownOrder(orderId, ctx.openid);
+  if (order.status === 'pending_payment' && order.payStartedAt) {
+    const trade = await closePayOrder(orderId);
+    if (trade.kind === 'paid') {
+      await settlePayment(trade.payment);
+      throw new ShopError(ErrorCode.INVALID_STATE, '订单已支付');
     }
-    const entry = { event: 'cancel', from: current.status, to, actor: 'shopper', at: ctx.now };
-    await tx.collection('orders').doc(orderId).update({ data: { status: to, history: _.push(entry) } });
-    return { ...current, status: to, history: [...current.history, entry] };
-  });
-  return toOrderView(order);
+    if (trade.kind === 'unknown') {
+      // It may have been paid: better the shopper tries again than a paid order is cancelled and refunded.
+      console.error(`order ${orderId}: WeChat Pay trade not closed (${trade.reason})`);
+      throw new ShopError(ErrorCode.CONFLICT, '暂时无法取消订单，请稍后再试');
+    }
+    // `unpaid`: not closed, but not paid either; the cancel goes ahead, and a payment still arriving is refunded.
+  }
+  // A refused transition (already paid, already cancelled) answers the table's message.
+  const cancelled = await transitionOrder({ orderId, event: 'cancel', actor: 'shopper', openid: ctx.openid, now: ctx.now, fields: () => ({ cancelledAt: ctx.now }) });
+  return toOrderView(cancelled);
 });

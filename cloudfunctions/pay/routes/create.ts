@@ -1,6 +1,6 @@
 import { ErrorCode } from '../../../typings/common.js';
 import { CreatePaymentInput, type CreatedPayment, type RequestPayment } from '../../../typings/pay.js';
-import { db } from '../../shared/db.js';
+import { _, db } from '../../shared/db.js';
 import { ShopError, notFound } from '../../shared/errors.js';
 import { nextState } from '../../shared/order-state.js';
 import type { OrderDoc } from '../../shared/orders.js';
@@ -9,14 +9,20 @@ import { route } from '../../shared/route.js';
 
 /**
  * Starts paying one of the caller's unpaid orders: WeChat Pay's unified order for the order's payable amount, answered
- * with what `wx.requestPayment` takes. Asking again for the same unpaid order gives the same prepay. The order itself
- * changes only when the platform's notification arrives (see notifications.ts).
+ * with what `wx.requestPayment` takes. Asking again for the same unpaid order gives the same prepay. The order records
+ * only when paying first started (`payStartedAt`); it becomes paid when the platform's notification arrives (see
+ * notifications.ts) or when the jobs timer finds the payment the notification should have reported.
  */
 export const create = route(CreatePaymentInput, async ({ orderId }, ctx): Promise<CreatedPayment> => {
   const order = (await db.collection<OrderDoc>('orders').where({ _id: orderId, openid: ctx.openid }).limit(1).get()).data[0];
   if (!order) throw notFound('订单');
   nextState(order.status, 'pay', 'system'); // refuses anything but an unpaid order, with the table's message
   if (new Date(order.expiresAt).getTime() <= ctx.now.getTime()) throw new ShopError(ErrorCode.INVALID_STATE, '订单已超时');
+  // Written before WeChat Pay hears of the order: from now on a cancel or the timer closes the trade there first,
+  // and the timer asks after it if no notification comes (jobs).
+  if (!order.payStartedAt) {
+    await db.collection('orders').where({ _id: orderId, status: 'pending_payment', payStartedAt: _.exists(false) }).update({ data: { payStartedAt: ctx.now } });
+  }
 
   const answer = await cloudPay().unifiedOrder({
     body: clip(orderTitle(order), 128),

@@ -1,0 +1,13 @@
+import { AdminRoutes } from '../../typings/admin.js';
+import { serveAdmin } from './rbac.js';
+import { detail, list, ship } from './routes/orders.js';
+import { approve, reject } from './routes/refunds.js';
+
+/** The merchant's back office: only active merchants get past the gate, and each route needs its permission (rbac.ts). */
+export const main = serveAdmin({
+  [AdminRoutes.ordersList]: list,
+  [AdminRoutes.ordersDetail]: detail,
+  [AdminRoutes.ordersShip]: ship,
+  [AdminRoutes.refundsApprove]: approve,
+  [AdminRoutes.refundsReject]: reject,
+});

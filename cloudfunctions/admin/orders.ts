@@ -1,0 +1,73 @@
+import { randomBytes } from 'node:crypto';
+import type { AdminOrderDetail, AdminOrderView, AuditLogDoc } from '../../typings/admin.js';
+import { decryptField } from '../shared/crypto.js';
+import type { TransitionRequest } from '../shared/order-lifecycle.js';
+import { type OrderDoc, toOrderView } from '../shared/orders.js';
+import type { AdminContext } from './rbac.js';
+
+/** What the back office adds to an order (on top of OrderDoc's `refundApprovedAt`, `refundError`): a refused refund request. */
+export interface AdminOrderDoc extends OrderDoc {
+  refundRejectedAt?: Date;
+  refundRejectReason?: string;
+}
+
+const iso = (date: Date | string | undefined | null) => (date === undefined || date === null ? undefined : new Date(date).toISOString());
+
+/** Drops the keys whose value is undefined, so absent facts are absent keys. */
+function present<T extends Record<string, unknown>>(obj: T): T {
+  return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined)) as T;
+}
+
+/** The order for lists and action answers: the shopper's view (address masked) plus what the merchant acts on. */
+export function toAdminOrderView(order: AdminOrderDoc): AdminOrderView {
+  const refund = present({
+    requestedFrom: order.refundRequestedFrom,
+    reason: order.refundReason,
+    requestedAt: iso(order.refundRequestedAt),
+    approvedAt: iso(order.refundApprovedAt),
+    error: order.refundError?.status,
+    rejectedAt: iso(order.refundRejectedAt),
+    rejectReason: order.refundRejectReason,
+    refundedAt: iso(order.refundedAt),
+  });
+  return present({
+    ...toOrderView(order),
+    openid: order.openid,
+    paidAt: iso(order.paidAt),
+    payment: order.payment ? { transactionId: order.payment.transactionId, totalFee: order.payment.totalFee } : undefined,
+    shippedAt: iso(order.shippedAt),
+    shipping: order.shipping ? { carrier: order.shipping.carrier, trackingNo: order.shipping.trackingNo } : undefined,
+    completedAt: iso(order.completedAt),
+    cancelledAt: iso(order.cancelledAt),
+    refund: Object.keys(refund).length ? refund : undefined,
+  });
+}
+
+/** The one place the address is decrypted in full: the merchant needs it to ship. */
+export function toAdminOrderDetail(order: AdminOrderDoc): AdminOrderDetail {
+  const { name, province, city, district } = order.address;
+  return {
+    ...toAdminOrderView(order),
+    address: { name, phone: decryptField(order.address.phone), region: `${province} ${city} ${district}`, detail: decryptField(order.address.detail) },
+    history: order.history.map((h) => ({ event: h.event, from: h.from, to: h.to, actor: h.actor, at: new Date(h.at).toISOString() })),
+  };
+}
+
+/**
+ * The audit entry of a merchant's action on an order, as a `transitionOrder` hook: it is written in the transaction
+ * that changes the order, so there is never a change without its entry, nor an entry for a change that did not happen.
+ */
+export function audited(ctx: AdminContext, action: string, detail: Record<string, unknown> = {}): NonNullable<TransitionRequest['alongside']> {
+  return async (tx, { before, after }) => {
+    const entry: AuditLogDoc = {
+      _id: randomBytes(12).toString('hex'),
+      actor: ctx.merchant.openid,
+      role: ctx.merchant.role,
+      action,
+      target: after._id,
+      detail: { ...detail, from: before.status, to: after.status },
+      at: ctx.now,
+    };
+    await tx.collection('audit_logs').add({ data: { ...entry } });
+  };
+}

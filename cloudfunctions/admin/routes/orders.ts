@@ -1,0 +1,45 @@
+import { AdminOrderIdInput, AdminOrdersListInput, AdminRoutes, ShipInput, type AdminOrderDetail, type AdminOrderPage, type AdminOrderView } from '../../../typings/admin.js';
+import { afterCursor, pageOf } from '../../shared/cursor.js';
+import { _, cloud, db } from '../../shared/db.js';
+import { notFound } from '../../shared/errors.js';
+import { shippedMessage } from '../../shared/messages.js';
+import { transitionOrder } from '../../shared/order-lifecycle.js';
+import { type AdminOrderDoc, audited, toAdminOrderDetail, toAdminOrderView } from '../orders.js';
+import { adminRoute } from '../rbac.js';
+
+/** Every shopper's orders, newest first, by status or all (indexes `{status, createdAt}` and `{createdAt}`). */
+export const list = adminRoute('orders.read', AdminOrdersListInput, async (input): Promise<AdminOrderPage> => {
+  const conditions: Array<Record<string, unknown>> = [];
+  if (input.status !== 'all') conditions.push({ status: input.status });
+  if (input.cursor) conditions.push(...afterCursor('createdAt', 'desc', input.cursor, true));
+  const orders = db.collection<AdminOrderDoc>('orders');
+  const query = conditions.length ? orders.where(_.and(conditions)) : orders;
+  const docs = (await query.orderBy('createdAt', 'desc').orderBy('_id', 'asc').limit(input.pageSize + 1).get()).data;
+  const page = pageOf(docs, input.pageSize, (o) => new Date(o.createdAt).getTime());
+  return { items: page.items.map(toAdminOrderView), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
+});
+
+export const detail = adminRoute('orders.read', AdminOrderIdInput, async ({ orderId }): Promise<AdminOrderDetail> => {
+  const order = (await db.collection<AdminOrderDoc>('orders').doc(orderId).get()).data;
+  if (!order) throw notFound('订单');
+  return toAdminOrderDetail(order);
+});
+
+/** Ships a paid order, then tells the shopper (a message that cannot be sent is logged; the order has shipped). */
+export const ship = adminRoute('orders.ship', ShipInput, async ({ orderId, carrier, trackingNo }, ctx): Promise<AdminOrderView> => {
+  const order = await transitionOrder({
+    orderId,
+    event: 'ship',
+    actor: 'merchant',
+    now: ctx.now,
+    fields: () => ({ shippedAt: ctx.now, shipping: { carrier, trackingNo } }),
+    alongside: audited(ctx, AdminRoutes.ordersShip, { carrier, trackingNo }),
+  });
+  try {
+    await cloud.openapi.subscribeMessage.send(shippedMessage({ ...order, shipping: { carrier, trackingNo } }));
+  } catch (err) {
+    // The shopper may not have subscribed; the order has shipped either way.
+    console.warn(`shipped message for order ${orderId} not sent`, err);
+  }
+  return toAdminOrderView(order);
+});

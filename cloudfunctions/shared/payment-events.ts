@@ -1,0 +1,149 @@
+import { _, cloud, db } from './db.js';
+import { ShopError } from './errors.js';
+import { type OrderEvent, nextState, refundsAutomatically, releasesHoldings } from './order-state.js';
+import type { OrderDoc, PaymentRecord } from './orders.js';
+import { cloudPay, isPaidState, issueRefund, lateRefundNo, paidMessage, payRefusal, saysNotExist, subMchId } from './payments.js';
+import { withRetries } from './transactions.js';
+
+/**
+ * What WeChat Pay says happened to an order's money, applied to the order. The `pay` function's notifications and the
+ * places that learn the same news by asking (the shopper's cancel, the jobs timer) all go through here, so a payment
+ * or refund is recorded the same way, once, whichever arrives first; the others find it already recorded.
+ */
+
+/** A payment WeChat Pay confirmed, by notification or by `queryOrder`. */
+export interface ConfirmedPayment extends PaymentRecord {
+  orderId: string;
+}
+
+export type PaymentOutcome =
+  /** Recorded now: `pay` (the order is paid) or `late_payment` (it stays cancelled and the money goes back). */
+  | { kind: 'applied'; event: OrderEvent; order: OrderDoc }
+  /** The order already shows this very payment. */
+  | { kind: 'duplicate'; order: OrderDoc }
+  /** Not recorded and never will be without a person: unknown order, another amount, another transaction. */
+  | { kind: 'refused'; reason: string };
+
+export interface PaymentSettlement {
+  outcome: PaymentOutcome;
+  /** Set when the order's late-payment refund was due and WeChat Pay refused it (it is issued again later). */
+  refundRefused?: string;
+}
+
+/**
+ * Records one payment on its order in one transaction (the order is read inside it, so concurrent copies of the news
+ * cannot both apply), then does what follows: the "paid" message for a paid order, the full refund for a cancelled
+ * one (also for a duplicate still waiting for that refund: issuing it again is the same refund).
+ */
+export async function settlePayment(payment: ConfirmedPayment, now = new Date()): Promise<PaymentSettlement> {
+  const { orderId, ...record } = payment;
+  let outcome: PaymentOutcome;
+  try {
+    outcome = await withRetries(db, async (tx): Promise<PaymentOutcome> => {
+      const current = (await tx.collection<OrderDoc>('orders').doc(orderId).get()).data;
+      if (!current) return { kind: 'refused', reason: `unknown order ${orderId}` };
+      if (current.payment) {
+        if (current.payment.transactionId === record.transactionId) return { kind: 'duplicate', order: current };
+        return { kind: 'refused', reason: `order ${orderId} was paid by ${current.payment.transactionId}, another payment ${record.transactionId} arrived` };
+      }
+      if (record.totalFee !== current.amounts.payable) {
+        return { kind: 'refused', reason: `payment ${record.transactionId} of ${record.totalFee} fen for order ${orderId} payable ${current.amounts.payable} fen` };
+      }
+      // Paid in time, or after the shopper or the timer closed the order: then it stays closed and the money goes back.
+      const event: OrderEvent = current.status === 'cancelled' ? 'late_payment' : 'pay';
+      const to = nextState(current.status, event, 'system');
+      const entry = { event, from: current.status, to, actor: 'system', at: now };
+      const fields = refundsAutomatically(event) ? { lateRefundPending: true } : { paidAt: now };
+      await tx.collection('orders').doc(orderId).update({ data: { status: to, payment: record, history: _.push(entry), ...fields } });
+      return { kind: 'applied', event, order: { ...current, status: to, payment: record, history: [...current.history, entry], ...fields } };
+    });
+  } catch (err) {
+    if (!(err instanceof ShopError)) throw err;
+    outcome = { kind: 'refused', reason: err.message };
+  }
+  if (outcome.kind === 'refused') {
+    console.error(`payment ${record.transactionId} for order ${orderId} not applied: ${outcome.reason}`);
+    return { outcome };
+  }
+  if (outcome.kind === 'applied' && outcome.event === 'pay') await sendPaidMessage(outcome.order);
+  if (outcome.order.lateRefundPending) {
+    const refused = await issueRefund({ orderId, outRefundNo: lateRefundNo(orderId), totalFee: record.totalFee, refundFee: record.totalFee });
+    if (refused) return { outcome, refundRefused: refused };
+  }
+  return { outcome };
+}
+
+async function sendPaidMessage(order: OrderDoc): Promise<void> {
+  try {
+    await cloud.openapi.subscribeMessage.send(paidMessage(order));
+  } catch (err) {
+    // The shopper may not have subscribed; the payment is recorded either way.
+    console.warn(`paid message for order ${order._id} not sent`, err);
+  }
+}
+
+export type RefundOutcome = 'refunded' | 'late_refund_done' | 'duplicate' | 'unknown_order';
+
+/**
+ * Records one successful refund in one transaction: an approved refund completes the order (`refunded`, stock back);
+ * the refund of a late payment clears `lateRefundPending`; anything else is a repeat of a refund already recorded.
+ * Throws ShopError when the transaction table refuses.
+ */
+export async function settleRefund(refund: { orderId: string; outRefundNo: string }, now = new Date()): Promise<RefundOutcome> {
+  const { orderId, outRefundNo } = refund;
+  return withRetries(db, async (tx): Promise<RefundOutcome> => {
+    const current = (await tx.collection<OrderDoc>('orders').doc(orderId).get()).data;
+    if (!current) return 'unknown_order';
+    if (current.status === 'refund_approved') {
+      const to = nextState(current.status, 'refund_succeeded', 'system');
+      if (releasesHoldings('refund_succeeded')) {
+        for (const line of current.lines) await tx.collection('skus').doc(line.skuId).update({ data: { stock: _.inc(line.quantity) } });
+      }
+      const entry = { event: 'refund_succeeded', from: current.status, to, actor: 'system', at: now };
+      await tx.collection('orders').doc(orderId).update({ data: { status: to, refundedAt: now, refundError: _.remove(), history: _.push(entry) } });
+      return 'refunded';
+    }
+    if (current.lateRefundPending && outRefundNo === lateRefundNo(orderId)) {
+      await tx.collection('orders').doc(orderId).update({ data: { lateRefundPending: _.remove(), refundError: _.remove(), refundedAt: now } });
+      return 'late_refund_done';
+    }
+    return 'duplicate';
+  });
+}
+
+// --- asking WeChat Pay ----------------------------------------------------------------------------------------------
+
+export type PayOrderState =
+  /** The shopper paid: the payment as WeChat Pay reports it. */
+  | { kind: 'paid'; payment: ConfirmedPayment }
+  /** Nothing was paid, and nothing can be any more (closed, or never created on WeChat Pay). */
+  | { kind: 'closed' }
+  /** Not paid (yet): NOTPAY, USERPAYING, PAYERROR. */
+  | { kind: 'unpaid'; tradeState: string }
+  /** WeChat Pay did not answer usefully; ask again later. */
+  | { kind: 'unknown'; reason: string };
+
+/** The order's trade on WeChat Pay (`queryOrder`). */
+export async function queryPayOrder(orderId: string): Promise<PayOrderState> {
+  const answer = await cloudPay().queryOrder({ outTradeNo: orderId, subMchId: subMchId() });
+  const refused = payRefusal(answer);
+  if (refused) return saysNotExist(answer) ? { kind: 'closed' } : { kind: 'unknown', reason: refused };
+  if (isPaidState(answer.tradeState)) {
+    if (!answer.transactionId || !answer.totalFee) return { kind: 'unknown', reason: `paid trade without transactionId or totalFee (${answer.tradeState})` };
+    return { kind: 'paid', payment: { orderId, transactionId: answer.transactionId, totalFee: answer.totalFee, timeEnd: answer.timeEnd ?? '' } };
+  }
+  if (answer.tradeState === 'CLOSED' || answer.tradeState === 'REVOKED') return { kind: 'closed' };
+  return { kind: 'unpaid', tradeState: answer.tradeState ?? 'UNKNOWN' };
+}
+
+/**
+ * Closes the order's trade on WeChat Pay so the shopper can no longer pay it, answering the trade's final state:
+ * `closed` (also when it was already closed or never created), `paid` (the payment got there first: its notification
+ * is late), or `unpaid`/`unknown` when it could not be closed now. WeChat's error code (ORDERPAID, ORDERCLOSED,
+ * ORDERNOTEXIST) is lost in the SDK, so a refused close is followed by `queryOrder`, which says what is true.
+ */
+export async function closePayOrder(orderId: string): Promise<PayOrderState> {
+  const answer = await cloudPay().closeOrder({ outTradeNo: orderId, subMchId: subMchId() });
+  if (!payRefusal(answer)) return { kind: 'closed' };
+  return queryPayOrder(orderId);
+}

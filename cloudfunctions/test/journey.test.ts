@@ -1,0 +1,159 @@
+import test from 'ava';
+import { payHandleOf } from '../../emulator/src/pay/service.js';
+import type { CartView } from '../../typings/cart.js';
+import type { OrderView, Preview } from '../../typings/order.js';
+import type { CreatedPayment } from '../../typings/pay.js';
+import type { HomeData, ListData, ProductDetail } from '../../typings/product.js';
+import type { Address } from '../../typings/user.js';
+import { approveRefund, shipOrder } from './merchant.js';
+import { dataOf, startShop } from './shop.js';
+
+/**
+ * Whole journeys as a shopper lives them, each step through the gateway as `wx.cloud.callFunction` makes it, WeChat
+ * Pay played by the emulator's sandbox, the timer fired through the control API, and every outcome read back from the
+ * database, the sandbox and the message outbox.
+ */
+const shop = await startShop();
+const pay = payHandleOf(shop.emulator.host)!;
+
+type Rec = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+async function control(method: string, path: string, body?: unknown): Promise<Rec> {
+  const res = await fetch(`${shop.emulator.url}/__emulator${path}`, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return (await res.json()) as Rec;
+}
+
+const stored = async (orderId: string): Promise<Rec> => (await shop.db.collection('orders').doc(orderId).get()).data[0] as Rec;
+const stockOf = async (skuId: string): Promise<number> => (await shop.db.collection('skus').doc(skuId).get()).data[0].stock as number;
+const messagesTo = async (openid: string): Promise<Rec[]> => ((await control('GET', '/outbox')).messages as Rec[]).filter((m) => m.touser === openid);
+
+/**
+ * Browses from the home page to a product's detail and puts its first SKU with stock in the cart, as a shopper taps.
+ * Each journey takes the `nth` product of the listing, so concurrent journeys count the stock of different SKUs.
+ */
+async function browseAndAddToCart(openid: string, quantity: number, nth: number): Promise<{ skuId: string; price: number }> {
+  const home = dataOf(await shop.call<HomeData>('product', 'home', {}, openid));
+  ensure(home.banners.length > 0 && home.recommended.length > 0, 'the home page has banners and recommendations');
+  const subcategories = home.categories.flatMap((c) => c.children);
+  const category = subcategories[nth % subcategories.length]!;
+  const page = dataOf(await shop.call<ListData>('product', 'list', { categoryId: category.id, sort: 'price_asc', pageSize: 10 }, openid));
+  const card = page.items[0]!;
+  const detail = dataOf(await shop.call<ProductDetail>('product', 'detail', { spuId: card.spuId }, openid));
+  const sku = detail.skus.find((s) => s.stock >= quantity)!;
+  const cart = dataOf(await shop.call<CartView>('cart', 'add', { skuId: sku.skuId, quantity }, openid));
+  const line = cart.lines.find((l) => l.skuId === sku.skuId)!;
+  return { skuId: sku.skuId, price: line.price };
+}
+
+function ensure(condition: boolean, what: string): void {
+  if (!condition) throw new Error(`expected: ${what}`);
+}
+
+async function checkout(openid: string, lines: Array<{ skuId: string; quantity: number }>, idempotencyKey: string): Promise<OrderView> {
+  const address = dataOf(
+    await shop.call<Address>('user', 'addresses.save', { name: '王小明', phone: '13812345678', province: '广东省', city: '深圳市', district: '南山区', detail: '科技园南区 8 栋 1201' }, openid),
+  );
+  const preview = dataOf(await shop.call<Preview>('order', 'preview', { lines, addressId: address.addressId }, openid));
+  const order = dataOf(await shop.call<OrderView>('order', 'create', { lines, addressId: address.addressId, idempotencyKey }, openid));
+  // What the shopper was shown is what they are asked to pay.
+  if (order.amounts.payable !== preview.amounts.payable) throw new Error(`preview ${preview.amounts.payable} ≠ order ${order.amounts.payable}`);
+  return order;
+}
+
+/** `pay.create`, then the shopper pays in WeChat (the sandbox) and the platform's notification is handled. */
+async function payFor(openid: string, orderId: string): Promise<void> {
+  const started = dataOf(await shop.call<CreatedPayment>('pay', 'create', { orderId }, openid));
+  if (!started.payment.package.startsWith('prepay_id=')) throw new Error('no prepay');
+  await control('POST', `/pay/orders/${orderId}/pay`, { openid });
+  await pay.idle();
+}
+
+test('the whole journey: home → list → detail → cart → preview → create → pay → paid → shipped → confirm → completed', async (t) => {
+  const openid = 'o-journey-happy';
+  const { skuId, price } = await browseAndAddToCart(openid, 2, 0);
+  const stockBefore = await stockOf(skuId);
+  const cart = dataOf(await shop.call<CartView>('cart', 'list', {}, openid));
+  const lines = cart.lines.filter((l) => l.selected).map((l) => ({ skuId: l.skuId, quantity: l.quantity }));
+  t.deepEqual(lines, [{ skuId, quantity: 2 }]);
+
+  const order = await checkout(openid, lines, `journey-${process.pid}-1`);
+  t.is(order.status, 'pending_payment');
+  t.is(order.amounts.subtotal, price * 2);
+  t.is(await stockOf(skuId), stockBefore - 2, 'creating the order holds the stock');
+
+  await payFor(openid, order.orderId);
+  let saved = await stored(order.orderId);
+  t.is(saved.status, 'paid');
+  t.is(saved.payment.totalFee, order.amounts.payable);
+  t.is((await messagesTo(openid)).length, 1, 'the paid message went out');
+
+  await shipOrder(shop, order.orderId, { carrier: '顺丰速运', trackingNo: 'SF2026112600001' });
+  t.is(dataOf(await shop.call<OrderView>('order', 'detail', { orderId: order.orderId }, openid)).status, 'shipped');
+  t.is((await messagesTo(openid)).length, 2, 'the shipped message went out');
+
+  const done = dataOf(await shop.call<OrderView>('order', 'confirmReceipt', { orderId: order.orderId }, openid));
+  t.is(done.status, 'completed');
+  saved = await stored(order.orderId);
+  t.deepEqual(
+    saved.history.map((h: Rec) => h.event),
+    ['create', 'pay', 'ship', 'confirm_receipt'],
+  );
+  t.is(await stockOf(skuId), stockBefore - 2, 'a completed order keeps its stock');
+  t.like((await control('GET', '/pay/orders')).orders.find((o: Rec) => o.outTradeNo === order.orderId), { state: 'SUCCESS', totalFee: order.amounts.payable });
+});
+
+test('cancel path: the shopper cancels an unpaid order and the stock returns', async (t) => {
+  const openid = 'o-journey-cancel';
+  const { skuId } = await browseAndAddToCart(openid, 1, 1);
+  const stockBefore = await stockOf(skuId);
+  const order = await checkout(openid, [{ skuId, quantity: 1 }], `journey-${process.pid}-2`);
+  t.is(await stockOf(skuId), stockBefore - 1);
+  t.is(dataOf(await shop.call<OrderView>('order', 'cancel', { orderId: order.orderId }, openid)).status, 'cancelled');
+  t.is(await stockOf(skuId), stockBefore);
+  t.like(await shop.call('pay', 'create', { orderId: order.orderId }, openid), { ok: false, code: 'INVALID_STATE' }, 'a cancelled order cannot be paid');
+});
+
+test('timeout path: an order left unpaid is cancelled by the timer and the stock returns', async (t) => {
+  const openid = 'o-journey-timeout';
+  const { skuId } = await browseAndAddToCart(openid, 1, 2);
+  const stockBefore = await stockOf(skuId);
+  const order = await checkout(openid, [{ skuId, quantity: 1 }], `journey-${process.pid}-3`);
+  // Time travel: the 30-minute payment window has passed.
+  await shop.db.collection('orders').doc(order.orderId).update({ expiresAt: new Date(Date.now() - 1000) });
+  await control('POST', '/timers/jobs/run');
+  const saved = await stored(order.orderId);
+  t.is(saved.status, 'cancelled');
+  t.like(saved.history.at(-1), { event: 'timeout', actor: 'system' });
+  t.is(await stockOf(skuId), stockBefore);
+});
+
+test('refund path: paid → refund requested → merchant approves → WeChat Pay refunds → refunded, stock back', async (t) => {
+  const openid = 'o-journey-refund';
+  const { skuId } = await browseAndAddToCart(openid, 1, 3);
+  const stockBefore = await stockOf(skuId);
+  const order = await checkout(openid, [{ skuId, quantity: 1 }], `journey-${process.pid}-4`);
+  await payFor(openid, order.orderId);
+  t.is((await stored(order.orderId)).status, 'paid');
+
+  const requested = dataOf(await shop.call<OrderView>('order', 'refund', { orderId: order.orderId, reason: '不想要了' }, openid));
+  t.is(requested.status, 'refunding');
+  await approveRefund(shop, order.orderId);
+  await pay.idle();
+
+  const saved = await stored(order.orderId);
+  t.is(saved.status, 'refunded');
+  t.deepEqual(
+    saved.history.map((h: Rec) => h.event),
+    ['create', 'pay', 'request_refund', 'approve_refund', 'refund_succeeded'],
+  );
+  t.is(await stockOf(skuId), stockBefore, 'the stock returned');
+  const refunds = ((await control('GET', '/pay/refunds')).refunds as Rec[]).filter((r) => r.outTradeNo === order.orderId);
+  t.is(refunds.length, 1);
+  t.like(refunds[0], { refundFee: order.amounts.payable, status: 'SUCCESS' });
+});
+
+test.after.always(() => shop.close());

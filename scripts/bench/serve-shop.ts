@@ -1,0 +1,12 @@
+import { startShop } from '../../cloudfunctions/test/shop.js';
+
+/**
+ * The seeded demo shop on an in-memory emulator, in its own process: benchmarks drive it from another process, as
+ * phones would, so the load generator's HTTP client does not share the emulator's main thread.
+ * Prints `URL <base url>` and `ENV <env id>` once ready; SIGTERM shuts it down.
+ */
+// `--only order,user` builds just those functions.
+const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1]?.split(',') : undefined;
+const shop = await startShop({ only });
+process.stdout.write(`URL ${shop.emulator.url}\nENV ${shop.emulator.envId}\n`);
+process.on('SIGTERM', () => void shop.close().then(() => process.exit(0)));

@@ -1,0 +1,76 @@
+import tcb from '@cloudbase/node-sdk';
+import { type ChildProcess, spawn } from 'node:child_process';
+import http from 'node:http';
+import readline from 'node:readline';
+import type { Envelope } from '../../typings/common.js';
+
+/**
+ * A benchmark's view of the shop: started in a child process (serve-shop.ts), called through the gateway as the
+ * mini-program calls it, over keep-alive connections with Node's plain HTTP client (lighter than fetch, so the
+ * figures measure the shop, not the load generator).
+ */
+export interface BenchShop {
+  url: string;
+  /** @cloudbase/node-sdk database on the emulator, for setting the scene and reading outcomes. */
+  db: ReturnType<ReturnType<typeof tcb.init>['database']>;
+  call<T>(name: string, route: string, params: Record<string, unknown>, openid: string): Promise<{ answer: Envelope<T>; requestID: string }>;
+  /** The emulator's record of one invocation (database round trips, duration, cold start). */
+  invocation(requestID: string): Promise<{ databaseCalls: number; durationMs: number; coldStart?: boolean }>;
+  close(): Promise<void>;
+}
+
+export async function startBenchShop(options: { only?: string[] } = {}): Promise<BenchShop> {
+  // BENCH_PROFILE=<dir> writes a CPU profile of the emulator's process there (node --cpu-prof) for a closer look.
+  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+  const args = [...profile, '--import', 'tsx', new URL('./serve-shop.ts', import.meta.url).pathname, ...(options.only ? ['--only', options.only.join(',')] : [])];
+  const child: ChildProcess = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  const lines = readline.createInterface({ input: child.stdout! });
+  const found: Record<string, string> = {};
+  for await (const line of lines) {
+    const [key, value] = line.split(' ');
+    if (key && value) found[key] = value;
+    if (found.URL && found.ENV) break;
+  }
+  if (!found.URL) throw new Error('the shop did not start');
+  const url = found.URL;
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 512 });
+
+  function request(method: string, path: string, headers: Record<string, string>, body?: string): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      const req = http.request(`${url}${path}`, { method, agent, headers: body ? { ...headers, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) } : headers }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          try {
+            resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+          } catch (err) {
+            reject(err);
+          }
+        });
+        res.on('error', reject);
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+  }
+
+  process.env.TENCENTCLOUD = 'true';
+  const app = tcb.init({ env: found.ENV!, serviceUrl: `${url}/admin`, secretId: 'local', secretKey: 'local' });
+  return {
+    url,
+    db: app.database(),
+    async call<T>(name: string, route: string, params: Record<string, unknown>, openid: string) {
+      const body = (await request('POST', `/functions/${name}`, { 'x-wx-openid': openid }, JSON.stringify({ $url: route, ...params }))) as { result?: Envelope<T>; errMsg: string; requestID: string };
+      if (!body.result) throw new Error(`${name}.${route}: ${body.errMsg}`);
+      return { answer: body.result, requestID: body.requestID };
+    },
+    async invocation(requestID) {
+      return (await request('GET', `/__emulator/invocations/${requestID}`, {})) as { databaseCalls: number; durationMs: number };
+    },
+    async close() {
+      agent.destroy();
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('exit', resolve));
+    },
+  };
+}

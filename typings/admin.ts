@@ -1,0 +1,141 @@
+import { z } from 'zod';
+import { Cursor, Id, PageSize, type Page } from './common.js';
+import type { Amounts, PricedLine } from './order.js';
+
+/**
+ * The `admin` function: the merchant's back office. Only an active merchant (a document in `admins` whose `_id` is the
+ * caller's openid) gets past the gate; everyone else is answered FORBIDDEN whatever they send. Each route then needs
+ * one permission, which the merchant's role grants (the table is in cloudfunctions/admin/rbac.ts).
+ */
+export const AdminRoutes = {
+  ordersList: 'orders.list',
+  ordersDetail: 'orders.detail',
+  ordersShip: 'orders.ship',
+  refundsApprove: 'refunds.approve',
+  refundsReject: 'refunds.reject',
+} as const;
+
+/** `owner` 店主: everything; `operator` 运营: orders and refunds; `service` 客服: reads orders only. */
+export const ADMIN_ROLES = ['owner', 'operator', 'service'] as const;
+export type AdminRole = (typeof ADMIN_ROLES)[number];
+
+export const ADMIN_ROLE_LABELS: Record<AdminRole, string> = { owner: '店主', operator: '运营', service: '客服' };
+
+/** What a route needs. `orders.read` covers the list (addresses masked) and the detail (address in full, to ship). */
+export const ADMIN_PERMISSIONS = ['orders.read', 'orders.ship', 'refunds.decide'] as const;
+export type AdminPermission = (typeof ADMIN_PERMISSIONS)[number];
+
+export const ADMIN_PERMISSION_LABELS: Record<AdminPermission, string> = {
+  'orders.read': '查看订单',
+  'orders.ship': '发货',
+  'refunds.decide': '处理退款',
+};
+
+/** A document in `admins`; `_id` is the merchant's openid. Anything but `active: true` and a known role is refused. */
+export interface AdminDoc {
+  _id: string;
+  role: AdminRole;
+  name: string;
+  active: boolean;
+}
+
+/** One entry per merchant action, written in the same transaction as the change it records. */
+export interface AuditLogDoc {
+  _id: string;
+  /** The merchant's openid. */
+  actor: string;
+  role: AdminRole;
+  /** The route, e.g. `orders.ship`. */
+  action: string;
+  /** What was acted on (an order id). */
+  target: string;
+  detail: Record<string, unknown>;
+  at: Date;
+}
+
+/** Every order status, unlike the shopper's list (which never shows `refund_approved` on its own). */
+export const AdminOrderStatusFilter = z.enum(['all', 'pending_payment', 'paid', 'shipped', 'completed', 'cancelled', 'refunding', 'refund_approved', 'refunded']);
+
+export const AdminOrdersListInput = z.object({ status: AdminOrderStatusFilter.default('all'), cursor: Cursor.optional(), pageSize: PageSize }).strict();
+export type AdminOrdersListInput = z.input<typeof AdminOrdersListInput>;
+
+export const AdminOrderIdInput = z.object({ orderId: Id }).strict();
+export type AdminOrderIdInput = z.infer<typeof AdminOrderIdInput>;
+
+/** Both end up in the shopper's "order shipped" message: the carrier as a 20-character keyword, the number as a 32-character one. */
+export const MAX_CARRIER = 20;
+export const ShipInput = z
+  .object({
+    orderId: Id,
+    carrier: z.string().trim().min(1, '请填写快递公司').max(MAX_CARRIER, `快递公司最多 ${MAX_CARRIER} 个字`),
+    trackingNo: z
+      .string()
+      .trim()
+      .min(4, '运单号至少 4 位')
+      .max(32, '运单号最多 32 位')
+      .regex(/^[A-Za-z0-9-]+$/, '运单号只能包含字母、数字和连字符'),
+  })
+  .strict();
+export type ShipInput = z.infer<typeof ShipInput>;
+
+export const ApproveRefundInput = z.object({ orderId: Id }).strict();
+export type ApproveRefundInput = z.infer<typeof ApproveRefundInput>;
+
+export const MAX_REJECT_REASON = 200;
+export const RejectRefundInput = z
+  .object({
+    orderId: Id,
+    /** Why the refund is refused; kept on the order for the shopper and the audit log. */
+    reason: z.string().trim().min(1, '请填写拒绝原因').max(MAX_REJECT_REASON, `拒绝原因最多 ${MAX_REJECT_REASON} 个字`),
+  })
+  .strict();
+export type RejectRefundInput = z.infer<typeof RejectRefundInput>;
+
+/** The order as the merchant sees it. Dates are ISO 8601. */
+export interface AdminOrderView {
+  orderId: string;
+  /** The shopper's openid. */
+  openid: string;
+  status: string;
+  statusLabel: string;
+  lines: PricedLine[];
+  amounts: Amounts;
+  /** Phone and street masked, except in `orders.detail`. */
+  address: { name: string; phone: string; region: string; detail: string };
+  remark: string;
+  createdAt: string;
+  expiresAt?: string;
+  paidAt?: string;
+  payment?: { transactionId: string; totalFee: number };
+  shippedAt?: string;
+  shipping?: { carrier: string; trackingNo: string };
+  completedAt?: string;
+  cancelledAt?: string;
+  /** Present once the shopper asked for a refund. */
+  refund?: {
+    requestedFrom?: string;
+    reason?: string;
+    requestedAt?: string;
+    approvedAt?: string;
+    /** WeChat Pay refused the approved refund, or ended it without paying back: its reason or refund status. */
+    error?: string;
+    rejectedAt?: string;
+    rejectReason?: string;
+    refundedAt?: string;
+  };
+}
+
+/** `orders.detail`: the address in full, and the order's history. */
+export interface AdminOrderDetail extends AdminOrderView {
+  history: Array<{ event: string; from: string | null; to: string; actor: string; at: string }>;
+}
+
+export type AdminOrderPage = Page<AdminOrderView>;
+
+/** `refunds.approve`: the order (`refund_approved`) and whether WeChat Pay accepted the refund. */
+export interface RefundApproval {
+  order: AdminOrderView;
+  refundIssued: boolean;
+  /** WeChat Pay's refusal, also recorded on the order as `refundError`. */
+  refundError?: string;
+}
