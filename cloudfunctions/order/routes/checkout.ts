@@ -47,10 +47,14 @@ export const create = route(CreateInput, async (input, ctx): Promise<OrderView> 
     const order = await withRetries(
       db,
       async (tx) => {
-        // One read for every line's current stock; the snapshot plus first-writer-wins makes it safe to act on.
+        // The contended writes come first: a transaction that lost the race for a hot SKU fails at its first write,
+        // having cost two round trips, instead of after reading and writing everything else.
+        for (const line of input.lines) await tx.collection('skus').doc(line.skuId).update({ data: { stock: _.inc(-line.quantity) } });
+        // Read back after the writes: the transaction sees its own decrement, so a negative stock means too few left.
         const current = new Map((await tx.collection<SkuDoc>('skus').where({ _id: _.in(skuIds) }).get()).data.map((s) => [s._id, s]));
         const reserved = input.lines.map((line) => {
-          const sku = current.get(line.skuId);
+          const after = current.get(line.skuId);
+          const sku = after && { ...after, stock: after.stock + line.quantity };
           // Throwing aborts the transaction: nothing it wrote lands.
           const problem = unbuyable(sku, spus, line.quantity);
           if (problem) throw problem;
@@ -71,9 +75,6 @@ export const create = route(CreateInput, async (input, ctx): Promise<OrderView> 
           history: [{ event: 'create', from: null, to: 'pending_payment', actor: 'shopper', at: ctx.now }],
         };
         await tx.collection('orders').add({ data: doc });
-        // The contended writes come last: a hot SKU stays written-but-uncommitted for one round trip only, so the
-        // transactions queueing on it lose little when they conflict and retry.
-        for (const line of input.lines) await tx.collection('skus').doc(line.skuId).update({ data: { stock: _.inc(-line.quantity) } });
         return doc;
       },
       // Under a rush every attempt retries until it gets the stock or sees none left, rather than giving up with CONFLICT.
