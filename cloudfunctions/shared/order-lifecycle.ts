@@ -1,6 +1,7 @@
 import { type Transaction, _, db } from './db.js';
 import { notFound } from './errors.js';
-import { type Actor, type OrderEvent, type OrderStatus, type TransitionContext, nextState, releasesHoldings } from './order-state.js';
+import { type Actor, type OrderEvent, type OrderStatus, type TransitionContext, nextState } from './order-state.js';
+import { applyOrderEffects } from './order-effects.js';
 import type { OrderDoc } from './orders.js';
 import { withRetries } from './transactions.js';
 
@@ -23,7 +24,8 @@ export interface TransitionRequest {
 
 /**
  * Applies one lifecycle event to one order in one transaction: the order is read inside it, `nextState` decides
- * (INVALID_STATE otherwise), the history gains an entry, and events that release holdings return the stock, all in the
+ * (INVALID_STATE otherwise), the history gains an entry, and the event's effects (order-effects.ts: stock returned on
+ * cancel, ...) are written, all in the
  * same transaction as the request's `alongside` writes. Concurrent events on one order therefore cannot both apply.
  */
 export async function transitionOrder(request: TransitionRequest): Promise<OrderDoc> {
@@ -33,13 +35,11 @@ export async function transitionOrder(request: TransitionRequest): Promise<Order
     if (!current || (request.openid !== undefined && current.openid !== request.openid)) throw notFound('订单');
     const context: TransitionContext = current.refundRequestedFrom === 'paid' || current.refundRequestedFrom === 'shipped' ? { refundRequestedFrom: current.refundRequestedFrom } : {};
     const to = nextState(current.status, event, actor, context);
-    if (releasesHoldings(event)) {
-      for (const line of current.lines) await tx.collection('skus').doc(line.skuId).update({ data: { stock: _.inc(line.quantity) } });
-    }
     const fields = request.fields?.(current, to) ?? {};
     const entry = { event, from: current.status, to, actor, at: now };
     await tx.collection('orders').doc(orderId).update({ data: { ...fields, status: to, history: _.push(entry) } });
     const after = { ...current, ...fields, status: to, history: [...current.history, entry] } as OrderDoc;
+    await applyOrderEffects(tx, { event, before: current, after, now });
     await request.alongside?.(tx, { before: current, after });
     return after;
   });

@@ -1,6 +1,7 @@
 import { _, cloud, db } from './db.js';
 import { ShopError } from './errors.js';
-import { type OrderEvent, nextState, refundsAutomatically, releasesHoldings } from './order-state.js';
+import { applyOrderEffects, recordSales } from './order-effects.js';
+import { type OrderEvent, nextState, refundsAutomatically } from './order-state.js';
 import type { OrderDoc, PaymentRecord } from './orders.js';
 import { cloudPay, isPaidState, issueRefund, lateRefundNo, paidMessage, payRefusal, saysNotExist, subMchId } from './payments.js';
 import { withRetries } from './transactions.js';
@@ -55,7 +56,9 @@ export async function settlePayment(payment: ConfirmedPayment, now = new Date())
       const entry = { event, from: current.status, to, actor: 'system', at: now };
       const fields = refundsAutomatically(event) ? { lateRefundPending: true } : { paidAt: now };
       await tx.collection('orders').doc(orderId).update({ data: { status: to, payment: record, history: _.push(entry), ...fields } });
-      return { kind: 'applied', event, order: { ...current, status: to, payment: record, history: [...current.history, entry], ...fields } };
+      const after: OrderDoc = { ...current, status: to, payment: record, history: [...current.history, entry], ...fields };
+      await applyOrderEffects(tx, { event, before: current, after, now });
+      return { kind: 'applied', event, order: after };
     });
   } catch (err) {
     if (!(err instanceof ShopError)) throw err;
@@ -65,7 +68,10 @@ export async function settlePayment(payment: ConfirmedPayment, now = new Date())
     console.error(`payment ${record.transactionId} for order ${orderId} not applied: ${outcome.reason}`);
     return { outcome };
   }
-  if (outcome.kind === 'applied' && outcome.event === 'pay') await sendPaidMessage(outcome.order);
+  if (outcome.kind === 'applied' && outcome.event === 'pay') {
+    await recordSales(db, outcome.order, 1);
+    await sendPaidMessage(outcome.order);
+  }
   if (outcome.order.lateRefundPending) {
     const refused = await issueRefund({ orderId, outRefundNo: lateRefundNo(orderId), totalFee: record.totalFee, refundFee: record.totalFee });
     if (refused) return { outcome, refundRefused: refused };
@@ -91,16 +97,18 @@ export type RefundOutcome = 'refunded' | 'late_refund_done' | 'duplicate' | 'unk
  */
 export async function settleRefund(refund: { orderId: string; outRefundNo: string }, now = new Date()): Promise<RefundOutcome> {
   const { orderId, outRefundNo } = refund;
-  return withRetries(db, async (tx): Promise<RefundOutcome> => {
+  let refunded: OrderDoc | undefined;
+  const outcome = await withRetries(db, async (tx): Promise<RefundOutcome> => {
     const current = (await tx.collection<OrderDoc>('orders').doc(orderId).get()).data;
     if (!current) return 'unknown_order';
     if (current.status === 'refund_approved') {
       const to = nextState(current.status, 'refund_succeeded', 'system');
-      if (releasesHoldings('refund_succeeded')) {
-        for (const line of current.lines) await tx.collection('skus').doc(line.skuId).update({ data: { stock: _.inc(line.quantity) } });
-      }
-      const entry = { event: 'refund_succeeded', from: current.status, to, actor: 'system', at: now };
+      const entry = { event: 'refund_succeeded' as const, from: current.status, to, actor: 'system', at: now };
       await tx.collection('orders').doc(orderId).update({ data: { status: to, refundedAt: now, refundError: _.remove(), history: _.push(entry) } });
+      const { refundError: _settled, ...rest } = current;
+      const after: OrderDoc = { ...rest, status: to, refundedAt: now, history: [...current.history, entry] };
+      await applyOrderEffects(tx, { event: 'refund_succeeded', before: current, after, now });
+      refunded = after;
       return 'refunded';
     }
     if (current.lateRefundPending && outRefundNo === lateRefundNo(orderId)) {
@@ -109,6 +117,8 @@ export async function settleRefund(refund: { orderId: string; outRefundNo: strin
     }
     return 'duplicate';
   });
+  if (outcome === 'refunded' && refunded) await recordSales(db, refunded, -1);
+  return outcome;
 }
 
 // --- asking WeChat Pay ----------------------------------------------------------------------------------------------

@@ -29,6 +29,12 @@ async function control(method: string, path: string, body?: unknown): Promise<Re
 
 const stored = async (orderId: string): Promise<Rec> => (await shop.db.collection('orders').doc(orderId).get()).data[0] as Rec;
 const stockOf = async (skuId: string): Promise<number> => (await shop.db.collection('skus').doc(skuId).get()).data[0].stock as number;
+/** The sales figures of a SKU and of its product. */
+const salesOf = async (skuId: string): Promise<[number, number]> => {
+  const sku = (await shop.db.collection('skus').doc(skuId).get()).data[0] as Rec;
+  const spu = (await shop.db.collection('spus').doc(sku.spuId).get()).data[0] as Rec;
+  return [sku.sales, spu.sales];
+};
 const messagesTo = async (openid: string): Promise<Rec[]> => ((await control('GET', '/outbox')).messages as Rec[]).filter((m) => m.touser === openid);
 
 /**
@@ -80,6 +86,7 @@ test('the whole journey: home → list → detail → cart → preview → creat
   const lines = cart.lines.filter((l) => l.selected).map((l) => ({ skuId: l.skuId, quantity: l.quantity }));
   t.deepEqual(lines, [{ skuId, quantity: 2 }]);
 
+  const [skuSales, spuSales] = await salesOf(skuId);
   const order = await checkout(openid, lines, `journey-${process.pid}-1`);
   t.is(order.status, 'pending_payment');
   t.is(order.amounts.subtotal, price * 2);
@@ -90,6 +97,7 @@ test('the whole journey: home → list → detail → cart → preview → creat
   t.is(saved.status, 'paid');
   t.is(saved.payment.totalFee, order.amounts.payable);
   t.is((await messagesTo(openid)).length, 1, 'the paid message went out');
+  t.deepEqual(await salesOf(skuId), [skuSales + 2, spuSales + 2], 'paid units count as sales');
 
   await shipOrder(shop, order.orderId, { carrier: '顺丰速运', trackingNo: 'SF2026112600001' });
   t.is(dataOf(await shop.call<OrderView>('order', 'detail', { orderId: order.orderId }, openid)).status, 'shipped');
@@ -135,8 +143,10 @@ test('refund path: paid → refund requested → merchant approves → WeChat Pa
   const openid = 'o-journey-refund';
   const { skuId } = await browseAndAddToCart(openid, 1, 3);
   const stockBefore = await stockOf(skuId);
+  const sales = await salesOf(skuId);
   const order = await checkout(openid, [{ skuId, quantity: 1 }], `journey-${process.pid}-4`);
   await payFor(openid, order.orderId);
+  t.deepEqual(await salesOf(skuId), [sales[0] + 1, sales[1] + 1]);
   t.is((await stored(order.orderId)).status, 'paid');
 
   const requested = dataOf(await shop.call<OrderView>('order', 'refund', { orderId: order.orderId, reason: '不想要了' }, openid));
@@ -151,6 +161,7 @@ test('refund path: paid → refund requested → merchant approves → WeChat Pa
     ['create', 'pay', 'request_refund', 'approve_refund', 'refund_succeeded'],
   );
   t.is(await stockOf(skuId), stockBefore, 'the stock returned');
+  t.deepEqual(await salesOf(skuId), sales, 'a refunded sale no longer counts');
   const refunds = ((await control('GET', '/pay/refunds')).refunds as Rec[]).filter((r) => r.outTradeNo === order.orderId);
   t.is(refunds.length, 1);
   t.like(refunds[0], { refundFee: order.amounts.payable, status: 'SUCCESS' });
