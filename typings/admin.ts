@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Cursor, Id, PageSize, type Page } from './common.js';
-import type { Amounts, PricedLine } from './order.js';
+import type { OrderView } from './order.js';
 
 /**
  * The `admin` function: the merchant's back office. Only an active merchant (a document in `admins` whose `_id` is the
@@ -92,19 +92,11 @@ export const RejectRefundInput = z
 export type RejectRefundInput = z.infer<typeof RejectRefundInput>;
 
 /** The order as the merchant sees it. Dates are ISO 8601. */
-export interface AdminOrderView {
-  orderId: string;
+export interface AdminOrderView extends OrderView {
   /** The shopper's openid. */
   openid: string;
-  status: string;
-  statusLabel: string;
-  lines: PricedLine[];
-  amounts: Amounts;
   /** Phone and street masked, except in `orders.detail`. */
-  address: { name: string; phone: string; region: string; detail: string };
-  remark: string;
-  createdAt: string;
-  expiresAt?: string;
+  address: OrderView['address'];
   paidAt?: string;
   payment?: { transactionId: string; totalFee: number };
   shippedAt?: string;

@@ -10,6 +10,8 @@ import { dataOf, startShop } from '../test/shop.js';
  * runs serially because its notification delay applies to every delivery.
  */
 const shop = await startShop();
+const { control } = shop;
+const { order: stored, stockOf, payOrder: sandboxOrder, refundsOf } = shop.inspect;
 test.after.always(() => shop.close());
 const pay = payHandleOf(shop.emulator.host)!;
 
@@ -23,31 +25,6 @@ async function orderFor(openid: string, skuId: string, quantity = 1): Promise<Or
     await shop.call<Address>('user', 'addresses.save', { name: '赵六', phone: '13612345678', province: '江苏省', city: '南京市', district: '鼓楼区', detail: '中山路 1 号' }, openid),
   );
   return dataOf(await shop.call<OrderView>('order', 'create', { lines: [{ skuId, quantity }], addressId: address.addressId, idempotencyKey: key() }, openid));
-}
-
-async function control(method: string, path: string, body?: unknown): Promise<Rec> {
-  const res = await fetch(`${shop.emulator.url}/__emulator${path}`, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return (await res.json()) as Rec;
-}
-
-async function stored(orderId: string): Promise<Rec> {
-  return (await shop.db.collection('orders').doc(orderId).get()).data[0] as Rec;
-}
-
-async function stockOf(skuId: string): Promise<number> {
-  return (await shop.db.collection('skus').doc(skuId).get()).data[0].stock as number;
-}
-
-async function sandboxOrder(orderId: string): Promise<Rec | undefined> {
-  return ((await control('GET', '/pay/orders')).orders as Rec[]).find((o) => o.outTradeNo === orderId);
-}
-
-async function refundsOf(orderId: string): Promise<Rec[]> {
-  return ((await control('GET', '/pay/refunds')).refunds as Rec[]).filter((r) => r.outTradeNo === orderId);
 }
 
 async function startPaying(orderId: string, openid: string): Promise<void> {

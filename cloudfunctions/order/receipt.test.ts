@@ -7,6 +7,7 @@ import { dataOf, startShop } from '../test/shop.js';
 
 /** After delivery: the shopper confirms receipt or asks for a refund of their own paid or shipped order. */
 const shop = await startShop();
+const { order: stored } = shop.inspect;
 test.after.always(() => shop.close());
 
 let keys = 0;
@@ -25,10 +26,6 @@ async function markPaid(orderId: string): Promise<void> {
   const entry = { event: 'pay', from: 'pending_payment', to: 'paid', actor: 'system', at: new Date() };
   const res = await shop.db.collection('orders').where({ _id: orderId, status: 'pending_payment' }).update({ status: 'paid', paidAt: entry.at, history: shop.db.command.push(entry) });
   if (res.updated !== 1) throw new Error(`markPaid: ${orderId} was not pending payment`);
-}
-
-async function stored(orderId: string): Promise<Record<string, unknown> & { status: string; history: Array<{ event: string; from: string; to: string; actor: string }> }> {
-  return (await shop.db.collection('orders').doc(orderId).get()).data[0];
 }
 
 const refused = (answer: Envelope<unknown>) => (answer.ok ? 'ok' : answer.code);
@@ -59,7 +56,7 @@ test('confirmReceipt refuses an order that has not shipped and changes nothing',
   const order = await stored(orderId);
   t.is(order.status, 'paid');
   t.is(order.completedAt, undefined);
-  t.deepEqual(order.history.map((h) => h.event), ['create', 'pay']);
+  t.deepEqual(order.history.map((h: { event: string }) => h.event), ['create', 'pay']);
 });
 
 test('another shopper\'s order cannot be confirmed or refunded: NOT_FOUND, as for an order that does not exist', async (t) => {

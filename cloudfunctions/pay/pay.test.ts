@@ -10,6 +10,8 @@ import { dataOf, startShop } from '../test/shop.js';
  * platform (notifications with fast retries), and the order as the database then holds it.
  */
 const shop = await startShop();
+const { control } = shop;
+const { order: stored, stockOf, payOrder: sandboxOrder, messagesTo } = shop.inspect;
 test.after.always(() => shop.close());
 const pay = payHandleOf(shop.emulator.host)!;
 
@@ -25,15 +27,6 @@ async function orderFor(openid: string, skuId = 'spu-003-05', quantity = 1): Pro
   return dataOf(await shop.call<OrderView>('order', 'create', { lines: [{ skuId, quantity }], addressId: address.addressId, idempotencyKey: key() }, openid));
 }
 
-async function control(method: string, path: string, body?: unknown): Promise<Rec> {
-  const res = await fetch(`${shop.emulator.url}/__emulator${path}`, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return (await res.json()) as Rec;
-}
-
 /** What `wx.cloud.callFunction` sends: any data, always with the caller's openid. */
 async function gateway(name: string, data: Rec, openid: string): Promise<Rec> {
   const res = await fetch(`${shop.emulator.url}/functions/${name}`, {
@@ -42,22 +35,6 @@ async function gateway(name: string, data: Rec, openid: string): Promise<Rec> {
     body: JSON.stringify(data),
   });
   return ((await res.json()) as Rec).result as Rec;
-}
-
-async function stored(orderId: string): Promise<Rec> {
-  return (await shop.db.collection('orders').doc(orderId).get()).data[0] as Rec;
-}
-
-async function sandboxOrder(orderId: string): Promise<Rec | undefined> {
-  return ((await control('GET', '/pay/orders')).orders as Rec[]).find((o) => o.outTradeNo === orderId);
-}
-
-async function messagesTo(openid: string): Promise<Rec[]> {
-  return ((await control('GET', '/outbox')).messages as Rec[]).filter((m) => m.touser === openid);
-}
-
-async function stockOf(skuId: string): Promise<number> {
-  return (await shop.db.collection('skus').doc(skuId).get()).data[0].stock as number;
 }
 
 test('create → pay → the notification marks the order paid and sends the paid message; a duplicate changes nothing', async (t) => {

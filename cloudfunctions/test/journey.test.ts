@@ -14,28 +14,18 @@ import { dataOf, startShop } from './shop.js';
  * database, the sandbox and the message outbox.
  */
 const shop = await startShop();
+const { control } = shop;
+const { order: stored, stockOf, messagesTo } = shop.inspect;
 const pay = payHandleOf(shop.emulator.host)!;
 
 type Rec = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-async function control(method: string, path: string, body?: unknown): Promise<Rec> {
-  const res = await fetch(`${shop.emulator.url}/__emulator${path}`, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return (await res.json()) as Rec;
-}
-
-const stored = async (orderId: string): Promise<Rec> => (await shop.db.collection('orders').doc(orderId).get()).data[0] as Rec;
-const stockOf = async (skuId: string): Promise<number> => (await shop.db.collection('skus').doc(skuId).get()).data[0].stock as number;
 /** The sales figures of a SKU and of its product. */
 const salesOf = async (skuId: string): Promise<[number, number]> => {
   const sku = (await shop.db.collection('skus').doc(skuId).get()).data[0] as Rec;
   const spu = (await shop.db.collection('spus').doc(sku.spuId).get()).data[0] as Rec;
   return [sku.sales, spu.sales];
 };
-const messagesTo = async (openid: string): Promise<Rec[]> => ((await control('GET', '/outbox')).messages as Rec[]).filter((m) => m.touser === openid);
 
 /**
  * Browses from the home page to a product's detail and puts its first SKU with stock in the cart, as a shopper taps.

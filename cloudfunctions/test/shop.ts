@@ -12,6 +12,9 @@ import type { Envelope } from '../../typings/common.js';
  * The shop as deployed, offline: the real functions built with the real build, an in-memory emulator with the
  * shop's collections, the demo seed, and `call()` doing what `wx.cloud.callFunction` does for a signed-in shopper.
  */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Rec = Record<string, any>;
+
 export const TEST_DATA_KEY = '000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f';
 
 export async function startShop(options: { only?: string[] } = {}) {
@@ -38,11 +41,44 @@ export async function startShop(options: { only?: string[] } = {}) {
     return body.result;
   }
 
+  const db = app.database();
+
+  /** The emulator's control API (`/__emulator/...`): the pay sandbox, timers, outbox (emulator/README.md). */
+  async function control(method: string, path: string, body?: unknown): Promise<Rec> {
+    const res = await fetch(`${emulator.url}/__emulator${path}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return (await res.json()) as Rec;
+  }
+
+  /** What the outside world holds, read back for assertions. */
+  const inspect = {
+    /** The order document as stored. */
+    order: async (orderId: string): Promise<Rec> => (await db.collection('orders').doc(orderId).get()).data[0] as Rec,
+    stockOf: async (skuId: string): Promise<number> => (await db.collection('skus').doc(skuId).get()).data[0].stock as number,
+    /** The order's trade in the pay sandbox, and its refunds. */
+    payOrder: async (orderId: string): Promise<Rec | undefined> => ((await control('GET', '/pay/orders')).orders as Rec[]).find((o) => o.outTradeNo === orderId),
+    refundsOf: async (orderId: string): Promise<Rec[]> => ((await control('GET', '/pay/refunds')).refunds as Rec[]).filter((r) => r.outTradeNo === orderId),
+    /** Subscribe messages sent to a shopper (the outbox). */
+    messagesTo: async (openid: string): Promise<Rec[]> => ((await control('GET', '/outbox')).messages as Rec[]).filter((m) => m.touser === openid),
+  };
+
+  /** Saves an address for the shopper (as the address form does) and answers its id. */
+  async function addressFor(openid: string): Promise<string> {
+    const saved = await call<{ addressId: string }>('user', 'addresses.save', { name: '李四', phone: '13912345678', province: '浙江省', city: '杭州市', district: '西湖区', detail: '文三路 1 号' }, openid);
+    return dataOf(saved).addressId;
+  }
+
   return {
     emulator,
     app,
-    db: app.database(),
+    db,
     call,
+    control,
+    inspect,
+    addressFor,
     close: async () => {
       await emulator.close();
       fs.rmSync(functionsDir, { recursive: true, force: true });
