@@ -88,4 +88,24 @@ export const collections: CollectionDeclaration[] = [
   { name: 'commission_ledger', indexes: [{ keys: { openid: 1, at: -1 } }], rules: serverOnly },
   // Withdrawal requests: the shopper's list, and the merchant's queue by status, oldest first.
   { name: 'withdrawals', indexes: [{ keys: { openid: 1, requestedAt: -1 } }, { keys: { status: 1, requestedAt: 1 } }], rules: serverOnly },
+  // Flash sales (cloudfunctions/shared/promotions.ts): running and upcoming ones by start; `remaining` only moves by
+  // conditional increments.
+  { name: 'flash_sales', indexes: [{ keys: { status: 1, startAt: 1 } }, { keys: { status: 1, endAt: 1 } }], rules: serverOnly },
+  // One counter per shopper and flash sale, `_id` `${flashSaleId}:${openid}`: the per-user limit's atomic guard.
+  { name: 'flash_sale_buyers', indexes: [{ keys: { flashSaleId: 1 } }], rules: serverOnly },
+  // Group-buy (cloudfunctions/shared/group-buy.ts): activities by start; groups joinable per activity, and the timer's
+  // queues (open past expiry, failed with members to settle, succeeded with difference refunds to confirm).
+  { name: 'group_buy_activities', indexes: [{ keys: { status: 1, startAt: 1 } }], rules: serverOnly },
+  {
+    name: 'group_buy_groups',
+    indexes: [
+      { keys: { activityId: 1, status: 1, expiresAt: 1 } },
+      { keys: { status: 1, expiresAt: 1 } },
+      { keys: { status: 1, membersSettled: 1, expiresAt: 1 } },
+      { keys: { status: 1, refundsDone: 1, expiresAt: 1 } },
+    ],
+    rules: serverOnly,
+  },
+  // One member per shopper and group, `_id` `${groupId}:${openid}` (a shopper joins once); a group's members in order.
+  { name: 'group_buy_members', indexes: [{ keys: { groupId: 1, joinedAt: 1 } }], rules: serverOnly },
 ];

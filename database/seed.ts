@@ -112,6 +112,8 @@ export async function seedDemoShop(app: SeedTarget, now = Date.now()): Promise<{
     })),
   );
   await db.collection('coupon_templates').add(demoCouponTemplates(now));
+  await db.collection('flash_sales').add(demoFlashSales(now));
+  await db.collection('group_buy_activities').add(demoGroupBuys(now));
   // The member settings the admin page edits; the code's defaults apply as well when the document is missing.
   await db.collection('settings').add({ _id: MEMBER_SETTINGS_ID, ...DEFAULT_MEMBER_SETTINGS });
   return { categories: categories.length, spus: PRODUCTS.length, skus: skuCount };
@@ -157,6 +159,58 @@ function demoCouponTemplates(now: number): Array<Record<string, unknown>> {
       total: 2000,
       perUser: 2,
       ...base,
+    },
+  ];
+}
+
+/**
+ * An upcoming flash sale (cloudfunctions/shared/promotions.ts `FlashSaleDoc`): the black noise-cancelling earphones at
+ * ¥199 instead of ¥399, 50 units of its own stock, 1 per shopper, starting in an hour for an hour.
+ */
+function demoFlashSales(now: number): Array<Record<string, unknown>> {
+  const hour = 3_600_000;
+  return [
+    {
+      _id: 'fs-earphone-199',
+      skuId: 'spu-004-01',
+      title: '降噪蓝牙耳机 限时秒杀',
+      price: 19900,
+      stock: 50,
+      remaining: 50,
+      perUser: 1,
+      startAt: new Date(now + hour),
+      endAt: new Date(now + 2 * hour),
+      status: 'active',
+      createdAt: new Date(now),
+      updatedAt: new Date(now),
+    },
+  ];
+}
+
+/**
+ * A running group-buy (cloudfunctions/shared/group-buy.ts `GroupBuyActivityDoc`) on the daily-nuts gift box: ¥59 for 2,
+ * ¥49 for 3 (the target), 24 hours to fill a group, for a month.
+ */
+function demoGroupBuys(now: number): Array<Record<string, unknown>> {
+  const day = 86_400_000;
+  return [
+    {
+      _id: 'gb-nuts',
+      spuId: 'spu-007',
+      skuIds: ['spu-007-01', 'spu-007-02'],
+      title: '每日坚果礼盒 3人拼团',
+      tiers: [
+        { minMembers: 2, price: 5900 },
+        { minMembers: 3, price: 4900 },
+      ],
+      targetSize: 3,
+      timeLimitMinutes: 24 * 60,
+      maxQuantity: 2,
+      startAt: new Date(now - day),
+      endAt: new Date(now + 30 * day),
+      status: 'active',
+      createdAt: new Date(now),
+      updatedAt: new Date(now),
     },
   ];
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Cursor, Id, PageSize, type Page } from './common.js';
+import type { WithdrawalView } from './member.js';
 import type { OrderView } from './order.js';
 
 /**
@@ -13,6 +14,8 @@ export const AdminRoutes = {
   ordersShip: 'orders.ship',
   refundsApprove: 'refunds.approve',
   refundsReject: 'refunds.reject',
+  withdrawalsList: 'withdrawals.list',
+  withdrawalsSettle: 'withdrawals.settle',
 } as const;
 
 /** `owner` 店主: everything; `operator` 运营: orders and refunds; `service` 客服: reads orders only. */
@@ -22,13 +25,14 @@ export type AdminRole = (typeof ADMIN_ROLES)[number];
 export const ADMIN_ROLE_LABELS: Record<AdminRole, string> = { owner: '店主', operator: '运营', service: '客服' };
 
 /** What a route needs. `orders.read` covers the list (addresses masked) and the detail (address in full, to ship). */
-export const ADMIN_PERMISSIONS = ['orders.read', 'orders.ship', 'refunds.decide'] as const;
+export const ADMIN_PERMISSIONS = ['orders.read', 'orders.ship', 'refunds.decide', 'withdrawals.manage'] as const;
 export type AdminPermission = (typeof ADMIN_PERMISSIONS)[number];
 
 export const ADMIN_PERMISSION_LABELS: Record<AdminPermission, string> = {
   'orders.read': '查看订单',
   'orders.ship': '发货',
   'refunds.decide': '处理退款',
+  'withdrawals.manage': '处理佣金提现',
 };
 
 /** A document in `admins`; `_id` is the merchant's openid. Anything but `active: true` and a known role is refused. */
@@ -131,3 +135,31 @@ export interface RefundApproval {
   /** WeChat Pay's refusal, also recorded on the order as `refundError`. */
   refundError?: string;
 }
+
+// ---- commission withdrawals (分销提现) -------------------------------------------------------------------------
+
+/** The queue is oldest first per status; pending is what the merchant works through. */
+export const AdminWithdrawalsListInput = z
+  .object({ status: z.enum(['pending', 'paid', 'rejected']).default('pending'), cursor: Cursor.optional(), pageSize: PageSize })
+  .strict();
+export type AdminWithdrawalsListInput = z.input<typeof AdminWithdrawalsListInput>;
+
+export const MAX_WITHDRAWAL_NOTE = 200;
+export const SettleWithdrawalInput = z
+  .object({
+    withdrawalId: Id,
+    /** `paid`: the money was sent (withdrawing → withdrawn); `rejected`: it goes back to the inviter's available balance. */
+    result: z.enum(['paid', 'rejected']),
+    note: z.string().trim().max(MAX_WITHDRAWAL_NOTE, `备注最多 ${MAX_WITHDRAWAL_NOTE} 个字`).optional(),
+  })
+  .strict();
+export type SettleWithdrawalInput = z.infer<typeof SettleWithdrawalInput>;
+
+/** A withdrawal request as the merchant sees it. Dates are ISO 8601. */
+export interface AdminWithdrawalView extends WithdrawalView {
+  /** The inviter asking for the money. */
+  openid: string;
+  note?: string;
+}
+
+export type AdminWithdrawalPage = Page<AdminWithdrawalView>;

@@ -12,6 +12,8 @@ export interface JobsSummary {
   lateRefunds: RefundReconciliation;
   /** Shipped orders older than `AUTO_CONFIRM_DAYS` completed (event `auto_confirm`). */
   confirmed: number;
+  /** Pending commissions whose refund window ended, made available to their inviters. */
+  commissionsSettled: number;
 }
 
 export interface RefundReconciliation {

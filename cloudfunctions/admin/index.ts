@@ -2,6 +2,7 @@ import { AdminRoutes } from '../../typings/admin.js';
 import { serveAdmin } from './rbac.js';
 import { detail, list, ship } from './routes/orders.js';
 import { approve, reject } from './routes/refunds.js';
+import * as withdrawals from './routes/withdrawals.js';
 
 /** The merchant's back office: only active merchants get past the gate, and each route needs its permission (rbac.ts). */
 export const main = serveAdmin({
@@ -10,4 +11,6 @@ export const main = serveAdmin({
   [AdminRoutes.ordersShip]: ship,
   [AdminRoutes.refundsApprove]: approve,
   [AdminRoutes.refundsReject]: reject,
+  [AdminRoutes.withdrawalsList]: withdrawals.list,
+  [AdminRoutes.withdrawalsSettle]: withdrawals.settle,
 });

@@ -21,7 +21,8 @@ import { type Route, type RouteContext, route, serve } from '../shared/route.js'
  * permission to ADMIN_PERMISSIONS (typings/admin.ts) and to the roles below, and declare routes with `adminRoute`.
  */
 export const ROLE_PERMISSIONS: Readonly<Record<AdminRole, readonly AdminPermission[]>> = {
-  // The shop's owner can do everything, including whatever later features add.
+  // The shop's owner can do everything, including whatever later features add (and alone pays out commission:
+  // `withdrawals.manage`).
   owner: ADMIN_PERMISSIONS,
   operator: ['orders.read', 'orders.ship', 'refunds.decide'],
   // Customer service answers shoppers' questions: reads orders, changes nothing.

@@ -1,6 +1,7 @@
 import { type Envelope, ErrorCode } from '../../typings/common.js';
 import type { JobsSummary } from '../../typings/jobs.js';
 import { cloud } from '../shared/db.js';
+import { settleDueCommissions } from '../shared/referral.js';
 import { autoConfirmDays, autoConfirmShippedOrders, cancelExpiredOrders } from './orders.js';
 import { reconcileApprovedRefunds, reconcileLateRefunds, recoverPayments } from './reconcile.js';
 
@@ -10,7 +11,8 @@ const BUDGET_MS = 45_000;
 /**
  * The shop's timer (every minute, config.json): closes unpaid orders past their payment window (their WeChat Pay
  * trade first), reconciles with WeChat Pay the payments and refunds whose notification never came (reconcile.ts), and
- * completes shipped orders after AUTO_CONFIRM_DAYS. The sweeps run in this order and share one time budget.
+ * completes shipped orders after AUTO_CONFIRM_DAYS, then makes commissions available once their refund window has
+ * passed (referral.ts `settleDueCommissions`). The sweeps run in this order and share one time budget.
  * Only the timer trigger may run it: a call that carries a caller (a shopper's `callFunction`, whatever its event
  * says) is refused and changes nothing.
  */
@@ -26,5 +28,6 @@ export async function main(event: Record<string, unknown>): Promise<Envelope<Job
   const refunds = await reconcileApprovedRefunds(now, deadline);
   const lateRefunds = await reconcileLateRefunds(now, deadline);
   const confirmed = await autoConfirmShippedOrders(now, autoConfirmDays(process.env.AUTO_CONFIRM_DAYS), deadline);
-  return { ok: true, data: { cancelled: expired.cancelled, paidAtExpiry: expired.paid, paymentsRecovered, refunds, lateRefunds, confirmed } };
+  const commissionsSettled = await settleDueCommissions(now, deadline);
+  return { ok: true, data: { cancelled: expired.cancelled, paidAtExpiry: expired.paid, paymentsRecovered, refunds, lateRefunds, confirmed, commissionsSettled } };
 }

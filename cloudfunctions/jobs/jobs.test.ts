@@ -75,7 +75,7 @@ const noRefunds: RefundReconciliation = { completed: 0, reissued: 0, refused: 0,
 
 /** A firing's summary: the given counts, every other count 0. */
 function summary({ refunds, lateRefunds, ...counts }: SummaryCounts = {}): JobsSummary {
-  return { cancelled: 0, paidAtExpiry: 0, paymentsRecovered: 0, confirmed: 0, ...counts, refunds: { ...noRefunds, ...refunds }, lateRefunds: { ...noRefunds, ...lateRefunds } };
+  return { cancelled: 0, paidAtExpiry: 0, paymentsRecovered: 0, confirmed: 0, commissionsSettled: 0, ...counts, refunds: { ...noRefunds, ...refunds }, lateRefunds: { ...noRefunds, ...lateRefunds } };
 }
 
 // --- the pay sandbox --------------------------------------------------------------------------------------------
@@ -202,6 +202,37 @@ test.serial('shipped orders older than 7 days are confirmed automatically; recen
   t.truthy(done.completedAt);
   t.like(done.history.at(-1), { event: 'auto_confirm', from: 'shipped', to: 'completed', actor: 'system' });
   t.is((await stored(recent)).status, 'shipped');
+});
+
+test.serial("an invitee's auto-confirmed order records the inviter's commission; the timer settles it once its refund window ends", async (t) => {
+  const inviter = 'o-jobs-inviter';
+  const invitee = 'o-jobs-invitee';
+  const { inviteCode } = dataOf(await shop.call<{ inviteCode: string }>('member', 'referral.summary', {}, inviter));
+  t.like(dataOf(await shop.call('member', 'referral.bind', { inviteCode }, invitee)), { bound: true });
+  const orderId = await orderFor(invitee, 'spu-005-01');
+  await markPaid(orderId);
+  await shipOrder(shop, orderId, { carrier: '顺丰速运', trackingNo: 'SF-COMMISSION', at: new Date(Date.now() - 8 * DAY_MS) });
+
+  t.deepEqual(await runTimer(), summary({ confirmed: 1 }), 'completed now: the refund window has just started');
+  const order = await stored(orderId);
+  const settings = (await shop.db.collection('settings').doc('member').get()).data[0] as Rec;
+  const commission = (await shop.db.collection('commissions').doc(orderId).get()).data[0] as Rec;
+  const paid = order.amounts.payable - order.amounts.freight;
+  t.like(commission, { status: 'pending', inviterOpenid: inviter, inviteeOpenid: invitee, paidFen: paid, amount: Math.floor((paid * settings.referral.commissionBp) / 10_000) });
+  const earned = (await shop.db.collection('points_ledger').where({ openid: invitee, refId: orderId }).get()).data as Rec[];
+  t.deepEqual(earned.map((e) => [e.reason, e.delta]), [['order_earn', Math.floor((paid * settings.earn.pointsPerYuan) / 100)]], 'the buyer earned points once');
+
+  t.deepEqual(await runTimer(), summary(), 'not due yet');
+  await shop.db.collection('commissions').doc(orderId).update({ dueAt: new Date(Date.now() - 60_000) });
+  t.deepEqual(await runTimer(), summary({ commissionsSettled: 1 }));
+  t.deepEqual(await runTimer(), summary(), 'settled once');
+  t.like((await shop.db.collection('commissions').doc(orderId).get()).data[0], { status: 'settled' });
+  const user = (await shop.db.collection('users').doc(inviter).get()).data[0] as Rec;
+  t.deepEqual(user.commission, { pending: 0, available: commission.amount, withdrawing: 0, withdrawn: 0 });
+  const ledger = (await shop.db.collection('commission_ledger').where({ openid: inviter }).get()).data as Rec[];
+  for (const bucket of ['pending', 'available', 'withdrawing', 'withdrawn']) {
+    t.is(ledger.reduce((n, e) => n + e.deltas[bucket], 0), user.commission[bucket], `the ledger sums to the ${bucket} balance`);
+  }
 });
 
 test.serial('an order in refunding is not confirmed automatically', async (t) => {

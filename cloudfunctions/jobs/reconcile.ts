@@ -2,7 +2,7 @@ import type { RefundReconciliation } from '../../typings/jobs.js';
 import { _, db } from '../shared/db.js';
 import type { OrderDoc, RefundError } from '../shared/orders.js';
 import { queryPayOrder, settlePayment, settleRefund } from '../shared/payment-events.js';
-import { approvedRefundNo, cloudPay, issueRefund, lateRefundNo, payRefusal, refundStatusOf, subMchId } from '../shared/payments.js';
+import { approvedRefundNo, cloudPay, issueRefund, lateRefundNo, payRefusal, refundStatusOf, refundableFee, subMchId } from '../shared/payments.js';
 import { serially, sweep } from './sweep.js';
 
 /**
@@ -45,7 +45,7 @@ export async function reconcileApprovedRefunds(now: Date, deadline: number): Pro
   const cutoff = new Date(now.getTime() - REFUND_QUERY_AFTER_MS);
   const counts = await sweep(
     'approved_refund',
-    { filter: { status: 'refund_approved', refundApprovedAt: _.lte(cutoff), ...notEndedUnpaid }, orderField: 'refundApprovedAt', fields: ['payment'] },
+    { filter: { status: 'refund_approved', refundApprovedAt: _.lte(cutoff), ...notEndedUnpaid }, orderField: 'refundApprovedAt', fields: ['payment', 'priceRefund'] },
     (order) => reconcileRefund(order, approvedRefundNo(order._id), now),
     deadline,
   );
@@ -71,7 +71,7 @@ type RefundStep = keyof RefundReconciliation;
  * firing; ended unpaid (CHANGE: the shopper's account cannot take it; REFUNDCLOSE) → `refundError` with that status,
  * and the timer leaves the order to the merchant from then on.
  */
-async function reconcileRefund(order: Pick<OrderDoc, '_id' | 'payment'>, outRefundNo: string, now: Date): Promise<RefundStep | undefined> {
+async function reconcileRefund(order: Pick<OrderDoc, '_id' | 'payment' | 'priceRefund'>, outRefundNo: string, now: Date): Promise<RefundStep | undefined> {
   const orderId = order._id;
   if (!order.payment) {
     console.error(`[jobs] refund ${outRefundNo}: order ${orderId} has no payment to refund`);
@@ -82,7 +82,9 @@ async function reconcileRefund(order: Pick<OrderDoc, '_id' | 'payment'>, outRefu
     // REFUNDNOTEXIST ("退款订单查询失败"): the refund call never got through. The SDK drops WeChat's error code, but
     // issuing under the same refund number is safe whatever the refusal meant: it is this refund, never a second one.
     const { totalFee } = order.payment;
-    const refused = await issueRefund({ orderId, outRefundNo, totalFee, refundFee: totalFee });
+    // What is left to refund: a group-buy member may already have had the difference to the closing tier back.
+    const refundFee = outRefundNo === lateRefundNo(orderId) ? totalFee : refundableFee(order);
+    const refused = await issueRefund({ orderId, outRefundNo, totalFee, refundFee });
     await recordRefundError(orderId, refused ? { outRefundNo, status: refused, at: now } : undefined);
     return refused ? 'refused' : 'reissued';
   }

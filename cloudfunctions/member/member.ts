@@ -1,6 +1,6 @@
-import type { CheckinState, CommissionEntryView, CommissionKind, MemberSettings, PointsEntryView, PointsReason, WithdrawalStatus, WithdrawalView } from '../../typings/member.js';
+import type { CheckinState, CommissionEntryView, CommissionKind, MemberSettings, PointsEntryView, PointsReason } from '../../typings/member.js';
 import type { PointsEntryDoc } from '../shared/points.js';
-import type { CommissionEntryDoc, WithdrawalDoc } from '../shared/referral.js';
+import type { CommissionEntryDoc } from '../shared/referral.js';
 
 /**
  * The member function's pure parts: calendar days in UTC+8, check-in rewards, and how stored entries are shown.
@@ -100,15 +100,5 @@ export function toCommissionEntryView(doc: CommissionEntryDoc): CommissionEntryV
   };
 }
 
-const WITHDRAWAL_LABELS: Record<WithdrawalStatus, string> = { pending: '处理中', paid: '已到账', rejected: '未通过' };
-
-export function toWithdrawalView(doc: WithdrawalDoc): WithdrawalView {
-  return {
-    withdrawalId: doc._id,
-    amount: doc.amount,
-    status: doc.status,
-    statusLabel: WITHDRAWAL_LABELS[doc.status],
-    requestedAt: new Date(doc.requestedAt).toISOString(),
-    ...(doc.settledAt ? { settledAt: new Date(doc.settledAt).toISOString() } : {}),
-  };
-}
+/** Shared with the admin function's withdrawal queue. */
+export { toWithdrawalView } from '../shared/referral.js';

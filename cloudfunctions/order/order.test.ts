@@ -32,7 +32,8 @@ test('preview prices lines from the database and reports what cannot be bought',
   );
   t.is(preview.lines.length, 1);
   t.is(preview.lines[0]!.unitPrice, 5900);
-  t.deepEqual(preview.amounts, { subtotal: 11800, discountTotal: 0, freight: 0, payable: 11800 });
+  t.like(preview.amounts, { subtotal: 11800, discountTotal: 0, freight: 0, payable: 11800, discounts: { promotion: 0, member: 0, coupon: 0, points: 0 }, coupon: null, pointsUsed: 0 });
+  t.like(preview.amounts.member, { levelIndex: 0, discountBp: 10_000 }, 'a new shopper: the first level, no discount');
   t.deepEqual(preview.problems.map((p) => [p.skuId, p.code]), [['spu-007-02', 'OUT_OF_STOCK'], ['nope', 'NOT_FOUND']]);
   const small = dataOf(await shop.call<Preview>('order', 'preview', { lines: [{ skuId: 'spu-012-01', quantity: 1 }] }, 'o-preview'));
   t.is(small.amounts.freight, 800, 'freight below ¥99');

@@ -1,7 +1,12 @@
+import { releaseCoupon, spendCoupon } from './coupons.js';
 import { _, type Database, type Transaction } from './db.js';
+import { groupSeatEffect } from './group-buy.js';
 import type { OrderEvent } from './order-state.js';
 import { releasesHoldings } from './order-state.js';
 import type { OrderDoc } from './orders.js';
+import { returnForOrder } from './points.js';
+import { returnFlashSaleUnits } from './promotions.js';
+import { memberEffectsOfOrderEvent } from './referral.js';
 
 /**
  * What an order holds or earns outside its own document (stock, and as the shop grows coupons, points, promotion
@@ -19,14 +24,39 @@ export interface OrderChange {
 
 export type OrderEffect = (tx: Transaction, change: OrderChange) => Promise<void>;
 
-/** Cancel, timeout and a completed refund give the SKUs' stock back. */
+/** Cancel, timeout and a completed refund give the SKUs' stock back; a flash sale's units go back to the flash sale. */
 const returnStock: OrderEffect = async (tx, { event, before }) => {
   if (!releasesHoldings(event)) return;
+  if (await returnFlashSaleUnits(tx, before)) return;
   for (const line of before.lines) await tx.collection('skus').doc(line.skuId).update({ data: { stock: _.inc(line.quantity) } });
 };
 
+/** Payment spends the order's coupon; cancel, timeout and a completed refund give it back (expired if past its validity). */
+const moveCoupon: OrderEffect = async (tx, { event, before, now }) => {
+  // Only orders priced with a coupon hold one: the others skip the query.
+  if (!before.amounts.coupon) return;
+  if (event === 'pay') await spendCoupon(tx, before._id, now);
+  else if (releasesHoldings(event)) await releaseCoupon(tx, before._id, now);
+};
+
+/**
+ * Points, growth and commission: completion earns points and growth on what was paid for the goods and records the
+ * inviter's commission; an unpaid order closed gives back the points it spent; a completed refund also takes back what
+ * was earned and cancels or reverses the commission (memberEffectsOfOrderEvent). Each once per order (ledger ids).
+ */
+const memberEffects: OrderEffect = async (tx, { event, before, now }) => {
+  const ref = { orderId: before._id, openid: before.openid, createdAt: new Date(before.createdAt) };
+  if (event === 'confirm_receipt' || event === 'auto_confirm' || event === 'refund_succeeded') {
+    const paidFen = Math.max(0, before.amounts.payable - before.amounts.freight);
+    await memberEffectsOfOrderEvent(tx, { ...ref, paidFen }, event, now);
+  } else if (releasesHoldings(event) && (before.amounts.pointsUsed ?? 0) > 0) {
+    // Closed before payment: nothing was earned, no commission recorded; only the points spent come back.
+    await returnForOrder({ openid: ref.openid, orderId: ref.orderId, at: now }, tx);
+  }
+};
+
 /** In order; each effect decides for itself which events concern it. */
-const effects: OrderEffect[] = [returnStock];
+const effects: OrderEffect[] = [returnStock, groupSeatEffect, moveCoupon, memberEffects];
 
 export async function applyOrderEffects(tx: Transaction, change: OrderChange): Promise<void> {
   for (const effect of effects) await effect(tx, change);

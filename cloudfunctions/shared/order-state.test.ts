@@ -77,8 +77,19 @@ test('a payment after cancellation keeps the order cancelled and is refunded aut
   t.deepEqual(ORDER_EVENTS.filter(refundsAutomatically), ['late_payment']);
 });
 
-test('cancel, timeout and a finished refund release what the order holds; nothing else does', (t) => {
-  t.deepEqual(ORDER_EVENTS.filter(releasesHoldings), ['cancel', 'timeout', 'refund_succeeded']);
+test('cancel, timeout, a failed group and a finished refund release what the order holds; nothing else does', (t) => {
+  t.deepEqual(ORDER_EVENTS.filter(releasesHoldings), ['cancel', 'timeout', 'refund_succeeded', 'group_failed']);
+});
+
+test('a failed group-buy: the system closes unpaid seats and refunds paid ones (the refund then completes as usual)', (t) => {
+  t.is(nextState('pending_payment', 'group_failed', 'system'), 'cancelled');
+  t.is(nextState('paid', 'group_refund', 'system'), 'refund_approved');
+  t.is(nextState('refunding', 'group_refund', 'system'), 'refund_approved');
+  t.is(nextState('refund_approved', 'refund_succeeded', 'system'), 'refunded');
+  t.throws(() => nextState('paid', 'group_refund', 'merchant'), isInvalidState);
+  t.throws(() => nextState('paid', 'group_failed', 'system'), isInvalidState);
+  t.throws(() => nextState('shipped', 'group_refund', 'system'), { ...isInvalidState, message: '订单待收货，不能拼团失败退款' });
+  t.false(releasesHoldings('group_refund'), 'stock comes back when the refund completes');
 });
 
 test('completed, refunded and cancelled are final (apart from a late payment)', (t) => {

@@ -26,6 +26,8 @@ export const ORDER_EVENTS = [
   'approve_refund',
   'reject_refund',
   'refund_succeeded',
+  'group_failed',
+  'group_refund',
 ] as const;
 export type OrderEvent = (typeof ORDER_EVENTS)[number];
 
@@ -64,6 +66,11 @@ export const transitions: readonly Transition[] = [
   { from: 'refunding', event: 'reject_refund', to: 'shipped', by: ['merchant'] },
   { from: 'refunding', event: 'approve_refund', to: 'refund_approved', by: ['merchant'] },
   { from: 'refund_approved', event: 'refund_succeeded', to: 'refunded', by: ['system'] },
+  // A group-buy whose time ran out before it reached its target: unpaid seats are closed, paid ones refunded in full
+  // without a merchant's decision (the refund callback then completes them with refund_succeeded).
+  { from: 'pending_payment', event: 'group_failed', to: 'cancelled', by: ['system'] },
+  { from: 'paid', event: 'group_refund', to: 'refund_approved', by: ['system'] },
+  { from: 'refunding', event: 'group_refund', to: 'refund_approved', by: ['system'] },
 ];
 
 export const ORDER_STATUS_LABELS: Record<OrderStatus, string> = {
@@ -90,6 +97,8 @@ export const ORDER_EVENT_LABELS: Record<OrderEvent, string> = {
   approve_refund: '同意退款',
   reject_refund: '拒绝退款',
   refund_succeeded: '完成退款',
+  group_failed: '拼团失败关闭',
+  group_refund: '拼团失败退款',
 };
 
 const ACTOR_LABELS: Record<Actor, string> = { shopper: '买家', merchant: '商家', system: '系统' };
@@ -127,7 +136,7 @@ export function canTransition(state: OrderStatus, event: OrderEvent, actor: Acto
 
 /** The events after which the order gives back the stock, coupons and points it holds. */
 export function releasesHoldings(event: OrderEvent): boolean {
-  return event === 'cancel' || event === 'timeout' || event === 'refund_succeeded';
+  return event === 'cancel' || event === 'timeout' || event === 'group_failed' || event === 'refund_succeeded';
 }
 
 /** The events after which the payment must be returned without a merchant's decision. */

@@ -3,6 +3,22 @@ import { decryptField, maskDetail, maskPhone } from './crypto.js';
 import { ORDER_STATUS_LABELS, type OrderStatus } from './order-state.js';
 
 /** The stored order and how shoppers see it. */
+export type OrderPromotion =
+  | { kind: 'flash_sale'; flashSaleId: string; unitPrice: number; quantity: number }
+  | { kind: 'group_buy'; activityId: string; groupId: string; leader: boolean; unitPrice: number; quantity: number };
+
+/** A price difference paid back while the order stays paid (a group that closed at a cheaper tier). */
+export interface PriceRefund {
+  outRefundNo: string;
+  refundFee: number;
+  reason: 'group_tier';
+  status: 'pending' | 'done';
+  issuedAt: Date;
+  refundedAt?: Date;
+  /** WeChat Pay's refusal of the last attempt (the groupbuy timer tries again). */
+  error?: string;
+}
+
 export interface OrderDoc {
   _id: string;
   openid: string;
@@ -38,6 +54,10 @@ export interface OrderDoc {
    * unpaid (status CHANGE or REFUNDCLOSE: the merchant must act, the timer stops). Cleared once the refund is done.
    */
   refundError?: RefundError;
+  /** Set on orders a promotion created (flashsale, groupbuy). */
+  promotion?: OrderPromotion;
+  /** A group-buy member's refund of the difference to the closing tier; the order stays paid. */
+  priceRefund?: PriceRefund;
 }
 
 export interface RefundError {

@@ -1,9 +1,10 @@
 import { _, cloud, db } from './db.js';
 import { ShopError } from './errors.js';
+import { markPriceRefundDone, settleGroupRefunds } from './group-buy.js';
 import { applyOrderEffects, recordSales } from './order-effects.js';
 import { type OrderEvent, nextState, refundsAutomatically } from './order-state.js';
 import type { OrderDoc, PaymentRecord } from './orders.js';
-import { cloudPay, isPaidState, issueRefund, lateRefundNo, paidMessage, payRefusal, saysNotExist, subMchId } from './payments.js';
+import { cloudPay, isPaidState, issueRefund, lateRefundNo, paidMessage, payRefusal, priceRefundNo, saysNotExist, subMchId } from './payments.js';
 import { withRetries } from './transactions.js';
 
 /**
@@ -71,12 +72,27 @@ export async function settlePayment(payment: ConfirmedPayment, now = new Date())
   if (outcome.kind === 'applied' && outcome.event === 'pay') {
     await recordSales(db, outcome.order, 1);
     await sendPaidMessage(outcome.order);
+    await refundGroupDifferences(outcome.order, now);
   }
   if (outcome.order.lateRefundPending) {
     const refused = await issueRefund({ orderId, outRefundNo: lateRefundNo(orderId), totalFee: record.totalFee, refundFee: record.totalFee });
     if (refused) return { outcome, refundRefused: refused };
   }
   return { outcome };
+}
+
+/**
+ * The payment that made a group-buy succeed pays back every member the difference to the closing tier. A failure here
+ * is left to the groupbuy timer, which settles succeeded groups until every difference refund is confirmed.
+ */
+async function refundGroupDifferences(order: OrderDoc, now: Date): Promise<void> {
+  const promotion = order.promotion;
+  if (promotion?.kind !== 'group_buy') return;
+  try {
+    await settleGroupRefunds(promotion.groupId, now);
+  } catch (err) {
+    console.error(`group ${promotion.groupId}: difference refunds not settled after payment of ${order._id}`, err);
+  }
 }
 
 async function sendPaidMessage(order: OrderDoc): Promise<void> {
@@ -88,7 +104,7 @@ async function sendPaidMessage(order: OrderDoc): Promise<void> {
   }
 }
 
-export type RefundOutcome = 'refunded' | 'late_refund_done' | 'duplicate' | 'unknown_order';
+export type RefundOutcome = 'refunded' | 'late_refund_done' | 'price_refund_done' | 'duplicate' | 'unknown_order';
 
 /**
  * Records one successful refund in one transaction: an approved refund completes the order (`refunded`, stock back);
@@ -97,6 +113,12 @@ export type RefundOutcome = 'refunded' | 'late_refund_done' | 'duplicate' | 'unk
  */
 export async function settleRefund(refund: { orderId: string; outRefundNo: string }, now = new Date()): Promise<RefundOutcome> {
   const { orderId, outRefundNo } = refund;
+  // A group-buy's price difference: the order stays as it is (paid), only its `priceRefund` is confirmed. Checked
+  // first, so this refund's callback can never complete a full refund the merchant approved meanwhile.
+  if (outRefundNo === priceRefundNo(orderId)) {
+    if (!(await db.collection<OrderDoc>('orders').doc(orderId).get()).data) return 'unknown_order';
+    return (await markPriceRefundDone(orderId, now)) ? 'price_refund_done' : 'duplicate';
+  }
   let refunded: OrderDoc | undefined;
   const outcome = await withRetries(db, async (tx): Promise<RefundOutcome> => {
     const current = (await tx.collection<OrderDoc>('orders').doc(orderId).get()).data;

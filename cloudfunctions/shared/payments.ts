@@ -104,6 +104,19 @@ export function approvedRefundNo(orderId: string): string {
 }
 
 /**
+ * A part of the payment paid back while the order stays paid (a group-buy that closed at a cheaper tier refunds the
+ * difference): one per order, so reissuing it is harmless. A group that fails is refunded in full instead (never both).
+ */
+export function priceRefundNo(orderId: string): string {
+  return `${orderId}R2`;
+}
+
+/** What is left to refund of an order's payment once a price difference was paid back (WeChat Pay refuses more). */
+export function refundableFee(order: Pick<OrderDoc, 'payment' | 'priceRefund'>): number {
+  return (order.payment?.totalFee ?? 0) - (order.priceRefund?.refundFee ?? 0);
+}
+
+/**
  * Asks WeChat Pay to return money, answering the refusal or undefined. The refund number names the refund: issuing
  * the same number again (a retry after a timeout, the reconcile timer) is the same refund, never a second one.
  * The result arrives later as a refund notification to the `pay` function.

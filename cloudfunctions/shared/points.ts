@@ -122,12 +122,12 @@ export function growthEarned(paidFen: number, settings: MemberSettings): number 
 }
 
 /** What `points` take off at checkout, in fen (rounded down). */
-export function pointsValue(points: number, settings: MemberSettings): number {
+export function pointsValue(points: number, settings: Pick<MemberSettings, 'redeem'>): number {
   return Math.floor((nonNegativeInt(points, '积分') * 100) / settings.redeem.pointsPerYuan);
 }
 
 /** The fewest points worth `fen` (the points to deduct when the pricing applied `fen` of a points discount). */
-export function pointsForValue(fen: number, settings: MemberSettings): number {
+export function pointsForValue(fen: number, settings: Pick<MemberSettings, 'redeem'>): number {
   return Math.ceil((nonNegativeInt(fen, '抵扣金额') * settings.redeem.pointsPerYuan) / 100);
 }
 
@@ -135,7 +135,7 @@ export function pointsForValue(fen: number, settings: MemberSettings): number {
  * The most points usable on goods worth `goodsFen` with `balance` points: their value is capped at `maxPercentBp` of
  * the goods, and no point is spent that adds nothing (with 150 points = ¥1, 151 points are worth 1 fen less than 152).
  */
-export function maxRedeemablePoints(goodsFen: number, balance: number, settings: MemberSettings): number {
+export function maxRedeemablePoints(goodsFen: number, balance: number, settings: Pick<MemberSettings, 'redeem'>): number {
   const cap = Math.floor((nonNegativeInt(goodsFen, '商品金额') * settings.redeem.maxPercentBp) / 10_000);
   const value = Math.min(pointsValue(Math.max(0, Math.trunc(balance)), settings), cap);
   return pointsForValue(value, settings);

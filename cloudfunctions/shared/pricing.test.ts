@@ -1,6 +1,8 @@
 import test, { type ExecutionContext } from 'ava';
 import { ShopError } from './errors.js';
-import { DISCOUNT_KINDS, allocate, priceOrder, type DiscountParts, type OrderDiscount, type PricedOrder, type PricingInput } from './pricing.js';
+import type { CouponRule, CouponScope } from '../../typings/coupon.js';
+import { type CouponLike, inScope } from './coupons.js';
+import { DISCOUNT_KINDS, allocate, priceCheckout, priceOrder, type CheckoutLineInput, type DiscountParts, type OrderDiscount, type PricedOrder, type PricingInput } from './pricing.js';
 
 const isValidation = { instanceOf: ShopError, code: 'VALIDATION' } as const;
 const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
@@ -333,4 +335,230 @@ test('property: 3000 seeded random carts keep every invariant', (t) => {
     }
   }
   t.true(capped > 100, `the carts exercise the cap (${capped})`);
+});
+
+// ---- discounts over some lines (a category or product coupon) ---------------------------------------------------
+
+const masked: Case[] = [
+  {
+    name: 'a coupon over the second line only',
+    input: {
+      lines: [
+        { skuId: 'a', unitPrice: 1000, quantity: 1 },
+        { skuId: 'b', unitPrice: 500, quantity: 2 },
+      ],
+      discounts: [{ kind: 'coupon', amount: 300, lines: [false, true] }],
+    },
+    lines: [{}, { coupon: 300 }],
+    payable: 1700,
+  },
+  {
+    name: 'a masked coupon is capped at what its lines still cost, not at the order',
+    input: {
+      lines: [
+        { skuId: 'a', unitPrice: 5000, quantity: 1 },
+        { skuId: 'b', unitPrice: 100, quantity: 1 },
+      ],
+      discounts: [
+        { kind: 'member', amount: 10 },
+        { kind: 'coupon', amount: 500, lines: [false, true] },
+      ],
+    },
+    // member 10 over 5000:100 → 10 and 0 (9.8 and 0.2: the spare fen to the larger remainder); b then has 100 left
+    lines: [{ member: 10 }, { coupon: 100 }],
+    payable: 4990,
+    caps: [{ kind: 'coupon', requested: 500, applied: 100 }],
+  },
+  {
+    name: 'a coupon over two of three lines shares by what they still cost',
+    input: {
+      lines: [
+        { skuId: 'a', unitPrice: 300, quantity: 1 },
+        { skuId: 'b', unitPrice: 300, quantity: 1 },
+        { skuId: 'c', unitPrice: 600, quantity: 1 },
+      ],
+      discounts: [{ kind: 'coupon', amount: 101, lines: [true, false, true] }],
+    },
+    // 101 × 300/900 = 33.67, 101 × 600/900 = 67.33: floors 33 + 67 = 100, the spare fen to .67
+    lines: [{ coupon: 34 }, {}, { coupon: 67 }],
+    payable: 1099,
+  },
+  {
+    name: 'a coupon whose lines are all excluded gives nothing',
+    input: { lines: [{ skuId: 'a', unitPrice: 300, quantity: 1 }], discounts: [{ kind: 'coupon', amount: 50, lines: [false] }], freight: 800 },
+    lines: [{}],
+    payable: 1100,
+    caps: [{ kind: 'coupon', requested: 50, applied: 0 }],
+  },
+  {
+    name: 'per-line promotions, then member and points over every line',
+    input: {
+      lines: [
+        { skuId: 'a', unitPrice: 1000, quantity: 2 },
+        { skuId: 'b', unitPrice: 800, quantity: 1 },
+      ],
+      discounts: [
+        { kind: 'promotion', amount: 400, lines: [true, false] },
+        { kind: 'promotion', amount: 100, lines: [false, true] },
+        { kind: 'member', amount: 230 },
+        { kind: 'points', amount: 100 },
+      ],
+    },
+    // after promotions 1600 / 700; member 230 → 160 / 70; points 100 over 1440 / 630 → 69.57 / 30.43 → 70 / 30
+    lines: [{ promotion: 400, member: 160, points: 70 }, { promotion: 100, member: 70, points: 30 }],
+    payable: 1970,
+  },
+];
+
+for (const c of masked) {
+  test(`pricing (masked): ${c.name}`, (t) => {
+    const order = priceOrder(c.input);
+    assertInvariants(t, c.input, order);
+    t.deepEqual(order.lines.map((l) => l.discounts), c.lines.map(parts));
+    t.is(order.payable, c.payable);
+    t.deepEqual(order.caps, c.caps ?? []);
+    // A masked discount never touches the lines it excludes.
+    for (const d of c.input.discounts ?? []) {
+      if (!d.lines || (c.input.discounts ?? []).some((o) => o !== d && o.kind === d.kind)) continue;
+      d.lines.forEach((eligible, i) => {
+        if (!eligible) t.is(order.lines[i]!.discounts[d.kind], 0);
+      });
+    }
+  });
+}
+
+test('pricing refuses a mask that does not match the lines', (t) => {
+  const lines = [{ skuId: 'a', unitPrice: 100, quantity: 1 }];
+  t.throws(() => priceOrder({ lines, discounts: [{ kind: 'coupon', amount: 1, lines: [true, false] }] }), isValidation);
+  t.throws(() => priceOrder({ lines, discounts: [{ kind: 'coupon', amount: 1, lines: [] }] }), isValidation);
+  t.throws(() => priceOrder({ lines, discounts: [{ kind: 'coupon', amount: 1, lines: ['yes'] as unknown as boolean[] }] }), isValidation);
+});
+
+test('property: masked discounts keep every invariant and stay off excluded lines', (t) => {
+  const random = prng(7_000_001);
+  const int = (max: number) => Math.floor(random() * (max + 1));
+  for (let n = 0; n < 2000; n++) {
+    const lines = Array.from({ length: 1 + int(5) }, (_, i) => ({ skuId: `sku-${i}`, unitPrice: [0, 1, 99, int(20_000)][int(3)]!, quantity: 1 + int(3) }));
+    const discounts: OrderDiscount[] = DISCOUNT_KINDS.map((kind) => ({ kind, amount: int(5000), lines: lines.map(() => random() < 0.6) }));
+    const input: PricingInput = { lines, discounts, freight: int(1) * 800 };
+    const order = priceOrder(input);
+    assertInvariants(t, input, order);
+    for (const d of discounts) d.lines!.forEach((eligible, i) => !eligible && t.is(order.lines[i]!.discounts[d.kind], 0));
+  }
+});
+
+// ---- priceCheckout: promotion × member × coupon (kind × scope) × points × freight ---------------------------------
+
+const NOW = new Date('2026-06-01T12:00:00+08:00');
+const REDEEM = { redeem: { pointsPerYuan: 100, maxPercentBp: 5000 } };
+const valid = { status: 'available' as const, validFrom: new Date(NOW.getTime() - 86_400_000), validUntil: new Date(NOW.getTime() + 86_400_000) };
+type TestCoupon = CouponLike & { _id: string };
+const couponOf = (_id: string, rule: CouponRule, scope: CouponScope = { type: 'all' }): TestCoupon => ({ _id, rule, scope, ...valid });
+
+/** A T-shirt (apparel › T恤) ×2 and a snack (food › 零食) ×1. */
+const CART: CheckoutLineInput[] = [
+  { skuId: 'tee', unitPrice: 5900, quantity: 2, spuId: 'spu-tee', categoryId: 'c-tshirt', parentCategoryId: 'c-apparel' },
+  { skuId: 'nuts', unitPrice: 3500, quantity: 1, spuId: 'spu-nuts', categoryId: 'c-snack', parentCategoryId: 'c-food' },
+];
+
+test('priceCheckout: every kind in one order, worked by hand', (t) => {
+  const food = couponOf('food-90', { kind: 'percent', percent: 90, cap: 2000 }, { type: 'categories', ids: ['c-food'] });
+  const priced = priceCheckout({
+    lines: [{ ...CART[0]!, promotion: 1000 }, CART[1]!],
+    now: NOW,
+    memberDiscountBp: 9500,
+    coupons: [food],
+    couponId: 'food-90',
+    points: { requested: 1000, balance: 5000, settings: REDEEM },
+    freight: 0,
+  });
+  // goods after promotion 14300; member 715 (540 / 175); the coupon sees the snack at 3325 → 332; points 1000 fen
+  // over 10260 / 2993 → 774.17 / 225.83 → 774 / 226.
+  t.deepEqual(priced.lines.map((l) => l.discounts), [parts({ promotion: 1000, member: 540, points: 774 }), parts({ member: 175, coupon: 332, points: 226 })]);
+  t.deepEqual(priced.discounts, parts({ promotion: 1000, member: 715, coupon: 332, points: 1000 }));
+  t.is(priced.payable, 15300 - 3047);
+  t.deepEqual(priced.points, { used: 1000, value: 1000, maxUsable: 5000 });
+  t.is(priced.coupon?.coupon._id, 'food-90');
+  t.deepEqual(priced.couponLines.map((l) => l.subtotal), [10260, 3325]);
+});
+
+test('priceCheckout: the best coupon is chosen when none is named; null means none; a named one must apply', (t) => {
+  const coupons = [
+    couponOf('all-99-10', { kind: 'threshold', threshold: 9900, off: 1000 }),
+    couponOf('free-5', { kind: 'no_threshold', off: 500 }),
+    couponOf('tee-80', { kind: 'percent', percent: 80, cap: 3000 }, { type: 'products', ids: ['spu-tee'] }),
+    couponOf('all-500-50', { kind: 'threshold', threshold: 50_000, off: 5000 }),
+  ];
+  const base = { lines: CART, now: NOW, coupons, freight: 0 };
+  const best = priceCheckout(base);
+  // 20 % of the T-shirts (11800) is 2360, under the 3000 cap: the most.
+  t.is(best.coupon?.coupon._id, 'tee-80');
+  t.deepEqual(best.lines.map((l) => l.discounts.coupon), [2360, 0]);
+  t.deepEqual(best.ranked.map((r) => [r.coupon._id, r.quote.applicable]), [['tee-80', true], ['all-99-10', true], ['free-5', true], ['all-500-50', false]]);
+  t.is(priceCheckout({ ...base, couponId: null }).discounts.coupon, 0);
+  t.is(priceCheckout({ ...base, couponId: 'free-5' }).discounts.coupon, 500);
+  t.throws(() => priceCheckout({ ...base, couponId: 'all-500-50' }), { instanceOf: ShopError, code: 'INVALID_STATE' });
+  t.throws(() => priceCheckout({ ...base, couponId: 'someone-elses' }), { instanceOf: ShopError, code: 'NOT_FOUND' });
+  t.throws(() => priceCheckout({ ...base, coupons: [{ ...coupons[1]!, status: 'used' }], couponId: 'free-5' }), { instanceOf: ShopError, code: 'INVALID_STATE' });
+  t.is(priceCheckout({ ...base, coupons: [{ ...coupons[1]!, status: 'locked' }] }).coupon, null, 'a locked coupon is never chosen');
+});
+
+test('priceCheckout: points are refused beyond the balance and capped by the rules; no point is spent for nothing', (t) => {
+  const base = { lines: [CART[1]!], now: NOW, freight: 800 };
+  t.throws(() => priceCheckout({ ...base, points: { requested: 101, balance: 100, settings: REDEEM } }), { instanceOf: ShopError, code: 'INVALID_STATE' });
+  // 50 % of 3500: at most 1750 fen, i.e. 1750 points, whatever is asked.
+  t.deepEqual(priceCheckout({ ...base, points: { requested: 9000, balance: 9000, settings: REDEEM } }).points, { used: 1750, value: 1750, maxUsable: 1750 });
+  // 150 points = ¥1: 151 points are worth 100 fen, the same as 150, so 150 are spent.
+  const odd = { redeem: { pointsPerYuan: 150, maxPercentBp: 10_000 } };
+  t.deepEqual(priceCheckout({ ...base, points: { requested: 151, balance: 151, settings: odd } }).points, { used: 150, value: 100, maxUsable: 150 });
+  t.deepEqual(priceCheckout({ ...base, points: { requested: 0, balance: 500, settings: REDEEM } }).points, { used: 0, value: 0, maxUsable: 500 });
+});
+
+test('priceCheckout table: promotion × member × coupon kind and scope × points × freight', (t) => {
+  const COUPONS: Array<TestCoupon | null> = [
+    null,
+    couponOf('threshold-all', { kind: 'threshold', threshold: 9900, off: 1000 }),
+    couponOf('threshold-food', { kind: 'threshold', threshold: 3000, off: 700 }, { type: 'categories', ids: ['c-food'] }),
+    couponOf('percent-apparel', { kind: 'percent', percent: 85, cap: 1500 }, { type: 'categories', ids: ['c-apparel'] }),
+    couponOf('percent-all-nocap', { kind: 'percent', percent: 90 }),
+    couponOf('free-tee', { kind: 'no_threshold', off: 300 }, { type: 'products', ids: ['spu-tee'] }),
+    couponOf('free-all', { kind: 'no_threshold', off: 50_000 }),
+  ];
+  let combinations = 0;
+  for (const promotion of [0, 1000, 11_800])
+    for (const bp of [10_000, 9800, 9000])
+      for (const coupon of COUPONS)
+        for (const requested of [0, 333, 100_000])
+          for (const freight of [0, 800]) {
+            const lines = [{ ...CART[0]!, promotion }, CART[1]!];
+            const input = { lines, now: NOW, memberDiscountBp: bp, coupons: coupon ? [coupon] : [], couponId: coupon ? undefined : null, points: { requested, balance: 100_000, settings: REDEEM }, freight };
+            const priced = priceCheckout(input);
+            combinations++;
+            assertInvariants(t, { lines, freight, discounts: DISCOUNT_KINDS.map((kind) => ({ kind, amount: priced.discounts[kind] })) }, priced);
+            t.deepEqual(priced.caps, [], 'a checkout never asks for more than is left');
+            t.is(priced.discounts.promotion, promotion);
+            const afterPromotion = 15_300 - promotion;
+            t.is(priced.discounts.member, afterPromotion - Math.ceil((afterPromotion * bp) / 10_000));
+            // The coupon: on its lines at what they cost after promotion and member, never on the others.
+            const scope = coupon?.scope ?? { type: 'all' as const };
+            const inCoupon = priced.couponLines.map((l) => inScope(scope, l));
+            const eligible = priced.couponLines.reduce((n, l, i) => n + (inCoupon[i] ? l.subtotal : 0), 0);
+            priced.lines.forEach((l, i) => t.is(l.subtotal - l.discounts.promotion - l.discounts.member, priced.couponLines[i]!.subtotal));
+            let expected = 0;
+            if (coupon && eligible > 0) {
+              const rule = coupon.rule;
+              if (rule.kind === 'threshold') expected = eligible >= rule.threshold ? rule.off : 0;
+              else if (rule.kind === 'no_threshold') expected = rule.off;
+              else expected = Math.min(Math.floor((eligible * (100 - rule.percent)) / 100), rule.cap ?? Infinity);
+              expected = Math.min(expected, eligible);
+            }
+            t.is(priced.discounts.coupon, expected, `${coupon?._id ?? 'no coupon'} on ${eligible}`);
+            priced.lines.forEach((l, i) => !inCoupon[i] && t.is(l.discounts.coupon, 0));
+            // Points: what was asked, within half of what is left and the balance.
+            const left = afterPromotion - priced.discounts.member - priced.discounts.coupon;
+            t.is(priced.points.value, Math.min(requested, Math.floor((left * 5000) / 10_000)));
+            t.is(priced.points.used, priced.points.value);
+            t.is(priced.payable, 15_300 - priced.discountTotal + freight);
+          }
+  t.is(combinations, 3 * 3 * COUPONS.length * 3 * 2);
 });

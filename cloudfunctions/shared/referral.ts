@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { ErrorCode } from '../../typings/common.js';
-import { type BindResult, type CommissionBalances, type CommissionKind, INVITE_CODE_ALPHABET, type MemberSettings, type WithdrawalStatus } from '../../typings/member.js';
+import { type BindResult, type CommissionBalances, type CommissionKind, INVITE_CODE_ALPHABET, type MemberSettings, type WithdrawalStatus, type WithdrawalView } from '../../typings/member.js';
 import { type Transaction, _, db } from './db.js';
 import { ShopError, notFound } from './errors.js';
 import type { OrderEvent } from './order-state.js';
@@ -69,6 +69,19 @@ export interface WithdrawalDoc {
   requestedAt: Date;
   settledAt?: Date;
   note?: string;
+}
+
+const WITHDRAWAL_LABELS: Record<WithdrawalStatus, string> = { pending: '处理中', paid: '已到账', rejected: '未通过' };
+
+export function toWithdrawalView(doc: WithdrawalDoc): WithdrawalView {
+  return {
+    withdrawalId: doc._id,
+    amount: doc.amount,
+    status: doc.status,
+    statusLabel: WITHDRAWAL_LABELS[doc.status],
+    requestedAt: new Date(doc.requestedAt).toISOString(),
+    ...(doc.settledAt ? { settledAt: new Date(doc.settledAt).toISOString() } : {}),
+  };
 }
 
 export function commissionBalances(user: Pick<MemberUserDoc, 'commission'> | null | undefined): CommissionBalances {

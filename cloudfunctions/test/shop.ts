@@ -86,6 +86,26 @@ export async function startShop(options: { only?: string[] } = {}) {
   };
 }
 
+/**
+ * Runs `attempts` calls with at most `inFlight` open at once and answers the results in call order. A rush test's
+ * client shares its process with the emulator, so thousands of simultaneous requests would starve the emulator's own
+ * thread; a few hundred in flight keep every instance busy and the queue full, which is the contention under test
+ * (the benchmarks fire everything at once from another process).
+ */
+export async function rush<T>(attempts: number, inFlight: number, attempt: (i: number) => Promise<T>): Promise<T[]> {
+  const results = new Array<T>(attempts);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(inFlight, attempts) }, async () => {
+      while (next < attempts) {
+        const i = next++;
+        results[i] = await attempt(i);
+      }
+    }),
+  );
+  return results;
+}
+
 /** The data of a successful answer, or a test failure naming the refusal. */
 export function dataOf<T>(answer: Envelope<T>): T {
   if (!answer.ok) throw new Error(`expected ok, got ${answer.code}: ${answer.message}`);

@@ -2,6 +2,7 @@ import { AdminOrderIdInput, AdminOrdersListInput, AdminRoutes, ShipInput, type A
 import { afterCursor, pageOf } from '../../shared/cursor.js';
 import { _, cloud, db } from '../../shared/db.js';
 import { notFound } from '../../shared/errors.js';
+import { refuseUnfinishedGroup } from '../../shared/group-buy.js';
 import { shippedMessage } from '../../shared/messages.js';
 import { transitionOrder } from '../../shared/order-lifecycle.js';
 import { type AdminOrderDoc, audited, toAdminOrderDetail, toAdminOrderView } from '../orders.js';
@@ -25,15 +26,22 @@ export const detail = adminRoute('orders.read', AdminOrderIdInput, async ({ orde
   return toAdminOrderDetail(order);
 });
 
-/** Ships a paid order, then tells the shopper (a message that cannot be sent is logged; the order has shipped). */
+/**
+ * Ships a paid order, then tells the shopper (a message that cannot be sent is logged; the order has shipped). A
+ * group-buy order ships only once its group succeeded (checked in the shipping transaction).
+ */
 export const ship = adminRoute('orders.ship', ShipInput, async ({ orderId, carrier, trackingNo }, ctx): Promise<AdminOrderView> => {
+  const audit = audited(ctx, AdminRoutes.ordersShip, { carrier, trackingNo });
   const order = await transitionOrder({
     orderId,
     event: 'ship',
     actor: 'merchant',
     now: ctx.now,
     fields: () => ({ shippedAt: ctx.now, shipping: { carrier, trackingNo } }),
-    alongside: audited(ctx, AdminRoutes.ordersShip, { carrier, trackingNo }),
+    alongside: async (tx, change) => {
+      await refuseUnfinishedGroup(tx, change.before);
+      await audit(tx, change);
+    },
   });
   try {
     await cloud.openapi.subscribeMessage.send(shippedMessage({ ...order, shipping: { carrier, trackingNo } }));

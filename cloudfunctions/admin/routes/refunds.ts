@@ -4,7 +4,7 @@ import { db } from '../../shared/db.js';
 import { ShopError } from '../../shared/errors.js';
 import { transitionOrder } from '../../shared/order-lifecycle.js';
 import type { RefundError } from '../../shared/orders.js';
-import { approvedRefundNo, issueRefund } from '../../shared/payments.js';
+import { approvedRefundNo, issueRefund, refundableFee } from '../../shared/payments.js';
 import { type AdminOrderDoc, audited, toAdminOrderView } from '../orders.js';
 import { adminRoute } from '../rbac.js';
 
@@ -30,7 +30,8 @@ export const approve = adminRoute('refunds.decide', ApproveRefundInput, async ({
   const totalFee = order.payment!.totalFee;
   let refused: string | undefined;
   try {
-    refused = await issueRefund({ orderId, outRefundNo: approvedRefundNo(orderId), totalFee, refundFee: totalFee });
+    // What is left to refund: a group-buy member may already have had the difference to the closing tier back.
+    refused = await issueRefund({ orderId, outRefundNo: approvedRefundNo(orderId), totalFee, refundFee: refundableFee(order) });
   } catch (err) {
     // No answer: the refund may or may not exist; reissuing the same refund number later settles it either way.
     console.error(`refund of order ${orderId} not issued`, err);

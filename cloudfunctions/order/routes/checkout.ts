@@ -2,10 +2,12 @@ import { ErrorCode } from '../../../typings/common.js';
 import { CreateInput, PreviewInput, type OrderView, type Preview } from '../../../typings/order.js';
 import type { AddressDoc } from '../../shared/addresses.js';
 import type { SkuDoc, SpuDoc } from '../../shared/catalog.js';
-import { preview as priceCheckout, priceLines, readSkus, readSpus } from '../../shared/checkout.js';
+import { categoryParents, loadShopper, preview as priceCheckout, priceLines, readSkus, readSpus } from '../../shared/checkout.js';
+import { lockCoupon } from '../../shared/coupons.js';
 import { _, db } from '../../shared/db.js';
 import { ShopError, notFound } from '../../shared/errors.js';
 import { type OrderDoc, newOrderId, toOrderView } from '../../shared/orders.js';
+import { spendForOrder } from '../../shared/points.js';
 import { route } from '../../shared/route.js';
 import { isDuplicateKey, withRetries } from '../../shared/transactions.js';
 
@@ -15,16 +17,21 @@ const CONTENDED_ATTEMPTS = 60;
 /** How long an order waits for payment before the timer cancels it. */
 const PAYMENT_MINUTES = Number(process.env.ORDER_PAYMENT_MINUTES ?? 30);
 
-export const preview = route(PreviewInput, async ({ lines }): Promise<Preview> => priceCheckout(lines));
+/** The checkout page's prices and breakdown for the caller (member level, coupons, points), all from the database. */
+export const preview = route(PreviewInput, async ({ lines, couponId, usePoints }, ctx): Promise<Preview> =>
+  priceCheckout(lines, { openid: ctx.openid, now: ctx.now, couponId, usePoints }),
+);
 
 async function existingOrder(openid: string, idempotencyKey: string): Promise<OrderDoc | undefined> {
   return (await db.collection<OrderDoc>('orders').where({ openid, idempotencyKey }).limit(1).get()).data[0];
 }
 
 /**
- * Creates an order in one transaction: the SKUs' stock is read (one query for all lines) and decremented, prices and
- * items are taken from that read, and the order (with the address snapshot) is added. Stock therefore never goes negative and an order
- * always holds exactly what it reserved. The same idempotency key gives back the same order.
+ * Creates an order in one transaction: the SKUs' stock is decremented and read back (one query for all lines), prices
+ * and items are taken from that read and priced with the shopper's level, coupon and points (as `preview` prices the
+ * same input), the coupon is locked to the order and the points are spent, and the order (with the breakdown and the
+ * address snapshot) is added. Stock therefore never goes negative, an order always holds exactly what it reserved,
+ * and a coupon or points are never held without their order. The same idempotency key gives back the same order.
  */
 export const create = route(CreateInput, async (input, ctx): Promise<OrderView> => {
   const skuIds = input.lines.map((l) => l.skuId);
@@ -34,16 +41,25 @@ export const create = route(CreateInput, async (input, ctx): Promise<OrderView> 
   if (again) return toOrderView(again);
   for (const line of input.lines) refuseShortStock(stocked.get(line.skuId), line.quantity);
 
-  const [addresses, spus] = await Promise.all([
+  // The shopper's level, coupons and points only once there is stock to sell: refused attempts stay at two queries.
+  const [addresses, spus, shopper] = await Promise.all([
     db.collection<AddressDoc>('addresses').where({ _id: input.addressId, openid: ctx.openid }).limit(1).get(),
     readSpus([...stocked.values()].map((s) => s.spuId)),
+    loadShopper({ openid: ctx.openid, now: ctx.now, couponId: input.couponId, usePoints: input.usePoints }),
   ]);
   const address = addresses.data[0];
   if (!address) throw notFound('收货地址');
   for (const line of input.lines) refuseUnbuyable(stocked.get(line.skuId), spus, line.quantity);
+  shopper.parents = await categoryParents(spus.values(), shopper.coupons);
 
   const orderId = newOrderId(ctx.now);
   try {
+    // Priced once before the transaction too: a coupon that does not apply or points beyond the balance are refused
+    // here, without taking a lock on the stock.
+    priceLines(
+      input.lines.map((line) => ({ sku: stocked.get(line.skuId)!, spu: spus.get(stocked.get(line.skuId)!.spuId)!, quantity: line.quantity })),
+      shopper,
+    );
     const order = await withRetries(
       db,
       async (tx) => {
@@ -60,7 +76,15 @@ export const create = route(CreateInput, async (input, ctx): Promise<OrderView> 
           if (problem) throw problem;
           return { sku: sku!, spu: spus.get(sku!.spuId)!, quantity: line.quantity };
         });
-        const priced = priceLines(reserved);
+        const priced = priceLines(reserved, shopper);
+        const { coupon, points } = priced.pricing;
+        if (coupon) {
+          // Re-read inside the transaction: a coupon another order took meanwhile refuses (and aborts) here.
+          const locked = await lockCoupon(tx, { openid: ctx.openid, couponId: coupon.coupon._id, orderId, now: ctx.now, lines: priced.pricing.couponLines });
+          if (locked.quote.discount !== coupon.quote.discount) throw new ShopError(ErrorCode.CONFLICT, '优惠券已变化，请重新确认订单');
+        }
+        // Refuses (and aborts) when the balance no longer covers them.
+        if (points.used) await spendForOrder({ openid: ctx.openid, orderId, at: ctx.now, points: points.used }, tx);
         const doc: OrderDoc = {
           _id: orderId,
           openid: ctx.openid,
@@ -82,8 +106,10 @@ export const create = route(CreateInput, async (input, ctx): Promise<OrderView> 
     );
     return toOrderView(order);
   } catch (err) {
-    // The same key raced itself: the unique index let one create through, the other gets that order back.
-    if (isDuplicateKey(err)) {
+    // The same key raced itself: the unique index let one create through, the other gets that order back. A race on
+    // one key with a coupon or points fails earlier, in pricing, lockCoupon or spendForOrder (the winner's order
+    // holds them), so those refusals first look for the winner.
+    if (isDuplicateKey(err) || (err instanceof ShopError && err.code === ErrorCode.INVALID_STATE)) {
       const winner = await existingOrder(ctx.openid, input.idempotencyKey);
       if (winner) return toOrderView(winner);
     }
