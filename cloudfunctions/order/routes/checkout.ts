@@ -11,7 +11,7 @@ import { spendForOrder } from '../../shared/points.js';
 import { route } from '../../shared/route.js';
 import { isDuplicateKey, withRetries } from '../../shared/transactions.js';
 
-/** Enough retries for a few hundred shoppers on one SKU within the function's timeout (each retry is milliseconds). */
+/** Enough retries for hundreds of shoppers on one SKU: about 4 s of back-off at most, within the 20 s timeout (config.json). */
 const CONTENDED_ATTEMPTS = 60;
 
 /** How long an order waits for payment before the timer cancels it. */
