@@ -13,6 +13,8 @@ import { dataOf, startShop } from '../test/shop.js';
  * checked again in the database, the audit log, the sandbox and the subscribe-message outbox.
  */
 const shop = await startShop();
+const { control } = shop;
+const { order: stored, stockOf, refundsOf, messagesTo } = shop.inspect;
 const pay = payHandleOf(shop.emulator.host)!;
 
 type Rec = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -50,19 +52,6 @@ async function orderFor(openid: string, skuId: string, quantity = 1): Promise<Or
   return dataOf(await shop.call<OrderView>('order', 'create', { lines: [{ skuId, quantity }], addressId: address.addressId, idempotencyKey: key() }, openid));
 }
 
-async function control(method: string, path: string, body?: unknown): Promise<Rec> {
-  const res = await fetch(`${shop.emulator.url}/__emulator${path}`, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return (await res.json()) as Rec;
-}
-
-async function stored(orderId: string): Promise<Rec> {
-  return (await shop.db.collection('orders').doc(orderId).get()).data[0] as Rec;
-}
-
 /** Polls until `probe` answers something truthy (callbacks arrive on the sandbox's schedule). */
 async function until<T>(what: string, probe: () => Promise<T | false | undefined>, ms = 30_000): Promise<T> {
   const deadline = Date.now() + ms;
@@ -89,18 +78,6 @@ async function requestRefund(openid: string, orderId: string, reason = '不想�
 
 async function auditOf(orderId: string): Promise<Rec[]> {
   return (await shop.db.collection('audit_logs').where({ target: orderId }).get()).data as Rec[];
-}
-
-async function messagesTo(openid: string): Promise<Rec[]> {
-  return ((await control('GET', '/outbox')).messages as Rec[]).filter((m) => m.touser === openid);
-}
-
-async function refundsOf(orderId: string): Promise<Rec[]> {
-  return ((await control('GET', '/pay/refunds')).refunds as Rec[]).filter((r) => r.outTradeNo === orderId);
-}
-
-async function stockOf(skuId: string): Promise<number> {
-  return (await shop.db.collection('skus').doc(skuId).get()).data[0].stock as number;
 }
 
 const events = (order: Rec) => (order.history as Rec[]).map((h) => h.event);

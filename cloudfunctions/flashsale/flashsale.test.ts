@@ -12,6 +12,8 @@ import { TEST_DATA_KEY, dataOf, rush, startShop } from '../test/shop.js';
  * coming back on cancel, timeout and refund; outcomes are read back from the database and the pay sandbox.
  */
 const shop = await startShop({ only: ['flashsale', 'order', 'pay', 'user', 'jobs', 'admin'] });
+const { control } = shop;
+const { order: stored, stockOf } = shop.inspect;
 test.after.always(() => shop.close());
 const pay = payHandleOf(shop.emulator.host)!;
 process.env.SHOP_DATA_KEY = TEST_DATA_KEY; // to write test addresses as the user function stores them
@@ -21,15 +23,6 @@ type Doc = Record<string, any>; // eslint-disable-line @typescript-eslint/no-exp
 const HOUR = 3_600_000;
 let seq = 0;
 const key = () => `fs-key-${process.pid}-${++seq}`;
-
-async function control(method: string, path: string, body?: unknown): Promise<Doc> {
-  const res = await fetch(`${shop.emulator.url}/__emulator${path}`, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return (await res.json()) as Doc;
-}
 
 /** A flash sale of our own on `skuId` (running now, ¥9.90, 10 units, 2 per shopper), with `fields` changed. */
 async function makeSale(skuId: string, fields: Record<string, unknown> = {}): Promise<string> {
@@ -75,8 +68,6 @@ async function addressesFor(openids: string[]): Promise<string[]> {
 }
 
 const saleDoc = async (id: string): Promise<Doc> => (await shop.db.collection('flash_sales').doc(id).get()).data[0] as Doc;
-const stored = async (orderId: string): Promise<Doc> => (await shop.db.collection('orders').doc(orderId).get()).data[0] as Doc;
-const stockOf = async (skuId: string): Promise<number> => ((await shop.db.collection('skus').doc(skuId).get()).data[0] as Doc).stock as number;
 const skuDoc = async (skuId: string): Promise<Doc> => (await shop.db.collection('skus').doc(skuId).get()).data[0] as Doc;
 async function where(collection: string, filter: Record<string, unknown>): Promise<Doc[]> {
   return (await shop.db.collection(collection).where(filter).limit(1000).get()).data as Doc[];

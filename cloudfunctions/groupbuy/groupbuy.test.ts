@@ -12,6 +12,8 @@ import { TEST_DATA_KEY, dataOf, startShop } from '../test/shop.js';
  * group's full refunds, and shipping only after success. Each test has its own activity and SKU.
  */
 const shop = await startShop({ only: ['groupbuy', 'order', 'pay', 'user', 'admin'] });
+const { control } = shop;
+const { order: stored, stockOf, refundsOf } = shop.inspect;
 test.after.always(() => shop.close());
 const pay = payHandleOf(shop.emulator.host)!;
 process.env.SHOP_DATA_KEY = TEST_DATA_KEY; // to write test addresses as the user function stores them
@@ -21,15 +23,6 @@ type Doc = Record<string, any>; // eslint-disable-line @typescript-eslint/no-exp
 const DAY = 86_400_000;
 let seq = 0;
 const key = () => `gb-key-${process.pid}-${++seq}`;
-
-async function control(method: string, path: string, body?: unknown): Promise<Doc> {
-  const res = await fetch(`${shop.emulator.url}/__emulator${path}`, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return (await res.json()) as Doc;
-}
 
 /** An activity of our own on `skuId`: ¥20 from 2 members, ¥15 from 3 (the target), 60 minutes per group. */
 async function makeActivity(skuId: string, fields: Record<string, unknown> = {}): Promise<string> {
@@ -82,11 +75,8 @@ async function payFor(orderId: string, openid: string): Promise<void> {
   await pay.idle();
 }
 
-const stored = async (orderId: string): Promise<Doc> => (await shop.db.collection('orders').doc(orderId).get()).data[0] as Doc;
 const groupDoc = async (groupId: string): Promise<Doc> => (await shop.db.collection('group_buy_groups').doc(groupId).get()).data[0] as Doc;
-const stockOf = async (skuId: string): Promise<number> => ((await shop.db.collection('skus').doc(skuId).get()).data[0] as Doc).stock as number;
 const priceOf = async (skuId: string): Promise<number> => ((await shop.db.collection('skus').doc(skuId).get()).data[0] as Doc).price as number;
-const refundsOf = async (orderId: string): Promise<Doc[]> => ((await control('GET', '/pay/refunds')).refunds as Doc[]).filter((r) => r.outTradeNo === orderId);
 async function where(collection: string, filter: Record<string, unknown>): Promise<Doc[]> {
   return (await shop.db.collection(collection).where(filter).limit(1000).get()).data as Doc[];
 }

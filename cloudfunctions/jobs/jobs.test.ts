@@ -14,6 +14,8 @@ import { dataOf, startShop } from '../test/shop.js';
  * every delivery, affect only the test that sets them).
  */
 const shop = await startShop();
+const { control } = shop;
+const { order: stored, stockOf, payOrder: sandboxOrder, refundsOf, messagesTo } = shop.inspect;
 test.after.always(() => shop.close());
 const pay = payHandleOf(shop.emulator.host)!;
 
@@ -40,14 +42,6 @@ async function markPaid(orderId: string): Promise<void> {
 
 async function expire(orderId: string, minutesAgo = 1): Promise<void> {
   await shop.db.collection('orders').doc(orderId).update({ expiresAt: new Date(Date.now() - minutesAgo * 60_000) });
-}
-
-async function stored(orderId: string): Promise<Rec & { status: string; history: Array<{ event: string; from: string; to: string; actor: string }> }> {
-  return (await shop.db.collection('orders').doc(orderId).get()).data[0];
-}
-
-async function stockOf(skuId: string): Promise<number> {
-  return (await shop.db.collection('skus').doc(skuId).get()).data[0].stock as number;
 }
 
 interface Firing {
@@ -80,15 +74,6 @@ function summary({ refunds, lateRefunds, ...counts }: SummaryCounts = {}): JobsS
 
 // --- the pay sandbox --------------------------------------------------------------------------------------------
 
-async function control(method: string, path: string, body?: unknown): Promise<Rec> {
-  const res = await fetch(`${shop.emulator.url}/__emulator${path}`, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return (await res.json()) as Rec;
-}
-
 /** Calls per notification: the first and each retry of the test schedule (test/shop.ts: 50, 100, 200 ms). */
 const DELIVERY_ATTEMPTS = 4;
 
@@ -106,18 +91,6 @@ async function shopperPays(orderId: string, openid: string): Promise<void> {
   const answer = await control('POST', `/pay/orders/${orderId}/pay`, { openid });
   if (answer.state !== 'SUCCESS') throw new Error(`sandbox refused to pay ${orderId}: ${JSON.stringify(answer)}`);
   await pay.idle();
-}
-
-async function sandboxOrder(orderId: string): Promise<Rec | undefined> {
-  return ((await control('GET', '/pay/orders')).orders as Rec[]).find((o) => o.outTradeNo === orderId);
-}
-
-async function refundsOf(orderId: string): Promise<Rec[]> {
-  return ((await control('GET', '/pay/refunds')).refunds as Rec[]).filter((r) => r.outTradeNo === orderId);
-}
-
-async function messagesTo(openid: string): Promise<Rec[]> {
-  return ((await control('GET', '/outbox')).messages as Rec[]).filter((m) => m.touser === openid);
 }
 
 async function startedMinutesAgo(orderId: string, minutes: number): Promise<void> {

@@ -14,6 +14,7 @@ import { dataOf, startShop } from '../test/shop.js';
  * against the documents read back (SKU prices, coupons, settings, ledgers), never against the function's own answer.
  */
 const shop = await startShop();
+const { control } = shop;
 const settings = (await shop.db.collection('settings').doc('member').get()).data[0] as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 test.after.always(() => shop.close());
 
@@ -21,15 +22,6 @@ type Rec = Record<string, any>; // eslint-disable-line @typescript-eslint/no-exp
 const DAY = 86_400_000;
 let keys = 0;
 const key = () => `disc-key-${process.pid}-${++keys}`;
-
-async function control(method: string, path: string, body?: unknown): Promise<Rec> {
-  const res = await fetch(`${shop.emulator.url}/__emulator${path}`, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return (await res.json()) as Rec;
-}
 
 async function until<T>(what: string, probe: () => Promise<T | false | undefined>, ms = 30_000): Promise<T> {
   const deadline = Date.now() + ms;

@@ -1,5 +1,7 @@
 import type { Amounts, OrderView, PricedLine } from '../../typings/order.js';
 import { decryptField, maskDetail, maskPhone } from './crypto.js';
+import { db } from './db.js';
+import type { AddressDoc } from './addresses.js';
 import { ORDER_STATUS_LABELS, type OrderStatus } from './order-state.js';
 
 /** The stored order and how shoppers see it. */
@@ -96,4 +98,43 @@ export function toOrderView(order: OrderDoc): OrderView {
 export function newOrderId(now: Date, random: () => number = Math.random): string {
   const t = new Date(now.getTime() + 8 * 3_600_000).toISOString().replace(/\D/g, '').slice(0, 14);
   return `${t}${String(Math.floor(random() * 1e8)).padStart(8, '0')}`;
+}
+
+/** How long an order waits for payment before the timer cancels it (`ORDER_PAYMENT_MINUTES`, default 30). */
+export const PAYMENT_MINUTES = Number(process.env.ORDER_PAYMENT_MINUTES ?? 30);
+
+/**
+ * A new order waiting for payment, however it was bought (cart checkout, flash sale, group-buy): the priced lines, the
+ * address snapshot exactly as the address book stores it (phone and street stay encrypted), and its first history entry.
+ */
+export function pendingOrder(o: {
+  orderId: string;
+  openid: string;
+  idempotencyKey: string;
+  priced: { lines: PricedLine[]; amounts: Amounts };
+  address: Pick<AddressDoc, 'name' | 'phone' | 'province' | 'city' | 'district' | 'detail'>;
+  remark?: string;
+  now: Date;
+  /** Default: PAYMENT_MINUTES from now. */
+  expiresAt?: Date;
+}): OrderDoc {
+  const { address, now } = o;
+  return {
+    _id: o.orderId,
+    openid: o.openid,
+    idempotencyKey: o.idempotencyKey,
+    status: 'pending_payment',
+    lines: o.priced.lines,
+    amounts: o.priced.amounts,
+    address: { name: address.name, phone: address.phone, province: address.province, city: address.city, district: address.district, detail: address.detail },
+    remark: o.remark ?? '',
+    createdAt: now,
+    expiresAt: o.expiresAt ?? new Date(now.getTime() + PAYMENT_MINUTES * 60_000),
+    history: [{ event: 'create', from: null, to: 'pending_payment', actor: 'shopper', at: now }],
+  };
+}
+
+/** The shopper's order made with this idempotency key, if any: a retried create answers it instead of a new one. */
+export async function existingOrder(openid: string, idempotencyKey: string): Promise<OrderDoc | undefined> {
+  return (await db.collection<OrderDoc>('orders').where({ openid, idempotencyKey }).limit(1).get()).data[0];
 }

@@ -4,7 +4,7 @@ import type { SkuDoc, SpuDoc } from './catalog.js';
 import { priceLines } from './checkout.js';
 import { type Transaction, _, db } from './db.js';
 import { ShopError, notFound } from './errors.js';
-import type { OrderDoc, OrderPromotion } from './orders.js';
+import { type OrderDoc, type OrderPromotion, pendingOrder } from './orders.js';
 
 /**
  * What flash sales (秒杀) and group-buys (拼团) share: the order a promotion creates is an ordinary `orders` document
@@ -43,13 +43,6 @@ export interface FlashSaleBuyerDoc {
 }
 
 export const buyerKey = (flashSaleId: string, openid: string) => `${flashSaleId}:${openid}`;
-
-/** How long an order waits for payment before the timer cancels it (as order.create). */
-export const PAYMENT_MINUTES = Number(process.env.ORDER_PAYMENT_MINUTES ?? 30);
-
-export async function existingOrder(openid: string, idempotencyKey: string): Promise<OrderDoc | undefined> {
-  return (await db.collection<OrderDoc>('orders').where({ openid, idempotencyKey }).limit(1).get()).data[0];
-}
 
 /** The caller's address (another shopper's answers NOT_FOUND), read before anything is taken. */
 export async function ownAddress(addressId: string, openid: string): Promise<AddressDoc> {
@@ -93,17 +86,7 @@ export function promotionOrder(input: PromotionOrderInput): OrderDoc {
   // No shopper: list price less the promotion, freight on the goods at the promotion price; no coupon, level or points.
   const priced = priceLines([{ sku, spu, quantity, promotion: (sku.price - unitPrice) * quantity }]);
   return {
-    _id: input.orderId,
-    openid: input.openid,
-    idempotencyKey: input.idempotencyKey,
-    status: 'pending_payment',
-    lines: priced.lines,
-    amounts: priced.amounts,
-    address: { name: address.name, phone: address.phone, province: address.province, city: address.city, district: address.district, detail: address.detail },
-    remark: input.remark ?? '',
-    createdAt: now,
-    expiresAt: input.expiresAt ?? new Date(now.getTime() + PAYMENT_MINUTES * 60_000),
-    history: [{ event: 'create', from: null, to: 'pending_payment', actor: 'shopper', at: now }],
+    ...pendingOrder({ orderId: input.orderId, openid: input.openid, idempotencyKey: input.idempotencyKey, priced, address, remark: input.remark, now, expiresAt: input.expiresAt }),
     promotion: input.promotion,
   };
 }
@@ -117,23 +100,6 @@ export async function giveBack(what: string, run: () => Promise<unknown>): Promi
     await run();
   } catch (err) {
     console.error(`promotion: could not give back the ${what}`, err);
-  }
-}
-
-/**
- * Refusals this instance saw, remembered for a moment (as the coupon claim does): in a rush nearly every attempt
- * comes after the last unit went, and each would otherwise cost reads. Only refusals are remembered, so it can never
- * sell too many; units given back (a cancel) are seen a moment later.
- */
-export class SoldOutMemory {
-  private readonly until = new Map<string, number>();
-  constructor(private readonly ms = 1000) {}
-  has(id: string, now: Date): boolean {
-    return (this.until.get(id) ?? 0) > now.getTime();
-  }
-  remember(id: string, now: Date): void {
-    if (this.until.size > 1000) this.until.clear();
-    this.until.set(id, now.getTime() + this.ms);
   }
 }
 

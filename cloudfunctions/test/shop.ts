@@ -15,6 +15,9 @@ import type { Envelope } from '../../typings/common.js';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Rec = Record<string, any>;
 
+/** An order document as node-sdk hands it back, with the fields tests look at typed. */
+export type StoredOrder = Rec & { status: string; history: Array<{ event: string; from: string | null; to: string; actor: string; at: Date }> };
+
 export const TEST_DATA_KEY = '000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f';
 
 export async function startShop(options: { only?: string[] } = {}) {
@@ -56,7 +59,7 @@ export async function startShop(options: { only?: string[] } = {}) {
   /** What the outside world holds, read back for assertions. */
   const inspect = {
     /** The order document as stored. */
-    order: async (orderId: string): Promise<Rec> => (await db.collection('orders').doc(orderId).get()).data[0] as Rec,
+    order: async (orderId: string): Promise<StoredOrder> => (await db.collection('orders').doc(orderId).get()).data[0] as StoredOrder,
     stockOf: async (skuId: string): Promise<number> => (await db.collection('skus').doc(skuId).get()).data[0].stock as number,
     /** The order's trade in the pay sandbox, and its refunds. */
     payOrder: async (orderId: string): Promise<Rec | undefined> => ((await control('GET', '/pay/orders')).orders as Rec[]).find((o) => o.outTradeNo === orderId),

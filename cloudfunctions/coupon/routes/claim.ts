@@ -17,6 +17,7 @@ import { _, db } from '../../shared/db.js';
 import { ShopError, notFound } from '../../shared/errors.js';
 import { route } from '../../shared/route.js';
 import { isDuplicateKey } from '../../shared/transactions.js';
+import { SoldOutMemory } from '../../shared/sold-out.js';
 
 const templates = () => db.collection<CouponTemplateDoc>(COUPON_TEMPLATES);
 const claims = () => db.collection<CouponClaimDoc>(COUPON_CLAIMS);
@@ -26,16 +27,10 @@ const MAX_CLAIMABLE = 100;
 const soldOut = () => new ShopError(ErrorCode.OUT_OF_STOCK, '已抢光');
 const limitReached = (perUser: number) => new ShopError(ErrorCode.INVALID_STATE, `已达领取上限（每人限领 ${perUser} 张）`);
 
-/**
- * Templates this instance saw sold out, until when it refuses them without asking the database. In a rush nearly
- * every attempt comes after the last coupon went, and each would otherwise cost a read. Only refusals are
- * remembered, so it can never issue too many; a count given back (rare) or a raised total is seen a moment later.
- */
-const SOLD_OUT_MEMORY_MS = 1000;
-const soldOutUntil = new Map<string, number>();
+/** Templates this instance saw sold out: refused for a moment without asking the database (sold-out.ts). */
+const soldOutMemory = new SoldOutMemory();
 function rememberSoldOut(templateId: string, now: Date): ShopError {
-  if (soldOutUntil.size > 1000) soldOutUntil.clear();
-  soldOutUntil.set(templateId, now.getTime() + SOLD_OUT_MEMORY_MS);
+  soldOutMemory.remember(templateId, now);
   return soldOut();
 }
 
@@ -121,11 +116,11 @@ async function giveBack(what: string, run: () => Promise<unknown>): Promise<void
  * would fail with a conflict and retry. The per-user slot is taken first, then one of the template's `total` (taking
  * the total first would let a claim refused for its per-user limit hold stock that others were refused for); a claim
  * that loses the second returns the first, and one that cannot write its coupon returns both. Once a template is sold
- * out, attempts end after one read, or none (`soldOutUntil`).
+ * out, attempts end after one read, or none (`soldOutMemory`).
  */
 export const claim = route(ClaimInput, async ({ templateId }, ctx): Promise<CouponView> => {
   const { now, openid } = ctx;
-  if ((soldOutUntil.get(templateId) ?? 0) > now.getTime()) throw soldOut();
+  if (soldOutMemory.has(templateId, now)) throw soldOut();
   const template = (await templates().doc(templateId).get()).data;
   if (!template) throw notFound('优惠券');
   const refusal = closed(template, now);

@@ -5,15 +5,14 @@ import type { SkuDoc, SpuDoc } from '../../shared/catalog.js';
 import { readSkus, readSpus } from '../../shared/checkout.js';
 import { _, db } from '../../shared/db.js';
 import { ShopError, notFound } from '../../shared/errors.js';
-import { newOrderId, toOrderView } from '../../shared/orders.js';
+import { existingOrder, newOrderId, toOrderView } from '../../shared/orders.js';
+import { SoldOutMemory } from '../../shared/sold-out.js';
 import {
   FLASH_SALES,
   FLASH_SALE_BUYERS,
   type FlashSaleBuyerDoc,
   type FlashSaleDoc,
-  SoldOutMemory,
   buyerKey,
-  existingOrder,
   giveBack,
   onShelf,
   ownAddress,

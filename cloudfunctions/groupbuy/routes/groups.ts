@@ -27,9 +27,9 @@ import {
   memberKey,
   tierPrice,
 } from '../../shared/group-buy.js';
-import { type OrderDoc, newOrderId, toOrderView } from '../../shared/orders.js';
+import { type OrderDoc, PAYMENT_MINUTES, existingOrder, newOrderId, toOrderView } from '../../shared/orders.js';
 import { yuan } from '../../shared/payments.js';
-import { PAYMENT_MINUTES, existingOrder, giveBack, onShelf, ownAddress, promotionOrder } from '../../shared/promotions.js';
+import { giveBack, onShelf, ownAddress, promotionOrder } from '../../shared/promotions.js';
 import { route } from '../../shared/route.js';
 import { isDuplicateKey } from '../../shared/transactions.js';
 

@@ -6,25 +6,20 @@ import { categoryParents, loadShopper, preview as priceCheckout, priceLines, rea
 import { lockCoupon } from '../../shared/coupons.js';
 import { _, db } from '../../shared/db.js';
 import { ShopError, notFound } from '../../shared/errors.js';
-import { type OrderDoc, newOrderId, toOrderView } from '../../shared/orders.js';
+import { existingOrder, newOrderId, pendingOrder, toOrderView } from '../../shared/orders.js';
 import { spendForOrder } from '../../shared/points.js';
 import { route } from '../../shared/route.js';
 import { isDuplicateKey, withRetries } from '../../shared/transactions.js';
+import { SoldOutMemory } from '../../shared/sold-out.js';
 
 /** Enough retries for hundreds of shoppers on one SKU: about 4 s of back-off at most, within the 20 s timeout (config.json). */
 const CONTENDED_ATTEMPTS = 60;
 
-/** How long an order waits for payment before the timer cancels it. */
-const PAYMENT_MINUTES = Number(process.env.ORDER_PAYMENT_MINUTES ?? 30);
 
 /** The checkout page's prices and breakdown for the caller (member level, coupons, points), all from the database. */
 export const preview = route(PreviewInput, async ({ lines, couponId, usePoints }, ctx): Promise<Preview> =>
   priceCheckout(lines, { openid: ctx.openid, now: ctx.now, couponId, usePoints }),
 );
-
-async function existingOrder(openid: string, idempotencyKey: string): Promise<OrderDoc | undefined> {
-  return (await db.collection<OrderDoc>('orders').where({ openid, idempotencyKey }).limit(1).get()).data[0];
-}
 
 /**
  * Creates an order in one transaction: the SKUs' stock is decremented and read back (one query for all lines), prices
@@ -33,13 +28,21 @@ async function existingOrder(openid: string, idempotencyKey: string): Promise<Or
  * address snapshot) is added. Stock therefore never goes negative, an order always holds exactly what it reserved,
  * and a coupon or points are never held without their order. The same idempotency key gives back the same order.
  */
+/** SKUs this instance saw with no stock, refused for a moment without reading them (sold-out.ts). */
+const soldOutSkus = new SoldOutMemory();
+
 export const create = route(CreateInput, async (input, ctx): Promise<OrderView> => {
   const skuIds = input.lines.map((l) => l.skuId);
-  // Fast path: the retry check and the stock, in parallel, before anything else. Under a rush on one SKU nearly every
-  // attempt after the stock runs out ends here, after two queries and without taking a lock.
+  // Fast path: under a rush on one SKU nearly every attempt after the stock runs out ends here, without a lock: after
+  // one query (the retry check) when this instance saw the SKU sold out a moment ago, else after two (and the SKUs).
+  if (skuIds.some((id) => soldOutSkus.has(id, ctx.now))) {
+    const retried = await existingOrder(ctx.openid, input.idempotencyKey);
+    if (retried) return toOrderView(retried);
+    throw new ShopError(ErrorCode.OUT_OF_STOCK, '所选商品已售罄');
+  }
   const [again, stocked] = await Promise.all([existingOrder(ctx.openid, input.idempotencyKey), readSkus(skuIds)]);
   if (again) return toOrderView(again);
-  for (const line of input.lines) refuseShortStock(stocked.get(line.skuId), line.quantity);
+  for (const line of input.lines) refuseShortStock(stocked.get(line.skuId), line.quantity, ctx.now);
 
   // The shopper's level, coupons and points only once there is stock to sell: refused attempts stay at two queries.
   const [addresses, spus, shopper] = await Promise.all([
@@ -85,19 +88,7 @@ export const create = route(CreateInput, async (input, ctx): Promise<OrderView> 
         }
         // Refuses (and aborts) when the balance no longer covers them.
         if (points.used) await spendForOrder({ openid: ctx.openid, orderId, at: ctx.now, points: points.used }, tx);
-        const doc: OrderDoc = {
-          _id: orderId,
-          openid: ctx.openid,
-          idempotencyKey: input.idempotencyKey,
-          status: 'pending_payment',
-          lines: priced.lines,
-          amounts: priced.amounts,
-          address: { name: address.name, phone: address.phone, province: address.province, city: address.city, district: address.district, detail: address.detail },
-          remark: input.remark ?? '',
-          createdAt: ctx.now,
-          expiresAt: new Date(ctx.now.getTime() + PAYMENT_MINUTES * 60_000),
-          history: [{ event: 'create', from: null, to: 'pending_payment', actor: 'shopper', at: ctx.now }],
-        };
+        const doc = pendingOrder({ orderId, openid: ctx.openid, idempotencyKey: input.idempotencyKey, priced, address, remark: input.remark, now: ctx.now });
         await tx.collection('orders').add({ data: doc });
         return doc;
       },
@@ -125,9 +116,10 @@ function unbuyable(sku: SkuDoc | undefined, spus: Map<string, SpuDoc>, quantity:
 }
 
 /** What the fast path can refuse from the SKUs alone: unknown SKUs and short stock (titles come later, with the SPUs). */
-function refuseShortStock(sku: SkuDoc | undefined, quantity: number): void {
+function refuseShortStock(sku: SkuDoc | undefined, quantity: number, now: Date): void {
   if (!sku) throw new ShopError(ErrorCode.NOT_FOUND, '商品已下架或不存在');
   if (sku.stock < quantity) {
+    if (sku.stock <= 0) soldOutSkus.remember(sku._id, now);
     const spec = Object.values(sku.specValues).join(' / ');
     const what = spec ? `所选规格（${spec}）` : '该商品';
     throw new ShopError(ErrorCode.OUT_OF_STOCK, sku.stock > 0 ? `${what}库存仅剩 ${sku.stock} 件` : `${what}已售罄`);
