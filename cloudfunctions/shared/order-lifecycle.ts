@@ -33,7 +33,8 @@ export async function transitionOrder(request: TransitionRequest): Promise<Order
   return withRetries(db, async (tx) => {
     const current = (await tx.collection<OrderDoc>('orders').doc(orderId).get()).data;
     if (!current || (request.openid !== undefined && current.openid !== request.openid)) throw notFound('订单');
-    const context: TransitionContext = current.refundRequestedFrom === 'paid' || current.refundRequestedFrom === 'shipped' ? { refundRequestedFrom: current.refundRequestedFrom } : {};
+    const from = current.refundRequestedFrom;
+    const context: TransitionContext = from === 'paid' || from === 'shipped' || from === 'completed' ? { refundRequestedFrom: from } : {};
     const to = nextState(current.status, event, actor, context);
     const fields = request.fields?.(current, to) ?? {};
     const entry = { event, from: current.status, to, actor, at: now };

@@ -55,7 +55,7 @@ test('a refused transition names the state and the event', (t) => {
   t.throws(() => nextState('pending_payment', 'ship', 'merchant'), { ...isInvalidState, message: '订单待付款，不能发货' });
 });
 
-for (const from of ['paid', 'shipped'] as const) {
+for (const from of ['paid', 'shipped', 'completed'] as const) {
   test(`a refund requested from ${from} goes back to ${from} when withdrawn or rejected`, (t) => {
     t.is(nextState(from, 'request_refund', 'shopper'), 'refunding');
     t.is(nextState('refunding', 'withdraw_refund', 'shopper', { refundRequestedFrom: from }), from);
@@ -92,8 +92,9 @@ test('a failed group-buy: the system closes unpaid seats and refunds paid ones (
   t.false(releasesHoldings('group_refund'), 'stock comes back when the refund completes');
 });
 
-test('completed, refunded and cancelled are final (apart from a late payment)', (t) => {
-  t.deepEqual(transitions.filter((r) => r.from === 'completed' || r.from === 'refunded'), []);
+test('refunded and cancelled are final (apart from a late payment); completed only takes an after-sale refund request', (t) => {
+  t.deepEqual(transitions.filter((r) => r.from === 'refunded'), []);
+  t.deepEqual(transitions.filter((r) => r.from === 'completed').map((r) => r.event), ['request_refund']);
   t.deepEqual(transitions.filter((r) => r.from === 'cancelled').map((r) => r.event), ['late_payment']);
 });
 

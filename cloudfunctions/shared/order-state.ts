@@ -35,7 +35,7 @@ export const ACTORS = ['shopper', 'merchant', 'system'] as const;
 export type Actor = (typeof ACTORS)[number];
 
 /** The states a refund can be requested from, and so the states a withdrawn or rejected request returns to. */
-export type RefundableStatus = 'paid' | 'shipped';
+export type RefundableStatus = 'paid' | 'shipped' | 'completed';
 
 export interface Transition {
   readonly from: OrderStatus;
@@ -60,10 +60,14 @@ export const transitions: readonly Transition[] = [
   { from: 'shipped', event: 'auto_confirm', to: 'completed', by: ['system'] },
   { from: 'paid', event: 'request_refund', to: 'refunding', by: ['shopper'] },
   { from: 'shipped', event: 'request_refund', to: 'refunding', by: ['shopper'] },
+  // After-sale (售后): within the refund window after completion (the request route checks the window).
+  { from: 'completed', event: 'request_refund', to: 'refunding', by: ['shopper'] },
   { from: 'refunding', event: 'withdraw_refund', to: 'paid', by: ['shopper'] },
   { from: 'refunding', event: 'withdraw_refund', to: 'shipped', by: ['shopper'] },
+  { from: 'refunding', event: 'withdraw_refund', to: 'completed', by: ['shopper'] },
   { from: 'refunding', event: 'reject_refund', to: 'paid', by: ['merchant'] },
   { from: 'refunding', event: 'reject_refund', to: 'shipped', by: ['merchant'] },
+  { from: 'refunding', event: 'reject_refund', to: 'completed', by: ['merchant'] },
   { from: 'refunding', event: 'approve_refund', to: 'refund_approved', by: ['merchant'] },
   { from: 'refund_approved', event: 'refund_succeeded', to: 'refunded', by: ['system'] },
   // A group-buy whose time ran out before it reached its target: unpaid seats are closed, paid ones refunded in full

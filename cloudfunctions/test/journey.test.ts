@@ -3,6 +3,7 @@ import { payHandleOf } from '../../emulator/src/pay/service.js';
 import type { CartView } from '../../typings/cart.js';
 import type { OrderView, Preview } from '../../typings/order.js';
 import type { CreatedPayment } from '../../typings/pay.js';
+import type { ReferralSummary } from '../../typings/member.js';
 import type { HomeData, ListData, ProductDetail } from '../../typings/product.js';
 import type { Address } from '../../typings/user.js';
 import { approveRefund, shipOrder } from './merchant.js';
@@ -155,6 +156,47 @@ test('refund path: paid → refund requested → merchant approves → WeChat Pa
   const refunds = ((await control('GET', '/pay/refunds')).refunds as Rec[]).filter((r) => r.outTradeNo === order.orderId);
   t.is(refunds.length, 1);
   t.like(refunds[0], { refundFee: order.amounts.payable, status: 'SUCCESS' });
+});
+
+test('after-sale path: a completed order refunded within the window takes back the points and the inviter\'s commission', async (t) => {
+  const inviter = 'o-journey-inviter';
+  const openid = 'o-journey-aftersale';
+  const { inviteCode } = dataOf(await shop.call<ReferralSummary>('member', 'referral.summary', {}, inviter));
+  t.like(dataOf(await shop.call<{ bound: boolean }>('member', 'referral.bind', { inviteCode }, openid)), { bound: true });
+  const { skuId } = await browseAndAddToCart(openid, 1, 4);
+  const stockBefore = await stockOf(skuId);
+  const order = await checkout(openid, [{ skuId, quantity: 1 }], `journey-${process.pid}-5`);
+  await payFor(openid, order.orderId);
+  await shipOrder(shop, order.orderId, { carrier: '中通快递', trackingNo: 'ZT2026112600005' });
+  dataOf(await shop.call<OrderView>('order', 'confirmReceipt', { orderId: order.orderId }, openid));
+
+  const pointsOf = async () => ((await shop.db.collection('users').doc(openid).get()).data[0] as Rec).points as number;
+  const commissionOf = async () => (await shop.db.collection('commissions').doc(order.orderId).get()).data[0] as Rec | undefined;
+  const earned = await pointsOf();
+  t.true(earned > 0, 'completing the order earned points');
+  t.like(await commissionOf(), { status: 'pending' }, 'and a pending commission for the inviter');
+
+  const requested = dataOf(await shop.call<OrderView>('order', 'refund', { orderId: order.orderId, reason: '质量问题' }, openid));
+  t.is(requested.status, 'refunding');
+  await approveRefund(shop, order.orderId);
+  await pay.idle();
+  t.is((await stored(order.orderId)).status, 'refunded');
+  t.is(await pointsOf(), 0, 'the earned points were taken back');
+  t.not((await commissionOf())?.status, 'pending', 'the commission no longer stands');
+  t.is(await stockOf(skuId), stockBefore);
+});
+
+test('after-sale window: a completed order cannot be refunded once the window has passed', async (t) => {
+  const openid = 'o-journey-late-aftersale';
+  const { skuId } = await browseAndAddToCart(openid, 1, 5);
+  const order = await checkout(openid, [{ skuId, quantity: 1 }], `journey-${process.pid}-6`);
+  await payFor(openid, order.orderId);
+  await shipOrder(shop, order.orderId, { carrier: '中通快递', trackingNo: 'ZT2026112600006' });
+  dataOf(await shop.call<OrderView>('order', 'confirmReceipt', { orderId: order.orderId }, openid));
+  // Time travel: completed 8 days ago, past the default 7-day window.
+  await shop.db.collection('orders').doc(order.orderId).update({ completedAt: new Date(Date.now() - 8 * 86_400_000) });
+  t.like(await shop.call('order', 'refund', { orderId: order.orderId, reason: '不想要了' }, openid), { ok: false, code: 'INVALID_STATE' });
+  t.is((await stored(order.orderId)).status, 'completed');
 });
 
 test.after.always(() => shop.close());
