@@ -4,7 +4,8 @@ import { markPriceRefundDone, settleGroupRefunds } from './group-buy.js';
 import { applyOrderEffects, recordSales } from './order-effects.js';
 import { type OrderEvent, nextState, refundsAutomatically } from './order-state.js';
 import type { OrderDoc, PaymentRecord } from './orders.js';
-import { cloudPay, isPaidState, issueRefund, lateRefundNo, paidMessage, payRefusal, priceRefundNo, saysNotExist, subMchId } from './payments.js';
+import { paidMessage } from './messages.js';
+import { cloudPay, isPaidState, issueRefund, lateRefundNo, payRefusal, priceRefundNo, saysNotExist, subMchId } from './payments.js';
 import { withRetries } from './transactions.js';
 
 /**

@@ -200,18 +200,3 @@ export function orderTitle(order: Pick<OrderDoc, 'lines'>): string {
   const count = order.lines.reduce((n, l) => n + l.quantity, 0);
   return order.lines.length > 1 ? `${first} 等${count}件商品` : first;
 }
-
-/** The "order paid" subscribe message (template keywords: order number, amount, items). */
-export function paidMessage(order: Pick<OrderDoc, '_id' | 'openid' | 'lines' | 'amounts'>) {
-  return {
-    touser: order.openid,
-    templateId: process.env.TEMPLATE_ORDER_PAID || 'TPL_ORDER_PAID',
-    page: `pages/order/detail/index?orderId=${order._id}`,
-    data: {
-      character_string1: { value: order._id },
-      amount2: { value: yuan(order.amounts.payable) },
-      thing3: { value: clip(orderTitle(order), 20) },
-    },
-    miniprogramState: 'developer',
-  };
-}

@@ -48,6 +48,7 @@ export const VARIABLES: VariableSpec[] = [
     hint: 'a subscribe-message template id (订阅消息模板 ID) from the mini-program admin console; without it WeChat rejects the message',
   },
   { name: 'AUTO_CONFIRM_DAYS', need: 'optional', format: /^\d{1,3}$/, hint: 'days after shipping before receipt is confirmed automatically (the code has a default)' },
+  { name: 'MINIPROGRAM_STATE', need: 'optional', format: /^(formal|developer|trial)$/, hint: 'which mini-program version subscribe messages open: formal (default), developer or trial' },
   { name: 'ORDER_PAYMENT_MINUTES', need: 'optional', format: /^\d{1,4}$/, hint: 'minutes a new order waits for payment (the code has a default)' },
 ];
 
