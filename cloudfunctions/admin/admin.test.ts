@@ -5,7 +5,7 @@ import type { Envelope } from '../../typings/common.js';
 import type { OrderView } from '../../typings/order.js';
 import type { CreatedPayment } from '../../typings/pay.js';
 import type { Address } from '../../typings/user.js';
-import { dataOf, startShop } from '../test/shop.js';
+import { dataOf, startShop, until } from '../test/shop.js';
 
 /**
  * The merchant's back office end to end: the `admin` function through the gateway, merchants set up in `admins`, the
@@ -52,16 +52,6 @@ async function orderFor(openid: string, skuId: string, quantity = 1): Promise<Or
   return dataOf(await shop.call<OrderView>('order', 'create', { lines: [{ skuId, quantity }], addressId: address.addressId, idempotencyKey: key() }, openid));
 }
 
-/** Polls until `probe` answers something truthy (callbacks arrive on the sandbox's schedule). */
-async function until<T>(what: string, probe: () => Promise<T | false | undefined>, ms = 30_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 /** An order the shopper paid through the sandbox (the payment notification reached the `pay` function). */
 async function paidOrderFor(openid: string, skuId: string, quantity = 1): Promise<OrderView> {

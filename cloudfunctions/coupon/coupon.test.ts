@@ -1,7 +1,7 @@
 import test from 'ava';
 import type { Envelope } from '../../typings/common.js';
 import { type ClaimableCoupon, type CouponPage, CouponTemplateInput, type CouponView, type ForCartResult } from '../../typings/coupon.js';
-import { dataOf, startShop } from '../test/shop.js';
+import { couponTemplate, dataOf, startShop } from '../test/shop.js';
 
 /** The coupon function through the gateway on the seeded demo shop; outcomes are read back from the database. */
 const shop = await startShop({ only: ['coupon'] });
@@ -15,23 +15,7 @@ let templates = 0;
 async function makeTemplate(fields: Record<string, unknown> = {}): Promise<string> {
   const _id = `ct-test-${++templates}`;
   const now = Date.now();
-  await shop.db.collection('coupon_templates').add({
-    _id,
-    name: '测试券',
-    description: '',
-    rule: { kind: 'no_threshold', off: 500 },
-    scope: { type: 'all' },
-    validity: { type: 'relative', days: 7 },
-    claimStartAt: new Date(now - DAY),
-    claimEndAt: new Date(now + DAY),
-    total: 100,
-    perUser: 1,
-    issued: 0,
-    status: 'active',
-    createdAt: new Date(now),
-    updatedAt: new Date(now),
-    ...fields,
-  });
+  await shop.db.collection('coupon_templates').add(couponTemplate(_id, fields, now));
   return _id;
 }
 

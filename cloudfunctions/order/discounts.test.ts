@@ -5,7 +5,7 @@ import type { Envelope } from '../../typings/common.js';
 import type { OrderView, Preview } from '../../typings/order.js';
 import type { Address } from '../../typings/user.js';
 import { approveRefund, shipOrder } from '../test/merchant.js';
-import { dataOf, startShop } from '../test/shop.js';
+import { dataOf, startShop, until } from '../test/shop.js';
 
 /**
  * Checkout with the shopper's member level, coupons and points, through the gateway on the seeded demo shop: the
@@ -23,15 +23,6 @@ const DAY = 86_400_000;
 let keys = 0;
 const key = () => `disc-key-${process.pid}-${++keys}`;
 
-async function until<T>(what: string, probe: () => Promise<T | false | undefined>, ms = 30_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 const addresses = new Map<string, Promise<string>>();
 function addressOf(openid: string): Promise<string> {

@@ -1,7 +1,7 @@
 import test from 'ava';
 import type { CouponRule, CouponScope, CouponView } from '../../typings/coupon.js';
 import { pointSdkAt } from '../../emulator/test/helpers/sdk.js';
-import { dataOf, startShop } from '../test/shop.js';
+import { couponTemplate, dataOf, startShop } from '../test/shop.js';
 
 /**
  * The coupon rules as pure tables, and the order-side transaction helpers run by the real wx-server-sdk against the
@@ -162,23 +162,7 @@ let templates = 0;
 async function claimCoupon(openid: string, fields: Record<string, unknown> = {}): Promise<string> {
   const templateId = `ct-tx-${++templates}`;
   const now = Date.now();
-  await shop.db.collection('coupon_templates').add({
-    _id: templateId,
-    name: '订单测试券',
-    description: '',
-    rule: { kind: 'no_threshold', off: 500 },
-    scope: { type: 'all' },
-    validity: { type: 'relative', days: 7 },
-    claimStartAt: new Date(now - DAY),
-    claimEndAt: new Date(now + DAY),
-    total: 10,
-    perUser: 1,
-    issued: 0,
-    status: 'active',
-    createdAt: new Date(now),
-    updatedAt: new Date(now),
-    ...fields,
-  });
+  await shop.db.collection('coupon_templates').add(couponTemplate(templateId, { name: '订单测试券', total: 10, ...fields }, now));
   return dataOf(await shop.call<CouponView>('coupon', 'claim', { templateId }, openid)).couponId;
 }
 

@@ -109,6 +109,42 @@ export async function rush<T>(attempts: number, inFlight: number, attempt: (i: n
   return results;
 }
 
+/** Polls until `probe` answers something truthy (callbacks arrive on the sandbox's schedule). */
+export async function until<T>(what: string, probe: () => Promise<T | false | undefined>, ms = 30_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/**
+ * A coupon template document for a test: claimable now (from a day ago to a day ahead), ¥5 off everything, valid 7
+ * days after claiming, 1 per shopper, `total` 100, with `fields` changed.
+ */
+export function couponTemplate(_id: string, fields: Record<string, unknown> = {}, now = Date.now()): Record<string, unknown> {
+  const day = 86_400_000;
+  return {
+    _id,
+    name: '测试券',
+    description: '',
+    rule: { kind: 'no_threshold', off: 500 },
+    scope: { type: 'all' },
+    validity: { type: 'relative', days: 7 },
+    claimStartAt: new Date(now - day),
+    claimEndAt: new Date(now + day),
+    total: 100,
+    perUser: 1,
+    issued: 0,
+    status: 'active',
+    createdAt: new Date(now),
+    updatedAt: new Date(now),
+    ...fields,
+  };
+}
+
 /** The data of a successful answer, or a test failure naming the refusal. */
 export function dataOf<T>(answer: Envelope<T>): T {
   if (!answer.ok) throw new Error(`expected ok, got ${answer.code}: ${answer.message}`);

@@ -12,6 +12,8 @@ import {
   type GroupView,
   type SeatTaken,
 } from '../../../typings/groupbuy.js';
+import type { GroupTier } from '../../../typings/groupbuy.js';
+import type { AddressDoc } from '../../shared/addresses.js';
 import type { SkuDoc, SpuDoc } from '../../shared/catalog.js';
 import { readSkus, readSpus } from '../../shared/checkout.js';
 import { _, db } from '../../shared/db.js';
@@ -173,8 +175,40 @@ async function catalogFor(skuId: string, quantity: number) {
   return found;
 }
 
-/** The member's order ends with the group at the latest: an unpaid seat cannot outlive its group. */
-const paymentDeadline = (now: Date, groupExpiresAt: Date) => new Date(Math.min(now.getTime() + PAYMENT_MINUTES * 60_000, ms(groupExpiresAt)));
+/**
+ * The order for one seat: the tier the group reaches with this member counted (never above the SKU's own price), and
+ * payable until the group ends at the latest, since an unpaid seat cannot outlive its group.
+ */
+function seatOrder(seat: {
+  orderId: string;
+  openid: string;
+  input: { idempotencyKey: string; quantity: number; remark?: string };
+  sku: SkuDoc;
+  spu: SpuDoc;
+  address: AddressDoc;
+  now: Date;
+  group: { activityId: string; groupId: string; tiers: GroupTier[]; targetSize: number; expiresAt: Date };
+  /** Members counting this one. */
+  members: number;
+  leader: boolean;
+}): OrderDoc {
+  const { input, group, now } = seat;
+  const unitPrice = Math.min(tierPrice(group.tiers, Math.min(seat.members, group.targetSize)), seat.sku.price);
+  return promotionOrder({
+    orderId: seat.orderId,
+    openid: seat.openid,
+    idempotencyKey: input.idempotencyKey,
+    sku: seat.sku,
+    spu: seat.spu,
+    quantity: input.quantity,
+    unitPrice,
+    promotion: { kind: 'group_buy', activityId: group.activityId, groupId: group.groupId, leader: seat.leader, unitPrice, quantity: input.quantity },
+    address: seat.address,
+    remark: input.remark,
+    now,
+    expiresAt: new Date(Math.min(now.getTime() + PAYMENT_MINUTES * 60_000, ms(group.expiresAt))),
+  });
+}
 
 /**
  * Opens a group: the leader's order at the first tier's price, the group with one seat (the leader's), ending
@@ -213,21 +247,8 @@ export const open = route(OpenInput, async (input, ctx): Promise<SeatTaken> => {
     createdAt: now,
     expiresAt,
   };
-  const unitPrice = Math.min(tierPrice(activityDoc.tiers, 1), sku.price);
-  const order = promotionOrder({
-    orderId,
-    openid,
-    idempotencyKey: input.idempotencyKey,
-    sku,
-    spu,
-    quantity: input.quantity,
-    unitPrice,
-    promotion: { kind: 'group_buy', activityId: activityDoc._id, groupId, leader: true, unitPrice, quantity: input.quantity },
-    address,
-    remark: input.remark,
-    now,
-    expiresAt: paymentDeadline(now, expiresAt),
-  });
+  const group = { activityId: activityDoc._id, groupId, tiers: activityDoc.tiers, targetSize: activityDoc.targetSize, expiresAt };
+  const order = seatOrder({ orderId, openid, input, sku, spu, address, now, group, members: 1, leader: true });
   const member: GroupMemberDoc = { _id: memberKey(groupId, openid), groupId, openid, orderId, leader: true, status: 'held', joinedAt: now };
   try {
     await groups().add({ data: groupDoc });
@@ -306,22 +327,9 @@ export const join = route(JoinInput, async (input, ctx): Promise<SeatTaken> => {
     await leaveGroup();
     throw err;
   }
-  // The tier with this member counted, as the group stood when read; the close price can only be lower or equal.
-  const unitPrice = Math.min(tierPrice(groupDoc.tiers, Math.min(groupDoc.seats + 1, groupDoc.targetSize)), sku.price);
-  const order = promotionOrder({
-    orderId,
-    openid,
-    idempotencyKey: input.idempotencyKey,
-    sku,
-    spu,
-    quantity: input.quantity,
-    unitPrice,
-    promotion: { kind: 'group_buy', activityId: groupDoc.activityId, groupId, leader: false, unitPrice, quantity: input.quantity },
-    address,
-    remark: input.remark,
-    now,
-    expiresAt: paymentDeadline(now, groupDoc.expiresAt),
-  });
+  // Priced as the group stood when read, this member counted; the close price can only be lower or equal.
+  const group = { activityId: groupDoc.activityId, groupId, tiers: groupDoc.tiers, targetSize: groupDoc.targetSize, expiresAt: groupDoc.expiresAt };
+  const order = seatOrder({ orderId, openid, input, sku, spu, address, now, group, members: groupDoc.seats + 1, leader: false });
   try {
     await db.collection('orders').add({ data: order });
   } catch (err) {
