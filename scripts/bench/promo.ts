@@ -98,7 +98,7 @@ await shop.db.collection('flash_sales').add({
   updatedAt: now,
 });
 // Warm the instances (10 per function), so the figures are the rush's and not the cold starts'.
-await Promise.all(Array.from({ length: 10 }, (_v, i) => shop.call('flashsale', 'list', {}, `o-warm-${i}`)));
+await shop.warm('flashsale', 'list', {});
 let keySeq = 0;
 const flash = await rush(
   Array.from({ length: ATTEMPTS }, (_v, i) => () =>
@@ -116,7 +116,7 @@ const templateId = 'ct-all-99-10'; // seeded: total 1000, 1 per shopper
 const template = (await shop.db.collection('coupon_templates').doc(templateId).get()).data[0] as Doc;
 const total = template.total as number;
 await shop.db.collection('coupon_templates').doc(templateId).update({ issued: total - LEFT });
-await Promise.all(Array.from({ length: 10 }, (_v, i) => shop.call('coupon', 'claimable', {}, `o-warm-${i}`)));
+await shop.warm('coupon', 'claimable', {});
 const claimers = openids.slice(0, Math.ceil(CLAIMS / 2));
 const claims = await rush(Array.from({ length: CLAIMS }, (_v, i) => () => shop.call('coupon', 'claim', { templateId }, claimers[i % claimers.length]!)));
 const coupons = (await shop.db.collection('user_coupons').where({ templateId }).limit(1000).get()).data as Doc[];

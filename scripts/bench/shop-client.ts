@@ -16,6 +16,14 @@ export interface BenchShop {
   call<T>(name: string, route: string, params: Record<string, unknown>, openid: string): Promise<{ answer: Envelope<T>; requestID: string }>;
   /** The emulator's record of one invocation (database round trips, duration, cold start). */
   invocation(requestID: string): Promise<{ databaseCalls: number; durationMs: number; coldStart?: boolean }>;
+  /**
+   * Starts the function's instances (the emulator runs up to 10) before a measurement, with rounds of concurrent calls
+   * until one has no cold start; answers how many started. A cold start loads wx-server-sdk, over a second of CPU on a
+   * 2-core machine: on the platform each instance has its own, here it would be taken from the run being measured.
+   */
+  /** The emulator's database counters (transactions started, committed, refused with a conflict). */
+  transactions(): Promise<{ started: number; committed: number; conflicts: number; requests: number }>;
+  warm(name: string, route: string, params: Record<string, unknown>, instances?: number): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -56,7 +64,7 @@ export async function startBenchShop(options: { only?: string[] } = {}): Promise
 
   process.env.TENCENTCLOUD = 'true';
   const app = tcb.init({ env: found.ENV!, serviceUrl: `${url}/admin`, secretId: 'local', secretKey: 'local' });
-  return {
+  const shop: BenchShop = {
     url,
     db: app.database(),
     async call<T>(name: string, route: string, params: Record<string, unknown>, openid: string) {
@@ -65,7 +73,21 @@ export async function startBenchShop(options: { only?: string[] } = {}): Promise
       return { answer: body.result, requestID: body.requestID };
     },
     async invocation(requestID) {
-      return (await request('GET', `/__emulator/invocations/${requestID}`, {})) as { databaseCalls: number; durationMs: number };
+      return (await request('GET', `/__emulator/invocations/${requestID}`, {})) as { databaseCalls: number; durationMs: number; coldStart?: boolean };
+    },
+    async transactions() {
+      const status = (await request('GET', '/__emulator/status', {})) as { requests: number; transactions: { started: number; committed: number; conflicts: number } };
+      return { ...status.transactions, requests: status.requests };
+    },
+    async warm(name, route, params, instances = 10) {
+      let started = 0;
+      for (let round = 0; round < 5; round++) {
+        const calls = await Promise.all(Array.from({ length: instances }, (_v, i) => shop.call(name, route, params, `o-warm-${i}`)));
+        const cold = (await Promise.all(calls.map((c) => shop.invocation(c.requestID)))).filter((inv) => inv.coldStart).length;
+        started += cold;
+        if (cold === 0) break;
+      }
+      return started;
     },
     async close() {
       agent.destroy();
@@ -73,4 +95,5 @@ export async function startBenchShop(options: { only?: string[] } = {}): Promise
       await new Promise((resolve) => child.once('exit', resolve));
     },
   };
+  return shop;
 }

@@ -237,7 +237,10 @@ export class DatabaseService {
       for (const [collection, writes] of tx.writes) {
         for (const idHex of writes.keys()) {
           const current = this.store.getRow(collection, Buffer.from(idHex, 'hex'));
-          if (this.transactions.changedSince(collection, idHex, current, tx.snapshot)) throw conflict();
+          if (this.transactions.changedSince(collection, idHex, current, tx.snapshot)) {
+            this.transactions.stats.conflicts++;
+            throw conflict();
+          }
         }
       }
       this.writeAtomically((history) => {
@@ -256,6 +259,7 @@ export class DatabaseService {
           }
         }
       });
+      this.transactions.stats.committed++;
     } finally {
       this.transactions.end(tx);
     }

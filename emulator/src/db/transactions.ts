@@ -47,6 +47,8 @@ export class TransactionManager {
   private readonly locks = new Map<string, string>();
   /** collection → id hex → superseded versions. */
   private readonly history = new Map<string, Map<string, Version[]>>();
+  /** Counts since start, for the status API and benchmarks: how much work contention wastes. */
+  readonly stats = { started: 0, committed: 0, conflicts: 0 };
 
   constructor(
     private readonly clock: () => number,
@@ -61,6 +63,7 @@ export class TransactionManager {
     this.expire(now);
     const tx: Transaction = { id: randomBytes(12).toString('hex'), snapshot: this.clock(), startedAt: now, writes: new Map() };
     this.open.set(tx.id, tx);
+    this.stats.started++;
     return tx;
   }
 
@@ -89,8 +92,10 @@ export class TransactionManager {
    */
   checkWritable(tx: Transaction, collection: string, idHex: string, current: Row | undefined): void {
     const holder = this.locks.get(lockKey(collection, idHex));
-    if (holder !== undefined && holder !== tx.id) throw conflict();
-    if (this.changedSince(collection, idHex, current, tx.snapshot)) throw conflict();
+    if ((holder !== undefined && holder !== tx.id) || this.changedSince(collection, idHex, current, tx.snapshot)) {
+      this.stats.conflicts++;
+      throw conflict();
+    }
   }
 
   lock(tx: Transaction, collection: string, idHex: string, write: PendingWrite): void {
