@@ -63,3 +63,28 @@ test('acknowledged writes survive SIGKILL', async (t) => {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a worker thread copies the WAL back into the database file once it passes the threshold', async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'emu-ckpt-'));
+  const file = path.join(dir, 'db.sqlite');
+  const store = new Store({ file, checkpoint: { walBytes: 256 * 1024, intervalMs: 20 } });
+  try {
+    store.createCollection('bulk');
+    const before = fs.statSync(file).size;
+    store.atomically(() => {
+      for (let i = 0; i < 4000; i++) {
+        const doc = JSON.stringify({ _id: `d${i}`, pad: 'x'.repeat(500) });
+        store.insertRow('bulk', Buffer.from(`d${i}`), store.tick(), doc);
+      }
+    });
+    t.true(fs.statSync(`${file}-wal`).size > 1024 * 1024, 'the writes are in the WAL');
+    // This connection's own automatic checkpoint waits for 256 MiB: only the worker can have grown the file.
+    const deadline = Date.now() + 10_000;
+    while (fs.statSync(file).size < before + 1024 * 1024 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    t.true(fs.statSync(file).size >= before + 1024 * 1024, `database file ${fs.statSync(file).size} bytes`);
+    t.is(store.count('bulk'), 4000);
+  } finally {
+    store.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
