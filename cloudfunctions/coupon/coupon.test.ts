@@ -40,7 +40,7 @@ async function skuPrice(skuId: string): Promise<number> {
 test.serial('1,000 concurrent claims of a coupon with 100 left: exactly 100 issued, nobody above the per-user limit', async (t) => {
   const templateId = await makeTemplate({ total: 500, issued: 400, perUser: 2 });
   const shoppers = Array.from({ length: 200 }, (_v, i) => `o-rush-${i}`);
-  // Warm all 10 instances first, so the figure is the claims' and not the cold starts'.
+  // Start the instances first (the emulator runs up to 10), so the figure is the claims' and not the cold starts'.
   await Promise.all(Array.from({ length: 10 }, (_v, i) => shop.call('coupon', 'claimable', {}, `o-warm-${i}`)));
   const started = performance.now();
   const answers = await Promise.all(Array.from({ length: 1000 }, (_v, i) => claim(templateId, shoppers[i % shoppers.length]!)));

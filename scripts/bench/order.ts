@@ -34,6 +34,7 @@ const skuId = 'spu-004-01';
 await shop.db.collection('skus').doc(skuId).update({ stock: STOCK });
 const warmed = await shop.warm('order', 'preview', { lines: [{ skuId, quantity: 1 }] });
 const txBefore = await shop.transactions();
+const cpuBefore = shop.cpuSeconds();
 const latencies: number[] = [];
 const outcomes = new Map<string, number>();
 const finished: Array<{ at: number; ok: boolean }> = [];
@@ -50,6 +51,7 @@ const [, wallMs] = await timed(() =>
   ),
 );
 const txAfter = await shop.transactions();
+const cpuAfter = shop.cpuSeconds();
 const remaining = (await shop.db.collection('skus').doc(skuId).get()).data[0].stock as number;
 const lat = summarize(latencies);
 // Two phases: while stock lasts every attempt enters the transaction and they conflict on the one SKU (snapshot
@@ -73,6 +75,7 @@ order.create under contention: ${ATTEMPTS} concurrent attempts, one SKU with sto
   outcomes                 ${[...outcomes].map(([k, v]) => `${k} ${v}`).join(', ')}   (must be ok ${STOCK})
   stock left               ${remaining}
   throughput               ${Math.round(ATTEMPTS / (wallMs / 1000))} attempts/s over ${(wallMs / 1000).toFixed(1)} s   target >= 300/s
+  shop process CPU         ${cpuBefore === undefined || cpuAfter === undefined ? 'n/a' : `${((cpuAfter - cpuBefore) / (wallMs / 1000)).toFixed(2)} cores busy, ${(((cpuAfter - cpuBefore) * 1000) / ATTEMPTS).toFixed(2)} ms per attempt`}
   latency                  p50 ${ms(lat.p50)}  p95 ${ms(lat.p95)}  (includes waiting for a free instance)
   selling the stock        ${(soldOutMs / 1000).toFixed(1)} s (${Math.round(STOCK / (soldOutMs / 1000))} sales/s, transactions contending on one SKU)
   transactions             ${txAfter.started - txBefore.started} started (${((txAfter.started - txBefore.started) / STOCK).toFixed(1)} per sale), ${txAfter.committed - txBefore.committed} committed, ${txAfter.conflicts - txBefore.conflicts} conflicts; ${txAfter.requests - txBefore.requests} database requests in all

@@ -1,5 +1,6 @@
 import tcb from '@cloudbase/node-sdk';
 import { type ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
 import http from 'node:http';
 import readline from 'node:readline';
 import type { Envelope } from '../../typings/common.js';
@@ -21,6 +22,8 @@ export interface BenchShop {
    * until one has no cold start; answers how many started. A cold start loads wx-server-sdk, over a second of CPU on a
    * 2-core machine: on the platform each instance has its own, here it would be taken from the run being measured.
    */
+  /** CPU seconds the shop's process has used so far (Linux /proc; undefined elsewhere). */
+  cpuSeconds(): number | undefined;
   /** The emulator's database counters (transactions started, committed, refused with a conflict). */
   transactions(): Promise<{ started: number; committed: number; conflicts: number; requests: number }>;
   warm(name: string, route: string, params: Record<string, unknown>, instances?: number): Promise<number>;
@@ -74,6 +77,15 @@ export async function startBenchShop(options: { only?: string[] } = {}): Promise
     },
     async invocation(requestID) {
       return (await request('GET', `/__emulator/invocations/${requestID}`, {})) as { databaseCalls: number; durationMs: number; coldStart?: boolean };
+    },
+    cpuSeconds() {
+      try {
+        // Fields 14 and 15 of /proc/<pid>/stat: user and system time in clock ticks (100 per second on Linux).
+        const fields = fs.readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+        return (Number(fields[11]) + Number(fields[12])) / 100;
+      } catch {
+        return undefined;
+      }
     },
     async transactions() {
       const status = (await request('GET', '/__emulator/status', {})) as { requests: number; transactions: { started: number; committed: number; conflicts: number } };

@@ -31,6 +31,18 @@ function describe(err) {
   return err instanceof Error ? err.stack || err.message : util.inspect(err);
 }
 
+// A worker's own process.env is served from C++ on every read, and wx-server-sdk reads a dozen variables several times
+// per database call: a plain object (behind a proxy that keeps the platform's string coercion on writes) took that
+// off every round trip. Child processes still inherit it (child_process defaults to process.env).
+process.env = new Proxy({ ...process.env }, {
+  set: (target, key, value) => Reflect.set(target, key, String(value)),
+  defineProperty: (target, key, desc) => Reflect.defineProperty(target, key, 'value' in desc ? { ...desc, value: String(desc.value) } : desc),
+});
+
+/** The per-invocation variables the previous invocation set, cleared before the next. */
+/** @type {string[]} */
+let invocationKeys = [];
+
 // Load the function before the first invocation, as SCF initialises an instance before the timeout starts.
 try {
   fn = require(workerData.entry);
@@ -42,7 +54,8 @@ try {
 parentPort?.on('message', async (msg) => {
   if (msg.type !== 'invoke') return;
   current = msg.id;
-  for (const key of Object.keys(process.env)) if (key.startsWith('WX_') || key === 'TCB_SOURCE') delete process.env[key];
+  for (const key of invocationKeys) delete process.env[key];
+  invocationKeys = Object.keys(msg.env);
   Object.assign(process.env, msg.env);
   try {
     if (typeof fn?.main !== 'function') throw new Error(`${workerData.entry} does not export main`);
