@@ -21,6 +21,20 @@ test('the gateway builds event and identity as wx.cloud.callFunction does', asyn
   t.deepEqual(event, { $url: 'profile', n: 1, userInfo: { appId: 'wx-local-appid', openId: 'o-alice' } });
 });
 
+test.serial('an instance forgets the previous caller: a unionid sent once is gone on the next invocation', async (t) => {
+  const call = async (headers: Record<string, string>) => {
+    const res = await fetch(`${emulator.url}/functions/whoami`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: '{}' });
+    return (await res.json()) as { result: { context: Record<string, unknown>; unionidVariable: string | null }; requestID: string };
+  };
+  const first = await call({ 'x-wx-openid': 'o-union', 'x-wx-unionid': 'u-union' });
+  t.is(first.result.context.UNIONID, 'u-union');
+  const second = await call({ 'x-wx-openid': 'o-plain' });
+  t.is(runtime.invocation(second.requestID)!.instanceId, runtime.invocation(first.requestID)!.instanceId, 'the warm instance was reused');
+  t.is(second.result.context.OPENID, 'o-plain');
+  t.falsy(second.result.context.UNIONID);
+  t.is(second.result.unionidVariable, null);
+});
+
 test('100 concurrent invocations with distinct openids each see only their own OPENID', async (t) => {
   const results = await Promise.all(Array.from({ length: 100 }, (_v, i) => callFunction('whoami', { i }, `o-user-${i}`)));
   for (const [i, res] of results.entries()) {
