@@ -1,6 +1,6 @@
 import test from 'ava';
 import type { ExecutionContext } from 'ava';
-import type { CouponRule, CouponScope, CouponView } from '../../typings/coupon.js';
+import type { CouponRule, CouponScope, CouponView, ForCartResult } from '../../typings/coupon.js';
 import type { Envelope } from '../../typings/common.js';
 import type { OrderView, Preview } from '../../typings/order.js';
 import type { Address } from '../../typings/user.js';
@@ -172,6 +172,22 @@ test('preview shows the breakdown: level discount, the best coupon and the picke
   t.like(await preview(openid, lines, { couponId: tooBig }), { ok: false, code: 'INVALID_STATE' });
   t.like(await preview(openid, lines, { usePoints: 3001 }), { ok: false, code: 'INVALID_STATE' });
   t.like(await preview(openid, lines, { couponId: 'someone-elses-coupon' }), { ok: false, code: 'NOT_FOUND' });
+});
+
+test('coupon.forCart quotes a member\'s coupons as the checkout does: after the level discount', async (t) => {
+  const openid = 'o-disc-forcart';
+  await giveMember(openid, { growth: 5000 });
+  const lines = [{ skuId: 'spu-001-02', quantity: 2 }, { skuId: 'spu-007-01', quantity: 1 }];
+  const food = await giveCoupon(openid, { kind: 'percent', percent: 50, cap: 5000 }, { type: 'categories', ids: ['c-food'] });
+  await giveCoupon(openid, { kind: 'threshold', threshold: 9900, off: 1000 });
+  const checkout = dataOf(await preview(openid, lines));
+  t.true(checkout.amounts.discounts!.member > 0, 'the level discount applies');
+  const cart = dataOf(await shop.call<ForCartResult>('coupon', 'forCart', { lines }, openid));
+  t.deepEqual(cart.coupons, checkout.coupons);
+  t.is(cart.bestCouponId, food);
+  // Half of what the nuts cost after the level discount, not of their list price.
+  const nuts = await sku('spu-007-01');
+  t.is(cart.coupons.find((c) => c.couponId === food)!.discount, Math.floor((nuts.price - checkout.lines[1]!.discounts!.member) / 2));
 });
 
 test('a shopper with no coupons or points pays list prices; a new level discount applies once growth reaches it', async (t) => {

@@ -1,6 +1,6 @@
 import { type CouponPage, ForCartInput, type ForCartResult, MineInput } from '../../../typings/coupon.js';
-import { loadCatalog } from '../../shared/checkout.js';
-import { USER_COUPONS, type UserCouponDoc, couponLinesFor, rankCoupons, toCouponView, usableCoupons } from '../../shared/coupons.js';
+import { preview as checkoutPreview } from '../../shared/checkout.js';
+import { USER_COUPONS, type UserCouponDoc, toCouponView } from '../../shared/coupons.js';
 import { afterCursor, pageOf } from '../../shared/cursor.js';
 import { _, db } from '../../shared/db.js';
 import { route } from '../../shared/route.js';
@@ -38,19 +38,11 @@ export const mine = route(MineInput, async (input, ctx): Promise<CouponPage> => 
 });
 
 /**
- * The caller's usable coupons against these lines, best first. Prices come from the database, never the client;
- * lines that cannot be bought (unknown, off the shelf, short of stock) count for no coupon, as in `order.preview`.
+ * The caller's usable coupons against these lines, best first, exactly as the checkout's coupon picker quotes them
+ * (`order.preview`): prices from the database, after promotions and the member discount; lines that cannot be bought
+ * (unknown, off the shelf, short of stock) count for no coupon.
  */
 export const forCart = route(ForCartInput, async ({ lines }, ctx): Promise<ForCartResult> => {
-  const [catalog, held] = await Promise.all([loadCatalog(lines.map((l) => l.skuId)), usableCoupons(ctx.openid, ctx.now)]);
-  const buyable = lines.flatMap((line) => {
-    const sku = catalog.skus.get(line.skuId);
-    const spu = sku && catalog.spus.get(sku.spuId);
-    if (!sku || !spu || spu.status !== 'on_shelf' || sku.stock < line.quantity) return [];
-    return [{ spuId: spu._id, categoryId: spu.categoryId, subtotal: sku.price * line.quantity }];
-  });
-  const ranked = held.length ? rankCoupons(held, await couponLinesFor(buyable), ctx.now) : [];
-  const coupons = ranked.map(({ coupon, quote }) => ({ ...toCouponView(coupon, ctx.now), ...quote }));
-  const best = coupons[0];
-  return { coupons, ...(best?.applicable ? { bestCouponId: best.couponId } : {}) };
+  const quoted = await checkoutPreview(lines, { openid: ctx.openid, now: ctx.now });
+  return { coupons: quoted.coupons ?? [], ...(quoted.bestCouponId ? { bestCouponId: quoted.bestCouponId } : {}) };
 });
