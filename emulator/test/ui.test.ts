@@ -141,7 +141,10 @@ test.serial('overview lists the collections with their counts and the functions'
   const row = view.locator('tr', { has: page.getByRole('link', { name: 'products', exact: true }) });
   t.regex((await row.textContent()) ?? '', /products\s*3/);
   await view.getByText('shopclock', { exact: true }).waitFor();
-  t.true(((await view.textContent()) ?? '').includes('冷启动'));
+  const text = (await view.textContent()) ?? '';
+  t.true(text.includes('冷启动'));
+  t.regex(text, /已提交 \/ 冲突的事务/);
+  t.regex(text, /#?实例数 \(上限 \d+\)/);
   await page.close();
 });
 

@@ -34,12 +34,15 @@ const timer = setInterval(() => {
   let size = 0;
   try { size = fs.statSync(walFile).size; } catch { return; }
   if (size < workerData.walBytes) return;
-  const db = new Database(workerData.file, { fileMustExist: true });
+  let db;
   try {
+    db = new Database(workerData.file, { fileMustExist: true });
     db.pragma('busy_timeout = 5000');
     db.pragma('wal_checkpoint(PASSIVE)');
+  } catch (err) {
+    // Busy or gone (the store closing): the next tick tries again, and the store's own checkpoint is the backstop.
   } finally {
-    db.close();
+    db?.close();
   }
 }, workerData.intervalMs);
 parentPort.on('message', (m) => {

@@ -159,13 +159,14 @@ async function renderOverview(view) {
         stat('数据库请求', status.requests),
         stat('请求错误', status.errors),
         stat('进行中的事务', status.openTransactions.length),
+        stat('已提交 / 冲突的事务', status.transactions.committed + ' / ' + status.transactions.conflicts),
         stat('冷启动', stats.coldStarts),
         stat('热启动', stats.warmStarts)),
       card('集合', table(['集合', '#文档数', '索引'], status.collections.map((c) =>
         row([h('td', {}, h('a', { href: '#database', onclick: (e) => { e.preventDefault(); openCollection(c.name); } }, c.name)), num(c.count),
           c.indexes.length ? c.indexes.map((i) => h('div', {}, i.name, i.unique ? ' (唯一)' : '')) : '—'])), '暂无集合')),
       card('云函数', functions
-        ? table(['函数', '#实例数', '#超时 (秒)', '定时触发器'], functions.functions.map((f) =>
+        ? table(['函数', '#实例数 (上限 ' + functions.maxInstances + ')', '#超时 (秒)', '定时触发器'], functions.functions.map((f) =>
             row([h('code', {}, f.name), num(f.instances), num((f.config && f.config.timeout) || 3),
               ((f.config && f.config.triggers) || []).map((t) => h('div', {}, t.name + ' ', h('code', {}, t.config)))])), '没有云函数')
         : empty('未启用云函数运行时')),
