@@ -1,5 +1,7 @@
-/** The address book as stored, shared by the user function (which writes it) and checkout (which snapshots it). */
-/** An address as stored: `phone` and `detail` hold `encryptField` output, never the plain text. */
+/**
+ * An address as stored, shared by the user function (which writes it) and checkout (which snapshots it): `phone` and
+ * `detail` hold `encryptField` output, never the plain text.
+ */
 export interface AddressDoc {
   _id: string;
   openid: string;

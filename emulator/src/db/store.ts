@@ -71,7 +71,6 @@ export class Store {
     // 4 MiB, then has little left to copy, and rewinds the WAL; the file is cut back to 64 MiB afterwards.
     this.db.pragma('wal_autocheckpoint = 65536');
     this.db.pragma('journal_size_limit = 67108864');
-    if (options.file !== ':memory:') this.checkpointer = new Checkpointer(options.file, options.checkpoint ?? { walBytes: 32 * 1024 * 1024, intervalMs: 200 });
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS meta_collections (name TEXT PRIMARY KEY, created_at INTEGER NOT NULL);
       CREATE TABLE IF NOT EXISTS meta_indexes (collection TEXT NOT NULL, name TEXT NOT NULL, spec TEXT NOT NULL,
@@ -82,6 +81,8 @@ export class Store {
       CREATE TABLE IF NOT EXISTS meta_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     `);
     this.load();
+    // Started last: a store that failed to open leaves no worker behind.
+    if (options.file !== ':memory:') this.checkpointer = new Checkpointer(options.file, options.checkpoint ?? { walBytes: 32 * 1024 * 1024, intervalMs: 200 });
   }
 
   private load(): void {
