@@ -71,7 +71,7 @@ for (const size of [1, 5, 20]) {
 await shop.close();
 
 console.log(`
-order.create under contention: ${ATTEMPTS} concurrent attempts, one SKU with stock ${STOCK}, ${SHOPPERS} shoppers, ${warmed} warm instances (the emulator's cap on this machine)
+order.create under contention: ${ATTEMPTS} concurrent attempts, one SKU with stock ${STOCK}, ${SHOPPERS} shoppers, ${warmed} instances started before the rush
   outcomes                 ${[...outcomes].map(([k, v]) => `${k} ${v}`).join(', ')}   (must be ok ${STOCK})
   stock left               ${remaining}
   throughput               ${Math.round(ATTEMPTS / (wallMs / 1000))} attempts/s over ${(wallMs / 1000).toFixed(1)} s   target >= 300/s

@@ -97,7 +97,7 @@ await shop.db.collection('flash_sales').add({
   createdAt: now,
   updatedAt: now,
 });
-// Warm the instances (10 per function), so the figures are the rush's and not the cold starts'.
+// Start the instances first, so the figures are the rush's and not the cold starts'.
 await shop.warm('flashsale', 'list', {});
 let keySeq = 0;
 const flash = await rush(

@@ -17,15 +17,15 @@ export interface BenchShop {
   call<T>(name: string, route: string, params: Record<string, unknown>, openid: string): Promise<{ answer: Envelope<T>; requestID: string }>;
   /** The emulator's record of one invocation (database round trips, duration, cold start). */
   invocation(requestID: string): Promise<{ databaseCalls: number; durationMs: number; coldStart?: boolean }>;
-  /**
-   * Starts the function's instances (the emulator runs up to 10) before a measurement, with rounds of concurrent calls
-   * until one has no cold start; answers how many started. A cold start loads wx-server-sdk, over a second of CPU on a
-   * 2-core machine: on the platform each instance has its own, here it would be taken from the run being measured.
-   */
   /** CPU seconds the shop's process has used so far (Linux /proc; undefined elsewhere). */
   cpuSeconds(): number | undefined;
   /** The emulator's database counters (transactions started, committed, refused with a conflict). */
   transactions(): Promise<{ started: number; committed: number; conflicts: number; requests: number }>;
+  /**
+   * Starts the function's instances (as many as the emulator allows) before a measurement, with rounds of concurrent
+   * calls until one has no cold start; answers how many started. A cold start loads wx-server-sdk, over a second of CPU
+   * on a 2-core machine: on the platform each instance has its own, here it would be taken from the run measured.
+   */
   warm(name: string, route: string, params: Record<string, unknown>, instances?: number): Promise<number>;
   close(): Promise<void>;
 }
