@@ -31,6 +31,11 @@ export interface EmulatorHost {
   readonly envId: string;
   /** `http://127.0.0.1:<port>`, known once the server listens. */
   baseUrl(): string;
+  /**
+   * A Unix socket (a named pipe on Windows) serving the same as `baseUrl`, for this machine's own callers: function
+   * instances reach the server API through it (see functions/worker.cjs). Undefined until the server listens.
+   */
+  localSocket(): string | undefined;
   /** Where services keep files (storage); a temporary directory for in-memory emulators. */
   readonly dataDir: string;
   readonly database: DatabaseService;

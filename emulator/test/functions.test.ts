@@ -1,4 +1,5 @@
 import test from 'ava';
+import fs from 'node:fs';
 import { startWithFunctions } from './helpers/functions.js';
 
 /** The function runtime and gateways, with the real wx-server-sdk inside each function. */
@@ -131,4 +132,22 @@ test('the HTTP access service maps a path to a function with the integration eve
   const plain = await fetch(`${emulator.url}/api/echo?plain=1`);
   t.is(plain.status, 200);
   t.deepEqual(await plain.json(), { plain: true, path: '/api/echo' });
+});
+
+test('function instances reach the server API over its local socket, which goes away on close', async (t) => {
+  const socket = emulator.host.localSocket();
+  if (!socket) return t.fail('no local socket');
+  if (process.platform !== 'win32') t.true(fs.existsSync(socket));
+  const res = await callFunction('whoami', { $url: 'visit', touchDatabase: true }, 'o-local');
+  t.is(res.body.result.context.OPENID, 'o-local');
+  // The instance's SDK keeps its connection alive: it is one of the local socket's, not a loopback TCP one.
+  const status = (await (await fetch(`${emulator.url}/__emulator/status`)).json()) as { localSocket: string; connections: { local: number } };
+  t.is(status.localSocket, socket);
+  t.true(status.connections.local >= 1);
+
+  const other = await startWithFunctions({ collections: [{ name: 'visits' }] });
+  const otherSocket = other.emulator.host.localSocket()!;
+  t.not(otherSocket, socket);
+  await other.emulator.close();
+  if (process.platform !== 'win32') t.false(fs.existsSync(otherSocket));
 });

@@ -265,7 +265,7 @@ export class FunctionRuntimeService implements FunctionRuntime {
     const id = randomBytes(8).toString('hex');
     const config = this.configs.get(name) ?? {};
     const worker = new Worker(WORKER_FILE, {
-      workerData: { entry: path.join(this.options.functionsDir, name, 'index.js') },
+      workerData: { entry: path.join(this.options.functionsDir, name, 'index.js'), server: this.host.baseUrl(), localSocket: this.host.localSocket() },
       // The variables of the CloudBase runtime (wire reference §0); WX_* are set per invocation.
       env: {
         ...process.env,

@@ -5,6 +5,8 @@
  * Protocol (runtime.ts): in {type:'invoke', id, event, context, env}; out {type:'log'|'result'|'error'|'crash'}.
  */
 const { parentPort, workerData } = require('node:worker_threads');
+const http = require('node:http');
+const net = require('node:net');
 const util = require('node:util');
 
 /** @type {string | null} */
@@ -38,6 +40,21 @@ process.env = new Proxy({ ...process.env }, {
   set: (target, key, value) => Reflect.set(target, key, String(value)),
   defineProperty: (target, key, desc) => Reflect.defineProperty(target, key, 'value' in desc ? { ...desc, value: String(desc.value) } : desc),
 });
+
+// The SDK's calls to the emulator (TCB_CONTEXT_CNFG's URL) go over the emulator's local socket: same HTTP, same
+// server, without the loopback TCP stack, whose writes cost ~0.3 ms of CPU on each side of every round trip on a VM.
+// The SDK is untouched: in SCF mode it sends through Node's global agent, whose connections are made here.
+if (workerData.localSocket && workerData.server) {
+  const { hostname, port } = new URL(workerData.server);
+  class LocalAgent extends http.Agent {
+    /** @param {import('node:net').NetConnectOpts & { host?: string; port?: number | string }} options */
+    createConnection(options, callback) {
+      if (options.host === hostname && String(options.port) === port) return net.createConnection({ path: workerData.localSocket });
+      return super.createConnection(options, callback);
+    }
+  }
+  http.globalAgent = new LocalAgent({ keepAlive: true });
+}
 
 /** The per-invocation variables the previous invocation set, cleared before the next. */
 /** @type {string[]} */
