@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { ErrorCode } from '../../../typings/common.js';
 import { CreateInput, PreviewInput, type OrderView, type Preview } from '../../../typings/order.js';
 import type { AddressDoc } from '../../shared/addresses.js';
@@ -57,39 +58,44 @@ export const create = route(CreateInput, async (input, ctx): Promise<OrderView> 
 
   const orderId = newOrderId(ctx.now);
   try {
-    // Priced once before the transaction too: a coupon that does not apply or points beyond the balance are refused
-    // here, without taking a lock on the stock.
-    priceLines(
+    // Priced before the transaction: a coupon that does not apply or points beyond the balance are refused here,
+    // without taking a lock on the stock, and the order can be written in the same round trip as the stock read-back.
+    const priced = priceLines(
       input.lines.map((line) => ({ sku: stocked.get(line.skuId)!, spu: spus.get(stocked.get(line.skuId)!.spuId)!, quantity: line.quantity })),
       shopper,
     );
+    const { coupon, points } = priced.pricing;
+    const doc = pendingOrder({ orderId, openid: ctx.openid, idempotencyKey: input.idempotencyKey, priced, address, remark: input.remark, now: ctx.now });
     const order = await withRetries(
       db,
       async (tx) => {
         // The contended writes come first: a transaction that lost the race for a hot SKU fails at its first write,
         // having cost two round trips, instead of after reading and writing everything else.
-        for (const line of input.lines) await tx.collection('skus').doc(line.skuId).update({ data: { stock: _.inc(-line.quantity) } });
-        // Read back after the writes: the transaction sees its own decrement, so a negative stock means too few left.
-        const current = new Map((await tx.collection<SkuDoc>('skus').where({ _id: _.in(skuIds) }).get()).data.map((s) => [s._id, s]));
+        await Promise.all(input.lines.map((line) => tx.collection('skus').doc(line.skuId).update({ data: { stock: _.inc(-line.quantity) } })));
+        // Then everything else at once, each refusing on its own (a throw aborts the transaction: nothing it wrote
+        // lands): the SKUs read back (the transaction sees its own decrement, so a negative stock means too few
+        // left), the coupon locked (re-read inside: one another order took meanwhile refuses), the points spent (the
+        // balance must still cover them) and the order added.
+        const [current, locked] = await Promise.all([
+          tx.collection<SkuDoc>('skus').where({ _id: _.in(skuIds) }).get(),
+          coupon && lockCoupon(tx, { openid: ctx.openid, couponId: coupon.coupon._id, orderId, now: ctx.now, lines: priced.pricing.couponLines }),
+          points.used ? spendForOrder({ openid: ctx.openid, orderId, at: ctx.now, points: points.used }, tx) : undefined,
+          tx.collection('orders').add({ data: doc }),
+        ]);
+        const skus = new Map(current.data.map((s) => [s._id, s]));
         const reserved = input.lines.map((line) => {
-          const after = current.get(line.skuId);
+          const after = skus.get(line.skuId);
           const sku = after && { ...after, stock: after.stock + line.quantity };
-          // Throwing aborts the transaction: nothing it wrote lands.
           const problem = unbuyable(sku, spus, line.quantity);
           if (problem) throw problem;
           return { sku: sku!, spu: spus.get(sku!.spuId)!, quantity: line.quantity };
         });
-        const priced = priceLines(reserved, shopper);
-        const { coupon, points } = priced.pricing;
-        if (coupon) {
-          // Re-read inside the transaction: a coupon another order took meanwhile refuses (and aborts) here.
-          const locked = await lockCoupon(tx, { openid: ctx.openid, couponId: coupon.coupon._id, orderId, now: ctx.now, lines: priced.pricing.couponLines });
-          if (locked.quote.discount !== coupon.quote.discount) throw new ShopError(ErrorCode.CONFLICT, '优惠券已变化，请重新确认订单');
+        // The order holds what the transaction reserved: a price or title changed since the first read refuses.
+        const repriced = priceLines(reserved, shopper);
+        if (!isDeepStrictEqual(repriced.lines, priced.lines) || !isDeepStrictEqual(repriced.amounts, priced.amounts)) {
+          throw new ShopError(ErrorCode.CONFLICT, '商品信息已变化，请重新确认订单');
         }
-        // Refuses (and aborts) when the balance no longer covers them.
-        if (points.used) await spendForOrder({ openid: ctx.openid, orderId, at: ctx.now, points: points.used }, tx);
-        const doc = pendingOrder({ orderId, openid: ctx.openid, idempotencyKey: input.idempotencyKey, priced, address, remark: input.remark, now: ctx.now });
-        await tx.collection('orders').add({ data: doc });
+        if (locked && locked.quote.discount !== coupon!.quote.discount) throw new ShopError(ErrorCode.CONFLICT, '优惠券已变化，请重新确认订单');
         return doc;
       },
       // Under a rush every attempt retries until it gets the stock or sees none left, rather than giving up with CONFLICT.

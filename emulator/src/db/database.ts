@@ -1,5 +1,4 @@
 import { EJSON } from 'bson';
-import { randomBytes } from 'node:crypto';
 import { CloudBaseError, ErrorCode, invalidParam } from '../errors.js';
 import { decode, decodeParsed, encode, readStorableDocument, withId } from '../ejson.js';
 import { type Stage, runPipeline } from './aggregate.js';
@@ -12,6 +11,7 @@ import { type Transaction, TransactionManager, conflict } from './transactions.j
 import { applyUpdate, isOperatorUpdate, replaceDocument, validateNewDocument } from './update.js';
 import { type Doc, indexKey, isPlainObject } from './values.js';
 import { checkCollectionName } from './schema.js';
+import { randomHex } from '../random.js';
 
 /**
  * The database actions of CloudBase's `/admin` API (wire reference §2), over the SQLite store and the transaction
@@ -577,7 +577,7 @@ function equalityFields(filter: Doc): Doc {
 
 export function newId(): string {
   // 32 hex characters like the platform's ids, time-ordered so that ids sort roughly by creation.
-  return Date.now().toString(16).padStart(12, '0') + randomBytes(10).toString('hex');
+  return Date.now().toString(16).padStart(12, '0') + randomHex(10);
 }
 
 function duplicateKey(collection: string, id: unknown): CloudBaseError {

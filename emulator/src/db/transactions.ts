@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { CloudBaseError, ErrorCode, TRANSACTION_CONFLICT_MESSAGE, TRANSACTION_NOT_EXIST_MESSAGE } from '../errors.js';
 import type { Row } from './store.js';
+import { randomHex } from '../random.js';
 
 /**
  * CloudBase transaction semantics (platform facts, "Transaction semantics") on top of a single SQLite writer:
@@ -61,7 +61,7 @@ export class TransactionManager {
 
   begin(now = Date.now()): Transaction {
     this.expire(now);
-    const tx: Transaction = { id: randomBytes(12).toString('hex'), snapshot: this.clock(), startedAt: now, writes: new Map() };
+    const tx: Transaction = { id: randomHex(12), snapshot: this.clock(), startedAt: now, writes: new Map() };
     this.open.set(tx.id, tx);
     this.stats.started++;
     return tx;

@@ -1,7 +1,7 @@
 import type http from 'node:http';
-import { randomBytes } from 'node:crypto';
 import { type EmulatorHost, readBody, sendJson } from '../host.js';
 import type { InvocationOutcome } from './types.js';
+import { randomHex } from '../random.js';
 
 /**
  * How the outside world reaches functions:
@@ -25,7 +25,7 @@ const CLIENT_ERRORS = {
 export function installGateways(options: { httpRoutes?: HttpRoute[] } = {}) {
   return (host: EmulatorHost): void => {
     host.addRoute('POST', '/functions/:name', async (req, res, params) => {
-      const requestID = randomBytes(12).toString('hex');
+      const requestID = randomHex(12);
       const openid = header(req, 'x-wx-openid');
       if (!openid) {
         sendJson(res, 401, { errCode: -1, errMsg: 'cloud.callFunction:fail the x-wx-openid header (the signed-in user) is required', requestID });

@@ -1,12 +1,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { CloudBaseError, ErrorCode } from '../errors.js';
 import { type AdminCaller, type EmulatorHost, sendJson as send } from '../host.js';
 import type { CallerIdentity, FunctionConfig, FunctionRuntime, InvocationOutcome, InvokeOptions, InvocationSource } from './types.js';
+import { randomHex } from '../random.js';
 
 /**
  * The cloud function runtime: each built function (`<functionsDir>/<name>/index.js` + `config.json`) runs in worker
@@ -153,7 +153,7 @@ export class FunctionRuntimeService implements FunctionRuntime {
     const config = this.configs.get(name);
     if (!config) return { ok: false, code: 'FUNCTION_NOT_FOUND', message: `function ${name} does not exist` };
     const invocation: Invocation = {
-      id: randomBytes(12).toString('hex'),
+      id: randomHex(12),
       functionName: name,
       source: options.source,
       route: typeof event.$url === 'string' ? event.$url : undefined,
@@ -262,7 +262,7 @@ export class FunctionRuntimeService implements FunctionRuntime {
   }
 
   private spawn(name: string): Instance {
-    const id = randomBytes(8).toString('hex');
+    const id = randomHex(8);
     const config = this.configs.get(name) ?? {};
     const worker = new Worker(WORKER_FILE, {
       workerData: { entry: path.join(this.options.functionsDir, name, 'index.js'), server: this.host.baseUrl(), localSocket: this.host.localSocket() },

@@ -1,4 +1,5 @@
-import { createHash, randomBytes, randomInt } from 'node:crypto';
+import { createHash, randomInt } from 'node:crypto';
+import { randomHex } from '../random.js';
 
 /**
  * The WeChat Pay (v2) sandbox behind `cloud.cloudPay.*`: orders, refunds and the rules WeChat Pay applies to them.
@@ -183,7 +184,7 @@ export class PaySandbox {
       functionName,
       tradeType: 'JSAPI',
       openid,
-      prepayId: `wx${beijingTime(this.clock(), 'compact')}${randomBytes(11).toString('hex')}`,
+      prepayId: `wx${beijingTime(this.clock(), 'compact')}${randomHex(11)}`,
       state: 'NOTPAY',
       createdAt: new Date(this.clock()).toISOString(),
       refundedFee: 0,
@@ -512,7 +513,7 @@ function compact<T extends Record<string, unknown>>(obj: T): T {
 }
 
 function nonce(): string {
-  return randomBytes(16).toString('hex').toUpperCase();
+  return randomHex(16).toUpperCase();
 }
 
 function digits(n: number): string {

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { CloudBaseError, invalidParam } from '../errors.js';
 import { type Body, type EmulatorHost, sendJson } from '../host.js';
+import { randomHex } from '../random.js';
 
 /**
  * Cloud storage (wire reference §8). Files live under `<dataDir>/storage/<cloudPath>`. Uploads go to a PUT route on the
@@ -135,7 +136,7 @@ export function installStorage(host: EmulatorHost): void {
         token,
         authorization: `q-sign-algorithm=sha1&q-ak=local-emulator&q-sign-time=${expiresAt}`,
         fileId: fileIdOf(host, cloudPath),
-        cosFileId: randomBytes(12).toString('hex'),
+        cosFileId: randomHex(12),
       },
     };
   });
@@ -153,7 +154,7 @@ export function installStorage(host: EmulatorHost): void {
       return cosError(res, 403, 'AccessDenied', 'upload token is invalid or expired; call storage.getUploadMetadata again');
     }
     const file = fileOf(cloudPath);
-    const tmp = path.join(root, `.upload-${randomBytes(8).toString('hex')}`);
+    const tmp = path.join(root, `.upload-${randomHex(8)}`);
     fs.mkdirSync(path.dirname(file), { recursive: true });
     try {
       await pipeline(req, fs.createWriteStream(tmp));
@@ -234,7 +235,7 @@ function arrayField(body: Body, name: string): unknown[] {
 
 /** The 4-element error document the SDK parses (all four are required, wire reference §8). */
 function cosError(res: http.ServerResponse, status: number, code: string, message: string): void {
-  const id = randomBytes(8).toString('hex');
+  const id = randomHex(8);
   const xml = `<?xml version='1.0' encoding='utf-8' ?>\n<Error>\n<Code>${code}</Code>\n<Message>${escapeXml(message)}</Message>\n<RequestId>${id}</RequestId>\n<TraceId>${id}</TraceId>\n</Error>`;
   res.writeHead(status, { 'content-type': 'application/xml', 'content-length': Buffer.byteLength(xml) });
   res.end(xml);
