@@ -108,12 +108,11 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
       else res.end();
     });
   };
-  const server = http.createServer(serve);
-  server.keepAliveTimeout = 60_000;
-  // The same service on a local socket, for the function instances' SDK calls: on this VM a write to a loopback TCP
-  // socket cost ~0.3 ms of CPU on each side of every round trip; a Unix socket skips the TCP stack.
-  const localServer = http.createServer(serve);
-  localServer.keepAliveTimeout = 60_000;
+  const createServer = () => Object.assign(http.createServer(serve), { keepAliveTimeout: 60_000 });
+  const server = createServer();
+  // The same service on a local socket, for the function instances' SDK calls: a Unix socket skips the loopback TCP
+  // stack (measured with npm run bench:order, interleaved: about 5% more attempts/s and less CPU per attempt).
+  const localServer = createServer();
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
