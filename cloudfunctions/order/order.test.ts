@@ -63,6 +63,34 @@ test('create holds stock and snapshots items, prices and the address; cancel ret
   t.like(await shop.call('order', 'cancel', { orderId: order.orderId }, openid), { ok: false, code: 'INVALID_STATE' });
 });
 
+// Serial: it watches every transaction the order function starts, so no other test's create may run meanwhile.
+test.serial('a price changed while the order is being created refuses it with CONFLICT and holds nothing', async (t) => {
+  const openid = 'o-reprice';
+  const skuId = 'spu-006-02';
+  const addressId = await addressOf(openid);
+  const sku = (await shop.db.collection('skus').doc(skuId).get()).data[0] as { price: number; stock: number };
+  let repriced = false;
+  // The merchant's change lands after create priced the order from its first read and before its transaction starts:
+  // the listener runs synchronously as the emulator receives startTransaction, so the timing is exact.
+  shop.emulator.host.onAdminCall((action, caller) => {
+    if (repriced || action !== 'database.startTransaction' || caller.functionName !== 'order') return;
+    repriced = true;
+    shop.emulator.database.actions['database.modifyDocument']!(
+      { collectionName: 'skus', queryType: 'DOC', query: JSON.stringify({ _id: skuId }), data: JSON.stringify({ $set: { price: { $numberInt: String(sku.price + 500) } } }), multi: false, merge: true, upsert: false },
+      Date.now(),
+    );
+  });
+  const answer = await shop.call<OrderView>('order', 'create', { lines: [{ skuId, quantity: 1 }], addressId, idempotencyKey: key() }, openid);
+  t.true(repriced, 'the price changed mid-create');
+  t.like(answer, { ok: false, code: 'CONFLICT', message: '商品信息已变化，请重新确认订单' });
+  t.is(await stockOf(skuId), sku.stock, 'no stock held');
+  t.is((await shop.db.collection('orders').where({ openid }).count()).total, 0, 'no order written');
+  const preview = dataOf(await shop.call<Preview>('order', 'preview', { lines: [{ skuId, quantity: 1 }] }, openid));
+  t.is(preview.lines[0]!.unitPrice, sku.price + 500, 'the shopper confirms again at the new price');
+  const order = dataOf(await shop.call<OrderView>('order', 'create', { lines: [{ skuId, quantity: 1 }], addressId, idempotencyKey: key() }, openid));
+  t.is(order.amounts.subtotal, sku.price + 500);
+});
+
 test('the same idempotency key gives the same order, even when retried concurrently', async (t) => {
   const openid = 'o-retry';
   const addressId = await addressOf(openid);

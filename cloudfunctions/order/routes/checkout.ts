@@ -16,22 +16,22 @@ import { SoldOutMemory } from '../../shared/sold-out.js';
 /** Enough retries for hundreds of shoppers on one SKU: about 4 s of back-off at most, within the 20 s timeout (config.json). */
 const CONTENDED_ATTEMPTS = 60;
 
-
 /** The checkout page's prices and breakdown for the caller (member level, coupons, points), all from the database. */
 export const preview = route(PreviewInput, async ({ lines, couponId, usePoints }, ctx): Promise<Preview> =>
   priceCheckout(lines, { openid: ctx.openid, now: ctx.now, couponId, usePoints }),
 );
 
-/**
- * Creates an order in one transaction: the SKUs' stock is decremented and read back (one query for all lines), prices
- * and items are taken from that read and priced with the shopper's level, coupon and points (as `preview` prices the
- * same input), the coupon is locked to the order and the points are spent, and the order (with the breakdown and the
- * address snapshot) is added. Stock therefore never goes negative, an order always holds exactly what it reserved,
- * and a coupon or points are never held without their order. The same idempotency key gives back the same order.
- */
 /** SKUs this instance saw with no stock, refused for a moment without reading them (sold-out.ts). */
 const soldOutSkus = new SoldOutMemory();
 
+/**
+ * Creates an order: it is priced from a first read of the SKUs and SPUs with the shopper's level, coupon and points
+ * (as `preview` prices the same input), then one transaction decrements the stock and reads it back (one query for
+ * all lines), locks the coupon to the order, spends the points and adds the order (with the breakdown and the address
+ * snapshot). A price or title that changed between the read and the transaction refuses with CONFLICT. Stock
+ * therefore never goes negative, an order always holds exactly what it reserved at the price it shows, and a coupon
+ * or points are never held without their order. The same idempotency key gives back the same order.
+ */
 export const create = route(CreateInput, async (input, ctx): Promise<OrderView> => {
   const skuIds = input.lines.map((l) => l.skuId);
   // Fast path: under a rush on one SKU nearly every attempt after the stock runs out ends here, without a lock: after
