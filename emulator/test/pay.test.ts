@@ -48,8 +48,9 @@ function recordingRuntime(functionNames: string[]) {
 
 const runtime = recordingRuntime(['payNotify', 'refundNotify']);
 const RETRIES = [50, 100, 200]; // so at most 4 calls per notification
+const REFUND_DELAY_MS = 80;
 const { emulator, cloud } = await startWithSdk([], {
-  services: [runtime.install, payService({ retryScheduleMs: RETRIES, refundDelayMs: 80 })],
+  services: [runtime.install, payService({ retryScheduleMs: RETRIES, refundDelayMs: REFUND_DELAY_MS })],
 });
 test.after.always(() => emulator.close());
 const pay = payHandleOf(emulator.host)!;
@@ -181,6 +182,7 @@ test.serial('deliverAfterRefund: the payment notification arrives again after th
 test.serial('bad fault settings are refused', async (t) => {
   t.is((await control('POST', '/faults', { refuseCalls: -1 })).status, 400);
   t.is((await control('POST', '/faults', { deliverAfterRefund: 'yes' })).status, 400);
+  t.is((await control('POST', '/faults', { holdRefunds: 1 })).status, 400);
   t.deepEqual((await control('GET', '/faults')).json, {});
 });
 
@@ -391,8 +393,11 @@ test('closeOrder: a closed order cannot be paid; a paid one cannot be closed, an
   t.is((await control('POST', `/notifications/NOPE${no}/redeliver`)).status, 404);
 });
 
-test('refund: PROCESSING then SUCCESS with a callback; same outRefundNo is idempotent; never more than paid', async (t) => {
+// Serial: holdRefunds holds every refund of the sandbox while it is set.
+test.serial('refund: PROCESSING then SUCCESS with a callback; same outRefundNo is idempotent; never more than paid', async (t) => {
   const no = await paidOrder();
+  // Held, so the refund is still PROCESSING when queried however slow this machine is; lifted below.
+  await control('POST', '/faults', { holdRefunds: true });
   const first = await cloud.cloudPay.refund(refund(no, `R1${no}`, 300));
   t.like(first, { returnCode: 'SUCCESS', resultCode: 'SUCCESS', outTradeNo: no, outRefundNo: `R1${no}`, refundFee: 300, totalFee: 1000, errMsg: 'cloudPay.refund:ok' });
   t.truthy(first.refundId);
@@ -405,6 +410,9 @@ test('refund: PROCESSING then SUCCESS with a callback; same outRefundNo is idemp
   t.like(await cloud.cloudPay.refund(refund(no, `R2${no}`, 800)), { resultCode: 'FAIL', errCodeDes: '累计退款金额大于支付金额' });
   t.like(await cloud.cloudPay.refund(refund(no, `R3${no}`, 1001)), { resultCode: 'FAIL', errCodeDes: '退款金额大于支付金额' });
   t.like(await cloud.cloudPay.refund(refund(no, `R4${no}`, 100, { totalFee: 999 })), { resultCode: 'FAIL' });
+  await new Promise((resolve) => setTimeout(resolve, 4 * REFUND_DELAY_MS));
+  t.like(await cloud.cloudPay.queryRefund({ outRefundNo: `R1${no}`, subMchId: SUB_MCH_ID }), { refundStatus_0: 'PROCESSING' }, 'held past the refund delay');
+  await control('POST', '/faults', {});
 
   const callback = await until(
     async () => runtime.callsFor(no).filter((c) => c.name === 'refundNotify'),

@@ -27,6 +27,8 @@ export interface PayFaults {
   refuseCalls?: number;
   /** After a refund succeeds, deliver the order's payment notification once more (a late duplicate). */
   deliverAfterRefund?: boolean;
+  /** Refunds stay PROCESSING (no completion, no callback) while set; lifting it completes them after the usual delay. */
+  holdRefunds?: boolean;
 }
 
 export interface PayHandle {
@@ -36,7 +38,7 @@ export interface PayHandle {
   pay(outTradeNo: string, openid?: string): PayOrder;
   failPayment(outTradeNo: string): PayOrder;
   redeliver(outTradeNo: string): PayOrder;
-  /** Resolves once no delivery or refund timer is pending or running. */
+  /** Resolves once no delivery or refund timer is pending or running (refunds held by `holdRefunds` do not count). */
   idle(): Promise<void>;
 }
 
@@ -74,11 +76,15 @@ function install(host: EmulatorHost, options: PayOptions): PayHandle {
   const sleepers = new Set<() => void>();
   const running = new Set<Promise<unknown>>();
   const copiesStarted = new WeakMap<DeliveryAttempt[], number>();
+  const heldRefunds: PayRefund[] = [];
 
   const sandbox = new PaySandbox({
     envId: host.envId,
     functionExists: (name) => !host.functions || host.functions.names().includes(name),
-    onRefundAccepted: (refund) => later(refundDelayMs, () => completeRefund(refund)),
+    onRefundAccepted: (refund) => {
+      if (faults.holdRefunds) heldRefunds.push(refund);
+      else later(refundDelayMs, () => completeRefund(refund));
+    },
   });
 
   function later(ms: number, fn: () => void): void {
@@ -176,6 +182,7 @@ function install(host: EmulatorHost, options: PayOptions): PayHandle {
     faults: () => ({ ...faults }),
     setFaults: (next) => {
       faults = { ...next };
+      if (!faults.holdRefunds) for (const refund of heldRefunds.splice(0)) later(refundDelayMs, () => completeRefund(refund));
     },
     pay: (outTradeNo, openid) => {
       const order = sandbox.pay(outTradeNo, openid);
@@ -237,9 +244,11 @@ function install(host: EmulatorHost, options: PayOptions): PayHandle {
       if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) throw new BadControlRequest(`${key} must be a non-negative integer`);
       next[key] = value;
     }
-    if (body.deliverAfterRefund !== undefined) {
-      if (typeof body.deliverAfterRefund !== 'boolean') throw new BadControlRequest('deliverAfterRefund must be a boolean');
-      next.deliverAfterRefund = body.deliverAfterRefund;
+    for (const key of ['deliverAfterRefund', 'holdRefunds'] as const) {
+      const value = body[key];
+      if (value === undefined) continue;
+      if (typeof value !== 'boolean') throw new BadControlRequest(`${key} must be a boolean`);
+      next[key] = value;
     }
     handle.setFaults(next);
     return handle.faults();
