@@ -52,6 +52,11 @@ test('a missing openid, an unknown function and a bad body are refused', async (
   t.is(unknown.body.errCode, -501000);
   const bad = await fetch(`${emulator.url}/functions/whoami`, { method: 'POST', body: '[1]', headers: { 'x-wx-openid': 'o' } });
   t.is(bad.status, 400);
+  // Over the platform's 6 MB: the caller gets the gateway's answer (not a reset connection), and the gateway serves on.
+  const huge = await fetch(`${emulator.url}/functions/whoami`, { method: 'POST', body: JSON.stringify({ blob: 'x'.repeat(7 * 1024 * 1024) }), headers: { 'x-wx-openid': 'o' } });
+  t.is(huge.status, 400);
+  t.regex(((await huge.json()) as { errMsg: string }).errMsg, /at most 6 MB/);
+  t.is((await callFunction('whoami', {})).status, 200);
 });
 
 test.serial('no more instances run than the cap; the rest wait their turn at the gateway', async (t) => {
