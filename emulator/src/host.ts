@@ -53,8 +53,10 @@ export interface EmulatorHost {
   onClose(fn: () => Promise<void> | void): void;
 }
 
-/** The request's body, refused past `limit` bytes. Plain stream events: an async iterator per request cost ~3% of the
- * server thread under load (measured with perf on `npm run bench:order`). */
+/**
+ * The request's body, refused past `limit` bytes. Plain stream events: an async iterator per request cost ~3% of the
+ * server thread under load (measured with perf on `npm run bench:order`).
+ */
 export function readBody(req: http.IncomingMessage, limit = 50 * 1024 * 1024): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
