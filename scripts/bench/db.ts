@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DatabaseService } from '../../emulator/src/db/database.js';
 import { Store, keyAt, tableName } from '../../emulator/src/db/store.js';
-import { ms, summarize, timed } from './stats.js';
+import { describeMachineCpu, machineCpu, ms, summarize, timed } from './stats.js';
 
 /**
  * npm run bench:db [-- --docs 1000000 --queries 2000 --dir <directory for the SQLite file, default the OS temp dir>]
@@ -73,6 +73,7 @@ function sku(i: number) {
 
 // ---- load ----
 console.log(`loading ${DOCS.toLocaleString()} SKU documents through wx-server-sdk (batches of ${BATCH}, ${IN_FLIGHT} in flight)…`);
+const machineBefore = machineCpu();
 const [, loadMs] = await timed(async () => {
   let next = 0;
   const worker = async () => {
@@ -86,6 +87,7 @@ const [, loadMs] = await timed(async () => {
   await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
 });
 const writtenDuringLoad = bytesWritten(child.pid!);
+const machineDuringLoad = describeMachineCpu(machineBefore, machineCpu());
 const total = (await skus.count()).total;
 if (total !== DOCS) throw new Error(`loaded ${total}, expected ${DOCS}`);
 
@@ -146,6 +148,7 @@ console.log(`
 documents                      ${DOCS.toLocaleString()}
 load through the SDK           ${(loadMs / 1000).toFixed(1)} s  (${Math.round(DOCS / (loadMs / 1000)).toLocaleString()} docs/s)   target <= 60 s for 1M
   SQLite file on               ${fileSystem(dir)} (${values.dir})${writtenDuringLoad === undefined ? '' : `, ${(writtenDuringLoad / 2 ** 30).toFixed(1)} GiB written by the emulator`}
+  machine CPU meanwhile        ${machineDuringLoad}
 query: where({categoryId}).orderBy('price').limit(20), ${QUERIES} runs
   through wx-server-sdk        p50 ${ms(sdk.p50)}  p95 ${ms(sdk.p95)}   target p95 <= 10 ms
   inside the emulator          p50 ${ms(emu.p50)}  p95 ${ms(emu.p95)}

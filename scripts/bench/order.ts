@@ -2,7 +2,7 @@ import { dataOf } from '../../cloudfunctions/test/shop.js';
 import type { OrderView } from '../../typings/order.js';
 import type { Address } from '../../typings/user.js';
 import { startBenchShop } from './shop-client.js';
-import { ms, summarize, timed } from './stats.js';
+import { describeMachineCpu, machineCpu, ms, summarize, timed } from './stats.js';
 
 /**
  * npm run bench:order [-- --attempts 2000 --stock 100]
@@ -35,6 +35,7 @@ await shop.db.collection('skus').doc(skuId).update({ stock: STOCK });
 const warmed = await shop.warm('order', 'preview', { lines: [{ skuId, quantity: 1 }] });
 const txBefore = await shop.transactions();
 const cpuBefore = shop.cpuSeconds();
+const machineBefore = machineCpu();
 const latencies: number[] = [];
 const outcomes = new Map<string, number>();
 const finished: Array<{ at: number; ok: boolean }> = [];
@@ -52,6 +53,7 @@ const [, wallMs] = await timed(() =>
 );
 const txAfter = await shop.transactions();
 const cpuAfter = shop.cpuSeconds();
+const machineAfter = machineCpu();
 const remaining = (await shop.db.collection('skus').doc(skuId).get()).data[0].stock as number;
 const lat = summarize(latencies);
 // Two phases: while stock lasts every attempt enters the transaction and they conflict on the one SKU (snapshot
@@ -76,6 +78,7 @@ order.create under contention: ${ATTEMPTS} concurrent attempts, one SKU with sto
   stock left               ${remaining}
   throughput               ${Math.round(ATTEMPTS / (wallMs / 1000))} attempts/s over ${(wallMs / 1000).toFixed(1)} s   target >= 300/s
   shop process CPU         ${cpuBefore === undefined || cpuAfter === undefined ? 'n/a' : `${((cpuAfter - cpuBefore) / (wallMs / 1000)).toFixed(2)} cores busy, ${(((cpuAfter - cpuBefore) * 1000) / ATTEMPTS).toFixed(2)} ms per attempt`}
+  machine CPU              ${describeMachineCpu(machineBefore, machineAfter)}
   latency                  p50 ${ms(lat.p50)}  p95 ${ms(lat.p95)}  (includes waiting for a free instance)
   selling the stock        ${(soldOutMs / 1000).toFixed(1)} s (${Math.round(STOCK / (soldOutMs / 1000))} sales/s, transactions contending on one SKU)
   transactions             ${txAfter.started - txBefore.started} started (${((txAfter.started - txBefore.started) / STOCK).toFixed(1)} per sale), ${txAfter.committed - txBefore.committed} committed, ${txAfter.conflicts - txBefore.conflicts} conflicts; ${txAfter.requests - txBefore.requests} database requests in all

@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+
 /** Small helpers shared by the benchmark scripts: percentiles over measured samples and aligned output. */
 export function percentile(samples: number[], p: number): number {
   if (samples.length === 0) return NaN;
@@ -17,4 +19,24 @@ export async function timed<T>(fn: () => Promise<T> | T): Promise<[T, number]> {
   const start = process.hrtime.bigint();
   const value = await fn();
   return [value, Number(process.hrtime.bigint() - start) / 1e6];
+}
+
+/**
+ * The whole machine's CPU time by state since boot (Linux /proc/stat: user, nice, system, idle, iowait, irq, softirq,
+ * steal), so a run can say whether the machine was busy, waiting on the disk or short of CPU the hypervisor took.
+ */
+export function machineCpu(): number[] | undefined {
+  try {
+    return fs.readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1, 9).map(Number);
+  } catch {
+    return undefined;
+  }
+}
+
+export function describeMachineCpu(before: number[] | undefined, after: number[] | undefined): string {
+  if (!before || !after) return 'n/a';
+  const spent = after.map((v, i) => v - before[i]!);
+  const total = spent.reduce((a, b) => a + b, 0) || 1;
+  const share = (i: number) => `${Math.round((100 * spent[i]!) / total)}%`;
+  return `user ${share(0)}, system ${share(2)}, idle ${share(3)}, I/O wait ${share(4)}, taken by the hypervisor ${share(7)}`;
 }
