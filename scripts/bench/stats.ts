@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 
-/** Small helpers shared by the benchmark scripts: percentiles over measured samples and aligned output. */
+/** Small helpers shared by the benchmark scripts: percentiles over measured samples, timing, and the machine's CPU. */
 export function percentile(samples: number[], p: number): number {
   if (samples.length === 0) return NaN;
   const sorted = [...samples].sort((a, b) => a - b);
