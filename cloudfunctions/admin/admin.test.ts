@@ -1,11 +1,11 @@
 import test from 'ava';
 import { payHandleOf } from '../../emulator/src/pay/service.js';
-import type { AdminOrderDetail, AdminOrderPage, AdminOrderView, AdminRole, RefundApproval } from '../../typings/admin.js';
+import { dataOf,startShop,until } from '../../testkit/shop.js';
+import type { AdminOrderDetail,AdminOrderPage,AdminOrderView,AdminRole,RefundApproval } from '../../typings/admin.js';
 import type { Envelope } from '../../typings/common.js';
 import type { OrderView } from '../../typings/order.js';
 import type { CreatedPayment } from '../../typings/pay.js';
 import type { Address } from '../../typings/user.js';
-import { dataOf, startShop, until } from '../test/shop.js';
 
 /**
  * The merchant's back office end to end: the `admin` function through the gateway, merchants set up in `admins`, the

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import type { AdminOrderDetail, AdminOrderView, AuditLogDoc } from '../../typings/admin.js';
-import { decryptField } from '../shared/crypto.js';
-import type { TransitionRequest } from '../shared/order-lifecycle.js';
-import { type OrderDoc, toOrderView } from '../shared/orders.js';
+import type { AdminOrderDetail,AdminOrderView,AuditLogDoc } from '../../typings/admin.js';
+import { type OrderDoc } from '../shared/model/order.js';
+import { decryptField } from '../shared/platform/field-crypto.js';
+import { toOrderView } from '../shared/store/order-records.js';
+import { type TransitionRequest } from '../shared/workflows/order-lifecycle.js';
 import type { AdminContext } from './rbac.js';
 
 /** What the back office adds to an order (on top of OrderDoc's `refundApprovedAt`, `refundError`): a refused refund request. */

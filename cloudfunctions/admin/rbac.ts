@@ -1,18 +1,19 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { z } from 'zod';
 import {
-  ADMIN_PERMISSION_LABELS,
-  ADMIN_PERMISSIONS,
-  ADMIN_ROLE_LABELS,
-  ADMIN_ROLES,
-  type AdminDoc,
-  type AdminPermission,
-  type AdminRole,
+ADMIN_PERMISSION_LABELS,
+ADMIN_PERMISSIONS,
+ADMIN_ROLE_LABELS,
+ADMIN_ROLES,
+type AdminDoc,
+type AdminPermission,
+type AdminRole,
 } from '../../typings/admin.js';
-import { type Envelope, ErrorCode } from '../../typings/common.js';
-import { cloud, db } from '../shared/db.js';
-import { ShopError } from '../shared/errors.js';
-import { type Route, type RouteContext, route, serve } from '../shared/route.js';
+import { type Envelope,ErrorCode } from '../../typings/common.js';
+import { cloud } from '../shared/platform/cloud.js';
+import { type Route,route,type RouteContext,serve } from '../shared/platform/route.js';
+import { ShopError } from '../shared/rules/errors.js';
+import { db } from '../shared/store/db.js';
 
 /**
  * Who may do what in the back office. A merchant is an `admins` document `{_id: openid, role, name, active: true}`;

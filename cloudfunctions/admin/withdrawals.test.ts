@@ -1,9 +1,9 @@
-import test from 'ava';
 import type { ExecutionContext } from 'ava';
-import type { AdminWithdrawalPage, AdminWithdrawalView } from '../../typings/admin.js';
+import test from 'ava';
+import { dataOf,startShop } from '../../testkit/shop.js';
+import type { AdminWithdrawalPage,AdminWithdrawalView } from '../../typings/admin.js';
 import type { Envelope } from '../../typings/common.js';
 import type { WithdrawalView } from '../../typings/member.js';
-import { dataOf, startShop } from '../test/shop.js';
 
 /**
  * The owner's commission withdrawal queue: inviters ask through the `member` function, the owner lists and settles

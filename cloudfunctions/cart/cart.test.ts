@@ -1,6 +1,6 @@
 import test from 'ava';
+import { dataOf,startShop } from '../../testkit/shop.js';
 import type { CartView } from '../../typings/cart.js';
-import { dataOf, startShop } from '../test/shop.js';
 
 /** The cart through the gateway on the seeded demo shop. Each test is its own shopper, since tests run concurrently. */
 const shop = await startShop();

@@ -1,7 +1,7 @@
 import test from 'ava';
+import { couponTemplate,dataOf,startShop } from '../../testkit/shop.js';
 import type { Envelope } from '../../typings/common.js';
-import { type ClaimableCoupon, type CouponPage, CouponTemplateInput, type CouponView, type ForCartResult } from '../../typings/coupon.js';
-import { couponTemplate, dataOf, startShop } from '../test/shop.js';
+import { type ClaimableCoupon,type CouponPage,CouponTemplateInput,type CouponView,type ForCartResult } from '../../typings/coupon.js';
 
 /** The coupon function through the gateway on the seeded demo shop; outcomes are read back from the database. */
 const shop = await startShop({ only: ['coupon'] });

@@ -1,11 +1,11 @@
 import test from 'ava';
 import { payHandleOf } from '../../emulator/src/pay/service.js';
+import { approveRefund } from '../../testkit/merchant.js';
+import { TEST_DATA_KEY,dataOf,rush,startShop } from '../../testkit/shop.js';
 import type { Envelope } from '../../typings/common.js';
 import type { FlashSaleView } from '../../typings/flashsale.js';
-import type { OrderPage, OrderView } from '../../typings/order.js';
-import { encryptField } from '../shared/crypto.js';
-import { approveRefund } from '../test/merchant.js';
-import { TEST_DATA_KEY, dataOf, rush, startShop } from '../test/shop.js';
+import type { OrderPage,OrderView } from '../../typings/order.js';
+import { encryptField } from '../shared/platform/field-crypto.js';
 
 /**
  * Flash sales through the gateway on the seeded demo shop: the rush, the window, the per-user limit, and the units

@@ -1,11 +1,12 @@
 import type { GroupTimerSummary } from '../../typings/groupbuy.js';
-import { _, db } from '../shared/db.js';
-import { ShopError } from '../shared/errors.js';
-import { GROUP_BUY_GROUPS, GROUP_BUY_MEMBERS, type GroupDoc, type GroupMemberDoc, settleGroupRefunds } from '../shared/group-buy.js';
-import { transitionOrder } from '../shared/order-lifecycle.js';
-import type { OrderDoc, RefundError } from '../shared/orders.js';
-import { closePayOrder, settlePayment } from '../shared/payment-events.js';
-import { approvedRefundNo, issueRefund } from '../shared/payments.js';
+import { type OrderDoc,type RefundError } from '../shared/model/order.js';
+import { GROUP_BUY_GROUPS,GROUP_BUY_MEMBERS,type GroupDoc,type GroupMemberDoc } from '../shared/model/promotion.js';
+import { approvedRefundNo,closePayOrder,issueRefund } from '../shared/platform/cloud-pay.js';
+import { ShopError } from '../shared/rules/errors.js';
+import { _,db } from '../shared/store/db.js';
+import { settleGroupRefunds } from '../shared/workflows/group-refunds.js';
+import { transitionOrder } from '../shared/workflows/order-lifecycle.js';
+import { settlePayment } from '../shared/workflows/payment-settlement.js';
 
 /**
  * The groupbuy timer (every minute): groups whose time ran out before they reached their target fail, and every

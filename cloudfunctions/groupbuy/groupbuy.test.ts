@@ -1,10 +1,10 @@
 import test from 'ava';
 import { payHandleOf } from '../../emulator/src/pay/service.js';
+import { ensureMerchant,TEST_MERCHANT } from '../../testkit/merchant.js';
+import { dataOf,startShop,TEST_DATA_KEY } from '../../testkit/shop.js';
 import type { Envelope } from '../../typings/common.js';
-import type { ActivityDetail, GroupTimerSummary, GroupView, SeatTaken } from '../../typings/groupbuy.js';
-import { encryptField } from '../shared/crypto.js';
-import { ensureMerchant, TEST_MERCHANT } from '../test/merchant.js';
-import { TEST_DATA_KEY, dataOf, startShop } from '../test/shop.js';
+import type { ActivityDetail,GroupTimerSummary,GroupView,SeatTaken } from '../../typings/groupbuy.js';
+import { encryptField } from '../shared/platform/field-crypto.js';
 
 /**
  * Group-buy through the gateway on the seeded demo shop, with the pay sandbox playing WeChat Pay and the groupbuy timer

@@ -1,9 +1,9 @@
-import { type Envelope, ErrorCode } from '../../typings/common.js';
+import { type Envelope,ErrorCode } from '../../typings/common.js';
 import type { JobsSummary } from '../../typings/jobs.js';
-import { cloud } from '../shared/db.js';
-import { settleDueCommissions } from '../shared/referral.js';
-import { autoConfirmDays, autoConfirmShippedOrders, cancelExpiredOrders } from './orders.js';
-import { reconcileApprovedRefunds, reconcileLateRefunds, recoverPayments } from './reconcile.js';
+import { cloud } from '../shared/platform/cloud.js';
+import { settleDueCommissions } from '../shared/store/commission-ledger.js';
+import { autoConfirmDays,autoConfirmShippedOrders,cancelExpiredOrders } from './orders.js';
+import { reconcileApprovedRefunds,reconcileLateRefunds,recoverPayments } from './reconcile.js';
 
 /** Leaves room within the 60 s timeout (config.json) to answer; unfinished work waits for the next firing. */
 const BUDGET_MS = 45_000;

@@ -1,11 +1,11 @@
 import test from 'ava';
 import { payHandleOf } from '../../emulator/src/pay/service.js';
+import { shipOrder } from '../../testkit/merchant.js';
+import { dataOf,startShop } from '../../testkit/shop.js';
 import type { Envelope } from '../../typings/common.js';
-import type { JobsSummary, RefundReconciliation } from '../../typings/jobs.js';
+import type { JobsSummary,RefundReconciliation } from '../../typings/jobs.js';
 import type { OrderView } from '../../typings/order.js';
 import type { Address } from '../../typings/user.js';
-import { shipOrder } from '../test/merchant.js';
-import { dataOf, startShop } from '../test/shop.js';
 
 /**
  * The every-minute timer, fired through the emulator's control API (timers do not fire on their own in tests), with

@@ -1,7 +1,8 @@
-import { _ } from '../shared/db.js';
-import { transitionOrder } from '../shared/order-lifecycle.js';
-import { closePayOrder, settlePayment } from '../shared/payment-events.js';
-import { serially, sweep } from './sweep.js';
+import { closePayOrder } from '../shared/platform/cloud-pay.js';
+import { _ } from '../shared/store/db.js';
+import { transitionOrder } from '../shared/workflows/order-lifecycle.js';
+import { settlePayment } from '../shared/workflows/payment-settlement.js';
+import { serially,sweep } from './sweep.js';
 
 const DAY_MS = 86_400_000;
 /** How long past its payment window an order waits for its WeChat Pay trade to close before it is cancelled anyway. */

@@ -1,9 +1,9 @@
 import type { RefundReconciliation } from '../../typings/jobs.js';
-import { _, db } from '../shared/db.js';
-import type { OrderDoc, RefundError } from '../shared/orders.js';
-import { queryPayOrder, settlePayment, settleRefund } from '../shared/payment-events.js';
-import { approvedRefundNo, cloudPay, issueRefund, lateRefundNo, payRefusal, refundStatusOf, refundableFee, subMchId } from '../shared/payments.js';
-import { serially, sweep } from './sweep.js';
+import { type OrderDoc,type RefundError } from '../shared/model/order.js';
+import { approvedRefundNo,cloudPay,issueRefund,lateRefundNo,payRefusal,queryPayOrder,refundStatusOf,refundableFee,subMchId } from '../shared/platform/cloud-pay.js';
+import { _,db } from '../shared/store/db.js';
+import { settlePayment,settleRefund } from '../shared/workflows/payment-settlement.js';
+import { serially,sweep } from './sweep.js';
 
 /**
  * Reconciliation with WeChat Pay: orders whose payment or refund result should have arrived by notification and did

@@ -1,7 +1,7 @@
 import { ErrorCode } from '../../typings/common.js';
-import { _, db } from '../shared/db.js';
-import { ShopError } from '../shared/errors.js';
-import type { OrderDoc } from '../shared/orders.js';
+import { type OrderDoc } from '../shared/model/order.js';
+import { ShopError } from '../shared/rules/errors.js';
+import { _,db } from '../shared/store/db.js';
 
 const BATCH = 100;
 /** At most this many batches per sweep and firing; what is left waits for the next minute. */

@@ -1,6 +1,6 @@
 import type { Page } from '../../typings/common.js';
-import { afterCursor, pageOf } from '../shared/cursor.js';
-import { _, db } from '../shared/db.js';
+import { _,db } from '../shared/store/db.js';
+import { afterCursor,pageOf } from '../shared/store/pagination.js';
 
 /**
  * One page of the caller's documents in `collection`, newest first by the date field `field` (keyset cursor on

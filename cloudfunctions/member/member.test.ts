@@ -1,8 +1,8 @@
 import test from 'ava';
+import { dataOf,startShop } from '../../testkit/shop.js';
 import type { Envelope } from '../../typings/common.js';
-import type { BindResult, CheckinCalendar, CheckinResult, MemberSummary, PointsLedgerPage, ReferralSummary, ShareData } from '../../typings/member.js';
-import { dataOf, startShop } from '../test/shop.js';
-import { dayOf, isoDay, shiftDay } from './member.js';
+import type { BindResult,CheckinCalendar,CheckinResult,MemberSummary,PointsLedgerPage,ReferralSummary,ShareData } from '../../typings/member.js';
+import { dayOf,isoDay,shiftDay } from './member.js';
 
 /**
  * The member function through the gateway: summary, check-in, the points ledger, referral binding and share data.

@@ -1,6 +1,5 @@
-import type { CheckinState, CommissionEntryView, CommissionKind, MemberSettings, PointsEntryView, PointsReason } from '../../typings/member.js';
-import type { PointsEntryDoc } from '../shared/points.js';
-import type { CommissionEntryDoc } from '../shared/referral.js';
+import type { CheckinState,CommissionEntryView,CommissionKind,MemberSettings,PointsEntryView,PointsReason } from '../../typings/member.js';
+import { type CommissionEntryDoc,type PointsEntryDoc } from '../shared/model/member.js';
 
 /**
  * The member function's pure parts: calendar days in UTC+8, check-in rewards, and how stored entries are shown.
@@ -99,6 +98,3 @@ export function toCommissionEntryView(doc: CommissionEntryDoc): CommissionEntryV
     at: new Date(doc.at).toISOString(),
   };
 }
-
-/** Shared with the admin function's withdrawal queue. */
-export { toWithdrawalView } from '../shared/referral.js';

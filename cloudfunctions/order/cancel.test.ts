@@ -1,8 +1,8 @@
 import test from 'ava';
 import { payHandleOf } from '../../emulator/src/pay/service.js';
+import { dataOf,startShop } from '../../testkit/shop.js';
 import type { OrderView } from '../../typings/order.js';
 import type { Address } from '../../typings/user.js';
-import { dataOf, startShop } from '../test/shop.js';
 
 /**
  * The shopper's cancel against WeChat Pay: once paying started, the trade is closed on WeChat Pay before the order is

@@ -1,11 +1,11 @@
-import test from 'ava';
 import type { ExecutionContext } from 'ava';
-import type { CouponRule, CouponScope, CouponView, ForCartResult } from '../../typings/coupon.js';
+import test from 'ava';
+import { approveRefund,shipOrder } from '../../testkit/merchant.js';
+import { dataOf,startShop,until } from '../../testkit/shop.js';
 import type { Envelope } from '../../typings/common.js';
-import type { OrderView, Preview } from '../../typings/order.js';
+import type { CouponRule,CouponScope,CouponView,ForCartResult } from '../../typings/coupon.js';
+import type { OrderView,Preview } from '../../typings/order.js';
 import type { Address } from '../../typings/user.js';
-import { approveRefund, shipOrder } from '../test/merchant.js';
-import { dataOf, startShop, until } from '../test/shop.js';
 
 /**
  * Checkout with the shopper's member level, coupons and points, through the gateway on the seeded demo shop: the

@@ -1,7 +1,7 @@
 import test from 'ava';
-import type { OrderPage, OrderView, Preview } from '../../typings/order.js';
+import { dataOf,startShop } from '../../testkit/shop.js';
+import type { OrderPage,OrderView,Preview } from '../../typings/order.js';
 import type { Address } from '../../typings/user.js';
-import { dataOf, startShop } from '../test/shop.js';
 
 /** Checkout through the gateway on the seeded demo shop: prices from the database, stock held in one transaction. */
 const shop = await startShop();

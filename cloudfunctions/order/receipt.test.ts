@@ -1,9 +1,9 @@
 import test from 'ava';
+import { shipOrder } from '../../testkit/merchant.js';
+import { dataOf,startShop } from '../../testkit/shop.js';
 import type { Envelope } from '../../typings/common.js';
 import type { OrderView } from '../../typings/order.js';
 import type { Address } from '../../typings/user.js';
-import { shipOrder } from '../test/merchant.js';
-import { dataOf, startShop } from '../test/shop.js';
 
 /** After delivery: the shopper confirms receipt or asks for a refund of their own paid or shipped order. */
 const shop = await startShop();

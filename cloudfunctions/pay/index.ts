@@ -1,9 +1,9 @@
 import { PayRoutes } from '../../typings/pay.js';
-import { cloud } from '../shared/db.js';
-import { notificationKind } from '../shared/payments.js';
-import { serve } from '../shared/route.js';
+import { cloud } from '../shared/platform/cloud.js';
+import { notificationKind } from '../shared/platform/pay-notifications.js';
+import { serve } from '../shared/platform/route.js';
 import { create } from './routes/create.js';
-import { onPayment, onRefund } from './routes/notifications.js';
+import { onPayment,onRefund } from './routes/notifications.js';
 
 const routes = serve({
   [PayRoutes.create]: create,

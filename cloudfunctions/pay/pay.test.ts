@@ -1,9 +1,9 @@
 import test from 'ava';
 import { payHandleOf } from '../../emulator/src/pay/service.js';
+import { dataOf,startShop } from '../../testkit/shop.js';
 import type { OrderView } from '../../typings/order.js';
 import type { CreatedPayment } from '../../typings/pay.js';
 import type { Address } from '../../typings/user.js';
-import { dataOf, startShop } from '../test/shop.js';
 
 /**
  * WeChat Pay end to end: the shopper's `pay.create` through the gateway, the sandbox playing the shopper and the

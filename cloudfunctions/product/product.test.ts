@@ -1,6 +1,6 @@
 import test from 'ava';
-import type { HomeData, ListData, ProductDetail } from '../../typings/product.js';
-import { dataOf, startShop } from '../test/shop.js';
+import { dataOf,startShop } from '../../testkit/shop.js';
+import type { HomeData,ListData,ProductDetail } from '../../typings/product.js';
 
 /** The catalog through the gateway, as the mini-program calls it, on the seeded demo shop. */
 const shop = await startShop();

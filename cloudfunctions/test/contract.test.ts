@@ -1,5 +1,6 @@
 import test from 'ava';
 import { collections } from '../../database/collections.js';
+import { startShop } from '../../testkit/shop.js';
 import { AdminRoutes } from '../../typings/admin.js';
 import { CartRoutes } from '../../typings/cart.js';
 import { CouponRoutes } from '../../typings/coupon.js';
@@ -9,7 +10,6 @@ import { OrderRoutes } from '../../typings/order.js';
 import { PayRoutes } from '../../typings/pay.js';
 import { ProductRoutes } from '../../typings/product.js';
 import { UserRoutes } from '../../typings/user.js';
-import { startShop } from './shop.js';
 
 /**
  * The contract every route keeps, checked over every route name the typings declare: a hostile client's parameters

@@ -1,13 +1,13 @@
 import test from 'ava';
 import { payHandleOf } from '../../emulator/src/pay/service.js';
+import { approveRefund,shipOrder } from '../../testkit/merchant.js';
+import { dataOf,startShop } from '../../testkit/shop.js';
 import type { CartView } from '../../typings/cart.js';
-import type { OrderView, Preview } from '../../typings/order.js';
-import type { CreatedPayment } from '../../typings/pay.js';
 import type { ReferralSummary } from '../../typings/member.js';
-import type { HomeData, ListData, ProductDetail } from '../../typings/product.js';
+import type { OrderView,Preview } from '../../typings/order.js';
+import type { CreatedPayment } from '../../typings/pay.js';
+import type { HomeData,ListData,ProductDetail } from '../../typings/product.js';
 import type { Address } from '../../typings/user.js';
-import { approveRefund, shipOrder } from './merchant.js';
-import { dataOf, startShop } from './shop.js';
 
 /**
  * Whole journeys as a shopper lives them, each step through the gateway as `wx.cloud.callFunction` makes it, WeChat

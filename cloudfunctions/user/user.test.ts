@@ -1,7 +1,8 @@
 import test from 'ava';
-import type { Address, Profile } from '../../typings/user.js';
-import { decryptField, encryptField, maskDetail, maskPhone } from '../shared/crypto.js';
-import { TEST_DATA_KEY, dataOf, startShop } from '../test/shop.js';
+import { TEST_DATA_KEY,dataOf,startShop } from '../../testkit/shop.js';
+import type { Address,Profile } from '../../typings/user.js';
+import { decryptField,encryptField } from '../shared/platform/field-crypto.js';
+import { maskDetail,maskPhone } from '../shared/rules/masks.js';
 
 /** Profile and address book through the gateway. Each test is its own shopper, since tests run concurrently. */
 const shop = await startShop();

@@ -1,6 +1,7 @@
-import type { Address, Profile } from '../../typings/user.js';
-import type { AddressDoc } from '../shared/addresses.js';
-import { decryptField, maskDetail, maskPhone } from '../shared/crypto.js';
+import type { Address,Profile } from '../../typings/user.js';
+import { type AddressDoc } from '../shared/model/address.js';
+import { decryptField } from '../shared/platform/field-crypto.js';
+import { maskDetail,maskPhone } from '../shared/rules/masks.js';
 
 /** A shopper, `_id` is the openid. `addressRevision` is bumped by every address-book change (see `withAddressBook`). */
 export interface UserDoc {

@@ -1,11 +1,12 @@
-import { AdminOrderIdInput, AdminOrdersListInput, AdminRoutes, ShipInput, type AdminOrderDetail, type AdminOrderPage, type AdminOrderView } from '../../../typings/admin.js';
-import { afterCursor, pageOf } from '../../shared/cursor.js';
-import { _, cloud, db } from '../../shared/db.js';
-import { notFound } from '../../shared/errors.js';
-import { refuseUnfinishedGroup } from '../../shared/group-buy.js';
-import { shippedMessage } from '../../shared/messages.js';
-import { transitionOrder } from '../../shared/order-lifecycle.js';
-import { type AdminOrderDoc, audited, toAdminOrderDetail, toAdminOrderView } from '../orders.js';
+import { AdminOrderIdInput,AdminOrdersListInput,AdminRoutes,ShipInput,type AdminOrderDetail,type AdminOrderPage,type AdminOrderView } from '../../../typings/admin.js';
+import { cloud } from '../../shared/platform/cloud.js';
+import { shippedMessage } from '../../shared/platform/subscribe-messages.js';
+import { notFound } from '../../shared/rules/errors.js';
+import { _,db } from '../../shared/store/db.js';
+import { refuseUnfinishedGroup } from '../../shared/store/group-seats.js';
+import { afterCursor,pageOf } from '../../shared/store/pagination.js';
+import { transitionOrder } from '../../shared/workflows/order-lifecycle.js';
+import { audited,toAdminOrderDetail,toAdminOrderView,type AdminOrderDoc } from '../orders.js';
 import { adminRoute } from '../rbac.js';
 
 /** Every shopper's orders, newest first, by status or all (indexes `{status, createdAt}` and `{createdAt}`). */

@@ -1,11 +1,11 @@
-import { AdminRoutes, ApproveRefundInput, RejectRefundInput, type AdminOrderView, type RefundApproval } from '../../../typings/admin.js';
+import { AdminRoutes,ApproveRefundInput,RejectRefundInput,type AdminOrderView,type RefundApproval } from '../../../typings/admin.js';
 import { ErrorCode } from '../../../typings/common.js';
-import { db } from '../../shared/db.js';
-import { ShopError } from '../../shared/errors.js';
-import { transitionOrder } from '../../shared/order-lifecycle.js';
-import type { RefundError } from '../../shared/orders.js';
-import { approvedRefundNo, issueRefund, refundableFee } from '../../shared/payments.js';
-import { type AdminOrderDoc, audited, toAdminOrderView } from '../orders.js';
+import { type RefundError } from '../../shared/model/order.js';
+import { approvedRefundNo,issueRefund,refundableFee } from '../../shared/platform/cloud-pay.js';
+import { ShopError } from '../../shared/rules/errors.js';
+import { db } from '../../shared/store/db.js';
+import { transitionOrder } from '../../shared/workflows/order-lifecycle.js';
+import { audited,toAdminOrderView,type AdminOrderDoc } from '../orders.js';
 import { adminRoute } from '../rbac.js';
 
 /**

@@ -1,17 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import {
-  AdminRoutes,
-  AdminWithdrawalsListInput,
-  SettleWithdrawalInput,
-  type AdminWithdrawalPage,
-  type AdminWithdrawalView,
-  type AuditLogDoc,
+AdminRoutes,
+AdminWithdrawalsListInput,
+SettleWithdrawalInput,
+type AdminWithdrawalPage,
+type AdminWithdrawalView,
+type AuditLogDoc,
 } from '../../../typings/admin.js';
-import { afterCursor, pageOf } from '../../shared/cursor.js';
-import { _, db } from '../../shared/db.js';
-import { notFound } from '../../shared/errors.js';
-import { WITHDRAWALS, type WithdrawalDoc, settleWithdrawal, toWithdrawalView } from '../../shared/referral.js';
-import { withRetries } from '../../shared/transactions.js';
+import { WITHDRAWALS,type WithdrawalDoc } from '../../shared/model/member.js';
+import { toWithdrawalView } from '../../shared/rules/commission-rules.js';
+import { notFound } from '../../shared/rules/errors.js';
+import { settleWithdrawal } from '../../shared/store/commission-ledger.js';
+import { _,db } from '../../shared/store/db.js';
+import { afterCursor,pageOf } from '../../shared/store/pagination.js';
+import { withRetries } from '../../shared/store/transactions.js';
 import { adminRoute } from '../rbac.js';
 
 const toAdminView = (doc: WithdrawalDoc): AdminWithdrawalView => ({ ...toWithdrawalView(doc), openid: doc.openid, ...(doc.note ? { note: doc.note } : {}) });

@@ -1,11 +1,11 @@
-import { CartAddInput, CartListInput, CartRemoveInput, CartSelectInput, CartUpdateInput, MAX_CART_LINES, type CartView } from '../../../typings/cart.js';
+import { CartAddInput,CartListInput,CartRemoveInput,CartSelectInput,CartUpdateInput,MAX_CART_LINES,type CartView } from '../../../typings/cart.js';
 import { ErrorCode } from '../../../typings/common.js';
-import type { SkuDoc, SpuDoc } from '../../shared/catalog.js';
-import { _, db } from '../../shared/db.js';
-import { ShopError, notFound } from '../../shared/errors.js';
-import { route } from '../../shared/route.js';
-import { isDuplicateKey } from '../../shared/transactions.js';
-import { type CartDoc, cappedQuantity, cartView } from '../cart.js';
+import { type SkuDoc,type SpuDoc } from '../../shared/model/catalog.js';
+import { route } from '../../shared/platform/route.js';
+import { ShopError,notFound } from '../../shared/rules/errors.js';
+import { _,db } from '../../shared/store/db.js';
+import { isDuplicateKey } from '../../shared/store/transactions.js';
+import { cappedQuantity,cartView,type CartDoc } from '../cart.js';
 
 const carts = () => db.collection<CartDoc>('carts');
 const CONTENDED_RETRIES = 5;

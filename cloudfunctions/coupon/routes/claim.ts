@@ -1,23 +1,12 @@
 import { ErrorCode } from '../../../typings/common.js';
-import { ClaimInput, ClaimableInput, type ClaimableCoupon, type CouponView } from '../../../typings/coupon.js';
-import {
-  COUPON_CLAIMS,
-  COUPON_TEMPLATES,
-  type CouponClaimDoc,
-  type CouponTemplateDoc,
-  USER_COUPONS,
-  type UserCouponDoc,
-  claimKey,
-  ruleSummary,
-  scopeText,
-  toCouponView,
-  validityFor,
-} from '../../shared/coupons.js';
-import { _, db } from '../../shared/db.js';
-import { ShopError, notFound } from '../../shared/errors.js';
-import { route } from '../../shared/route.js';
-import { isDuplicateKey } from '../../shared/transactions.js';
-import { SoldOutMemory } from '../../shared/sold-out.js';
+import { ClaimInput,type ClaimableCoupon,ClaimableInput,type CouponView } from '../../../typings/coupon.js';
+import { COUPON_CLAIMS,COUPON_TEMPLATES,type CouponClaimDoc,type CouponTemplateDoc,USER_COUPONS,type UserCouponDoc,claimKey } from '../../shared/model/coupon.js';
+import { route } from '../../shared/platform/route.js';
+import { ruleSummary,scopeText,toCouponView,validityFor } from '../../shared/rules/coupon-quotes.js';
+import { ShopError,notFound } from '../../shared/rules/errors.js';
+import { SoldOutMemory } from '../../shared/rules/sold-out-memory.js';
+import { _,db } from '../../shared/store/db.js';
+import { isDuplicateKey } from '../../shared/store/transactions.js';
 
 const templates = () => db.collection<CouponTemplateDoc>(COUPON_TEMPLATES);
 const claims = () => db.collection<CouponClaimDoc>(COUPON_CLAIMS);

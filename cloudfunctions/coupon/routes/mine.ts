@@ -1,9 +1,10 @@
-import { type CouponPage, ForCartInput, type ForCartResult, MineInput } from '../../../typings/coupon.js';
-import { preview as checkoutPreview } from '../../shared/checkout.js';
-import { USER_COUPONS, type UserCouponDoc, toCouponView } from '../../shared/coupons.js';
-import { afterCursor, pageOf } from '../../shared/cursor.js';
-import { _, db } from '../../shared/db.js';
-import { route } from '../../shared/route.js';
+import { type CouponPage,ForCartInput,type ForCartResult,MineInput } from '../../../typings/coupon.js';
+import { USER_COUPONS,type UserCouponDoc } from '../../shared/model/coupon.js';
+import { route } from '../../shared/platform/route.js';
+import { toCouponView } from '../../shared/rules/coupon-quotes.js';
+import { _,db } from '../../shared/store/db.js';
+import { afterCursor,pageOf } from '../../shared/store/pagination.js';
+import { preview as checkoutPreview } from '../../shared/workflows/checkout.js';
 
 /**
  * The caller's coupons by what they can do with them: `available` (usable or not yet started, expiring soonest

@@ -1,25 +1,17 @@
 import { ErrorCode } from '../../../typings/common.js';
-import { FlashSaleBuyInput, FlashSaleIdInput, FlashSaleListInput, type FlashSaleState, type FlashSaleView } from '../../../typings/flashsale.js';
+import { FlashSaleBuyInput,FlashSaleIdInput,FlashSaleListInput,type FlashSaleState,type FlashSaleView } from '../../../typings/flashsale.js';
 import type { OrderView } from '../../../typings/order.js';
-import type { SkuDoc, SpuDoc } from '../../shared/catalog.js';
-import { readSkus, readSpus } from '../../shared/checkout.js';
-import { _, db } from '../../shared/db.js';
-import { ShopError, notFound } from '../../shared/errors.js';
-import { existingOrder, newOrderId, toOrderView } from '../../shared/orders.js';
-import { SoldOutMemory } from '../../shared/sold-out.js';
-import {
-  FLASH_SALES,
-  FLASH_SALE_BUYERS,
-  type FlashSaleBuyerDoc,
-  type FlashSaleDoc,
-  buyerKey,
-  giveBack,
-  onShelf,
-  ownAddress,
-  promotionOrder,
-} from '../../shared/promotions.js';
-import { route } from '../../shared/route.js';
-import { isDuplicateKey } from '../../shared/transactions.js';
+import { type SkuDoc,type SpuDoc } from '../../shared/model/catalog.js';
+import { FLASH_SALES,FLASH_SALE_BUYERS,type FlashSaleBuyerDoc,type FlashSaleDoc,buyerKey } from '../../shared/model/promotion.js';
+import { route } from '../../shared/platform/route.js';
+import { ShopError,notFound } from '../../shared/rules/errors.js';
+import { newOrderId,promotionOrder } from '../../shared/rules/new-orders.js';
+import { SoldOutMemory } from '../../shared/rules/sold-out-memory.js';
+import { readSkus,readSpus } from '../../shared/store/catalog-reads.js';
+import { _,db } from '../../shared/store/db.js';
+import { existingOrder,toOrderView } from '../../shared/store/order-records.js';
+import { isDuplicateKey } from '../../shared/store/transactions.js';
+import { giveBack,onShelf,ownAddress } from '../../shared/workflows/place-order.js';
 
 const sales = () => db.collection<FlashSaleDoc>(FLASH_SALES);
 const buyers = () => db.collection<FlashSaleBuyerDoc>(FLASH_SALE_BUYERS);

@@ -1,39 +1,32 @@
 import { ErrorCode } from '../../../typings/common.js';
-import {
-  ActivityInput,
-  GroupBuyListInput,
-  GroupInput,
-  JoinInput,
-  OpenInput,
-  type ActivityDetail,
-  type ActivityView,
-  type GroupMemberView,
-  type GroupSummary,
-  type GroupView,
-  type SeatTaken,
-} from '../../../typings/groupbuy.js';
 import type { GroupTier } from '../../../typings/groupbuy.js';
-import type { AddressDoc } from '../../shared/addresses.js';
-import type { SkuDoc, SpuDoc } from '../../shared/catalog.js';
-import { readSkus, readSpus } from '../../shared/checkout.js';
-import { _, db } from '../../shared/db.js';
-import { ShopError, notFound } from '../../shared/errors.js';
 import {
-  GROUP_BUY_ACTIVITIES,
-  GROUP_BUY_GROUPS,
-  GROUP_BUY_MEMBERS,
-  GROUP_STATUS_LABELS,
-  type GroupBuyActivityDoc,
-  type GroupDoc,
-  type GroupMemberDoc,
-  memberKey,
-  tierPrice,
-} from '../../shared/group-buy.js';
-import { type OrderDoc, PAYMENT_MINUTES, existingOrder, newOrderId, toOrderView } from '../../shared/orders.js';
-import { yuan } from '../../shared/payments.js';
-import { giveBack, onShelf, ownAddress, promotionOrder } from '../../shared/promotions.js';
-import { route } from '../../shared/route.js';
-import { isDuplicateKey } from '../../shared/transactions.js';
+ActivityInput,
+GroupBuyListInput,
+GroupInput,
+JoinInput,
+OpenInput,
+type ActivityDetail,
+type ActivityView,
+type GroupMemberView,
+type GroupSummary,
+type GroupView,
+type SeatTaken,
+} from '../../../typings/groupbuy.js';
+import { type AddressDoc } from '../../shared/model/address.js';
+import { type SkuDoc,type SpuDoc } from '../../shared/model/catalog.js';
+import { type OrderDoc } from '../../shared/model/order.js';
+import { GROUP_BUY_ACTIVITIES,GROUP_BUY_GROUPS,GROUP_BUY_MEMBERS,memberKey,type GroupBuyActivityDoc,type GroupDoc,type GroupMemberDoc } from '../../shared/model/promotion.js';
+import { route } from '../../shared/platform/route.js';
+import { ShopError,notFound } from '../../shared/rules/errors.js';
+import { GROUP_STATUS_LABELS,tierPrice } from '../../shared/rules/group-tiers.js';
+import { yuan } from '../../shared/rules/money.js';
+import { PAYMENT_MINUTES,newOrderId,promotionOrder } from '../../shared/rules/new-orders.js';
+import { readSkus,readSpus } from '../../shared/store/catalog-reads.js';
+import { _,db } from '../../shared/store/db.js';
+import { existingOrder,toOrderView } from '../../shared/store/order-records.js';
+import { isDuplicateKey } from '../../shared/store/transactions.js';
+import { giveBack,onShelf,ownAddress } from '../../shared/workflows/place-order.js';
 
 const activities = () => db.collection<GroupBuyActivityDoc>(GROUP_BUY_ACTIVITIES);
 const groups = () => db.collection<GroupDoc>(GROUP_BUY_GROUPS);

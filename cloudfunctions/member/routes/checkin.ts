@@ -1,12 +1,12 @@
 import { ErrorCode } from '../../../typings/common.js';
-import { CalendarInput, CheckinInput, type CheckinCalendar, type CheckinResult, type CheckinState, type MemberSettings } from '../../../typings/member.js';
-import { _, db } from '../../shared/db.js';
-import { ShopError } from '../../shared/errors.js';
-import { applyPointsChange } from '../../shared/points.js';
-import { route } from '../../shared/route.js';
-import { loadMemberSettings } from '../../shared/settings.js';
-import { withRetries } from '../../shared/transactions.js';
-import { CHECKINS, type CheckinDoc, checkinId, checkinReward, checkinStateOf, dayOf, isoDay, shiftDay } from '../member.js';
+import { CalendarInput,CheckinInput,type CheckinCalendar,type CheckinResult,type CheckinState,type MemberSettings } from '../../../typings/member.js';
+import { route } from '../../shared/platform/route.js';
+import { ShopError } from '../../shared/rules/errors.js';
+import { _,db } from '../../shared/store/db.js';
+import { applyPointsChange } from '../../shared/store/points-ledger.js';
+import { loadMemberSettings } from '../../shared/store/shop-settings.js';
+import { withRetries } from '../../shared/store/transactions.js';
+import { checkinId,checkinReward,CHECKINS,checkinStateOf,dayOf,isoDay,shiftDay,type CheckinDoc } from '../member.js';
 
 export async function checkinState(openid: string, now: Date, settings: MemberSettings): Promise<CheckinState> {
   const today = dayOf(now);

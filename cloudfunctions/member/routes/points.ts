@@ -1,8 +1,9 @@
-import { LedgerInput, SummaryInput, type MemberSummary, type PointsLedgerPage } from '../../../typings/member.js';
-import { db } from '../../shared/db.js';
-import { type MemberUserDoc, POINTS_LEDGER, type PointsEntryDoc, USERS, levelFor, nextLevelFor, pointsValue } from '../../shared/points.js';
-import { route } from '../../shared/route.js';
-import { loadMemberSettings } from '../../shared/settings.js';
+import { LedgerInput,type MemberSummary,type PointsLedgerPage,SummaryInput } from '../../../typings/member.js';
+import { type MemberUserDoc,POINTS_LEDGER,type PointsEntryDoc,USERS } from '../../shared/model/member.js';
+import { route } from '../../shared/platform/route.js';
+import { levelFor,nextLevelFor,pointsValue } from '../../shared/rules/member-levels.js';
+import { db } from '../../shared/store/db.js';
+import { loadMemberSettings } from '../../shared/store/shop-settings.js';
 import { newestFirst } from '../ledger.js';
 import { toPointsEntryView } from '../member.js';
 import { checkinState } from './checkin.js';

@@ -1,34 +1,28 @@
 import {
-  BindInput,
-  LedgerInput,
-  ReferralSummaryInput,
-  ShareInput,
-  WithdrawInput,
-  type BindResult,
-  type CommissionLedgerPage,
-  type ReferralSummary,
-  type ShareData,
-  type WithdrawalPage,
-  type WithdrawalView,
+BindInput,
+type BindResult,
+type CommissionLedgerPage,
+LedgerInput,
+type ReferralSummary,
+ReferralSummaryInput,
+type ShareData,
+ShareInput,
+WithdrawInput,
+type WithdrawalPage,
+type WithdrawalView,
 } from '../../../typings/member.js';
-import type { SpuDoc } from '../../shared/catalog.js';
-import { db } from '../../shared/db.js';
-import { notFound } from '../../shared/errors.js';
-import { type MemberUserDoc, USERS } from '../../shared/points.js';
-import {
-  COMMISSION_LEDGER,
-  type CommissionEntryDoc,
-  WITHDRAWALS,
-  type WithdrawalDoc,
-  bindInviter,
-  commissionBalances,
-  ensureInviteCode,
-  requestWithdrawal,
-} from '../../shared/referral.js';
-import { route } from '../../shared/route.js';
-import { loadMemberSettings } from '../../shared/settings.js';
+import { type SpuDoc } from '../../shared/model/catalog.js';
+import { COMMISSION_LEDGER,type CommissionEntryDoc,type MemberUserDoc,USERS,WITHDRAWALS,type WithdrawalDoc } from '../../shared/model/member.js';
+import { route } from '../../shared/platform/route.js';
+import { commissionBalances } from '../../shared/rules/commission-rules.js';
+import { notFound } from '../../shared/rules/errors.js';
+import { requestWithdrawal } from '../../shared/store/commission-ledger.js';
+import { db } from '../../shared/store/db.js';
+import { bindInviter,ensureInviteCode } from '../../shared/store/invites.js';
+import { loadMemberSettings } from '../../shared/store/shop-settings.js';
 import { newestFirst } from '../ledger.js';
-import { toCommissionEntryView, toWithdrawalView } from '../member.js';
+import { toWithdrawalView } from '../../shared/rules/commission-rules.js';
+import { toCommissionEntryView } from '../member.js';
 
 /** The pages a share opens; the mini-program reads `inviteCode` from the query and calls `referral.bind`. */
 export const HOME_PAGE = '/pages/home/index/index';

@@ -1,17 +1,20 @@
 import { isDeepStrictEqual } from 'node:util';
 import { ErrorCode } from '../../../typings/common.js';
-import { CreateInput, PreviewInput, type OrderView, type Preview } from '../../../typings/order.js';
-import type { AddressDoc } from '../../shared/addresses.js';
-import type { SkuDoc, SpuDoc } from '../../shared/catalog.js';
-import { categoryParents, loadShopper, preview as priceCheckout, priceLines, readSkus, readSpus } from '../../shared/checkout.js';
-import { lockCoupon } from '../../shared/coupons.js';
-import { _, db } from '../../shared/db.js';
-import { ShopError, notFound } from '../../shared/errors.js';
-import { existingOrder, newOrderId, pendingOrder, toOrderView } from '../../shared/orders.js';
-import { spendForOrder } from '../../shared/points.js';
-import { route } from '../../shared/route.js';
-import { isDuplicateKey, withRetries } from '../../shared/transactions.js';
-import { SoldOutMemory } from '../../shared/sold-out.js';
+import { CreateInput,PreviewInput,type OrderView,type Preview } from '../../../typings/order.js';
+import { type AddressDoc } from '../../shared/model/address.js';
+import { type SkuDoc,type SpuDoc } from '../../shared/model/catalog.js';
+import { route } from '../../shared/platform/route.js';
+import { priceLines } from '../../shared/rules/checkout-pricing.js';
+import { ShopError,notFound } from '../../shared/rules/errors.js';
+import { newOrderId,pendingOrder } from '../../shared/rules/new-orders.js';
+import { SoldOutMemory } from '../../shared/rules/sold-out-memory.js';
+import { readSkus,readSpus } from '../../shared/store/catalog-reads.js';
+import { lockCoupon } from '../../shared/store/coupon-wallet.js';
+import { _,db } from '../../shared/store/db.js';
+import { existingOrder,toOrderView } from '../../shared/store/order-records.js';
+import { spendForOrder } from '../../shared/store/points-ledger.js';
+import { isDuplicateKey,withRetries } from '../../shared/store/transactions.js';
+import { categoryParents,loadShopper,preview as priceCheckout } from '../../shared/workflows/checkout.js';
 
 /** Enough retries for hundreds of shoppers on one SKU: about 4 s of back-off at most, within the 20 s timeout (config.json). */
 const CONTENDED_ATTEMPTS = 60;

@@ -1,12 +1,14 @@
 import { ErrorCode } from '../../../typings/common.js';
-import { ListInput, OrderIdInput, type OrderPage, type OrderView } from '../../../typings/order.js';
-import { afterCursor, pageOf } from '../../shared/cursor.js';
-import { _, db } from '../../shared/db.js';
-import { ShopError, notFound } from '../../shared/errors.js';
-import { transitionOrder } from '../../shared/order-lifecycle.js';
-import { type OrderDoc, toOrderView } from '../../shared/orders.js';
-import { closePayOrder, settlePayment } from '../../shared/payment-events.js';
-import { route } from '../../shared/route.js';
+import { ListInput,OrderIdInput,type OrderPage,type OrderView } from '../../../typings/order.js';
+import { type OrderDoc } from '../../shared/model/order.js';
+import { closePayOrder } from '../../shared/platform/cloud-pay.js';
+import { route } from '../../shared/platform/route.js';
+import { ShopError,notFound } from '../../shared/rules/errors.js';
+import { _,db } from '../../shared/store/db.js';
+import { toOrderView } from '../../shared/store/order-records.js';
+import { afterCursor,pageOf } from '../../shared/store/pagination.js';
+import { transitionOrder } from '../../shared/workflows/order-lifecycle.js';
+import { settlePayment } from '../../shared/workflows/payment-settlement.js';
 
 export const list = route(ListInput, async (input, ctx): Promise<OrderPage> => {
   const conditions: Array<Record<string, unknown>> = [{ openid: ctx.openid }];

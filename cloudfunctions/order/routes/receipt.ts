@@ -1,11 +1,11 @@
-import { ConfirmReceiptInput, RequestRefundInput } from '../../../typings/order-after-sale.js';
-import type { OrderView } from '../../../typings/order.js';
 import { ErrorCode } from '../../../typings/common.js';
-import { ShopError } from '../../shared/errors.js';
-import { transitionOrder } from '../../shared/order-lifecycle.js';
-import { toOrderView } from '../../shared/orders.js';
-import { route } from '../../shared/route.js';
-import { loadMemberSettings } from '../../shared/settings.js';
+import { ConfirmReceiptInput,RequestRefundInput } from '../../../typings/order-after-sale.js';
+import type { OrderView } from '../../../typings/order.js';
+import { route } from '../../shared/platform/route.js';
+import { ShopError } from '../../shared/rules/errors.js';
+import { toOrderView } from '../../shared/store/order-records.js';
+import { loadMemberSettings } from '../../shared/store/shop-settings.js';
+import { transitionOrder } from '../../shared/workflows/order-lifecycle.js';
 
 const DAY_MS = 86_400_000;
 

@@ -1,11 +1,12 @@
 import { ErrorCode } from '../../../typings/common.js';
-import { CreatePaymentInput, type CreatedPayment, type RequestPayment } from '../../../typings/pay.js';
-import { _, db } from '../../shared/db.js';
-import { ShopError, notFound } from '../../shared/errors.js';
-import { nextState } from '../../shared/order-state.js';
-import type { OrderDoc } from '../../shared/orders.js';
-import { PAY_FUNCTION, clip, cloudPay, envId, orderTitle, payRefusal, subMchId } from '../../shared/payments.js';
-import { route } from '../../shared/route.js';
+import { CreatePaymentInput,type CreatedPayment,type RequestPayment } from '../../../typings/pay.js';
+import { type OrderDoc } from '../../shared/model/order.js';
+import { PAY_FUNCTION,cloudPay,envId,payRefusal,subMchId } from '../../shared/platform/cloud-pay.js';
+import { route } from '../../shared/platform/route.js';
+import { ShopError,notFound } from '../../shared/rules/errors.js';
+import { clip,orderTitle } from '../../shared/rules/money.js';
+import { nextState } from '../../shared/rules/order-transitions.js';
+import { _,db } from '../../shared/store/db.js';
 
 /**
  * Starts paying one of the caller's unpaid orders: WeChat Pay's unified order for the order's payable amount, answered

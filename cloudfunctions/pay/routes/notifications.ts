@@ -1,6 +1,6 @@
-import { ShopError } from '../../shared/errors.js';
-import { settlePayment, settleRefund } from '../../shared/payment-events.js';
-import { type NotificationAnswer, PaymentNotification, RefundNotification, acknowledge, refuse } from '../../shared/payments.js';
+import { type NotificationAnswer,PaymentNotification,RefundNotification,acknowledge,refuse } from '../../shared/platform/pay-notifications.js';
+import { ShopError } from '../../shared/rules/errors.js';
+import { settlePayment,settleRefund } from '../../shared/workflows/payment-settlement.js';
 
 /**
  * The platform's side of WeChat Pay. Every notification may arrive late, twice or concurrently with its duplicate (or

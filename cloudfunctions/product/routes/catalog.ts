@@ -1,9 +1,10 @@
-import { CategoriesInput, DetailInput, HomeInput, ListInput, type HomeData, type ListData, type ProductDetail } from '../../../typings/product.js';
-import { type CategoryDoc, type SkuDoc, type SpuDoc, categoryTree, escapeRegExp, toCard, toDetail } from '../../shared/catalog.js';
-import { afterCursor, pageOf } from '../../shared/cursor.js';
-import { _, db } from '../../shared/db.js';
-import { notFound } from '../../shared/errors.js';
-import { route } from '../../shared/route.js';
+import { CategoriesInput,DetailInput,HomeInput,ListInput,type HomeData,type ListData,type ProductDetail } from '../../../typings/product.js';
+import { type CategoryDoc,type SkuDoc,type SpuDoc } from '../../shared/model/catalog.js';
+import { route } from '../../shared/platform/route.js';
+import { categoryTree,escapeRegExp,toCard,toDetail } from '../../shared/rules/catalog-views.js';
+import { notFound } from '../../shared/rules/errors.js';
+import { _,db } from '../../shared/store/db.js';
+import { afterCursor,pageOf } from '../../shared/store/pagination.js';
 
 const ON_SHELF = 'on_shelf';
 const RECOMMENDED = 10;

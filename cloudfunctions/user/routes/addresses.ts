@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { ErrorCode } from '../../../typings/common.js';
-import { AddressDefaultInput, AddressIdInput, AddressSaveInput, AddressesListInput, MAX_ADDRESSES, type Address } from '../../../typings/user.js';
-import { encryptField } from '../../shared/crypto.js';
-import { type Transaction, _, db } from '../../shared/db.js';
-import { ShopError, notFound } from '../../shared/errors.js';
-import { route } from '../../shared/route.js';
-import { withRetries } from '../../shared/transactions.js';
-import type { AddressDoc } from '../../shared/addresses.js';
-import { byDefaultThenRecent, toAddress } from '../user.js';
+import { AddressDefaultInput,AddressIdInput,AddressSaveInput,AddressesListInput,MAX_ADDRESSES,type Address } from '../../../typings/user.js';
+import { type AddressDoc } from '../../shared/model/address.js';
+import { encryptField } from '../../shared/platform/field-crypto.js';
+import { route } from '../../shared/platform/route.js';
+import { ShopError,notFound } from '../../shared/rules/errors.js';
+import { _,db,type Transaction } from '../../shared/store/db.js';
+import { withRetries } from '../../shared/store/transactions.js';
+import { byDefaultThenRecent,toAddress } from '../user.js';
 import { ensureUser } from './profile.js';
 
 const addresses = () => db.collection<AddressDoc>('addresses');

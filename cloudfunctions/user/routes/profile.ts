@@ -1,7 +1,7 @@
-import { ProfileInput, ProfileUpdateInput, type Profile } from '../../../typings/user.js';
-import { db } from '../../shared/db.js';
-import { route } from '../../shared/route.js';
-import { type UserDoc, toProfile } from '../user.js';
+import { ProfileInput,ProfileUpdateInput,type Profile } from '../../../typings/user.js';
+import { route } from '../../shared/platform/route.js';
+import { db } from '../../shared/store/db.js';
+import { toProfile,type UserDoc } from '../user.js';
 
 const users = () => db.collection<UserDoc>('users');
 

@@ -1,0 +1,74 @@
+import type { Amounts,PricedLine } from '../../../typings/order.js';
+import { type OrderStatus } from '../rules/order-transitions.js';
+
+
+/** The stored order and how shoppers see it. */
+export type OrderPromotion =
+  | { kind: 'flash_sale'; flashSaleId: string; unitPrice: number; quantity: number }
+  | { kind: 'group_buy'; activityId: string; groupId: string; leader: boolean; unitPrice: number; quantity: number };
+
+/** A price difference paid back while the order stays paid (a group that closed at a cheaper tier). */
+export interface PriceRefund {
+  outRefundNo: string;
+  refundFee: number;
+  reason: 'group_tier';
+  status: 'pending' | 'done';
+  issuedAt: Date;
+  refundedAt?: Date;
+  /** WeChat Pay's refusal of the last attempt (the groupbuy timer tries again). */
+  error?: string;
+}
+
+export interface OrderDoc {
+  _id: string;
+  openid: string;
+  idempotencyKey: string;
+  status: OrderStatus;
+  lines: PricedLine[];
+  amounts: Amounts;
+  /** A snapshot of the address; phone and street stay encrypted as in the address book. */
+  address: { name: string; phone: string; province: string; city: string; district: string; detail: string };
+  remark: string;
+  createdAt: Date;
+  expiresAt: Date;
+  history: Array<{ event: string; from: string | null; to: string; actor: string; at: Date }>;
+  // Written as the order moves on: payment (pay function), shipping (merchant), receipt and after-sale.
+  paidAt?: Date;
+  /** The first `pay.create`: from then on WeChat Pay may hold a payment for the order (close it before cancelling). */
+  payStartedAt?: Date;
+  payment?: PaymentRecord;
+  /** Paid after it was cancelled: the full refund is issued and not yet confirmed by the refund callback. */
+  lateRefundPending?: boolean;
+  refundedAt?: Date;
+  shippedAt?: Date;
+  shipping?: { carrier: string; trackingNo: string };
+  completedAt?: Date;
+  cancelledAt?: Date;
+  refundRequestedFrom?: OrderStatus;
+  refundRequestedAt?: Date;
+  refundReason?: string;
+  /** The merchant approved the refund (`refund_approved`); the reconcile timer looks again 5 minutes later. */
+  refundApprovedAt?: Date;
+  /**
+   * The refund's last problem: WeChat Pay refused to issue it (the jobs timer issues it again every minute), or ended it
+   * unpaid (status CHANGE or REFUNDCLOSE: the merchant must act, the timer stops). Cleared once the refund is done.
+   */
+  refundError?: RefundError;
+  /** Set on orders a promotion created (flashsale, groupbuy). */
+  promotion?: OrderPromotion;
+  /** A group-buy member's refund of the difference to the closing tier; the order stays paid. */
+  priceRefund?: PriceRefund;
+}
+
+export interface RefundError {
+  outRefundNo: string;
+  /** WeChat Pay's refund status, or its refusal when the refund could not be issued. */
+  status: string;
+  at: Date;
+}
+
+export interface PaymentRecord {
+  transactionId: string;
+  totalFee: number;
+  timeEnd: string;
+}

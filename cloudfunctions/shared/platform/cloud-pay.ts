@@ -1,0 +1,189 @@
+import { type OrderDoc } from '../model/order.js';
+import { cloud } from './cloud.js';
+
+import { type PaymentRecord } from '../model/order.js';
+
+
+
+/**
+ * What WeChat Pay says happened to an order's money, applied to the order. The `pay` function's notifications and the
+ * places that learn the same news by asking (the shopper's cancel, the jobs timer) all go through here, so a payment
+ * or refund is recorded the same way, once, whichever arrives first; the others find it already recorded.
+ */
+
+/** A payment WeChat Pay confirmed, by notification or by `queryOrder`. */
+export interface ConfirmedPayment extends PaymentRecord {
+  orderId: string;
+}
+
+// --- asking WeChat Pay ----------------------------------------------------------------------------------------------
+
+export type PayOrderState =
+  /** The shopper paid: the payment as WeChat Pay reports it. */
+  | { kind: 'paid'; payment: ConfirmedPayment }
+  /** Nothing was paid, and nothing can be any more (closed, or never created on WeChat Pay). */
+  | { kind: 'closed' }
+  /** Not paid (yet): NOTPAY, USERPAYING, PAYERROR. */
+  | { kind: 'unpaid'; tradeState: string }
+  /** WeChat Pay did not answer usefully; ask again later. */
+  | { kind: 'unknown'; reason: string };
+
+/** The order's trade on WeChat Pay (`queryOrder`). */
+export async function queryPayOrder(orderId: string): Promise<PayOrderState> {
+  const answer = await cloudPay().queryOrder({ outTradeNo: orderId, subMchId: subMchId() });
+  const refused = payRefusal(answer);
+  if (refused) return saysNotExist(answer) ? { kind: 'closed' } : { kind: 'unknown', reason: refused };
+  if (isPaidState(answer.tradeState)) {
+    if (!answer.transactionId || !answer.totalFee) return { kind: 'unknown', reason: `paid trade without transactionId or totalFee (${answer.tradeState})` };
+    return { kind: 'paid', payment: { orderId, transactionId: answer.transactionId, totalFee: answer.totalFee, timeEnd: answer.timeEnd ?? '' } };
+  }
+  if (answer.tradeState === 'CLOSED' || answer.tradeState === 'REVOKED') return { kind: 'closed' };
+  return { kind: 'unpaid', tradeState: answer.tradeState ?? 'UNKNOWN' };
+}
+
+/**
+ * Closes the order's trade on WeChat Pay so the shopper can no longer pay it, answering the trade's final state:
+ * `closed` (also when it was already closed or never created), `paid` (the payment got there first: its notification
+ * is late), or `unpaid`/`unknown` when it could not be closed now. WeChat's error code (ORDERPAID, ORDERCLOSED,
+ * ORDERNOTEXIST) is lost in the SDK, so a refused close is followed by `queryOrder`, which says what is true.
+ */
+export async function closePayOrder(orderId: string): Promise<PayOrderState> {
+  const answer = await cloudPay().closeOrder({ outTradeNo: orderId, subMchId: subMchId() });
+  if (!payRefusal(answer)) return { kind: 'closed' };
+  return queryPayOrder(orderId);
+}
+
+
+/**
+ * WeChat Pay as the shop uses it (platform facts, "WeChat Pay through cloud functions"): the cloudPay calls, the
+ * notifications the platform sends back to the `pay` function, and what an order records of its payment.
+ */
+export const PAY_FUNCTION = 'pay';
+
+export function subMchId(): string {
+  return process.env.PAY_SUB_MCH_ID || '1900000109';
+}
+
+export function envId(): string {
+  return String(cloud.getWXContext().ENV || process.env.TCB_ENV || process.env.SCF_NAMESPACE || '');
+}
+
+/** Every cloudPay answer; business errors come back only as `resultCode: 'FAIL'` with `errCodeDes`. */
+export interface CloudPayAnswer {
+  returnCode?: string;
+  returnMsg?: string;
+  resultCode?: string;
+  /** WeChat Pay's business error code (ORDERPAID, ORDERNOTEXIST, ...), in `errCodeDes`'s company. */
+  errCode?: string | number;
+  errCodeDes?: string;
+}
+
+/** WeChat Pay's trade states, as `queryOrder` reports them. */
+export type TradeState = 'SUCCESS' | 'REFUND' | 'NOTPAY' | 'CLOSED' | 'REVOKED' | 'USERPAYING' | 'PAYERROR';
+
+interface PayOrderRef {
+  outTradeNo: string;
+  subMchId: string;
+}
+
+interface CloudPay {
+  unifiedOrder(params: {
+    body: string;
+    outTradeNo: string;
+    spbillCreateIp: string;
+    subMchId: string;
+    totalFee: number;
+    envId: string;
+    functionName: string;
+    attach?: string;
+    subOpenid?: string;
+  }): Promise<CloudPayAnswer & { payment?: Record<string, string> }>;
+  refund(params: {
+    outTradeNo: string;
+    outRefundNo: string;
+    totalFee: number;
+    refundFee: number;
+    subMchId: string;
+    envId: string;
+    functionName: string;
+  }): Promise<CloudPayAnswer>;
+  queryOrder(params: PayOrderRef): Promise<CloudPayAnswer & { tradeState?: TradeState; totalFee?: number; transactionId?: string; timeEnd?: string }>;
+  closeOrder(params: PayOrderRef): Promise<CloudPayAnswer>;
+  /** One refund by its number; the answer's indexed keys keep WeChat's `_0` suffix (wire reference section 6). */
+  queryRefund(params: { outRefundNo: string; subMchId: string }): Promise<CloudPayAnswer & { refundStatus_0?: string; refundFee_0?: number; outRefundNo_0?: string }>;
+}
+
+/** wx-server-sdk's typings do not describe `cloudPay`; this is the part the shop calls. */
+export function cloudPay(): CloudPay {
+  return (cloud as unknown as { cloudPay: CloudPay }).cloudPay;
+}
+
+/** Why WeChat Pay refused the call, or undefined when it succeeded. */
+export function payRefusal(answer: CloudPayAnswer): string | undefined {
+  if (answer.returnCode === 'SUCCESS' && answer.resultCode === 'SUCCESS') return undefined;
+  return answer.errCodeDes || answer.returnMsg || '微信支付暂时不可用';
+}
+
+/**
+ * Whether a refusal says the thing asked about does not exist (ORDERNOTEXIST: "订单不存在", "此交易订单号不存在").
+ * The SDK overwrites WeChat's `errCode` with 0, so the description is all that is left to tell it by.
+ */
+export function saysNotExist(answer: CloudPayAnswer): boolean {
+  return answer.returnCode === 'SUCCESS' && answer.resultCode === 'FAIL' && /不存在/.test(answer.errCodeDes ?? '');
+}
+
+/** Trade states in which the shopper's money reached the merchant (REFUND: paid, then refunded in part or whole). */
+export function isPaidState(state: TradeState | undefined): boolean {
+  return state === 'SUCCESS' || state === 'REFUND';
+}
+
+/** WeChat Pay's refund statuses, as `queryRefund` reports them. */
+export type RefundStatus = 'SUCCESS' | 'PROCESSING' | 'CHANGE' | 'REFUNDCLOSE';
+
+/** The status of the one refund `queryRefund` was asked about by its number (WeChat's `refund_status_0`). */
+export function refundStatusOf(answer: Awaited<ReturnType<CloudPay['queryRefund']>>): string | undefined {
+  return answer.refundStatus_0;
+}
+
+/** The refund of a payment that arrived after the order was closed: one per order, so reissuing it is harmless. */
+export function lateRefundNo(orderId: string): string {
+  return `${orderId}R0`;
+}
+
+/** The refund the merchant approved for the whole order: one per order, so reissuing it is harmless. */
+export function approvedRefundNo(orderId: string): string {
+  return `${orderId}R1`;
+}
+
+/**
+ * A part of the payment paid back while the order stays paid (a group-buy that closed at a cheaper tier refunds the
+ * difference): one per order, so reissuing it is harmless. A group that fails is refunded in full instead (never both).
+ */
+export function priceRefundNo(orderId: string): string {
+  return `${orderId}R2`;
+}
+
+/** What is left to refund of an order's payment once a price difference was paid back (WeChat Pay refuses more). */
+export function refundableFee(order: Pick<OrderDoc, 'payment' | 'priceRefund'>): number {
+  return (order.payment?.totalFee ?? 0) - (order.priceRefund?.refundFee ?? 0);
+}
+
+/**
+ * Asks WeChat Pay to return money, answering the refusal or undefined. The refund number names the refund: issuing
+ * the same number again (a retry after a timeout, the reconcile timer) is the same refund, never a second one.
+ * The result arrives later as a refund notification to the `pay` function.
+ */
+export async function issueRefund(refund: { orderId: string; outRefundNo: string; totalFee: number; refundFee: number }): Promise<string | undefined> {
+  const answer = await cloudPay().refund({
+    outTradeNo: refund.orderId,
+    outRefundNo: refund.outRefundNo,
+    totalFee: refund.totalFee,
+    refundFee: refund.refundFee,
+    subMchId: subMchId(),
+    envId: envId(),
+    functionName: PAY_FUNCTION,
+  });
+  const refused = payRefusal(answer);
+  if (refused) console.error(`refund ${refund.outRefundNo} of order ${refund.orderId} refused: ${refused}`);
+  return refused;
+}

@@ -1,0 +1,48 @@
+import { type OrderDoc } from '../model/order.js';
+import { clip,orderTitle,yuan } from '../rules/money.js';
+
+/**
+ * The subscribe messages about an order. Each keyword respects WeChat's length limit for its type, or the whole send
+ * is refused (errcode 47003). Template ids come from the environment (`TEMPLATE_*`).
+ */
+
+/**
+ * Which version of the mini-program a message opens: `formal` (the released one) unless `MINIPROGRAM_STATE` says
+ * `developer` or `trial` (a test environment's DevTools or trial builds).
+ */
+function miniprogramState(): 'formal' | 'developer' | 'trial' {
+  const state = process.env.MINIPROGRAM_STATE;
+  return state === 'developer' || state === 'trial' ? state : 'formal';
+}
+
+
+/** The "order shipped" subscribe message (template keywords: order number, carrier, tracking number, items). */
+export function shippedMessage(order: Pick<OrderDoc, '_id' | 'openid' | 'lines'> & { shipping: { carrier: string; trackingNo: string } }) {
+  return {
+    touser: order.openid,
+    templateId: process.env.TEMPLATE_ORDER_SHIPPED || 'TPL_ORDER_SHIPPED',
+    page: `pages/order/detail/index?orderId=${order._id}`,
+    data: {
+      character_string1: { value: order._id },
+      thing2: { value: clip(order.shipping.carrier, 20) },
+      character_string3: { value: clip(order.shipping.trackingNo, 32) },
+      thing4: { value: clip(orderTitle(order), 20) },
+    },
+    miniprogramState: miniprogramState(),
+  };
+}
+
+/** The "order paid" subscribe message (template keywords: order number, amount, items). */
+export function paidMessage(order: Pick<OrderDoc, '_id' | 'openid' | 'lines' | 'amounts'>) {
+  return {
+    touser: order.openid,
+    templateId: process.env.TEMPLATE_ORDER_PAID || 'TPL_ORDER_PAID',
+    page: `pages/order/detail/index?orderId=${order._id}`,
+    data: {
+      character_string1: { value: order._id },
+      amount2: { value: yuan(order.amounts.payable) },
+      thing3: { value: clip(orderTitle(order), 20) },
+    },
+    miniprogramState: miniprogramState(),
+  };
+}

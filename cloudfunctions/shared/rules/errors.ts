@@ -1,0 +1,15 @@
+import { ErrorCode } from '../../../typings/common.js';
+
+/** A refusal the shopper should see: its code is part of the contract, its message is shown as is (Chinese). */
+export class ShopError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ShopError';
+  }
+}
+
+export const notFound = (what: string) => new ShopError(ErrorCode.NOT_FOUND, `${what}不存在`);
+export const forbidden = () => new ShopError(ErrorCode.FORBIDDEN, '无权访问');

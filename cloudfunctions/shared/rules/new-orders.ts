@@ -1,0 +1,80 @@
+import type { Amounts,PricedLine } from '../../../typings/order.js';
+import { type AddressDoc } from '../model/address.js';
+import { type SkuDoc,type SpuDoc } from '../model/catalog.js';
+import { type OrderDoc,type OrderPromotion } from '../model/order.js';
+import { priceLines } from './checkout-pricing.js';
+
+
+/** Order numbers double as WeChat Pay's outTradeNo: ≤ 32 characters of [0-9A-Za-z]. Time first, so they sort. */
+export function newOrderId(now: Date, random: () => number = Math.random): string {
+  const t = new Date(now.getTime() + 8 * 3_600_000).toISOString().replace(/\D/g, '').slice(0, 14);
+  return `${t}${String(Math.floor(random() * 1e8)).padStart(8, '0')}`;
+}
+
+/** How long an order waits for payment before the timer cancels it (`ORDER_PAYMENT_MINUTES`, default 30). */
+export const PAYMENT_MINUTES = Number(process.env.ORDER_PAYMENT_MINUTES ?? 30);
+
+/**
+ * A new order waiting for payment, however it was bought (cart checkout, flash sale, group-buy): the priced lines, the
+ * address snapshot exactly as the address book stores it (phone and street stay encrypted), and its first history entry.
+ */
+export function pendingOrder(o: {
+  orderId: string;
+  openid: string;
+  idempotencyKey: string;
+  priced: { lines: PricedLine[]; amounts: Amounts };
+  address: Pick<AddressDoc, 'name' | 'phone' | 'province' | 'city' | 'district' | 'detail'>;
+  remark?: string;
+  now: Date;
+  /** Default: PAYMENT_MINUTES from now. */
+  expiresAt?: Date;
+}): OrderDoc {
+  const { address, now } = o;
+  return {
+    _id: o.orderId,
+    openid: o.openid,
+    idempotencyKey: o.idempotencyKey,
+    status: 'pending_payment',
+    lines: o.priced.lines,
+    amounts: o.priced.amounts,
+    address: { name: address.name, phone: address.phone, province: address.province, city: address.city, district: address.district, detail: address.detail },
+    remark: o.remark ?? '',
+    createdAt: now,
+    expiresAt: o.expiresAt ?? new Date(now.getTime() + PAYMENT_MINUTES * 60_000),
+    history: [{ event: 'create', from: null, to: 'pending_payment', actor: 'shopper', at: now }],
+  };
+}
+
+
+export interface PromotionOrderInput {
+  orderId: string;
+  openid: string;
+  idempotencyKey: string;
+  sku: SkuDoc;
+  spu: SpuDoc;
+  quantity: number;
+  /** The promotion's price per unit; never above the SKU's own price. */
+  unitPrice: number;
+  promotion: OrderPromotion;
+  address: AddressDoc;
+  remark?: string;
+  now: Date;
+  /** Defaults to the payment window; a group member's ends with the group at the latest. */
+  expiresAt?: Date;
+}
+
+/**
+ * The order of one promotion line, priced by the shop's one pricing path (checkout.ts `priceLines`): the line at the
+ * SKU's price, `(price − promotion price) × quantity` as its `promotion` discount, freight by the shop's rule on what
+ * is paid for the goods; the address snapshot exactly as order.create takes it (phone and street stay encrypted).
+ */
+export function promotionOrder(input: PromotionOrderInput): OrderDoc {
+  const { sku, spu, quantity, address, now } = input;
+  const unitPrice = Math.min(input.unitPrice, sku.price);
+  // No shopper: list price less the promotion, freight on the goods at the promotion price; no coupon, level or points.
+  const priced = priceLines([{ sku, spu, quantity, promotion: (sku.price - unitPrice) * quantity }]);
+  return {
+    ...pendingOrder({ orderId: input.orderId, openid: input.openid, idempotencyKey: input.idempotencyKey, priced, address, remark: input.remark, now, expiresAt: input.expiresAt }),
+    promotion: input.promotion,
+  };
+}

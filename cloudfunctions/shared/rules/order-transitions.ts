@@ -1,0 +1,149 @@
+import { ErrorCode } from '../../../typings/common.js';
+import { ShopError } from './errors.js';
+
+export const ORDER_STATUSES = [
+  'pending_payment',
+  'paid',
+  'shipped',
+  'completed',
+  'cancelled',
+  'refunding',
+  'refund_approved',
+  'refunded',
+] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+export const ORDER_EVENTS = [
+  'pay',
+  'cancel',
+  'timeout',
+  'late_payment',
+  'ship',
+  'confirm_receipt',
+  'auto_confirm',
+  'request_refund',
+  'withdraw_refund',
+  'approve_refund',
+  'reject_refund',
+  'refund_succeeded',
+  'group_failed',
+  'group_refund',
+] as const;
+export type OrderEvent = (typeof ORDER_EVENTS)[number];
+
+export const ACTORS = ['shopper', 'merchant', 'system'] as const;
+export type Actor = (typeof ACTORS)[number];
+
+/** The states a refund can be requested from, and so the states a withdrawn or rejected request returns to. */
+export type RefundableStatus = 'paid' | 'shipped' | 'completed';
+
+export interface Transition {
+  readonly from: OrderStatus;
+  readonly event: OrderEvent;
+  readonly to: OrderStatus;
+  readonly by: readonly Actor[];
+}
+
+/**
+ * The whole order lifecycle. `refunding` is one state; on `request_refund` the order records the state it left in
+ * `refundRequestedFrom`, and a withdrawn or rejected request goes back there: the table lists both ways back, and
+ * `nextState` picks the one named by `refundRequestedFrom`, so no status is ever computed outside this table.
+ */
+export const transitions: readonly Transition[] = [
+  { from: 'pending_payment', event: 'pay', to: 'paid', by: ['system'] },
+  { from: 'pending_payment', event: 'cancel', to: 'cancelled', by: ['shopper', 'merchant'] },
+  { from: 'pending_payment', event: 'timeout', to: 'cancelled', by: ['system'] },
+  // The money arrived after the order was closed: the order stays cancelled and the payment is refunded automatically.
+  { from: 'cancelled', event: 'late_payment', to: 'cancelled', by: ['system'] },
+  { from: 'paid', event: 'ship', to: 'shipped', by: ['merchant'] },
+  { from: 'shipped', event: 'confirm_receipt', to: 'completed', by: ['shopper'] },
+  { from: 'shipped', event: 'auto_confirm', to: 'completed', by: ['system'] },
+  { from: 'paid', event: 'request_refund', to: 'refunding', by: ['shopper'] },
+  { from: 'shipped', event: 'request_refund', to: 'refunding', by: ['shopper'] },
+  // After-sale (售后): within the refund window after completion (the request route checks the window).
+  { from: 'completed', event: 'request_refund', to: 'refunding', by: ['shopper'] },
+  { from: 'refunding', event: 'withdraw_refund', to: 'paid', by: ['shopper'] },
+  { from: 'refunding', event: 'withdraw_refund', to: 'shipped', by: ['shopper'] },
+  { from: 'refunding', event: 'withdraw_refund', to: 'completed', by: ['shopper'] },
+  { from: 'refunding', event: 'reject_refund', to: 'paid', by: ['merchant'] },
+  { from: 'refunding', event: 'reject_refund', to: 'shipped', by: ['merchant'] },
+  { from: 'refunding', event: 'reject_refund', to: 'completed', by: ['merchant'] },
+  { from: 'refunding', event: 'approve_refund', to: 'refund_approved', by: ['merchant'] },
+  { from: 'refund_approved', event: 'refund_succeeded', to: 'refunded', by: ['system'] },
+  // A group-buy whose time ran out before it reached its target: unpaid seats are closed, paid ones refunded in full
+  // without a merchant's decision (the refund callback then completes them with refund_succeeded).
+  { from: 'pending_payment', event: 'group_failed', to: 'cancelled', by: ['system'] },
+  { from: 'paid', event: 'group_refund', to: 'refund_approved', by: ['system'] },
+  { from: 'refunding', event: 'group_refund', to: 'refund_approved', by: ['system'] },
+];
+
+export const ORDER_STATUS_LABELS: Record<OrderStatus, string> = {
+  pending_payment: '待付款',
+  paid: '待发货',
+  shipped: '待收货',
+  completed: '已完成',
+  cancelled: '已取消',
+  refunding: '退款中',
+  refund_approved: '退款处理中',
+  refunded: '已退款',
+};
+
+export const ORDER_EVENT_LABELS: Record<OrderEvent, string> = {
+  pay: '支付',
+  cancel: '取消订单',
+  timeout: '超时关闭',
+  late_payment: '处理超时到账的支付',
+  ship: '发货',
+  confirm_receipt: '确认收货',
+  auto_confirm: '自动确认收货',
+  request_refund: '申请退款',
+  withdraw_refund: '撤销退款申请',
+  approve_refund: '同意退款',
+  reject_refund: '拒绝退款',
+  refund_succeeded: '完成退款',
+  group_failed: '拼团失败关闭',
+  group_refund: '拼团失败退款',
+};
+
+const ACTOR_LABELS: Record<Actor, string> = { shopper: '买家', merchant: '商家', system: '系统' };
+
+export interface TransitionContext {
+  /** Recorded on the order by `request_refund`; needed to leave `refunding` without a refund. */
+  refundRequestedFrom?: RefundableStatus;
+}
+
+/** Applies `event` by `actor` to an order in `state`, or refuses with INVALID_STATE. */
+export function nextState(state: OrderStatus, event: OrderEvent, actor: Actor, context: TransitionContext = {}): OrderStatus {
+  const rows = transitions.filter((t) => t.from === state && t.event === event);
+  if (rows.length === 0) {
+    throw new ShopError(ErrorCode.INVALID_STATE, `订单${ORDER_STATUS_LABELS[state]}，不能${ORDER_EVENT_LABELS[event]}`);
+  }
+  const allowed = rows.filter((t) => t.by.includes(actor));
+  if (allowed.length === 0) {
+    throw new ShopError(ErrorCode.INVALID_STATE, `${ACTOR_LABELS[actor]}不能${ORDER_EVENT_LABELS[event]}`);
+  }
+  if (allowed.length === 1) return allowed[0]!.to;
+  const back = allowed.find((t) => t.to === context.refundRequestedFrom);
+  if (!back) throw new ShopError(ErrorCode.INVALID_STATE, '订单缺少申请退款前的状态，不能' + ORDER_EVENT_LABELS[event]);
+  return back.to;
+}
+
+export function canTransition(state: OrderStatus, event: OrderEvent, actor: Actor, context: TransitionContext = {}): boolean {
+  try {
+    nextState(state, event, actor, context);
+    return true;
+  } catch (error) {
+    if (error instanceof ShopError) return false;
+    throw error;
+  }
+}
+
+/** The events after which the order gives back the stock, coupons and points it holds. */
+export function releasesHoldings(event: OrderEvent): boolean {
+  return event === 'cancel' || event === 'timeout' || event === 'group_failed' || event === 'refund_succeeded';
+}
+
+/** The events after which the payment must be returned without a merchant's decision. */
+export function refundsAutomatically(event: OrderEvent): boolean {
+  return event === 'late_payment';
+}

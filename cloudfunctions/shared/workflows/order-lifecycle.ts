@@ -1,0 +1,47 @@
+import { type OrderDoc } from '../model/order.js';
+import { notFound } from '../rules/errors.js';
+import { type Actor,type OrderEvent,type OrderStatus,type TransitionContext,nextState } from '../rules/order-transitions.js';
+import { type Transaction,_,db } from '../store/db.js';
+import { withRetries } from '../store/transactions.js';
+import { applyOrderEffects } from './order-effects.js';
+
+
+export interface TransitionRequest {
+  orderId: string;
+  event: OrderEvent;
+  actor: Actor;
+  now: Date;
+  /** Set for a shopper: another shopper's order answers NOT_FOUND, exactly like one that does not exist. */
+  openid?: string;
+  /** Fields written together with the new status. */
+  fields?: (current: OrderDoc, to: OrderStatus) => Record<string, unknown>;
+  /**
+   * Further writes that must land with the transition or not at all (the admin function's audit entry): run in the same
+   * transaction once the order is updated. Throwing aborts the transaction, the order's update included.
+   */
+  alongside?: (tx: Transaction, change: { before: OrderDoc; after: OrderDoc }) => Promise<void>;
+}
+
+/**
+ * Applies one lifecycle event to one order in one transaction: the order is read inside it, `nextState` decides
+ * (INVALID_STATE otherwise), the history gains an entry, and the event's effects (order-effects.ts: stock returned on
+ * cancel, ...) are written, all in the
+ * same transaction as the request's `alongside` writes. Concurrent events on one order therefore cannot both apply.
+ */
+export async function transitionOrder(request: TransitionRequest): Promise<OrderDoc> {
+  const { orderId, event, actor, now } = request;
+  return withRetries(db, async (tx) => {
+    const current = (await tx.collection<OrderDoc>('orders').doc(orderId).get()).data;
+    if (!current || (request.openid !== undefined && current.openid !== request.openid)) throw notFound('订单');
+    const from = current.refundRequestedFrom;
+    const context: TransitionContext = from === 'paid' || from === 'shipped' || from === 'completed' ? { refundRequestedFrom: from } : {};
+    const to = nextState(current.status, event, actor, context);
+    const fields = request.fields?.(current, to) ?? {};
+    const entry = { event, from: current.status, to, actor, at: now };
+    await tx.collection('orders').doc(orderId).update({ data: { ...fields, status: to, history: _.push(entry) } });
+    const after = { ...current, ...fields, status: to, history: [...current.history, entry] } as OrderDoc;
+    await applyOrderEffects(tx, { event, before: current, after, now });
+    await request.alongside?.(tx, { before: current, after });
+    return after;
+  });
+}
