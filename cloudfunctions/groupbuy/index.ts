@@ -3,7 +3,8 @@ import { GroupBuyRoutes,type GroupTimerSummary } from '../../typings/groupbuy.js
 import { cloud } from '../shared/platform/cloud.js';
 import { serve } from '../shared/platform/route.js';
 import { runGroupTimer } from './expire.js';
-import { activity,group,join,list,open } from './routes/groups.js';
+import { activity, list } from './routes/activities.js';
+import { group, join, open } from './routes/groups.js';
 
 /** Leaves room within the 60 s timeout (config.json) to answer; unfinished work waits for the next firing. */
 const BUDGET_MS = 45_000;

@@ -67,6 +67,8 @@ export interface RefundError {
   at: Date;
 }
 
+export const ORDERS = 'orders';
+
 export interface PaymentRecord {
   transactionId: string;
   totalFee: number;

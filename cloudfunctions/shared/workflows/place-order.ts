@@ -1,10 +1,114 @@
 import { ErrorCode } from '../../../typings/common.js';
-import { type AddressDoc } from '../model/address.js';
-import { type SkuDoc,type SpuDoc } from '../model/catalog.js';
-import { ShopError,notFound } from '../rules/errors.js';
-import { db } from '../store/db.js';
+import type { AddressDoc } from '../model/address.js';
+import type { SkuDoc, SpuDoc } from '../model/catalog.js';
+import { ORDERS, type OrderDoc } from '../model/order.js';
+import { ShopError, notFound } from '../rules/errors.js';
+import type { SoldOutMemory } from '../rules/sold-out-memory.js';
+import { readSkus, readSpus } from '../store/catalog-reads.js';
+import { _, db } from '../store/db.js';
+import { existingOrder } from '../store/order-records.js';
+import { isDuplicateKey } from '../store/transactions.js';
 
+/**
+ * Placing an order, however it is bought: cart checkout (`order.create`), a flash sale (`flashsale.buy`) or a
+ * group-buy seat (`groupbuy.open` / `join`). Every way runs the same skeleton:
+ *
+ * 1. a retry with the same idempotency key gets its order back (an order is never placed twice);
+ * 2. what this instance saw sold out a moment ago is refused after that one check (a rush costs one read per loser);
+ * 3. the way's own steps refuse what cannot be bought, then take what the order holds (stock, promotion units, a
+ *    quota, a seat), each step paired with the step that gives it back, and write the order;
+ * 4. when a step fails, everything taken so far is given back, latest first; when the failure says the same key
+ *    raced itself (a duplicate key, or a refusal caused by the winner holding what this attempt wanted), the
+ *    winner's order is the answer.
+ */
+export interface PlacementRequest {
+  openid: string;
+  idempotencyKey: string;
+  now: Date;
+}
 
+export interface Placement<F, T> {
+  request: PlacementRequest;
+  /** What this instance may have seen sold out (SKUs, a flash sale), and the refusal to answer for it. */
+  soldOut?: { memory: SoldOutMemory; ids: string[]; refusal: () => ShopError };
+  /** The reads that start the attempt, in the same round trip as the retry check. */
+  firstRead: () => Promise<F>;
+  /** The way's own steps: refusals, holdings taken with their give-backs, and the order written. */
+  place: (first: F, holdings: Holdings) => Promise<OrderDoc>;
+  /** What the route answers for an order: a new one, a retried one, or the winner of a race on the same key. */
+  answer: (order: OrderDoc) => T;
+  /** Refusals that may come from the same key racing itself (the winner holds the coupon, points or seat). */
+  racedBy?: (err: ShopError) => boolean;
+}
+
+export async function placeOrder<F, T>(placement: Placement<F, T>): Promise<T> {
+  const { request, soldOut, answer } = placement;
+  const { openid, idempotencyKey, now } = request;
+  if (soldOut?.ids.some((id) => soldOut.memory.has(id, now))) {
+    // Sold out a moment ago: only a retry of an order that got through still deserves an answer other than no.
+    const retried = await existingOrder(openid, idempotencyKey);
+    if (retried) return answer(retried);
+    throw soldOut.refusal();
+  }
+  const [again, first] = await Promise.all([existingOrder(openid, idempotencyKey), placement.firstRead()]);
+  if (again) return answer(again);
+  const holdings = new Holdings();
+  try {
+    return answer(await placement.place(first, holdings));
+  } catch (err) {
+    await holdings.giveBackAll();
+    if (isDuplicateKey(err) || (err instanceof ShopError && placement.racedBy?.(err))) {
+      const winner = await existingOrder(openid, idempotencyKey);
+      if (winner) return answer(winner);
+    }
+    throw err;
+  }
+}
+
+/** What an attempt has taken so far, each with the step that gives it back. */
+export class Holdings {
+  private readonly taken: Array<{ what: string; giveBack: () => Promise<unknown> }> = [];
+
+  /** Runs `take`; if a later step fails, `giveBack` undoes it. A `take` that throws has taken nothing. */
+  async take<R>(what: string, take: () => Promise<R>, giveBack: (taken: R) => Promise<unknown>): Promise<R> {
+    const result = await take();
+    this.taken.push({ what, giveBack: () => giveBack(result) });
+    return result;
+  }
+
+  /**
+   * Gives everything back, latest first. A give-back that fails leaves a count too low (a unit or seat nobody can
+   * take), never too many sold; it is logged for the merchant.
+   */
+  async giveBackAll(): Promise<void> {
+    for (const { what, giveBack } of this.taken.reverse()) {
+      try {
+        await giveBack();
+      } catch (err) {
+        console.error(`placing an order: could not give back the ${what}`, err);
+      }
+    }
+    this.taken.length = 0;
+  }
+}
+
+/** Writes the order, the last step of a placement outside a transaction (a duplicate key: the same key won already). */
+export async function addOrder(order: OrderDoc): Promise<OrderDoc> {
+  await db.collection(ORDERS).add({ data: order });
+  return order;
+}
+
+/** Takes `quantity` of the SKU's stock with one conditional decrement (no transaction), or refuses. */
+export function holdStock(holdings: Holdings, skuId: string, quantity: number, refusal: () => ShopError): Promise<void> {
+  return holdings.take(
+    'stock',
+    async () => {
+      const taken = await db.collection('skus').where({ _id: skuId, stock: _.gte(quantity) }).update({ data: { stock: _.inc(-quantity) } });
+      if (taken.stats.updated !== 1) throw refusal();
+    },
+    () => db.collection('skus').doc(skuId).update({ data: { stock: _.inc(quantity) } }),
+  );
+}
 
 /** The caller's address (another shopper's answers NOT_FOUND), read before anything is taken. */
 export async function ownAddress(addressId: string, openid: string): Promise<AddressDoc> {
@@ -20,14 +124,8 @@ export function onShelf(sku: SkuDoc | undefined, spus: Map<string, SpuDoc>): { s
   return { sku, spu };
 }
 
-/**
- * Undoes one step of an attempt that could not finish. A failure here leaves a count too low (a unit or seat nobody
- * can take), never too many sold; it is logged for the merchant.
- */
-export async function giveBack(what: string, run: () => Promise<unknown>): Promise<void> {
-  try {
-    await run();
-  } catch (err) {
-    console.error(`promotion: could not give back the ${what}`, err);
-  }
+/** One SKU of a promotion and its SPU, on shelf (NOT_FOUND otherwise): two reads. */
+export async function promotedSku(skuId: string): Promise<{ sku: SkuDoc; spu: SpuDoc }> {
+  const skus = await readSkus([skuId]);
+  return onShelf(skus.get(skuId), await readSpus([...skus.values()].map((s) => s.spuId)));
 }
