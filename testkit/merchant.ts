@@ -77,8 +77,3 @@ export async function shipOrder(shop: Shop, orderId: string, { carrier, tracking
 export function approveRefund(shop: Shop, orderId: string): Promise<RefundApproval> {
   return asMerchant<RefundApproval>(shop, 'refunds.approve', { orderId });
 }
-
-/** Refuses the order's refund request (`refunds.reject`): it goes back to paid or shipped. */
-export function rejectRefund(shop: Shop, orderId: string, reason: string): Promise<AdminOrderView> {
-  return asMerchant<AdminOrderView>(shop, 'refunds.reject', { orderId, reason });
-}

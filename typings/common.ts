@@ -22,8 +22,6 @@ export type Envelope<T> = Ok<T> | Fail;
 
 /** Ids are short opaque strings; anything longer or stranger is refused before it reaches a query. */
 export const Id = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, '编号格式不正确');
-/** Money in integer fen, never negative. */
-export const Fen = z.number().int().nonnegative();
 export const Quantity = z.number().int().min(1).max(999);
 export const PageSize = z.number().int().min(1).max(50).default(20);
 /** An opaque cursor returned by the previous page. */

@@ -2,7 +2,11 @@ import { z } from 'zod';
 import { Cursor, Id, PageSize, Quantity, type Page } from './common.js';
 import { MAX_ORDER_LINES } from './order.js';
 
-/** The `coupon` function: coupons a shopper can claim, the coupons they hold, and which of them fit a cart. */
+/**
+ * The `coupon` function: coupons a shopper can claim, the coupons they hold, and which of them fit a cart. With an
+ * order, a coupon is locked when the order is created, spent when it is paid, and returned on cancel, timeout or refund
+ * (expired instead if its validity is over by then).
+ */
 export const CouponRoutes = {
   claimable: 'claimable',
   claim: 'claim',
@@ -26,7 +30,6 @@ export const CouponRule = z
   ])
   .refine((rule) => rule.kind !== 'threshold' || rule.off <= rule.threshold, '满减金额不能超过门槛');
 export type CouponRule = z.infer<typeof CouponRule>;
-export type CouponKind = CouponRule['kind'];
 
 /** Which goods count: all, those in the listed categories (a top-level category covers its children), or products. */
 export const CouponScope = z.discriminatedUnion('type', [
@@ -62,18 +65,39 @@ export const CouponTemplateInput = z
   .strict();
 export type CouponTemplateInput = z.infer<typeof CouponTemplateInput>;
 
+/**
+ * `claimable`: active templates in their claim window with some left, ending soonest first, each with its `summary`
+ * (e.g. 满99减10), `scopeText`, validity, `remaining`, `perUser`, and the caller's `claimed`, `held` and `canClaim`.
+ */
 export const ClaimableInput = z.object({}).strict();
 export type ClaimableInput = z.infer<typeof ClaimableInput>;
 
+/**
+ * `claim`: one coupon of the template for the caller. Never more than the template's `total`, nor more than `perUser`
+ * for one shopper, however many claims race: both are guarded by atomic conditional increments (on the template and
+ * on a per-shopper counter in `coupon_claims`), not transactions, and a claim that fails half-way gives back what it
+ * took. Refusals: OUT_OF_STOCK 已抢光 (none left); INVALID_STATE for the per-user limit (已达领取上限), a paused
+ * template, outside the claim window, or a fixed validity already over; NOT_FOUND for an unknown template.
+ */
 export const ClaimInput = z.object({ templateId: Id }).strict();
 export type ClaimInput = z.infer<typeof ClaimInput>;
 
-/** `used` lists coupons spent on a paid order and those held by an order awaiting payment (status `locked`). */
+/**
+ * `mine` filter. `available`: usable now or not yet started, expiring soonest first; `used`: spent on a paid order, or
+ * held by an order awaiting payment (status `locked`), newest first; `expired`: unused past `validUntil`, most recently
+ * expired first.
+ */
 export const MineStatus = z.enum(['available', 'used', 'expired']);
 export type MineStatus = z.infer<typeof MineStatus>;
+/** `mine`: the caller's coupons in one of those groups, a page at a time (keyset cursor). */
 export const MineInput = z.object({ status: MineStatus.default('available'), cursor: Cursor.optional(), pageSize: PageSize }).strict();
 export type MineInput = z.input<typeof MineInput>;
 
+/**
+ * `forCart`: the caller's usable coupons priced against these lines, best first, exactly as `order.preview`'s coupon
+ * picker quotes them: prices read from the database, after promotions and the member discount. Lines that cannot be
+ * bought (unknown, off the shelf, short of stock) count for no coupon.
+ */
 export const ForCartInput = z
   .object({
     lines: z

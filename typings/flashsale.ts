@@ -1,8 +1,11 @@
 import { z } from 'zod';
 import { Id } from './common.js';
-import type { OrderView } from './order.js';
 
-/** The `flashsale` function (秒杀): sales with a time window, a special price, their own stock and a per-user limit. */
+/**
+ * The `flashsale` function (秒杀): sales with a time window, a special price, their own stock and a per-user limit.
+ * A sale's units are given back to it, and to the shopper's quota, when its order is cancelled, times out or is
+ * refunded.
+ */
 export const FlashSaleRoutes = {
   list: 'list',
   detail: 'detail',
@@ -12,12 +15,23 @@ export const FlashSaleRoutes = {
 /** Chosen by the client once per attempt: retrying the same buy gives the same order. */
 export const IdempotencyKey = z.string().min(8).max(64).regex(/^[A-Za-z0-9_-]+$/);
 
+/** `list`: running and upcoming sales, starting soonest first, with `remaining` and what the caller `bought`. */
 export const FlashSaleListInput = z.object({}).strict();
 export type FlashSaleListInput = z.infer<typeof FlashSaleListInput>;
 
+/** `detail`: one sale, as in `list`. */
 export const FlashSaleIdInput = z.object({ flashSaleId: Id }).strict();
 export type FlashSaleIdInput = z.infer<typeof FlashSaleIdInput>;
 
+/**
+ * `buy`: an ordinary unpaid order at the flash price (the difference to the SKU's price shows as a `promotion`
+ * discount; no coupon, member discount or points; the usual freight rule). No transaction: the caller's quota is taken
+ * first, then the units by one conditional decrement of the sale's `remaining`, then the order is written; a step that
+ * fails gives back what the earlier ones took. So a sale never sells more than its stock, nor a shopper more than
+ * `perUser`, under any rush, and losers fail fast: OUT_OF_STOCK 已抢光 (after a single read once this instance saw the
+ * sale sold out). INVALID_STATE before the start, after the end, or past the per-user limit. The same
+ * `idempotencyKey` gives back the same order.
+ */
 export const FlashSaleBuyInput = z
   .object({
     flashSaleId: Id,
@@ -52,6 +66,3 @@ export interface FlashSaleView {
   /** Units the caller holds in this sale (unpaid and paid orders; cancelled ones are given back). */
   bought: number;
 }
-
-/** `buy` answers an ordinary unpaid order (pay it with `pay.create`). */
-export type FlashSaleOrder = OrderView;

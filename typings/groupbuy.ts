@@ -6,6 +6,13 @@ import type { OrderView } from './order.js';
 /**
  * The `groupbuy` function (拼团 with 阶梯价): a shopper opens a group or joins an open one; the more members, the lower
  * the price (tiers). Without a route and without a caller its timer fails the groups whose time ran out.
+ *
+ * How a group goes: a seat is taken together with the member's unpaid order, and released if that order is cancelled
+ * or times out. When paid members reach `targetSize` in time, the group succeeds: each member is refunded the
+ * difference to the closing tier's price (`<orderId>R2`; the order stays paid), and only then can its orders ship
+ * (the admin refuses earlier). The timer (every minute; only the trigger may run it) fails the groups whose time ran
+ * out: unpaid seats are closed (`group_failed`), paid members refunded in full (`group_refund`, `<orderId>R1`, then
+ * `refunded` with the stock returned). Strangers see shared groups, so no answer carries an openid.
  */
 export const GroupBuyRoutes = {
   list: 'list',
@@ -19,19 +26,15 @@ export const GroupBuyRoutes = {
 export const GroupTier = z.object({ minMembers: z.number().int().min(1).max(100), price: z.number().int().positive() }).strict();
 export type GroupTier = z.infer<typeof GroupTier>;
 
-/** Tiers ascending by members with strictly falling prices (what the admin page saves; the seed follows it too). */
-export const GroupTiers = z
-  .array(GroupTier)
-  .min(1)
-  .max(10)
-  .refine((tiers) => tiers.every((t, i) => i === 0 || (t.minMembers > tiers[i - 1]!.minMembers && t.price < tiers[i - 1]!.price)), '阶梯须按人数递增、价格递减');
-
+/** `list`: running and upcoming activities, starting soonest first. */
 export const GroupBuyListInput = z.object({}).strict();
 export type GroupBuyListInput = z.infer<typeof GroupBuyListInput>;
 
+/** `activity`: one activity with its tiers, SKUs and the groups one can join now (`ActivityDetail`). */
 export const ActivityInput = z.object({ activityId: Id }).strict();
 export type ActivityInput = z.infer<typeof ActivityInput>;
 
+/** `group`: one group as its page shows it, members without openids, with `share` for `onShareAppMessage`. */
 export const GroupInput = z.object({ groupId: Id }).strict();
 export type GroupInput = z.infer<typeof GroupInput>;
 
@@ -43,9 +46,22 @@ const Seat = {
   remark: z.string().max(200).optional(),
 };
 
+/**
+ * `open`: starts a group: the leader's unpaid order at the first tier's price and the group with one seat, ending
+ * `timeLimitMinutes` from now (or with the activity). Others can join once the leader has paid. INVALID_STATE outside
+ * the activity's window or above `maxQuantity`; NOT_FOUND for a SKU not in the activity. The same `idempotencyKey`
+ * gives back the same order.
+ */
 export const OpenInput = z.object({ activityId: Id, ...Seat }).strict();
 export type OpenInput = z.input<typeof OpenInput>;
 
+/**
+ * `join`: joins an open group, once per shopper, at the price of the tier the group reaches with this member (the
+ * difference to the tier it closes at is refunded when it succeeds). The seat is a conditional increment below the
+ * target, so a full group takes nobody else however many join at once: OUT_OF_STOCK 该团已满员. INVALID_STATE when
+ * already a member, before the leader paid, or once the group ended. The same `idempotencyKey` gives back the same
+ * order.
+ */
 export const JoinInput = z.object({ groupId: Id, ...Seat }).strict();
 export type JoinInput = z.input<typeof JoinInput>;
 

@@ -2,7 +2,7 @@ import { type Envelope,ErrorCode } from '../../typings/common.js';
 import type { JobsSummary } from '../../typings/jobs.js';
 import { cloud } from '../shared/platform/cloud.js';
 import { settleDueCommissions } from '../shared/store/commission-ledger.js';
-import { autoConfirmDays,autoConfirmShippedOrders,cancelExpiredOrders } from './orders.js';
+import { autoConfirmDays,autoConfirmShippedOrders,cancelExpiredOrders } from './order-deadlines.js';
 import { reconcileApprovedRefunds,reconcileLateRefunds,recoverPayments } from './reconcile.js';
 
 /** Leaves room within the 60 s timeout (config.json) to answer; unfinished work waits for the next firing. */

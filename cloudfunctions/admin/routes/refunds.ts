@@ -5,7 +5,8 @@ import { approvedRefundNo,issueRefund,refundableFee } from '../../shared/platfor
 import { ShopError } from '../../shared/rules/errors.js';
 import { db } from '../../shared/store/db.js';
 import { transitionOrder } from '../../shared/workflows/order-lifecycle.js';
-import { audited,toAdminOrderView,type AdminOrderDoc } from '../orders.js';
+import { audited } from '../audit.js';
+import { toAdminOrderView,type AdminOrderDoc } from '../order-views.js';
 import { adminRoute } from '../rbac.js';
 
 /**

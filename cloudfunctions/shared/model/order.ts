@@ -1,6 +1,4 @@
 import type { Amounts,PricedLine } from '../../../typings/order.js';
-import { type OrderStatus } from '../rules/order-transitions.js';
-
 
 /** The stored order and how shoppers see it. */
 export type OrderPromotion =
@@ -31,7 +29,8 @@ export interface OrderDoc {
   remark: string;
   createdAt: Date;
   expiresAt: Date;
-  history: Array<{ event: string; from: string | null; to: string; actor: string; at: Date }>;
+  /** Every status change, oldest first; the first entry is the order's creation (`create`, from null). */
+  history: OrderHistoryEntry[];
   // Written as the order moves on: payment (pay function), shipping (merchant), receipt and after-sale.
   paidAt?: Date;
   /** The first `pay.create`: from then on WeChat Pay may hold a payment for the order (close it before cancelling). */
@@ -69,8 +68,58 @@ export interface RefundError {
 
 export const ORDERS = 'orders';
 
+/** One entry of an order's history: what happened, from which status to which, by whom and when. */
+export interface OrderHistoryEntry {
+  event: OrderEvent;
+  from: OrderStatus | null;
+  to: OrderStatus;
+  actor: Actor;
+  at: Date;
+}
+
 export interface PaymentRecord {
   transactionId: string;
   totalFee: number;
   timeEnd: string;
 }
+
+
+export const ORDER_STATUSES = [
+  'pending_payment',
+  'paid',
+  'shipped',
+  'completed',
+  'cancelled',
+  'refunding',
+  'refund_approved',
+  'refunded',
+] as const;
+
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+export const ORDER_EVENTS = [
+  'create',
+  'pay',
+  'cancel',
+  'timeout',
+  'late_payment',
+  'ship',
+  'confirm_receipt',
+  'auto_confirm',
+  'request_refund',
+  'withdraw_refund',
+  'approve_refund',
+  'reject_refund',
+  'refund_succeeded',
+  'group_failed',
+  'group_refund',
+] as const;
+
+export type OrderEvent = (typeof ORDER_EVENTS)[number];
+
+export const ACTORS = ['shopper', 'merchant', 'system'] as const;
+
+export type Actor = (typeof ACTORS)[number];
+
+/** The states a refund can be requested from, and so the states a withdrawn or rejected request returns to. */
+export type RefundableStatus = 'paid' | 'shipped' | 'completed';

@@ -137,9 +137,6 @@ export function isPaidState(state: TradeState | undefined): boolean {
   return state === 'SUCCESS' || state === 'REFUND';
 }
 
-/** WeChat Pay's refund statuses, as `queryRefund` reports them. */
-export type RefundStatus = 'SUCCESS' | 'PROCESSING' | 'CHANGE' | 'REFUNDCLOSE';
-
 /** The status of the one refund `queryRefund` was asked about by its number (WeChat's `refund_status_0`). */
 export function refundStatusOf(answer: Awaited<ReturnType<CloudPay['queryRefund']>>): string | undefined {
   return answer.refundStatus_0;

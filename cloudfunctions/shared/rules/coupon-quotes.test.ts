@@ -6,7 +6,6 @@ import { ShopError } from './errors.js';
 /** The coupon rules as pure tables: what a coupon takes off which lines, when, and how it reads. */
 const DAY = 86_400_000;
 const NOW = new Date('2026-06-01T12:00:00+08:00');
-type Doc = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- documents as node-sdk hands them back
 
 function coupon(rule: CouponRule, scope: CouponScope = { type: 'all' }, fields: Partial<CouponLike> = {}): CouponLike {
   return { rule, scope, status: 'available', validFrom: new Date(NOW.getTime() - DAY), validUntil: new Date(NOW.getTime() + DAY), ...fields };

@@ -12,4 +12,3 @@ export class ShopError extends Error {
 }
 
 export const notFound = (what: string) => new ShopError(ErrorCode.NOT_FOUND, `${what}不存在`);
-export const forbidden = () => new ShopError(ErrorCode.FORBIDDEN, '无权访问');

@@ -1,6 +1,7 @@
 import test from 'ava';
+import { ACTORS,ORDER_EVENTS,ORDER_STATUSES,type RefundableStatus } from '../model/order.js';
 import { ShopError } from './errors.js';
-import { ACTORS,ORDER_EVENTS,ORDER_EVENT_LABELS,ORDER_STATUSES,ORDER_STATUS_LABELS,canTransition,nextState,refundsAutomatically,releasesHoldings,transitions,type RefundableStatus } from './order-transitions.js';
+import { ORDER_EVENT_LABELS,ORDER_STATUS_LABELS,canTransition,nextState,refundsAutomatically,releasesHoldings,transitions } from './order-transitions.js';
 
 const isInvalidState = { instanceOf: ShopError, code: 'INVALID_STATE' } as const;
 

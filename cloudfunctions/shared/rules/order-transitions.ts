@@ -1,44 +1,10 @@
 import { ErrorCode } from '../../../typings/common.js';
+import { Actor,OrderEvent,OrderStatus,RefundableStatus } from '../model/order.js';
 import { ShopError } from './errors.js';
 
-export const ORDER_STATUSES = [
-  'pending_payment',
-  'paid',
-  'shipped',
-  'completed',
-  'cancelled',
-  'refunding',
-  'refund_approved',
-  'refunded',
-] as const;
-export type OrderStatus = (typeof ORDER_STATUSES)[number];
-
-export const ORDER_EVENTS = [
-  'pay',
-  'cancel',
-  'timeout',
-  'late_payment',
-  'ship',
-  'confirm_receipt',
-  'auto_confirm',
-  'request_refund',
-  'withdraw_refund',
-  'approve_refund',
-  'reject_refund',
-  'refund_succeeded',
-  'group_failed',
-  'group_refund',
-] as const;
-export type OrderEvent = (typeof ORDER_EVENTS)[number];
-
-export const ACTORS = ['shopper', 'merchant', 'system'] as const;
-export type Actor = (typeof ACTORS)[number];
-
-/** The states a refund can be requested from, and so the states a withdrawn or rejected request returns to. */
-export type RefundableStatus = 'paid' | 'shipped' | 'completed';
-
 export interface Transition {
-  readonly from: OrderStatus;
+  /** null: the order does not exist yet (it is being created). */
+  readonly from: OrderStatus | null;
   readonly event: OrderEvent;
   readonly to: OrderStatus;
   readonly by: readonly Actor[];
@@ -50,6 +16,8 @@ export interface Transition {
  * `nextState` picks the one named by `refundRequestedFrom`, so no status is ever computed outside this table.
  */
 export const transitions: readonly Transition[] = [
+  // Every order starts here, however it is bought; `pendingOrder` (new-orders.ts) writes this first history entry.
+  { from: null, event: 'create', to: 'pending_payment', by: ['shopper'] },
   { from: 'pending_payment', event: 'pay', to: 'paid', by: ['system'] },
   { from: 'pending_payment', event: 'cancel', to: 'cancelled', by: ['shopper', 'merchant'] },
   { from: 'pending_payment', event: 'timeout', to: 'cancelled', by: ['system'] },
@@ -89,6 +57,7 @@ export const ORDER_STATUS_LABELS: Record<OrderStatus, string> = {
 };
 
 export const ORDER_EVENT_LABELS: Record<OrderEvent, string> = {
+  create: '下单',
   pay: '支付',
   cancel: '取消订单',
   timeout: '超时关闭',

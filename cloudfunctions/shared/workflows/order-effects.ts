@@ -1,6 +1,6 @@
 import { type MemberSettings } from '../../../typings/member.js';
-import { type OrderDoc } from '../model/order.js';
-import { type OrderEvent,releasesHoldings } from '../rules/order-transitions.js';
+import { type OrderDoc,type OrderEvent } from '../model/order.js';
+import { releasesHoldings } from '../rules/order-transitions.js';
 import { recordCommission,reverseCommission } from '../store/commission-ledger.js';
 import { releaseCoupon,spendCoupon } from '../store/coupon-wallet.js';
 import { type Database,type Transaction,_ } from '../store/db.js';

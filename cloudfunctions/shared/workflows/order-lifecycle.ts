@@ -1,6 +1,6 @@
-import { type OrderDoc } from '../model/order.js';
+import { type Actor,type OrderDoc,type OrderEvent,type OrderStatus } from '../model/order.js';
 import { notFound } from '../rules/errors.js';
-import { type Actor,type OrderEvent,type OrderStatus,type TransitionContext,nextState } from '../rules/order-transitions.js';
+import { type TransitionContext,nextState } from '../rules/order-transitions.js';
 import { type Transaction,_,db } from '../store/db.js';
 import { withRetries } from '../store/transactions.js';
 import { applyOrderEffects } from './order-effects.js';

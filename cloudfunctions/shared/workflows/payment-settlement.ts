@@ -1,9 +1,9 @@
-import { cloud } from '../platform/cloud.js';
-import { type OrderDoc } from '../model/order.js';
+import { type OrderDoc, type OrderEvent, type OrderHistoryEntry } from '../model/order.js';
 import { ConfirmedPayment,issueRefund,lateRefundNo,priceRefundNo } from '../platform/cloud-pay.js';
+import { cloud } from '../platform/cloud.js';
 import { paidMessage } from '../platform/subscribe-messages.js';
 import { ShopError } from '../rules/errors.js';
-import { type OrderEvent,nextState,refundsAutomatically } from '../rules/order-transitions.js';
+import { nextState,refundsAutomatically } from '../rules/order-transitions.js';
 import { _,db } from '../store/db.js';
 import { withRetries } from '../store/transactions.js';
 import { markPriceRefundDone,settleGroupRefunds } from './group-refunds.js';
@@ -45,7 +45,7 @@ export async function settlePayment(payment: ConfirmedPayment, now = new Date())
       // Paid in time, or after the shopper or the timer closed the order: then it stays closed and the money goes back.
       const event: OrderEvent = current.status === 'cancelled' ? 'late_payment' : 'pay';
       const to = nextState(current.status, event, 'system');
-      const entry = { event, from: current.status, to, actor: 'system', at: now };
+      const entry: OrderHistoryEntry = { event, from: current.status, to, actor: 'system', at: now };
       const fields = refundsAutomatically(event) ? { lateRefundPending: true } : { paidAt: now };
       await tx.collection('orders').doc(orderId).update({ data: { status: to, payment: record, history: _.push(entry), ...fields } });
       const after: OrderDoc = { ...current, status: to, payment: record, history: [...current.history, entry], ...fields };
@@ -116,7 +116,7 @@ export async function settleRefund(refund: { orderId: string; outRefundNo: strin
     if (!current) return 'unknown_order';
     if (current.status === 'refund_approved') {
       const to = nextState(current.status, 'refund_succeeded', 'system');
-      const entry = { event: 'refund_succeeded' as const, from: current.status, to, actor: 'system', at: now };
+      const entry: OrderHistoryEntry = { event: 'refund_succeeded', from: current.status, to, actor: 'system', at: now };
       await tx.collection('orders').doc(orderId).update({ data: { status: to, refundedAt: now, refundError: _.remove(), history: _.push(entry) } });
       const { refundError: _settled, ...rest } = current;
       const after: OrderDoc = { ...rest, status: to, refundedAt: now, history: [...current.history, entry] };

@@ -6,7 +6,8 @@ import { _,db } from '../../shared/store/db.js';
 import { refuseUnfinishedGroup } from '../../shared/store/group-seats.js';
 import { afterCursor,pageOf } from '../../shared/store/pagination.js';
 import { transitionOrder } from '../../shared/workflows/order-lifecycle.js';
-import { audited,toAdminOrderDetail,toAdminOrderView,type AdminOrderDoc } from '../orders.js';
+import { audited } from '../audit.js';
+import { toAdminOrderDetail,toAdminOrderView,type AdminOrderDoc } from '../order-views.js';
 import { adminRoute } from '../rbac.js';
 
 /** Every shopper's orders, newest first, by status or all (indexes `{status, createdAt}` and `{createdAt}`). */

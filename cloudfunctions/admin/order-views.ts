@@ -1,10 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import type { AdminOrderDetail,AdminOrderView,AuditLogDoc } from '../../typings/admin.js';
+import type { AdminOrderDetail,AdminOrderView } from '../../typings/admin.js';
 import { type OrderDoc } from '../shared/model/order.js';
 import { decryptField } from '../shared/platform/field-crypto.js';
 import { toOrderView } from '../shared/store/order-records.js';
-import { type TransitionRequest } from '../shared/workflows/order-lifecycle.js';
-import type { AdminContext } from './rbac.js';
 
 /** What the back office adds to an order (on top of OrderDoc's `refundApprovedAt`, `refundError`): a refused refund request. */
 export interface AdminOrderDoc extends OrderDoc {
@@ -51,24 +48,5 @@ export function toAdminOrderDetail(order: AdminOrderDoc): AdminOrderDetail {
     ...toAdminOrderView(order),
     address: { name, phone: decryptField(order.address.phone), region: `${province} ${city} ${district}`, detail: decryptField(order.address.detail) },
     history: order.history.map((h) => ({ event: h.event, from: h.from, to: h.to, actor: h.actor, at: new Date(h.at).toISOString() })),
-  };
-}
-
-/**
- * The audit entry of a merchant's action on an order, as a `transitionOrder` hook: it is written in the transaction
- * that changes the order, so there is never a change without its entry, nor an entry for a change that did not happen.
- */
-export function audited(ctx: AdminContext, action: string, detail: Record<string, unknown> = {}): NonNullable<TransitionRequest['alongside']> {
-  return async (tx, { before, after }) => {
-    const entry: AuditLogDoc = {
-      _id: randomBytes(12).toString('hex'),
-      actor: ctx.merchant.openid,
-      role: ctx.merchant.role,
-      action,
-      target: after._id,
-      detail: { ...detail, from: before.status, to: after.status },
-      at: ctx.now,
-    };
-    await tx.collection('audit_logs').add({ data: { ...entry } });
   };
 }
