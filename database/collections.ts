@@ -1,4 +1,4 @@
-import type { CollectionDeclaration } from '../emulator/src/db/schema.js';
+import type { CollectionDeclaration } from '../emulator/index.js';
 
 /**
  * Every collection the shop uses, its indexes and its security rules. The emulator creates them on start; the deploy

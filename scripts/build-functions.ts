@@ -2,11 +2,14 @@ import * as esbuild from 'esbuild';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { type FunctionDefaults, readDeployConfig } from './deploy/declarations.js';
 
 /**
  * Bundles each `cloudfunctions/<name>/index.ts` into `build/functions/<name>/` as CloudBase deploys it: `index.js`
  * exporting `main` (CommonJS), a `package.json` that lists only wx-server-sdk (left external, installed by the
  * platform), and the function's `config.json`. Shared domain code, tcb-router and zod are bundled in.
+ * Building the repository's `cloudfunctions/` into its `functionRoot` also regenerates the `functions` of
+ * cloudbaserc.json from the configs, for the cloudbase CLI (`tcb fn deploy`, `tcb framework deploy`).
  *   npm run build:functions [-- name ...]
  */
 export interface BuildOptions {
@@ -23,6 +26,7 @@ export interface BuiltFunction {
 }
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const RC_FILE = path.join(root, 'cloudbaserc.json');
 const SDK_VERSION = (JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string> }).dependencies['wx-server-sdk']!;
 
 /** A function is a folder with an `index.ts`; `shared/` and folders starting with `_` hold code the functions import. */
@@ -36,6 +40,10 @@ export function functionNames(sourceDir: string): string[] {
 }
 
 export async function buildFunctions(options: BuildOptions): Promise<BuiltFunction[]> {
+  // Only the real build: tests build other folders and must leave the repository's file alone.
+  if (path.resolve(options.sourceDir) === path.join(root, 'cloudfunctions') && path.resolve(options.outDir) === readDeployConfig(RC_FILE).functionRoot) {
+    syncCloudbaseRc(RC_FILE, options.sourceDir);
+  }
   const names = functionNames(options.sourceDir).filter((n) => !options.only?.length || options.only.includes(n));
   return Promise.all(
     names.map(async (name) => {
@@ -66,8 +74,62 @@ export async function buildFunctions(options: BuildOptions): Promise<BuiltFuncti
   );
 }
 
+/** A `functions` entry of cloudbaserc.json in the CLI's flat form, which `tcb fn deploy` and the framework both read. */
+export interface CliFunction {
+  name: string;
+  timeout?: number;
+  runtime: string;
+  memorySize: number;
+  handler: string;
+  installDependency: boolean;
+  ignore: string[];
+  triggers?: Array<{ name: string; type: string; config: string }>;
+}
+
+/** What the CLI needs of a config.json; npm run deploy validates it (scripts/deploy/declarations.ts). */
+type FunctionConfig = Pick<CliFunction, 'timeout' | 'triggers'>;
+
+/**
+ * What npm run deploy deploys, for the CLI: timeout and timers from each config.json, runtime and memory from
+ * `functionDefaults`, the platform installing wx-server-sdk, source maps left out (as scripts/deploy/manager.ts).
+ * No `envVariables`: the CLI would replace the deployed variables with exactly these, and their values are secrets.
+ */
+export function cliFunctions(sourceDir: string, defaults: FunctionDefaults): CliFunction[] {
+  return functionNames(sourceDir).map((name) => {
+    const file = path.join(sourceDir, name, 'config.json');
+    let config: FunctionConfig = {};
+    try {
+      if (fs.existsSync(file)) config = JSON.parse(fs.readFileSync(file, 'utf8')) as FunctionConfig;
+    } catch (e) {
+      throw new Error(`${file}: ${(e as Error).message}`);
+    }
+    return {
+      name,
+      ...(config.timeout !== undefined ? { timeout: config.timeout } : {}),
+      runtime: defaults.runtime,
+      memorySize: defaults.memorySize,
+      handler: 'index.main',
+      installDependency: true,
+      ignore: ['*.map'],
+      ...(config.triggers?.length ? { triggers: config.triggers.map((t) => ({ name: t.name, type: t.type, config: t.config })) } : {}),
+    };
+  });
+}
+
+/** Rewrites the `functions` of `rcFile` from the configs under `sourceDir`, keeping every other key. True when it changed. */
+export function syncCloudbaseRc(rcFile: string, sourceDir: string): boolean {
+  const text = fs.readFileSync(rcFile, 'utf8');
+  const rc = JSON.parse(text) as Record<string, unknown>;
+  const next = `${JSON.stringify({ ...rc, functions: cliFunctions(sourceDir, readDeployConfig(rcFile).functionDefaults) }, null, 2)}\n`;
+  if (next === text) return false;
+  fs.writeFileSync(rcFile, next);
+  return true;
+}
+
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
-  const built = await buildFunctions({ sourceDir: path.join(root, 'cloudfunctions'), outDir: path.join(root, 'build/functions'), only: process.argv.slice(2) });
+  const rcBefore = fs.readFileSync(RC_FILE, 'utf8');
+  const built = await buildFunctions({ sourceDir: path.join(root, 'cloudfunctions'), outDir: readDeployConfig(RC_FILE).functionRoot, only: process.argv.slice(2) });
+  if (fs.readFileSync(RC_FILE, 'utf8') !== rcBefore) console.log('updated the functions of cloudbaserc.json: commit it with the config.json changes');
   for (const f of built) console.log(`built ${f.name.padEnd(16)} ${(f.bytes / 1024).toFixed(1)} KiB  ${path.relative(root, f.dir)}`);
   if (!built.length) console.log('no functions in cloudfunctions/ yet');
 }

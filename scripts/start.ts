@@ -3,8 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { seedDemoShop } from '../database/seed.js';
-import type { HttpRoute } from '../emulator/src/functions/gateways.js';
-import { launch, parseLaunchArgs } from '../emulator/src/launch.js';
+import { type HttpRoute, launch, parseLaunchArgs } from '../emulator/index.js';
 import { buildFunctions } from './build-functions.js';
 
 /**
@@ -14,7 +13,7 @@ import { buildFunctions } from './build-functions.js';
  */
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(root);
-process.env.TENCENTCLOUD = 'true'; // node-sdk outside SCF: skip the cloud metadata probe (wire reference §0)
+process.env.TENCENTCLOUD = 'true'; // node-sdk outside SCF: skip the cloud metadata probe before every request
 
 const started = Date.now();
 const built = await buildFunctions({ sourceDir: 'cloudfunctions', outDir: 'build/functions' });

@@ -3,8 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { collections } from '../database/collections.js';
 import { seedDemoShop } from '../database/seed.js';
-import { startEmulator } from '../emulator/src/server.js';
-import { allServices } from '../emulator/src/services.js';
+import { allServices, controlClient, sdkEnvironment, startEmulator } from '../emulator/index.js';
 import { buildFunctions } from '../scripts/build-functions.js';
 import type { Envelope } from '../typings/common.js';
 
@@ -12,7 +11,7 @@ import type { Envelope } from '../typings/common.js';
  * The shop as deployed, offline: the real functions built with the real build, an in-memory emulator with the
  * shop's collections, the demo seed, and `call()` doing what `wx.cloud.callFunction` does for a signed-in shopper.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+ 
 type Rec = Record<string, any>;
 
 /** An order document as node-sdk hands it back, with the fields tests look at typed. */
@@ -80,16 +79,12 @@ export async function startShop(options: { only?: string[] } = {}) {
    * modules only after this: they open the database when they load.
    */
   function useSdkInThisProcess(): void {
-    Object.assign(process.env, {
-      TCB_CONTEXT_CNFG: JSON.stringify({ URL: `${emulator.url}/admin` }),
-      TENCENTCLOUD_SECRETID: 'local',
-      TENCENTCLOUD_SECRETKEY: 'local',
-      TENCENTCLOUD_RUNENV: 'SCF',
-      TENCENTCLOUD_REGION: 'ap-shanghai',
-      SCF_NAMESPACE: emulator.envId,
-      TCB_ENV: emulator.envId,
-    });
+    Object.assign(process.env, sdkEnvironment(emulator), { TCB_ENV: emulator.envId });
   }
+
+  /** The pay sandbox through the control API: `idle()` resolves once every pending notification was delivered. */
+  const sandbox = controlClient(emulator.url);
+  const pay = { idle: () => sandbox.payIdle() };
 
   return {
     emulator,
@@ -100,6 +95,7 @@ export async function startShop(options: { only?: string[] } = {}) {
     inspect,
     addressFor,
     useSdkInThisProcess,
+    pay,
     close: async () => {
       await emulator.close();
       fs.rmSync(functionsDir, { recursive: true, force: true });

@@ -5,8 +5,10 @@ import type { OrderView } from './order.js';
 
 /**
  * The `admin` function: the merchant's back office. Only an active merchant (a document in `admins` whose `_id` is the
- * caller's openid) gets past the gate; everyone else is answered FORBIDDEN whatever they send. Each route then needs
- * one permission, which the merchant's role grants (the table is in cloudfunctions/admin/rbac.ts).
+ * caller's openid) gets past the gate; everyone else is answered FORBIDDEN whatever they send, before any validation,
+ * so a shopper learns nothing, not even which routes exist. Each route then needs one permission, which the merchant's
+ * role grants (the table is in cloudfunctions/admin/rbac.ts). Every change is recorded in `audit_logs` (`AuditLogDoc`)
+ * in the same transaction as the change itself.
  */
 export const AdminRoutes = {
   ordersList: 'orders.list',
@@ -60,13 +62,23 @@ export interface AuditLogDoc {
 /** Every order status, unlike the shopper's list (which never shows `refund_approved` on its own). */
 export const AdminOrderStatusFilter = z.enum(['all', 'pending_payment', 'paid', 'shipped', 'completed', 'cancelled', 'refunding', 'refund_approved', 'refunded']);
 
+/**
+ * `orders.list` (permission `orders.read`): every shopper's orders, newest first, all or those in one status, a page
+ * at a time (keyset cursor); addresses masked.
+ */
 export const AdminOrdersListInput = z.object({ status: AdminOrderStatusFilter.default('all'), cursor: Cursor.optional(), pageSize: PageSize }).strict();
 export type AdminOrdersListInput = z.input<typeof AdminOrdersListInput>;
 
+/** `orders.detail` (permission `orders.read`): one order, address in full, with its history (`AdminOrderDetail`). */
 export const AdminOrderIdInput = z.object({ orderId: Id }).strict();
 export type AdminOrderIdInput = z.infer<typeof AdminOrderIdInput>;
 
-/** Both end up in the shopper's "order shipped" message: the carrier as a 20-character keyword, the number as a 32-character one. */
+/**
+ * `orders.ship` (permission `orders.ship`): a paid order becomes `shipped` with its carrier and tracking number, then
+ * the shopper gets the "order shipped" subscribe message (`TEMPLATE_ORDER_SHIPPED`; a message that cannot be sent is
+ * logged, the order has shipped). A group-buy order ships only once its group succeeded. Both fields end up in that
+ * message: the carrier as a 20-character keyword, the number as a 32-character one.
+ */
 export const MAX_CARRIER = 20;
 export const ShipInput = z
   .object({
@@ -82,10 +94,21 @@ export const ShipInput = z
   .strict();
 export type ShipInput = z.infer<typeof ShipInput>;
 
+/**
+ * `refunds.approve` (permission `refunds.decide`): a `refunding` order becomes `refund_approved` (recorded first, so
+ * two approvals cannot both refund), then WeChat Pay is asked to return what is left of the payment under the refund
+ * number `<orderId>R1`. Its refund callback to the `pay` function completes the order (`refunded`, stock returned). If
+ * WeChat Pay refuses or does not answer, the order stays approved with `refundError`, and the jobs timer issues the
+ * same refund again later (same number, so never twice). Answers `RefundApproval`.
+ */
 export const ApproveRefundInput = z.object({ orderId: Id }).strict();
 export type ApproveRefundInput = z.infer<typeof ApproveRefundInput>;
 
 export const MAX_REJECT_REASON = 200;
+/**
+ * `refunds.reject` (permission `refunds.decide`): refuses the refund request; the order returns to the status it was
+ * requested from (`paid`, `shipped` or `completed`).
+ */
 export const RejectRefundInput = z
   .object({
     orderId: Id,
@@ -138,13 +161,21 @@ export interface RefundApproval {
 
 // ---- commission withdrawals (分销提现) -------------------------------------------------------------------------
 
-/** The queue is oldest first per status; pending is what the merchant works through. */
+/**
+ * `withdrawals.list` (permission `withdrawals.manage`, the owner's): inviters' withdrawal requests in one status,
+ * oldest first, a page at a time; `pending` is the queue the owner works through.
+ */
 export const AdminWithdrawalsListInput = z
   .object({ status: z.enum(['pending', 'paid', 'rejected']).default('pending'), cursor: Cursor.optional(), pageSize: PageSize })
   .strict();
 export type AdminWithdrawalsListInput = z.input<typeof AdminWithdrawalsListInput>;
 
 export const MAX_WITHDRAWAL_NOTE = 200;
+/**
+ * `withdrawals.settle` (permission `withdrawals.manage`, the owner's): the decision on a pending withdrawal. The
+ * inviter's balances, the commission ledger entry and the audit entry land in one transaction. The same decision
+ * again answers the request unchanged (no second entry); the other decision after one is INVALID_STATE.
+ */
 export const SettleWithdrawalInput = z
   .object({
     withdrawalId: Id,

@@ -1,7 +1,11 @@
 import { z } from 'zod';
 import { Id, Quantity } from './common.js';
 
-/** The `cart` function: the signed-in shopper's cart, one line per SKU, priced live from the catalog. */
+/**
+ * The `cart` function: the signed-in shopper's cart, one line per SKU, priced live from the catalog (a cart never
+ * stores a price). Every route answers with the whole cart (`CartView`); `add` and `update` add `capped: true` when the
+ * quantity asked for was reduced to the stock.
+ */
 export const CartRoutes = {
   list: 'list',
   add: 'add',
@@ -13,22 +17,30 @@ export const CartRoutes = {
 /** A cart holds at most this many lines (distinct SKUs). */
 export const MAX_CART_LINES = 100;
 
+/** `list`: the cart, newest line first; `totals` count only the selected lines in state `ok`. */
 export const CartListInput = z.object({}).strict();
 export type CartListInput = z.infer<typeof CartListInput>;
 
-/** Adds to the line of this SKU if there is one; the resulting quantity is capped at the SKU's stock. */
+/**
+ * `add`: adds to the line of this SKU if there is one, else creates it; either way the line is selected and its
+ * quantity capped at the SKU's stock. An unknown SKU or a product off the shelf answers NOT_FOUND, a SKU with no stock
+ * OUT_OF_STOCK, a new line in a cart that already holds `MAX_CART_LINES` lines CONFLICT. Concurrent adds never lose an
+ * increment (atomic updates, no read-modify-write).
+ */
 export const CartAddInput = z.object({ skuId: Id, quantity: Quantity }).strict();
 export type CartAddInput = z.infer<typeof CartAddInput>;
 
-/** Sets the quantity of a line (capped at stock); to take a line out, use `remove`. */
+/** `update`: sets a line's quantity (capped at stock; NOT_FOUND if not in the cart); to take a line out, `remove`. */
 export const CartUpdateInput = z.object({ skuId: Id, quantity: Quantity }).strict();
 export type CartUpdateInput = z.infer<typeof CartUpdateInput>;
 
 const SkuIds = z.array(Id).min(1).max(MAX_CART_LINES);
 
+/** `remove`: takes these lines out; NOT_FOUND when none of them is in the cart. */
 export const CartRemoveInput = z.object({ skuIds: SkuIds }).strict();
 export type CartRemoveInput = z.infer<typeof CartRemoveInput>;
 
+/** `select`: selects or unselects the lines of `skuIds`, or every line with `all: true`. */
 export const CartSelectInput = z.union([
   z.object({ skuIds: SkuIds, selected: z.boolean() }).strict(),
   z.object({ all: z.literal(true), selected: z.boolean() }).strict(),

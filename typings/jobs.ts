@@ -1,4 +1,17 @@
-/** The `jobs` function: run only by its timer trigger, never by a shopper. Each count is what one firing did. */
+/**
+ * The `jobs` function: no routes, run only by its timer trigger (every minute, `0 * * * * * *`); a call that carries a
+ * caller is refused with FORBIDDEN and changes nothing. One firing runs these sweeps in order, each in batches of 100,
+ * within a 45 s budget (the rest waits for the next firing):
+ * 1. closes unpaid orders past `expiresAt` (`ORDER_PAYMENT_MINUTES`, default 30) after closing their WeChat Pay trade:
+ *    found paid → recorded paid instead; not closable → tried again, and cancelled anyway 10 minutes later;
+ * 2. asks WeChat Pay about unpaid orders whose payment started over 2 minutes ago (a lost notification);
+ * 3. reconciles refunds approved over 5 minutes ago, and late-payment refunds, by their refund number: `SUCCESS` →
+ *    recorded (stock back); not found → issued again under the same number; `PROCESSING` → waits; `CHANGE` or
+ *    `REFUNDCLOSE` → `refundError` kept for the merchant;
+ * 4. completes shipped orders `AUTO_CONFIRM_DAYS` (default 7) after `shippedAt`;
+ * 5. settles commissions whose refund window ended.
+ * It answers `{ok: true, data: JobsSummary}`: each count is what one firing did.
+ */
 export interface JobsSummary {
   /** Unpaid orders past `expiresAt` closed (event `timeout`, after closing their WeChat Pay trade), their stock returned. */
   cancelled: number;

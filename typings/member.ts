@@ -1,7 +1,13 @@
 import { z } from 'zod';
 import { Cursor, Id, PageSize, type Page } from './common.js';
 
-/** The `member` function: points and levels, daily check-in, referral and commission. */
+/**
+ * The `member` function: points and levels, daily check-in, referral and commission. The rules live in the `settings`
+ * collection (document `member`, `MemberSettings`), with `DEFAULT_MEMBER_SETTINGS` in code for what is not set. Every
+ * change to points or commission is an entry in its ledger, written with the balance it leads to and applied once.
+ * Orders feed it: points and growth are earned when an order is completed and taken back if it is refunded later; the
+ * inviter's commission is recorded at completion, settled after the refund window, reversed on a refund.
+ */
 export const MemberRoutes = {
   summary: 'summary',
   pointsLedger: 'points.ledger',
@@ -89,15 +95,24 @@ export const DEFAULT_MEMBER_SETTINGS: MemberSettings = {
 
 // ---- inputs ----------------------------------------------------------------------------------------------------
 
+/** `summary`: points and what they are worth, growth, level with its discount, the next level and today's check-in. */
 export const SummaryInput = z.object({}).strict();
 export type SummaryInput = z.infer<typeof SummaryInput>;
 
+/** `points.ledger`, `commission.ledger`, `withdrawals.list`: the caller's entries, newest first, a page at a time. */
 export const LedgerInput = z.object({ cursor: Cursor.optional(), pageSize: PageSize }).strict();
 export type LedgerInput = z.input<typeof LedgerInput>;
 
+/**
+ * `checkin`: today's check-in (days are calendar days in UTC+8). Its document's `_id` is `<openid>:<YYYYMMDD>`, so
+ * however many attempts race, one is written. The streak continues yesterday's; the reward (with the streak bonus of
+ * the settings, by default on days 3 and 7 of a 7-day cycle) is written to the points ledger in the same transaction.
+ * A second check-in the same day answers INVALID_STATE.
+ */
 export const CheckinInput = z.object({}).strict();
 export type CheckinInput = z.infer<typeof CheckinInput>;
 
+/** `checkin.calendar`: the days of `month` (default: this month, UTC+8) the caller checked in, with today's state. */
 export const CalendarInput = z
   .object({ month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, '月份格式应为 YYYY-MM').optional() })
   .strict();
@@ -111,16 +126,30 @@ export const InviteCode = z
   .toUpperCase()
   .regex(/^[2-9A-HJ-NP-Z]{8}$/, '邀请码格式不正确');
 
+/**
+ * `referral.bind`: called when a shopper opens a shared link; binds them to the invite code's owner. The first inviter
+ * wins (`already_bound`); nobody invites themselves (`self`); no cycles (`cycle`), even when two opposite binds race.
+ * An unknown code answers NOT_FOUND.
+ */
 export const BindInput = z.object({ inviteCode: InviteCode }).strict();
 export type BindInput = z.input<typeof BindInput>;
 
+/** `referral.summary`: the caller's invite code, how many they invited, and their commission by where it is. */
 export const ReferralSummaryInput = z.object({}).strict();
 export type ReferralSummaryInput = z.infer<typeof ReferralSummaryInput>;
 
-/** Share a product page (`spuId`) or the home page. */
+/**
+ * `referral.share`: what `onShareAppMessage` returns to share a product page (`spuId`) or the home page: a title and
+ * a path carrying the caller's invite code, never their openid.
+ */
 export const ShareInput = z.object({ spuId: Id.optional() }).strict();
 export type ShareInput = z.infer<typeof ShareInput>;
 
+/**
+ * `withdrawals.request`: asks to withdraw `amount` fen of the available commission: at least `minWithdrawFen`
+ * (VALIDATION below it), at most what is available (INVALID_STATE). The amount is held (`withdrawing`) until the
+ * merchant settles the request (`admin` `withdrawals.settle`).
+ */
 export const WithdrawInput = z.object({ amount: z.number().int().positive().max(100_000_000) }).strict();
 export type WithdrawInput = z.infer<typeof WithdrawInput>;
 

@@ -2,17 +2,31 @@ import { z } from 'zod';
 import { Cursor, Id, PageSize, Quantity, type Page } from './common.js';
 import type { CartCoupon } from './coupon.js';
 
-/** The `order` function: checkout and the shopper's orders. */
+/**
+ * The `order` function: checkout and the shopper's orders. Every route works only on the caller's own orders: another
+ * shopper's order answers NOT_FOUND, exactly like one that does not exist. The after-sale routes (`confirmReceipt`,
+ * `refund`) are in order-after-sale.ts.
+ */
 export const OrderRoutes = {
   preview: 'preview',
   create: 'create',
   list: 'list',
+  /** One of the caller's orders (`OrderIdInput`), answered as an `OrderView`. */
   detail: 'detail',
+  /**
+   * Cancels one of the caller's unpaid orders (`OrderIdInput`): it becomes `cancelled` and, in the same transaction,
+   * gives back its stock, its coupon and the points it spent. Once paying has started, the WeChat Pay trade is closed
+   * first so it can no longer be paid: if WeChat Pay says it is paid already, the payment is recorded exactly as its
+   * notification would record it and the cancel is refused (INVALID_STATE 订单已支付); if WeChat Pay does not answer,
+   * CONFLICT (try again). A trade that is unpaid but cannot be closed does not block the cancel: a payment that still
+   * arrives afterwards is refunded in full automatically. An order in any other status answers INVALID_STATE.
+   */
   cancel: 'cancel',
 } as const;
 
 export const MAX_ORDER_LINES = 50;
 
+/** 1 to `MAX_ORDER_LINES` lines, each SKU at most once, quantities 1–999. */
 const Lines = z
   .array(z.object({ skuId: Id, quantity: Quantity }).strict())
   .min(1)
@@ -24,9 +38,38 @@ export const CouponChoice = Id.nullable().optional();
 /** Points to spend: refused beyond the balance, capped by the shop's redeem rules (the preview shows the most usable). */
 export const UsePoints = z.number().int().min(0).max(100_000_000).optional();
 
+/**
+ * `preview`: the checkout page. Prices `lines` for the caller from the database, exactly as `create` will charge them
+ * (the same input prices the same), in this order: goods at the SKUs' prices, promotion prices, the member level's
+ * discount, the coupon over its eligible lines, points, then freight (¥8, free from ¥99 of goods at their selling
+ * prices). Each discount is shared across the lines so that the shares sum exactly (`lines[].discounts`). Lines that
+ * cannot be bought as asked (unknown, off the shelf, short of stock) are listed in `problems` instead of refusing the
+ * call, and priced without them. The answer also carries the coupon picker (`coupons`, `bestCouponId`) and the
+ * caller's `points`. A chosen coupon that is not the caller's answers NOT_FOUND, one that does not apply
+ * INVALID_STATE; points beyond the balance INVALID_STATE, points beyond the shop's cap are reduced to it.
+ * `addressId` is optional here.
+ */
 export const PreviewInput = z.object({ lines: Lines, addressId: Id.optional(), couponId: CouponChoice, usePoints: UsePoints }).strict();
 export type PreviewInput = z.infer<typeof PreviewInput>;
 
+/**
+ * `create`: places the order, at the price `preview` shows for the same input.
+ *
+ * - A fast path refuses unknown SKUs (NOT_FOUND) and short stock (OUT_OF_STOCK) after two parallel reads, without
+ *   taking anything; an instance that saw a SKU sold out a moment ago refuses it after one read.
+ * - The order is priced from a first read of the SKUs and products with the shopper's level, coupon and points; a
+ *   coupon that does not apply or points beyond the balance are refused here.
+ * - One transaction then takes the stock (the contended SKU writes first), and in a single round trip reads the SKUs
+ *   back, locks the coupon to the order, spends the points and adds the order (lines, breakdown, encrypted address
+ *   snapshot). Any of them refusing aborts it all: stock never goes negative, and a coupon or points are never held
+ *   without their order. Under a rush the transaction is retried until it gets the stock or sees none left.
+ * - A price or title that changed between the first read and the transaction refuses with CONFLICT
+ *   (商品信息已变化，请重新确认订单): the order always shows the price it holds.
+ * - `idempotencyKey`: a retry with the same key gets the same order back, even when two attempts race.
+ *
+ * The new order is `pending_payment` until paid (`pay.create`); unpaid, it is cancelled automatically after
+ * `ORDER_PAYMENT_MINUTES` (30 by default; `expiresAt` in the answer).
+ */
 export const CreateInput = z
   .object({
     lines: Lines,
@@ -42,6 +85,10 @@ export const CreateInput = z
 export type CreateInput = z.infer<typeof CreateInput>;
 
 export const OrderStatusFilter = z.enum(['all', 'pending_payment', 'paid', 'shipped', 'completed', 'cancelled', 'refunding', 'refunded']);
+/**
+ * `list`: the caller's orders, newest first, all or those in one status, a page at a time (pass the previous page's
+ * `nextCursor` as `cursor`). Orders whose refund was approved and is under way (`refund_approved`) appear under `all`.
+ */
 export const ListInput = z.object({ status: OrderStatusFilter.default('all'), cursor: Cursor.optional(), pageSize: PageSize }).strict();
 export type ListInput = z.input<typeof ListInput>;
 
@@ -62,7 +109,7 @@ export interface PricedLine {
   payable: number;
 }
 
-/** Each discount kind in fen, applied in this order (cloudfunctions/shared/pricing.ts). */
+/** Each discount kind in fen, applied in this order (`priceCheckout` in cloudfunctions/shared/rules/pricing.ts). */
 export interface DiscountAmounts {
   /** Flash-sale and group-buy prices below the list price. */
   promotion: number;

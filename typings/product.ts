@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import { Cursor, Id, PageSize, type Page } from './common.js';
 
-/** The `product` function: the catalog as shoppers see it (on-shelf products only). */
+/**
+ * The `product` function: the catalog as shoppers see it (on-shelf products only). Every route is public: it answers
+ * callers without an openid too.
+ */
 export const ProductRoutes = {
   home: 'home',
   categories: 'categories',
@@ -9,15 +12,26 @@ export const ProductRoutes = {
   detail: 'detail',
 } as const;
 
+/** `home`: the active banners (at most 10, by their `sort`), the category tree and the 10 best-selling products. */
 export const HomeInput = z.object({}).strict();
 export type HomeInput = z.infer<typeof HomeInput>;
 
+/** `categories`: the category tree, top-level categories with their children. */
 export const CategoriesInput = z.object({}).strict();
 export type CategoriesInput = z.infer<typeof CategoriesInput>;
 
+/**
+ * `default` and `sales`: best-selling first; `price_asc` / `price_desc`: by the product's lowest SKU price; `new`:
+ * newest first. Ties break on the product id, so pages never overlap or skip.
+ */
 export const ListSort = z.enum(['default', 'sales', 'price_asc', 'price_desc', 'new']);
 export type ListSort = z.infer<typeof ListSort>;
 
+/**
+ * `list`: on-shelf products, a page at a time (keyset pagination: pass the previous page's `nextCursor` as `cursor`).
+ * `categoryId`: that category's products; a top-level category includes its subcategories' products. `keyword`: a
+ * case-insensitive match anywhere in the title.
+ */
 export const ListInput = z
   .object({
     categoryId: Id.optional(),
@@ -29,6 +43,7 @@ export const ListInput = z
   .strict();
 export type ListInput = z.input<typeof ListInput>;
 
+/** `detail`: one product with its specs and SKUs; a product that is not on the shelf answers NOT_FOUND. */
 export const DetailInput = z.object({ spuId: Id }).strict();
 export type DetailInput = z.infer<typeof DetailInput>;
 

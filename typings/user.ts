@@ -1,7 +1,11 @@
 import { z } from 'zod';
 import { Id } from './common.js';
 
-/** The `user` function: the signed-in shopper's profile and address book. */
+/**
+ * The `user` function: the signed-in shopper's profile and address book. Phone numbers and street addresses are
+ * stored encrypted (AES-256-GCM with the function's `SHOP_DATA_KEY`, 64 hex characters) and masked wherever they are
+ * not needed in full. Another shopper's address answers NOT_FOUND.
+ */
 export const UserRoutes = {
   profile: 'profile',
   profileUpdate: 'profile.update',
@@ -13,9 +17,13 @@ export const UserRoutes = {
   addressesDefault: 'addresses.default',
 } as const;
 
-/** An address book holds at most this many addresses. */
+/**
+ * An address book holds at most this many addresses (saving one more answers CONFLICT), and exactly one of them is the
+ * default whenever it is not empty. Changes to one book are serialised, so both stay true under concurrent calls.
+ */
 export const MAX_ADDRESSES = 20;
 
+/** `profile`: the caller's profile; the first call of a new shopper creates it (their `memberSince`). */
 export const ProfileInput = z.object({}).strict();
 export type ProfileInput = z.infer<typeof ProfileInput>;
 
@@ -25,6 +33,7 @@ const AvatarUrl = z
   .max(512)
   .regex(/^(cloud|https):\/\/\S+$/, '头像地址不正确');
 
+/** `profile.update`: changes the nickname, the avatar or both. */
 export const ProfileUpdateInput = z
   .object({
     nickname: z.string().trim().min(1, '昵称不能为空').max(20, '昵称最多 20 个字').optional(),
@@ -45,6 +54,11 @@ export interface Profile {
 
 const Region = (what: string) => z.string().trim().min(1, `请填写${what}`).max(20);
 
+/**
+ * `addresses.save`: creates or edits an address and answers it (masked). The first address becomes the default;
+ * `isDefault: true` moves the default here; `isDefault: false` on the default is ignored (make another one the
+ * default instead).
+ */
 export const AddressSaveInput = z
   .object({
     /** Absent: a new address; present: edits that address. */
@@ -60,12 +74,19 @@ export const AddressSaveInput = z
   .strict();
 export type AddressSaveInput = z.infer<typeof AddressSaveInput>;
 
+/**
+ * `addresses.get`: one address in full (checkout copies it into the order). `addresses.remove`: removes it; removing
+ * the default makes the most recently changed remaining address the default. `addresses.setDefault`: makes it the
+ * default. `remove` and `setDefault` answer with the whole book, masked.
+ */
 export const AddressIdInput = z.object({ addressId: Id }).strict();
 export type AddressIdInput = z.infer<typeof AddressIdInput>;
 
+/** `addresses.list`: the book with phone and street masked, the default first, then the most recently changed. */
 export const AddressesListInput = z.object({}).strict();
 export type AddressesListInput = z.infer<typeof AddressesListInput>;
 
+/** `addresses.default`: the default address in full, for the checkout page; `null` when the book is empty. */
 export const AddressDefaultInput = z.object({}).strict();
 export type AddressDefaultInput = z.infer<typeof AddressDefaultInput>;
 

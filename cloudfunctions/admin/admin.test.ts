@@ -1,5 +1,5 @@
 import test from 'ava';
-import { payHandleOf } from '../../emulator/src/pay/service.js';
+import { payHandleOf } from '../../emulator/index.js';
 import { dataOf,startShop,until } from '../../testkit/shop.js';
 import type { AdminOrderDetail,AdminOrderPage,AdminOrderView,AdminRole,RefundApproval } from '../../typings/admin.js';
 import type { Envelope } from '../../typings/common.js';
@@ -15,9 +15,10 @@ import type { Address } from '../../typings/user.js';
 const shop = await startShop();
 const { control } = shop;
 const { order: stored, stockOf, refundsOf, messagesTo } = shop.inspect;
-const pay = payHandleOf(shop.emulator.host)!;
+/** The sandbox's state, for what its control API has no fault for (an API call failing, a refund ending unpaid). */
+const { sandbox } = payHandleOf(shop.emulator.host)!;
 
-type Rec = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Rec = Record<string, any>;  
 
 const OWNER = 'o-admin-owner';
 const OPERATOR = 'o-admin-operator';
@@ -318,7 +319,7 @@ test('a refund WeChat Pay refuses leaves the order refund_approved with refundEr
   await requestRefund(shopper, order.orderId);
   // The payment was already refunded in full outside the shop (on WeChat Pay's merchant platform), so WeChat Pay
   // refuses any further refund of it.
-  const outside = pay.sandbox.call('refund', {
+  const outside = sandbox.call('refund', {
     out_trade_no: order.orderId,
     out_refund_no: `${order.orderId}MANUAL`,
     total_fee: order.amounts.payable,

@@ -11,7 +11,7 @@ import type { WithdrawalView } from '../../typings/member.js';
  */
 const shop = await startShop({ only: ['admin', 'member'] });
 
-type Rec = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Rec = Record<string, any>;  
 const OWNER = 'o-wd-owner';
 const OPERATOR = 'o-wd-operator';
 const SERVICE = 'o-wd-service';

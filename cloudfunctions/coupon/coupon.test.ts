@@ -8,7 +8,7 @@ const shop = await startShop({ only: ['coupon'] });
 test.after.always(() => shop.close());
 
 const DAY = 86_400_000;
-type Doc = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- documents as node-sdk hands them back
+type Doc = Record<string, any>;  
 
 let templates = 0;
 /** A template of our own (claimable now, ¥5 off everything, 7 days after claiming), with `fields` changed. */

@@ -1,5 +1,4 @@
 import test from 'ava';
-import { payHandleOf } from '../../emulator/src/pay/service.js';
 import { approveRefund } from '../../testkit/merchant.js';
 import { TEST_DATA_KEY,dataOf,rush,startShop } from '../../testkit/shop.js';
 import type { Envelope } from '../../typings/common.js';
@@ -15,10 +14,10 @@ const shop = await startShop({ only: ['flashsale', 'order', 'pay', 'user', 'jobs
 const { control } = shop;
 const { order: stored, stockOf } = shop.inspect;
 test.after.always(() => shop.close());
-const pay = payHandleOf(shop.emulator.host)!;
+const { pay } = shop;
 process.env.SHOP_DATA_KEY = TEST_DATA_KEY; // to write test addresses as the user function stores them
 
-type Doc = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- documents as node-sdk hands them back
+type Doc = Record<string, any>;  
 
 const HOUR = 3_600_000;
 let seq = 0;
@@ -219,7 +218,7 @@ test('cancel, timeout and refund give the units back to the flash sale and to th
 
   const expired = dataOf(await buy(saleId, openid, addressId!, 1));
   await shop.db.collection('orders').doc(expired.orderId).update({ expiresAt: new Date(Date.now() - 60_000) });
-  const fired = (await control('POST', '/timers/jobs/run')) as Doc;
+  const fired = (await control('POST', '/timers/jobs/run'));
   t.true(fired.outcome?.ok, JSON.stringify(fired));
   t.is((await stored(expired.orderId)).status, 'cancelled');
   t.is((await saleDoc(saleId)).remaining, 5, 'timeout: the units are back');

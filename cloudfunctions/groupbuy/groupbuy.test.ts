@@ -1,5 +1,4 @@
 import test from 'ava';
-import { payHandleOf } from '../../emulator/src/pay/service.js';
 import { ensureMerchant,TEST_MERCHANT } from '../../testkit/merchant.js';
 import { dataOf,startShop,TEST_DATA_KEY } from '../../testkit/shop.js';
 import type { Envelope } from '../../typings/common.js';
@@ -15,10 +14,10 @@ const shop = await startShop({ only: ['groupbuy', 'order', 'pay', 'user', 'admin
 const { control } = shop;
 const { order: stored, stockOf, refundsOf } = shop.inspect;
 test.after.always(() => shop.close());
-const pay = payHandleOf(shop.emulator.host)!;
+const { pay } = shop;
 process.env.SHOP_DATA_KEY = TEST_DATA_KEY; // to write test addresses as the user function stores them
 
-type Doc = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- documents as node-sdk hands them back
+type Doc = Record<string, any>;  
 
 const DAY = 86_400_000;
 let seq = 0;

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { payHandleOf } from '../../emulator/src/pay/service.js';
+import { payHandleOf } from '../../emulator/index.js';
 import { shipOrder } from '../../testkit/merchant.js';
 import { dataOf,startShop } from '../../testkit/shop.js';
 import type { Envelope } from '../../typings/common.js';
@@ -17,9 +17,11 @@ const shop = await startShop();
 const { control } = shop;
 const { order: stored, stockOf, payOrder: sandboxOrder, refundsOf, messagesTo } = shop.inspect;
 test.after.always(() => shop.close());
-const pay = payHandleOf(shop.emulator.host)!;
+const { pay } = shop;
+/** The sandbox's state, for what its control API has no fault for (an API call failing, a refund ending unpaid). */
+const { sandbox } = payHandleOf(shop.emulator.host)!;
 
-type Rec = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Rec = Record<string, any>;  
 
 const DAY_MS = 86_400_000;
 let keys = 0;
@@ -306,7 +308,7 @@ test.serial('an expired order whose trade WeChat Pay cannot close now waits for 
   const orderId = await orderFor(openid, skuId);
   await startPaying(orderId, openid);
   // The sandbox has no fault for its API calls: its close and query answer a system error here.
-  const api = pay.sandbox.api;
+  const api = sandbox.api;
   const saved = { closeOrder: api.closeOrder, queryOrder: api.queryOrder };
   api.closeOrder = api.queryOrder = () => ({ return_code: 'SUCCESS', result_code: 'FAIL', err_code: 'SYSTEMERROR', err_code_des: '系统超时' });
   try {
@@ -401,7 +403,7 @@ test.serial('a refund WeChat Pay ends unpaid (CHANGE) is recorded for the mercha
   await pay.idle();
   // WeChat Pay could not pay the money back (the shopper's card was cancelled): the sandbox has no such fault, so the
   // refund's status is set in its state directly.
-  pay.sandbox.refunds.get(`${orderId}R1`)!.status = 'CHANGE' as never;
+  sandbox.refunds.get(`${orderId}R1`)!.status = 'CHANGE' as never;
 
   t.deepEqual(await runTimer(), summary({ refunds: { failed: 1 } }));
   const doc = await stored(orderId);
@@ -472,12 +474,12 @@ test.serial('a few hundred due orders in one firing: expired trades closed, lost
   await shop.db.collection('orders').add([...expired, ...lost]);
   // Each started paying on WeChat Pay; the `lost` ones were paid, with no notification (sandbox.pay sends none).
   for (const order of [...expired, ...lost]) {
-    const answer = pay.sandbox.call('unifiedOrder', {
+    const answer = sandbox.call('unifiedOrder', {
       body: 'x', out_trade_no: order._id, total_fee: order.amounts.payable, spbill_create_ip: '127.0.0.1', sub_mch_id: '1900000109', env_id: shop.emulator.envId, function_name: 'pay',
     });
     if (answer.result_code !== 'SUCCESS') throw new Error(JSON.stringify(answer));
   }
-  for (const order of lost) pay.sandbox.pay(order._id, openid);
+  for (const order of lost) sandbox.pay(order._id, openid);
   const stock = await stockOf(skuId);
 
   const firing = await fireTimer();

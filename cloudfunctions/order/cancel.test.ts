@@ -1,5 +1,5 @@
 import test from 'ava';
-import { payHandleOf } from '../../emulator/src/pay/service.js';
+import { payHandleOf } from '../../emulator/index.js';
 import { dataOf,startShop } from '../../testkit/shop.js';
 import type { OrderView } from '../../typings/order.js';
 import type { Address } from '../../typings/user.js';
@@ -13,9 +13,11 @@ const shop = await startShop();
 const { control } = shop;
 const { order: stored, stockOf, payOrder: sandboxOrder, refundsOf } = shop.inspect;
 test.after.always(() => shop.close());
-const pay = payHandleOf(shop.emulator.host)!;
+const { pay } = shop;
+/** The sandbox's state, for what its control API has no fault for (an API call failing, a refund ending unpaid). */
+const { sandbox } = payHandleOf(shop.emulator.host)!;
 
-type Rec = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Rec = Record<string, any>;  
 
 let keys = 0;
 const key = () => `cancel-key-${process.pid}-${++keys}`;
@@ -74,7 +76,7 @@ test.serial('while WeChat Pay does not answer, the cancel is refused and nothing
   const order = await orderFor(openid, skuId);
   await startPaying(order.orderId, openid);
   // The sandbox has no fault for its API calls: its close and query answer a system error here.
-  const api = pay.sandbox.api;
+  const api = sandbox.api;
   const saved = { closeOrder: api.closeOrder, queryOrder: api.queryOrder };
   api.closeOrder = api.queryOrder = () => ({ return_code: 'SUCCESS', result_code: 'FAIL', err_code: 'SYSTEMERROR', err_code_des: '系统超时' });
   try {
@@ -130,7 +132,7 @@ test('a trade WeChat Pay never created, or already closed, does not stand in the
   await shop.db.collection('orders').doc(neverCreated.orderId).update({ payStartedAt: new Date() });
   // The trade was closed on WeChat Pay already (ORDERCLOSED on close).
   await startPaying(alreadyClosed.orderId, openid);
-  t.like(pay.sandbox.call('closeOrder', { out_trade_no: alreadyClosed.orderId, sub_mch_id: '1900000109' }), { result_code: 'SUCCESS' });
+  t.like(sandbox.call('closeOrder', { out_trade_no: alreadyClosed.orderId, sub_mch_id: '1900000109' }), { result_code: 'SUCCESS' });
 
   for (const order of [neverCreated, alreadyClosed]) {
     t.is(dataOf(await shop.call<OrderView>('order', 'cancel', { orderId: order.orderId }, openid)).status, 'cancelled');

@@ -15,10 +15,10 @@ import type { Address } from '../../typings/user.js';
  */
 const shop = await startShop();
 const { control } = shop;
-const settings = (await shop.db.collection('settings').doc('member').get()).data[0] as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+const settings = (await shop.db.collection('settings').doc('member').get()).data[0] as Record<string, any>;  
 test.after.always(() => shop.close());
 
-type Rec = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Rec = Record<string, any>;  
 const DAY = 86_400_000;
 let keys = 0;
 const key = () => `disc-key-${process.pid}-${++keys}`;

@@ -1,5 +1,4 @@
 import test from 'ava';
-import { payHandleOf } from '../../emulator/src/pay/service.js';
 import { dataOf,startShop } from '../../testkit/shop.js';
 import type { OrderView } from '../../typings/order.js';
 import type { CreatedPayment } from '../../typings/pay.js';
@@ -13,9 +12,9 @@ const shop = await startShop();
 const { control } = shop;
 const { order: stored, stockOf, payOrder: sandboxOrder, messagesTo } = shop.inspect;
 test.after.always(() => shop.close());
-const pay = payHandleOf(shop.emulator.host)!;
+const { pay } = shop;
 
-type Rec = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Rec = Record<string, any>;  
 
 let keys = 0;
 const key = () => `pay-key-${process.pid}-${++keys}`;

@@ -1,5 +1,4 @@
 import test from 'ava';
-import { payHandleOf } from '../../emulator/src/pay/service.js';
 import { approveRefund,shipOrder } from '../../testkit/merchant.js';
 import { dataOf,startShop } from '../../testkit/shop.js';
 import type { CartView } from '../../typings/cart.js';
@@ -17,9 +16,9 @@ import type { Address } from '../../typings/user.js';
 const shop = await startShop();
 const { control } = shop;
 const { order: stored, stockOf, messagesTo } = shop.inspect;
-const pay = payHandleOf(shop.emulator.host)!;
+const { pay } = shop;
 
-type Rec = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Rec = Record<string, any>;  
 
 /** The sales figures of a SKU and of its product. */
 const salesOf = async (skuId: string): Promise<[number, number]> => {

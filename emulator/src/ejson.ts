@@ -2,7 +2,8 @@ import { EJSON } from 'bson';
 import { invalidParam } from './errors.js';
 
 /**
- * The wire carries canonical Extended JSON (wire reference §3.1). bson does the decoding; this module only prepares
+ * The SDK sends queries, updates and documents as canonical Extended JSON strings (docs/wire-protocol.md). bson
+ * does the decoding; this module only prepares
  * what the SDK sends that bson would reject or misread, in one walk over the parsed JSON:
  * - `$tcb_server_date` (CloudBase's own type) becomes a `$date` of server time + offset;
  * - regex options go through verbatim from the SDK (`/x/g` sends "g"): flags that mean nothing to a match are dropped;
@@ -164,7 +165,7 @@ function storable(node: unknown, ctx: DecodeContext, where: string): unknown {
   return obj;
 }
 
-/** Canonical EJSON, the form every `list` item takes on the wire (wire reference §3.4). */
+/** Canonical EJSON: each document the SDK receives (`list` items) is a string in this form, which it parses itself. */
 export function encode(value: unknown): string {
   return EJSON.stringify(value as Record<string, unknown>, { relaxed: false });
 }

@@ -1,6 +1,6 @@
 /**
- * Errors the emulator answers with. CloudBase signals every failure as HTTP 200 with a truthy top-level `code`
- * (wire reference §1), so an error is data, not an HTTP status.
+ * Errors the emulator answers with. CloudBase's server API signals every failure as HTTP 200 with a
+ * truthy top-level `code` (docs/wire-protocol.md), so an error is data, not an HTTP status.
  */
 export const ErrorCode = {
   SYS_ERR: 'SYS_ERR',

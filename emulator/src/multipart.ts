@@ -3,7 +3,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 
 /**
  * Every part of a multipart/form-data body as raw bytes. The SDK sends protobuf in parts that have a content type but
- * no filename (wire reference §1), which plain form parsers decode as text; `isPartAFile` keeps them binary.
+ * no filename (`wx.openApi`, `wx.wxPayApi`), which plain form parsers decode as text; `isPartAFile` keeps them binary.
  */
 export function parseMultipart(headers: IncomingHttpHeaders, body: Buffer): Promise<Map<string, Buffer>> {
   return new Promise((resolve, reject) => {

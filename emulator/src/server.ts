@@ -14,7 +14,7 @@ import { renderStatusPage } from './ui/status-page.js';
 
 /**
  * The emulator's HTTP server. `POST /admin` is the CloudBase server API that wx-server-sdk and @cloudbase/node-sdk
- * call (wire reference §1): every answer is HTTP 200, with a truthy `code` for errors. Function instances call it on
+ * call (docs/wire-protocol.md): every answer is HTTP 200, with a truthy `code` for errors. Function instances call it on
  * their own path, `/admin/fn/<instance>`, so each call is attributed to the invocation that made it.
  * Services plug in through `EmulatorHost` (host.ts); `startEmulator` installs the ones given in `services`.
  */

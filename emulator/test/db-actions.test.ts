@@ -2,7 +2,7 @@ import test from 'ava';
 import { errorOf, freshCollection, startWithSdk } from './helpers/sdk.js';
 import type { Rec } from './helpers/sdk.js';
 
-/** Every row of the wire reference's action table (§2.1), through the real wx-server-sdk. */
+/** Every database action wx-server-sdk sends (the table in docs/wire-protocol.md), through the real SDK. */
 const { emulator, cloud, db } = await startWithSdk([{ name: 'declared_unique', indexes: [{ keys: { code: 1 }, unique: true }] }]);
 test.after.always(() => emulator.close());
 const _ = db.command;

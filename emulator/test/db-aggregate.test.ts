@@ -2,7 +2,7 @@ import test from 'ava';
 import { errorOf, freshCollection, startWithSdk } from './helpers/sdk.js';
 import type { Rec } from './helpers/sdk.js';
 
-/** Every aggregation stage wx-server-sdk can send (wire reference §2.1), through the real SDK, on a small shop data set. */
+/** Every aggregation stage wx-server-sdk can send (`aggregate()` pipelines), through the real SDK, on a small shop data set. */
 const { emulator, db } = await startWithSdk();
 test.after.always(() => emulator.close());
 const _ = db.command;

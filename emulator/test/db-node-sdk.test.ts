@@ -3,7 +3,7 @@ import tcb from '@cloudbase/node-sdk';
 import { startEmulator } from '../src/server.js';
 
 /** @cloudbase/node-sdk (scripts, seeding, deploy) against the emulator, including what only it sends. */
-process.env.TENCENTCLOUD = 'true'; // skip the cloud metadata probe before every request (wire reference §0)
+process.env.TENCENTCLOUD = 'true'; // node-sdk outside SCF: skip its cloud metadata probe before every request
 const emulator = await startEmulator({ port: 0, dataFile: ':memory:' });
 test.after.always(() => emulator.close());
 const app = tcb.init({ env: emulator.envId, serviceUrl: `${emulator.url}/admin`, secretId: 'local', secretKey: 'local' });

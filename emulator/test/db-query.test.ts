@@ -2,7 +2,7 @@ import test from 'ava';
 import { freshCollection, startWithSdk } from './helpers/sdk.js';
 import type { Rec } from './helpers/sdk.js';
 
-/** Query operators (wire reference §3.2), sent by the real SDK, evaluated with MongoDB's semantics. */
+/** Query operators (the `_.gt()`, `_.in()`, … commands), sent by the real SDK, evaluated with MongoDB's semantics. */
 const { emulator, db } = await startWithSdk();
 test.after.always(() => emulator.close());
 const _ = db.command;
@@ -63,7 +63,7 @@ const cases: Array<[string, () => Record<string, unknown> | ReturnType<typeof _.
   ['not regex', () => ({ name: _.not(/^[a-z]/) }), ['p1', 'p3']],
   ['dates compare', () => ({ at: _.gte(new Date('2026-01-15T00:00:00Z')) }), ['p2']],
   ['expr', () => _.expr($.gt(['$stock', 5])), ['p2', 'p4']],
-  // SDK quirk (wire reference §3.2): every field-level or in one where() is merged into a single top-level $or.
+  // An SDK quirk: every field-level or in one where() is merged into a single top-level $or.
   ['merged field-level ors are evaluated as sent', () => ({ price: _.eq(599).or(_.eq(199)), stock: _.or([_.eq(3), _.eq(7)]) }), ['p1', 'p2', 'p3', 'p4']],
 ];
 

@@ -2,7 +2,7 @@ import test from 'ava';
 import { errorOf, freshCollection, startWithSdk } from './helpers/sdk.js';
 import type { Rec } from './helpers/sdk.js';
 
-/** CloudBase transaction semantics (platform facts), through the real SDK's startTransaction and runTransaction. */
+/** CloudBase's transaction semantics (docs/platform.md), through the real SDK's startTransaction and runTransaction. */
 const { emulator, db } = await startWithSdk();
 test.after.always(() => emulator.close());
 const _ = db.command;

@@ -2,7 +2,7 @@ import test from 'ava';
 import { errorOf, freshCollection, startWithSdk } from './helpers/sdk.js';
 import type { Rec } from './helpers/sdk.js';
 
-/** Every update operator as the real wx-server-sdk encodes it (wire reference §3.3), read back whole. */
+/** Every update operator as the real wx-server-sdk encodes it, read back whole. */
 const { emulator, db } = await startWithSdk();
 test.after.always(() => emulator.close());
 const _ = db.command;

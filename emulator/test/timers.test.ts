@@ -3,7 +3,8 @@ import type { EmulatorHost } from '../src/host.js';
 import type { FunctionConfig, FunctionRuntime, InvocationOutcome, InvokeOptions } from '../src/functions/types.js';
 import { type Emulator, startEmulator } from '../src/server.js';
 import { CronError, nextFireTime, parseCron } from '../src/timers/cron.js';
-import { type TimerInfo, type TimerOptions, installTimers } from '../src/timers/service.js';
+import { type TimerInfo, type TimerOptions, type TimerService, createTimers, installTimers } from '../src/timers/service.js';
+import { until } from './helpers/wait.js';
 
 // ---------------------------------------------------------------------------------------------------------------
 // cron.ts. Times are UTC; the cron is read in UTC+8. 2024-05-31T10:00:00Z is Friday 31 May, 18:00 in Shanghai.
@@ -143,16 +144,8 @@ async function call(emulator: Emulator, method: string, path: string) {
 }
 
 const listTimers = async (emulator: Emulator) => (await call(emulator, 'GET', '/__emulator/timers')).body as { paused: boolean; timers: TimerInfo[] };
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function waitFor(condition: () => boolean, ms: number): Promise<boolean> {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    if (condition()) return true;
-    await sleep(20);
-  }
-  return condition();
-}
+/** Waits for the stand-in runtime to have recorded more than `count` calls: an every-second timer's next firing. */
+const firedBeyond = (calls: Call[], count: number) => until(async () => calls.length, (n) => n > count, 10_000);
 
 const FIXED_NOW = Date.parse(FRI_18H);
 // Refused triggers are logged; keep those lines out of the test output, but check them.
@@ -166,7 +159,7 @@ test('control API lists each timer with its next fire time, and refused triggers
   t.true(paused);
   const byName = Object.fromEntries(timers.map((x) => [x.functionName, x]));
   t.deepEqual(Object.keys(byName).sort(), ['broken', 'failing', 'halfHourly', 'nightly', 'twoTimers']);
-  t.deepEqual(byName.nightly, { functionName: 'nightly', triggerName: 'nightly-2am', cron: '0 0 2 * * * *', nextFireTime: '2024-05-31T18:00:00.000Z', firings: [] });
+  t.deepEqual(byName.nightly, { functionName: 'nightly', triggerName: 'nightly-2am', cron: '0 0 2 * * * *', nextFireTime: '2024-05-31T18:00:00.000Z', armed: false, firings: [] });
   t.is(byName.halfHourly!.nextFireTime, '2024-05-31T10:30:00.000Z');
   t.is(byName.failing!.nextFireTime, '2024-05-31T19:00:00.000Z');
   t.is(byName.broken!.nextFireTime, null);
@@ -219,7 +212,7 @@ test('the runtime is looked up lazily, so installing it after the timers still l
 test('an every-second timer fires on its own; pause stops it and resume restarts it', async (t) => {
   const { emulator, calls } = await start({ ticker: timer('tick', '* * * * * * *') }, { autoStart: true });
   t.teardown(() => emulator.close());
-  t.true(await waitFor(() => calls.length > 0, 2500), 'fired within 2.5 s');
+  await firedBeyond(calls, 0);
   const first = calls[0]!;
   t.is(first.name, 'ticker');
   t.deepEqual(first.options, { source: 'timer' });
@@ -232,23 +225,29 @@ test('an every-second timer fires on its own; pause stops it and resume restarts
   t.true(fired.outcome.ok);
   t.is(fired.scheduledTime, new Date(String(first.event.Time)).toISOString());
   t.true(Date.parse(timers[0]!.nextFireTime!) > Date.parse(fired.scheduledTime));
+  t.true(timers[0]!.armed);
 
+  // A firing invokes the function synchronously when its timeout runs, so with no timeout armed nothing can fire.
   t.deepEqual((await call(emulator, 'POST', '/__emulator/timers/pause')).body, { paused: true });
   const atPause = calls.length;
-  await sleep(1500);
-  t.is(calls.length, atPause, 'nothing fires while paused');
+  const paused = await listTimers(emulator);
+  t.true(paused.paused);
+  t.false(paused.timers[0]!.armed, 'nothing fires while paused');
+  t.is(calls.length, atPause);
 
   t.deepEqual((await call(emulator, 'POST', '/__emulator/timers/resume')).body, { paused: false });
-  t.true(await waitFor(() => calls.length > atPause, 2500), 'fires again after resume');
+  t.true((await listTimers(emulator)).timers[0]!.armed);
+  await until(() => listTimers(emulator), (listed) => listed.timers[0]!.firings.length > atPause, 10_000);
+  t.true(calls.length > atPause, 'fires again after resume');
 });
 
 test('closing the emulator cancels the timers', async (t) => {
   const recording = recordingRuntime({ ticker: timer('tick', '* * * * * * *') });
-  // installTimers as a service on its own (autoStart defaults to true)
-  const emulator = await startEmulator({ port: 0, dataFile: ':memory:', services: [recording.install, installTimers] });
-  t.true(await waitFor(() => recording.calls.length > 0, 2500));
+  let timers: TimerService | undefined;
+  // The timers' defaults (autoStart: true) as a plain service.
+  const emulator = await startEmulator({ port: 0, dataFile: ':memory:', services: [recording.install, (host) => void (timers = createTimers(host))] });
+  await firedBeyond(recording.calls, 0);
+  t.true(timers!.list()[0]!.armed);
   await emulator.close();
-  const atClose = recording.calls.length;
-  await sleep(1500);
-  t.is(recording.calls.length, atClose);
+  t.false(timers!.list()[0]!.armed, 'nothing is left to fire');
 });

@@ -1,8 +1,8 @@
-import { dataOf } from '../../cloudfunctions/test/shop.js';
+import { dataOf } from '../../testkit/shop.js';
 import type { OrderView } from '../../typings/order.js';
 import type { Address } from '../../typings/user.js';
 import { startBenchShop } from './shop-client.js';
-import { describeMachineCpu, machineCpu, ms, summarize, timed } from './stats.js';
+import { describeMachineCpu, machineCpu, ms, summarize, timed } from '../../emulator/index.js';
 
 /**
  * npm run bench:order [-- --attempts 2000 --stock 100]

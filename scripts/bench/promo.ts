@@ -1,7 +1,7 @@
-import { TEST_DATA_KEY } from '../../cloudfunctions/test/shop.js';
-import { encryptField } from '../../cloudfunctions/shared/crypto.js';
+import { encryptField } from '../../cloudfunctions/shared/platform/field-crypto.js';
+import { TEST_DATA_KEY } from '../../testkit/shop.js';
 import { startBenchShop } from './shop-client.js';
-import { ms, summarize, timed } from './stats.js';
+import { ms, summarize, timed } from '../../emulator/index.js';
 
 /**
  * npm run bench:promo [-- --attempts 5000 --units 50 --claims 1000 --left 100]

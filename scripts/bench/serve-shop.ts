@@ -1,4 +1,4 @@
-import { startShop } from '../../cloudfunctions/test/shop.js';
+import { startShop } from '../../testkit/shop.js';
 
 /**
  * The seeded demo shop on an in-memory emulator, in its own process: benchmarks drive it from another process, as

@@ -1,4 +1,4 @@
-import type { IndexSpec } from '../../emulator/src/db/schema.js';
+import type { IndexSpec } from '../../emulator/index.js';
 import type { Declarations, TimerTrigger } from './declarations.js';
 import type { FunctionStep, Plan, RemoteCollection, RemoteFunction, RemoteIndex, RemoteState, RemoteRoute } from './plan.js';
 

@@ -1,5 +1,5 @@
 import CloudBase from '@cloudbase/manager-node';
-import type { IndexSpec } from '../../emulator/src/db/schema.js';
+import type { IndexSpec } from '../../emulator/index.js';
 import type { CloudTarget } from './apply.js';
 import type { Credentials } from './credentials.js';
 import type { TimerTrigger } from './declarations.js';
@@ -14,7 +14,7 @@ import { type FunctionStep, normalizeCron, type RemoteIndex } from './plan.js';
  *   `updateCollection(name, { CreateIndexes })` = TencentCloud tcb ListTables / DescribeTable / CreateTable /
  *   UpdateTable (cloud.tencent.com/document/api/876/127964);
  * - security rules: tcb DescribeSafeRule / ModifySafeRule with AclTag CUSTOM through `commonService('tcb')`
- *   (docs.cloudbase.net/api-reference/manager/node/rule, cloud.tencent.com/document/api/876/128959);
+ *   (manager-node's security-rule API; cloud.tencent.com/document/api/876/128959);
  * - functions: `functions.createFunction` / `updateFunctionCode` / `updateFunctionConfig` / `createFunctionTriggers`
  *   / `deleteFunctionTrigger` = SCF CreateFunction / UpdateFunctionCode / UpdateFunctionConfiguration /
  *   BatchCreateTrigger / DeleteTrigger (Namespace = the environment id);

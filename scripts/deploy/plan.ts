@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { type IndexSpec, normalizeIndex } from '../../emulator/src/db/schema.js';
+import { type IndexSpec, normalizeIndex } from '../../emulator/index.js';
 import type { BuiltFunction, Declarations, TimerTrigger } from './declarations.js';
 import { checkValue, isPlatformVariable, type Need, variableSpec } from './variables.js';
 

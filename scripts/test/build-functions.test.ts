@@ -1,10 +1,12 @@
 import test from 'ava';
 import fs from 'node:fs';
 import path from 'node:path';
-import { installGateways } from '../../emulator/src/functions/gateways.js';
-import { installFunctionRuntime } from '../../emulator/src/functions/runtime.js';
-import { startEmulator } from '../../emulator/src/server.js';
-import { buildFunctions } from '../build-functions.js';
+import { installFunctionRuntime, installGateways, startEmulator } from '../../emulator/index.js';
+import { buildFunctions, cliFunctions, syncCloudbaseRc } from '../build-functions.js';
+import { readDeployConfig } from '../deploy/declarations.js';
+
+// Read before any build of this run could regenerate it, so a config.json edited without a rebuild is caught.
+const committedRc = fs.readFileSync('cloudbaserc.json', 'utf8');
 
 /** A TypeScript function with tcb-router, zod and shared code builds into what CloudBase deploys, and runs. */
 test('build a tcb-router + zod function and call it through the gateway', async (t) => {
@@ -40,7 +42,9 @@ export async function main(event: any) {
 }
 `,
   );
+  const rcBefore = fs.readFileSync('cloudbaserc.json', 'utf8');
   const built = await buildFunctions({ sourceDir: src, outDir: out });
+  t.is(fs.readFileSync('cloudbaserc.json', 'utf8'), rcBefore, "building elsewhere leaves the repository's cloudbaserc.json alone");
   t.deepEqual(built.map((f) => f.name), ['hello'], 'shared/ is not a function');
   const bundle = fs.readFileSync(path.join(out, 'hello', 'index.js'), 'utf8');
   t.true(bundle.includes('require("wx-server-sdk")'), 'wx-server-sdk stays external');
@@ -55,4 +59,41 @@ export async function main(event: any) {
     (await (await fetch(`${emulator.url}/functions/hello`, { method: 'POST', headers: { 'x-wx-openid': 'o-built' }, body: JSON.stringify(data) })).json()) as { result: unknown };
   t.deepEqual((await call({ $url: 'greet', name: '小明' })).result, { ok: true, data: '你好，小明', openid: 'o-built' });
   t.deepEqual((await call({ $url: 'greet', name: '' })).result, { ok: false, code: 'VALIDATION' });
+});
+
+/** cloudbaserc.json's `functions` are generated from the configs; run `npm run build:functions` after editing one. */
+test('cloudbaserc.json lists every function as its config.json and functionDefaults declare it', (t) => {
+  const rc = JSON.parse(committedRc) as { functionRoot: string; functions: Array<Record<string, unknown>> };
+  t.deepEqual(rc.functions, cliFunctions(path.resolve('cloudfunctions'), readDeployConfig('cloudbaserc.json').functionDefaults), 'out of step: run npm run build:functions and commit cloudbaserc.json');
+  t.is(path.resolve(rc.functionRoot), path.resolve('build/functions'), 'the CLI deploys what the build writes');
+  t.is(`${JSON.stringify(rc, null, 2)}\n`, committedRc, 'formatted as the build writes it');
+  t.false(rc.functions.some((f) => 'envVariables' in f), 'no variables: the CLI would replace the deployed ones');
+});
+
+test('the functions section is rewritten from the configs, the rest of cloudbaserc.json kept, and only on a change', (t) => {
+  const dir = fs.mkdtempSync(path.join(path.resolve('build'), 'test-rc-'));
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const src = path.join(dir, 'cloudfunctions');
+  for (const name of ['shared', '_lib', 'ping', 'tick']) {
+    fs.mkdirSync(path.join(src, name), { recursive: true });
+    fs.writeFileSync(path.join(src, name, 'index.ts'), 'export const main = async () => 1;\n');
+  }
+  fs.writeFileSync(path.join(src, 'tick', 'config.json'), '{ "timeout": 30, "triggers": [{ "name": "hourly", "type": "timer", "config": "0 0 * * * * *" }], "permissions": { "openapi": ["subscribeMessage.send"] } }\n');
+  const rcFile = path.join(dir, 'cloudbaserc.json');
+  const rest = { version: '2.0', envId: '{{env.ENV_ID}}', functionRoot: './build/functions', functionDefaults: { memorySize: 512 }, httpAccess: [{ path: '/api', function: 'ping' }] };
+  fs.writeFileSync(rcFile, JSON.stringify({ ...rest, functions: [{ name: 'gone' }] }));
+
+  t.true(syncCloudbaseRc(rcFile, src));
+  const text = fs.readFileSync(rcFile, 'utf8');
+  const defaults = { runtime: 'Nodejs18.15', memorySize: 512, handler: 'index.main', installDependency: true, ignore: ['*.map'] };
+  t.deepEqual(JSON.parse(text), {
+    ...rest,
+    functions: [
+      { name: 'ping', ...defaults },
+      { name: 'tick', timeout: 30, ...defaults, triggers: [{ name: 'hourly', type: 'timer', config: '0 0 * * * * *' }] },
+    ],
+  });
+  t.deepEqual(Object.keys(JSON.parse(text)), ['version', 'envId', 'functionRoot', 'functionDefaults', 'httpAccess', 'functions']);
+  t.true(text.endsWith('}\n') && text.includes('\n  "functions": [\n    {\n      "name": "ping"'), '2-space JSON and a newline');
+  t.false(syncCloudbaseRc(rcFile, src), 'unchanged configs: the file is not rewritten');
 });

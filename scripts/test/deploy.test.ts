@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import tls from 'node:tls';
 import { collections } from '../../database/collections.js';
-import { normalizeIndex } from '../../emulator/src/db/schema.js';
+import { normalizeIndex } from '../../emulator/index.js';
 import { buildFunctions } from '../build-functions.js';
 import { applyPlan, type CloudTarget } from '../deploy/apply.js';
 import { resolveCredentials } from '../deploy/credentials.js';

@@ -14,7 +14,7 @@ import { checkCollectionName } from './schema.js';
 import { randomHex } from '../random.js';
 
 /**
- * The database actions of CloudBase's `/admin` API (wire reference §2), over the SQLite store and the transaction
+ * The database actions of CloudBase's `/admin` API (listed in docs/wire-protocol.md), over the SQLite store and the transaction
  * manager. Each method takes the request body and returns the response fields besides `requestId`.
  */
 export const DEFAULT_LIMIT = 100;

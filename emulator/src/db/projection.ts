@@ -4,7 +4,7 @@ import { splitPath } from './paths.js';
 import { type Doc, cloneValue, isPlainObject } from './values.js';
 
 /**
- * The `field()` projection of `get()` (wire reference §2.1): `{f: 1 | 0}` as the SDK sends it, plus booleans,
+ * The `field()` projection of `get()`: `{f: 1 | 0}` as the SDK sends it in `projection`, plus booleans,
  * nested specs (`{a: {b: 1}}` = `{"a.b": 1}`) and the `$slice` / `$elemMatch` array operators
  * (`_.project.slice(n)`, `_.project.elemMatch(q)`).
  */

@@ -3,7 +3,7 @@ import type { Row } from './store.js';
 import { randomHex } from '../random.js';
 
 /**
- * CloudBase transaction semantics (platform facts, "Transaction semantics") on top of a single SQLite writer:
+ * CloudBase's transaction semantics (docs/platform.md) on top of a single SQLite writer:
  * - snapshot isolation: a transaction reads the versions current at its start (the logical clock value), plus its
  *   own writes, which stay in memory until commit;
  * - first writer wins: writing a document another open transaction has written, or that changed after the snapshot,

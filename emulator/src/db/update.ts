@@ -6,7 +6,7 @@ import { parseSortSpec, sortComparator } from './sort.js';
 import { type Doc, cloneValue, compareStrings, compareValues, isPlainObject, isRegex, valuesEqual } from './values.js';
 
 /**
- * MongoDB update documents as the wx-server-sdk sends them (wire reference §3.3), applied in JS to a copy of the
+ * MongoDB update documents as the wx-server-sdk sends them (docs/wire-protocol.md), applied in JS to a copy of the
  * stored document.
  */
 
@@ -300,7 +300,7 @@ function addToSet(doc: Doc, path: string, arg: unknown): void {
 function addToSetItems(arg: unknown, path: string): unknown[] {
   if (!isPlainObject(arg)) return [arg];
   const keys = Object.keys(arg);
-  // The SDK's `_.addToSet({each: [...]})` sends `each` without the `$` (wire reference §3.3); the docs promise `$each`.
+  // The SDK's `_.addToSet({each: [...]})` sends `each` without the `$`, though CloudBase's SDK docs promise `$each`.
   if (keys.length === 1 && keys[0] === 'each' && Array.isArray(arg.each)) return arg.each;
   if (!('$each' in arg)) return [arg];
   if (keys.length > 1) throw invalidParam(`$addToSet with $each for '${path}' takes no other clauses (found ${keys.join(', ')})`);

@@ -266,7 +266,8 @@ export class FunctionRuntimeService implements FunctionRuntime {
     const config = this.configs.get(name) ?? {};
     const worker = new Worker(WORKER_FILE, {
       workerData: { entry: path.join(this.options.functionsDir, name, 'index.js'), server: this.host.baseUrl(), localSocket: this.host.localSocket() },
-      // The variables of the CloudBase runtime (wire reference §0); WX_* are set per invocation.
+      // The variables the CloudBase runtime gives a function, which wx-server-sdk reads (emulator/README.md, "Pointing
+      // the SDKs at it"); WX_* are set per invocation.
       env: {
         ...process.env,
         ...this.options.env,
@@ -347,7 +348,7 @@ export class FunctionRuntimeService implements FunctionRuntime {
 
   installRoutes(): void {
     const host = this.host;
-    // cloud.callFunction from inside a function (wire reference §4): the callee runs with the caller's identity.
+    // cloud.callFunction from inside a function (`functions.invokeFunction`): the callee runs with the caller's identity.
     host.addJsonAction('functions.invokeFunction', async (body, caller) => {
       const name = body.function_name;
       if (typeof name !== 'string' || !this.configs.has(name)) throw new CloudBaseError(ErrorCode.FUNCTIONS_REQUEST_FAIL, `function ${String(name)} does not exist`);

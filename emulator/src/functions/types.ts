@@ -1,6 +1,6 @@
 /** The function runtime as the other services see it (payment callbacks, timers, open-API permissions, gateways). */
 
-/** A function's `config.json`, as CloudBase reads it (platform facts, "Cloud functions"). */
+/** A function's `config.json`, as CloudBase reads it (docs/platform.md has the limits). */
 export interface FunctionConfig {
   /** Seconds; 3 by default. */
   timeout?: number;

@@ -1,8 +1,8 @@
 import protobuf from 'protobufjs';
 
 /**
- * The protobuf messages of the `wx.openApi` transport (wire reference §7), with the field numbers of the schema bundled in
- * wx-server-sdk 4.0.2. Only what the emulator reads or writes is declared; the decoder skips the other fields.
+ * The protobuf messages of the `wx.openApi` transport (see docs/wire-protocol.md), with the field numbers of the schema
+ * bundled in wx-server-sdk 4.0.2. Only what the emulator reads or writes is declared; the decoder skips the other fields.
  */
 const root = protobuf.Root.fromJSON({
   nested: {

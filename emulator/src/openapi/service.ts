@@ -3,7 +3,7 @@ import { sendJson } from '../host.js';
 import { ApiType, decodeCommApiData, encodeCommOpenApiResp } from './protocol.js';
 
 /**
- * `cloud.openapi.*` (wire reference §7): the multipart action `wx.openApi` carries a protobuf CommApiData and is answered
+ * `cloud.openapi.*` (docs/wire-protocol.md, on open APIs): the multipart action `wx.openApi` carries a protobuf CommApiData and is answered
  * with a protobuf CommOpenApiResp. Only `subscribeMessage.send` is modelled; every send, accepted or refused, lands in an
  * outbox that tests and the UI can read instead of a phone.
  */

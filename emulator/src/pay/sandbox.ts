@@ -3,8 +3,8 @@ import { randomHex } from '../random.js';
 
 /**
  * The WeChat Pay (v2) sandbox behind `cloud.cloudPay.*`: orders, refunds and the rules WeChat Pay applies to them.
- * State lives in memory only. Requests and replies are snake_case objects (the SDK converts both ways, wire
- * reference §6). Malformed requests answer `return_code: 'FAIL'`; business errors answer `return_code: 'SUCCESS',
+ * State lives in memory only. Requests and replies are snake_case objects: the SDK turns the caller's camelCase
+ * into snake_case and the reply back (docs/wire-protocol.md, on cloudPay). Malformed requests answer `return_code: 'FAIL'`; business errors answer `return_code: 'SUCCESS',
  * result_code: 'FAIL', err_code, err_code_des`. Note the SDK overwrites `errCode` with 0 on the caller's side, so
  * shop code only sees `resultCode: 'FAIL'` and `errCodeDes`.
  * Notification delivery and timers belong to service.ts; this file only says what happened.

@@ -21,7 +21,7 @@ export interface PayOptions {
 export interface PayFaults {
   /** Extra copies of every notification, delivered concurrently with the original (each retried on its own). */
   duplicateNotifications?: number;
-  /** Latency before every delivery attempt. */
+  /** Latency before every delivery attempt; lifting it lets the attempts waiting on it go at once. */
   delayMs?: number;
   /** The next N delivery attempts count as failed without calling the function. */
   refuseCalls?: number;
@@ -38,9 +38,16 @@ export interface PayHandle {
   pay(outTradeNo: string, openid?: string): PayOrder;
   failPayment(outTradeNo: string): PayOrder;
   redeliver(outTradeNo: string): PayOrder;
-  /** Resolves once no delivery or refund timer is pending or running (refunds held by `holdRefunds` do not count). */
-  idle(): Promise<void>;
+  /**
+   * Resolves true once no delivery or refund timer is pending or running (refunds held by `holdRefunds` do not
+   * count), or false if `timeoutMs` passes first (by default it waits as long as it takes).
+   */
+  idle(timeoutMs?: number): Promise<boolean>;
 }
+
+/** How long `POST /__emulator/pay/idle` waits by default, and at most. */
+const IDLE_WAIT_DEFAULT_MS = 10_000;
+const IDLE_WAIT_MAX_MS = 60_000;
 
 // 15s/15s/30s/3m/10m/20m/30m/30m/30m/60m/3h/3h/3h/6h/6h: WeChat Pay v2's documented notify schedule.
 const WECHAT_RETRY_SCHEDULE_MS = [15, 15, 30, 180, 600, 1200, 1800, 1800, 1800, 3600, 10800, 10800, 10800, 21600, 21600].map((s) => s * 1000);
@@ -75,6 +82,7 @@ function install(host: EmulatorHost, options: PayOptions): PayHandle {
   const timers = new Set<NodeJS.Timeout>();
   const sleepers = new Set<() => void>();
   const running = new Set<Promise<unknown>>();
+  const idleWaiters = new Set<() => void>();
   const copiesStarted = new WeakMap<DeliveryAttempt[], number>();
   const heldRefunds: PayRefund[] = [];
 
@@ -87,31 +95,61 @@ function install(host: EmulatorHost, options: PayOptions): PayHandle {
     },
   });
 
-  function later(ms: number, fn: () => void): void {
-    if (closed) return;
+  /** Runs `fn` after `ms` unless closed first; answers a cancel. */
+  function later(ms: number, fn: () => void): () => void {
+    if (closed) return () => undefined;
     const timer = setTimeout(() => {
       timers.delete(timer);
       fn();
+      wakeIfIdle();
     }, ms);
     timers.add(timer);
+    return () => {
+      clearTimeout(timer);
+      timers.delete(timer);
+    };
   }
 
-  /** A wait that close() cuts short, so nothing is left hanging on a timer that will never fire. */
+  /** The fault delay: a wait that close() or lifting `delayMs` cuts short, so nothing hangs on a timer. */
   function sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
       const wake = () => {
         sleepers.delete(wake);
+        cancel();
         resolve();
       };
       sleepers.add(wake);
-      later(ms, wake);
+      const cancel = later(ms, wake);
     });
   }
 
   function track<T>(promise: Promise<T>): Promise<T> {
     running.add(promise);
-    void promise.finally(() => running.delete(promise));
+    void promise.finally(() => {
+      running.delete(promise);
+      wakeIfIdle();
+    });
     return promise;
+  }
+
+  // Every later() and track() runs its continuation (a retry, a callback) before its own bookkeeping ends, so once
+  // both sets are empty nothing more can be scheduled without a new request.
+  function wakeIfIdle(): void {
+    if (timers.size === 0 && running.size === 0) for (const wake of [...idleWaiters]) wake();
+  }
+
+  function whenIdle(timeoutMs = Infinity): Promise<boolean> {
+    if (timers.size === 0 && running.size === 0) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const done = (idle: boolean) => {
+        idleWaiters.delete(wake);
+        clearTimeout(deadline);
+        resolve(idle);
+      };
+      const wake = () => done(true);
+      idleWaiters.add(wake);
+      const deadline = Number.isFinite(timeoutMs) ? setTimeout(() => done(false), timeoutMs) : undefined;
+    });
   }
 
   /** Delivers one notification: the original plus any duplicate copies the faults ask for. */
@@ -182,6 +220,7 @@ function install(host: EmulatorHost, options: PayOptions): PayHandle {
     faults: () => ({ ...faults }),
     setFaults: (next) => {
       faults = { ...next };
+      if (!faults.delayMs) for (const wake of [...sleepers]) wake();
       if (!faults.holdRefunds) for (const refund of heldRefunds.splice(0)) later(refundDelayMs, () => completeRefund(refund));
     },
     pay: (outTradeNo, openid) => {
@@ -196,12 +235,7 @@ function install(host: EmulatorHost, options: PayOptions): PayHandle {
       void deliver(paymentNotification(order));
       return order;
     },
-    idle: async () => {
-      while (timers.size > 0 || running.size > 0) {
-        await Promise.allSettled([...running]);
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
-    },
+    idle: whenIdle,
   };
   handles.set(host, handle);
 
@@ -215,7 +249,8 @@ function install(host: EmulatorHost, options: PayOptions): PayHandle {
       request = undefined; // answered as a malformed request by the sandbox
     }
     const reply = sandbox.call(apiName as PayApiName, request, appidOf(parts.get('apiOptions')));
-    // Not `application/json; charset=utf-8`: with exactly that, node-sdk parses the body itself and the SDK fails (wire §6).
+    // Not `application/json; charset=utf-8`: with exactly that type, node-sdk parses the body itself and the SDK
+    // fails (docs/wire-protocol.md, on cloudPay).
     return { contentType: 'application/json', body: JSON.stringify(reply) };
   });
 
@@ -253,12 +288,34 @@ function install(host: EmulatorHost, options: PayOptions): PayHandle {
     handle.setFaults(next);
     return handle.faults();
   });
+  // Answers once every pending notification has been delivered, so a test can wait on the deliveries themselves.
+  host.addRoute('POST', '/__emulator/pay/idle', async (req, res) => {
+    let timeoutMs = IDLE_WAIT_DEFAULT_MS;
+    try {
+      const value = (await jsonBody(req)).timeoutMs;
+      if (value !== undefined) {
+        if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > IDLE_WAIT_MAX_MS) {
+          throw new BadControlRequest(`timeoutMs must be an integer from 0 to ${IDLE_WAIT_MAX_MS}`);
+        }
+        timeoutMs = value;
+      }
+    } catch (err) {
+      if (err instanceof BadControlRequest) return sendJson(res, 400, { code: 'INVALID_PARAM', message: err.message });
+      throw err;
+    }
+    if (await whenIdle(timeoutMs)) return sendJson(res, 200, { idle: true });
+    sendJson(res, 504, {
+      code: 'PAY_NOT_IDLE',
+      message: `still busy after ${timeoutMs} ms: ${timers.size} timer(s) pending, ${running.size} delivery attempt(s) running`,
+    });
+  });
 
   host.onClose(async () => {
     closed = true;
     for (const timer of timers) clearTimeout(timer);
     timers.clear();
     for (const wake of [...sleepers]) wake();
+    wakeIfIdle();
     await Promise.allSettled([...running]);
   });
   return handle;

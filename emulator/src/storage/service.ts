@@ -8,7 +8,7 @@ import { type Body, type EmulatorHost, sendJson } from '../host.js';
 import { randomHex } from '../random.js';
 
 /**
- * Cloud storage (wire reference §8). Files live under `<dataDir>/storage/<cloudPath>`. Uploads go to a PUT route on the
+ * Cloud storage, as the SDK reaches it (docs/wire-protocol.md, on storage). Files live under `<dataDir>/storage/<cloudPath>`. Uploads go to a PUT route on the
  * emulator that stands in for COS; downloads use signed, expiring URLs on a GET route. fileIDs look like
  * `cloud://<envId>.<bucket>/<cloudPath>`.
  */
@@ -233,7 +233,7 @@ function arrayField(body: Body, name: string): unknown[] {
   return value;
 }
 
-/** The 4-element error document the SDK parses (all four are required, wire reference §8). */
+/** COS's XML error document; the SDK parses it and needs all four elements (Code, Message, RequestId, TraceId). */
 function cosError(res: http.ServerResponse, status: number, code: string, message: string): void {
   const id = randomHex(8);
   const xml = `<?xml version='1.0' encoding='utf-8' ?>\n<Error>\n<Code>${code}</Code>\n<Message>${escapeXml(message)}</Message>\n<RequestId>${id}</RequestId>\n<TraceId>${id}</TraceId>\n</Error>`;

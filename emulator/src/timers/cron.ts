@@ -1,8 +1,8 @@
 import { CronExpressionParser } from 'cron-parser';
 
 /**
- * CloudBase timer-trigger cron: 7 fields, `second minute hour day month weekday year`, evaluated in UTC+8
- * (platform facts, "Cloud functions"). Fields take numbers, `*`, `,` lists, `-` ranges and `/` steps; month and
+ * CloudBase timer-trigger cron: 7 fields, `second minute hour day month weekday year`, evaluated in UTC+8 as
+ * the platform does (see docs/platform.md). Fields take numbers, `*`, `,` lists, `-` ranges and `/` steps; month and
  * weekday also take names (JAN-DEC, MON-SUN); weekday 0 and 7 are both Sunday. When both day and weekday are
  * restricted, either one matching is enough (as on the platform). cron-parser handles the first six fields;
  * the year field is ours, since cron-parser has none.

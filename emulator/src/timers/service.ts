@@ -5,9 +5,9 @@ import { type CronSchedule, nextFireTime, parseCron } from './cron.js';
 
 /**
  * Timer triggers: each function's `config.json` may hold one `{name, type: 'timer', config: '<7-field cron>'}`
- * trigger (platform facts, "Cloud functions"). Each valid trigger gets a setTimeout chain that invokes the function
+ * trigger, as on the platform (docs/platform.md has the trigger rules). Each valid trigger gets a setTimeout chain that invokes the function
  * with CloudBase's timer event; firings are kept for the control API:
- *   GET  /__emulator/timers                      triggers, next fire times, recent firings
+ *   GET  /__emulator/timers                      triggers, next fire times, whether armed, recent firings
  *   POST /__emulator/timers/:functionName/run    fire now (even while paused), answers with the firing
  *   POST /__emulator/timers/pause | /resume      stop / restart the automatic firings
  * Functions are read from `host.functions` lazily (on install and on every control call), so the runtime's
@@ -31,6 +31,8 @@ export interface TimerInfo {
   /** Why the trigger was refused (bad cron, several timers); such a trigger never fires. */
   error?: string;
   nextFireTime: string | null;
+  /** Whether a firing is scheduled: false while paused, after close, and for refused or exhausted triggers. */
+  armed: boolean;
   /** Newest first. */
   firings: TimerFiring[];
 }
@@ -183,6 +185,7 @@ export function createTimers(host: EmulatorHost, options: TimerOptions = {}): Ti
         cron: e.cron,
         ...(e.error ? { error: e.error } : {}),
         nextFireTime: next ? next.toISOString() : null,
+        armed: e.handle !== undefined,
         firings: [...e.firings],
       };
     });

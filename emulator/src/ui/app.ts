@@ -1,15 +1,18 @@
-import type { EmulatorHost } from '../host.js';
-import { PAGE_SCRIPT } from './page-script.js';
+import { fileURLToPath } from 'node:url';
+import { type EmulatorHost, sendJson } from '../host.js';
 import { PAGE_STYLE } from './page-style.js';
 
 /**
- * The emulator's web UI at `/`, in the spirit of Firebase's Emulator UI: one self-contained page (inline CSS and
- * vanilla JS, nothing fetched from the network) over the JSON control APIs the services expose under `/__emulator`.
- * Registering `GET /` replaces the server's built-in status page. Install `installDataApi` too: the database tab
- * uses its `/__emulator/collections` routes.
+ * The emulator's web UI at `/`, in the spirit of Firebase's Emulator UI: one page (inline CSS, and the TypeScript in
+ * ./browser bundled for the browser) over the JSON control APIs the services expose under `/__emulator`; nothing is
+ * fetched from the network. Registering `GET /` replaces the server's built-in status page. Install `installDataApi`
+ * too: the database tab uses its `/__emulator/collections` routes.
  */
-export function renderWebUi(): string {
-  return `<!doctype html>
+const SCRIPT_ROUTE = '/__emulator/ui/app.js';
+const SCRIPT_ENTRY = fileURLToPath(new URL('./browser/main.ts', import.meta.url));
+
+const PAGE = Buffer.from(
+  `<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>CloudBase 本地模拟器</title>
 <style>${PAGE_STYLE}</style></head>
@@ -17,22 +20,66 @@ export function renderWebUi(): string {
 <header><h1>CloudBase 本地模拟器</h1><span class="env" id="env"></span><nav id="tabs"></nav><span class="live" id="live">加载中…</span></header>
 <main id="views"></main>
 <noscript>此页面需要启用 JavaScript。</noscript>
-<script>${PAGE_SCRIPT}</script>
-</body></html>`;
+<script src="${SCRIPT_ROUTE}"></script>
+</body></html>`,
+  'utf8',
+);
+
+let bundled: Promise<Buffer> | undefined;
+
+/**
+ * The browser script, bundled on first request and kept for the life of the process: emulators that never serve the
+ * page never load esbuild. A failed build is not kept, so the next request tries again.
+ */
+function browserScript(): Promise<Buffer> {
+  if (!bundled) {
+    bundled = (async () => {
+      const esbuild = await import('esbuild');
+      const result = await esbuild.build({
+        entryPoints: [SCRIPT_ENTRY],
+        bundle: true,
+        write: false,
+        format: 'iife',
+        platform: 'browser',
+        target: 'es2020',
+        charset: 'utf8',
+        logLevel: 'silent',
+      });
+      return Buffer.from(result.outputFiles[0]!.contents);
+    })();
+    bundled.catch(() => {
+      bundled = undefined;
+    });
+  }
+  return bundled;
 }
 
 export function installWebUi(host: EmulatorHost): void {
-  const page = renderWebUi();
-  const body = Buffer.from(page, 'utf8');
   host.addRoute('GET', '/', (_req, res) => {
     res.writeHead(200, {
       'content-type': 'text/html; charset=utf-8',
-      'content-length': body.length,
+      'content-length': PAGE.length,
       'cache-control': 'no-store',
-      // Everything is inline and served from here; nothing else may load or run.
-      'content-security-policy': "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src 'self' data:; connect-src 'self'",
+      // Everything comes from here; no inline script may run.
+      'content-security-policy': "default-src 'self'; script-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:; connect-src 'self'",
       'x-content-type-options': 'nosniff',
     });
-    res.end(body);
+    res.end(PAGE);
+  });
+  host.addRoute('GET', SCRIPT_ROUTE, async (_req, res) => {
+    let script: Buffer;
+    try {
+      script = await browserScript();
+    } catch (err) {
+      console.error('[emulator] the web UI script did not build', err);
+      return sendJson(res, 500, { code: 'UI_BUILD_FAILED', message: (err as Error).message });
+    }
+    res.writeHead(200, {
+      'content-type': 'text/javascript; charset=utf-8',
+      'content-length': script.length,
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+    });
+    res.end(script);
   });
 }

@@ -1,4 +1,4 @@
-/** The web UI's stylesheet, inlined into the page (the emulator runs offline: no CDN, no build step). */
+/** The web UI's stylesheet, inlined into the page (the emulator runs offline: no CDN). */
 export const PAGE_STYLE = String.raw`
 :root{--fg:#1f2329;--muted:#646a73;--line:#e5e6eb;--bg:#f5f6f7;--brand:#07c160;--brand-dark:#06ad56;--blue:#3370ff;--red:#f54a45;--orange:#ff8800}
 *{box-sizing:border-box}

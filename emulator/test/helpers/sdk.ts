@@ -1,9 +1,10 @@
+import { sdkEnvironment } from '../../src/client.js';
 import type { CollectionDeclaration } from '../../src/db/schema.js';
 import { type Emulator, type EmulatorOptions, startEmulator } from '../../src/server.js';
 
 /**
  * Starts an in-memory emulator on a free port and points the real, unmodified wx-server-sdk at it through the same
- * environment variables the CloudBase runtime sets (wire reference §0). Each ava test file runs in its own process,
+ * environment variables the CloudBase runtime sets (`sdkEnvironment`). Each ava test file runs in its own process,
  * so each file gets its own emulator and SDK.
  */
 export async function startWithSdk(collections: CollectionDeclaration[] = [], options: Partial<EmulatorOptions> = {}) {
@@ -18,16 +19,7 @@ export async function startWithSdk(collections: CollectionDeclaration[] = [], op
 }
 
 export function pointSdkAt(emulator: Emulator): void {
-  Object.assign(process.env, {
-    TCB_CONTEXT_CNFG: JSON.stringify({ URL: `${emulator.url}/admin` }),
-    TENCENTCLOUD_SECRETID: 'local-secret-id',
-    TENCENTCLOUD_SECRETKEY: 'local-secret-key',
-    TENCENTCLOUD_RUNENV: 'SCF',
-    TENCENTCLOUD_REGION: 'ap-shanghai',
-    SCF_NAMESPACE: emulator.envId,
-    SILENCE: 'true',
-    TENCENTCLOUD: 'true',
-  });
+  Object.assign(process.env, sdkEnvironment(emulator));
 }
 
 let counter = 0;

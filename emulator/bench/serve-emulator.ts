@@ -1,8 +1,8 @@
-import { startEmulator } from '../../emulator/src/server.js';
+import { startEmulator } from '../src/server.js';
 
 /** The emulator under benchmark, in its own process so the SDK client does not share its thread. */
 const file = process.argv[2];
-if (!file) throw new Error('usage: serve-bench-emulator.ts <sqlite file>');
+if (!file) throw new Error('usage: serve-emulator.ts <sqlite file>');
 const emulator = await startEmulator({
   port: 0,
   dataFile: file,

@@ -4,8 +4,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { DatabaseService } from '../../emulator/src/db/database.js';
-import { Store, keyAt, tableName } from '../../emulator/src/db/store.js';
+import { sdkEnvironment } from '../src/client.js';
+import { DatabaseService } from '../src/db/database.js';
+import { Store, keyAt, tableName } from '../src/db/store.js';
+import { DEFAULT_ENV_ID } from '../src/server.js';
 import { describeMachineCpu, machineCpu, ms, summarize, timed } from './stats.js';
 
 /**
@@ -28,7 +30,7 @@ const IN_FLIGHT = 3;
 const dir = fs.mkdtempSync(path.join(values.dir, 'bench-db-'));
 const file = path.join(dir, 'bench.sqlite');
 const here = path.dirname(fileURLToPath(import.meta.url));
-const child = spawn(process.execPath, [...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE] : []), '--import', 'tsx', path.join(here, 'serve-bench-emulator.ts'), file], { stdio: ['ignore', 'pipe', 'inherit'] });
+const child = spawn(process.execPath, [...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE] : []), '--import', 'tsx', path.join(here, 'serve-emulator.ts'), file], { stdio: ['ignore', 'pipe', 'inherit'] });
 const port = await new Promise<number>((resolve, reject) => {
   child.stdout.on('data', (c: Buffer) => {
     const m = /PORT (\d+)/.exec(c.toString());
@@ -42,15 +44,7 @@ const cleanup = () => {
 };
 process.on('exit', cleanup);
 
-Object.assign(process.env, {
-  TCB_CONTEXT_CNFG: JSON.stringify({ URL: `http://127.0.0.1:${port}/admin` }),
-  TENCENTCLOUD_SECRETID: 'bench',
-  TENCENTCLOUD_SECRETKEY: 'bench',
-  TENCENTCLOUD_RUNENV: 'SCF',
-  TENCENTCLOUD_REGION: 'ap-shanghai',
-  SCF_NAMESPACE: 'local-env',
-  SILENCE: 'true',
-});
+Object.assign(process.env, sdkEnvironment({ url: `http://127.0.0.1:${port}`, envId: DEFAULT_ENV_ID }));
 const { default: wxServerSdk } = await import('wx-server-sdk');
 const cloud = wxServerSdk as any; // eslint-disable-line @typescript-eslint/no-explicit-any -- typings cover the callback style too
 cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV });

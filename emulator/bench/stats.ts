@@ -1,6 +1,9 @@
 import fs from 'node:fs';
 
-/** Small helpers shared by the benchmark scripts: percentiles over measured samples, timing, and the machine's CPU. */
+/**
+ * Small helpers for benchmarks: percentiles over measured samples, timing, and the machine's CPU. The emulator's own
+ * benchmark uses them, and the shop's benchmarks through the public entry (emulator/index.ts).
+ */
 export function percentile(samples: number[], p: number): number {
   if (samples.length === 0) return NaN;
   const sorted = [...samples].sort((a, b) => a - b);

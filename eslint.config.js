@@ -1,0 +1,43 @@
+// Lint for the whole repository: typescript-eslint's recommended type-aware rules, plus the import rules that keep the
+// architecture as docs/architecture.md draws it (pure rules apart from I/O; the emulator behind one public entry).
+import js from '@eslint/js';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+const emulatorInternals = { group: ['**/emulator/src/**', '**/emulator/test/**'], message: 'Use emulator/index.ts, the emulator’s public entry.' };
+const sdk = { group: ['wx-server-sdk', '@cloudbase/*'], message: 'Only platform/ and store/ talk to the SDK.' };
+const layer = (...names) => names.map((name) => ({ group: [`../${name}/**`, `./${name}/**`], message: `This layer may not import ${name}/ (docs/architecture.md, "The dependency rule").` }));
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'build/', '.cloudbase/', 'scripts/tmp/', 'miniprogram/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_', ignoreRestSiblings: true }],
+      'no-restricted-imports': ['error', { patterns: [emulatorInternals] }],
+    },
+  },
+  { files: ['**/*.js', '**/*.cjs'], ...tseslint.configs.disableTypeChecked },
+  // Cloud functions as CloudBase runs them (the emulator's fixtures, its worker): CommonJS on Node.
+  { files: ['**/*.js', '**/*.cjs'], languageOptions: { globals: globals.node, sourceType: 'commonjs' }, rules: { '@typescript-eslint/no-require-imports': 'off' } },
+  { files: ['emulator/src/ui/browser/**'], languageOptions: { globals: globals.browser } },
+  { files: ['cloudfunctions/shared/model/**'], rules: { 'no-restricted-imports': ['error', { patterns: [sdk, ...layer('rules', 'store', 'platform', 'workflows')] }] } },
+  { files: ['cloudfunctions/shared/rules/**'], rules: { 'no-restricted-imports': ['error', { patterns: [sdk, ...layer('store', 'platform', 'workflows')] }] } },
+  { files: ['cloudfunctions/shared/platform/**'], rules: { 'no-restricted-imports': ['error', { patterns: [...layer('store', 'workflows')] }] } },
+  { files: ['cloudfunctions/shared/store/**'], rules: { 'no-restricted-imports': ['error', { patterns: [...layer('workflows')] }] } },
+  {
+    // Tests and benchmarks read documents back through node-sdk, which hands them out untyped.
+    files: ['**/*.test.ts', 'testkit/**', 'emulator/test/**', 'scripts/bench/**', 'emulator/bench/**'],
+    rules: {
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-unsafe-argument': 'off',
+      '@typescript-eslint/no-unsafe-call': 'off',
+      '@typescript-eslint/no-unsafe-return': 'off',
+      '@typescript-eslint/no-explicit-any': 'off',
+      '@typescript-eslint/require-await': 'off',
+    },
+  },
+);
