@@ -83,11 +83,19 @@ export const collections: CollectionDeclaration[] = [
   // Invite codes, `_id` the code (the user document keeps its own): share links carry the code, never the openid.
   { name: 'invite_codes', rules: serverOnly },
   // Commission per order (`_id` order id): the timer settles pending ones whose refund window ended.
-  { name: 'commissions', indexes: [{ keys: { status: 1, dueAt: 1 } }, { keys: { inviterOpenid: 1, createdAt: -1 } }], rules: serverOnly },
+  {
+    name: 'commissions',
+    indexes: [{ keys: { status: 1, dueAt: 1 } }, { keys: { inviterOpenid: 1, createdAt: -1 } }],
+    rules: serverOnly,
+  },
   // Commission movements, `_id` derived from the event; the inviter's ledger newest first.
   { name: 'commission_ledger', indexes: [{ keys: { openid: 1, at: -1 } }], rules: serverOnly },
   // Withdrawal requests: the shopper's list, and the merchant's queue by status, oldest first.
-  { name: 'withdrawals', indexes: [{ keys: { openid: 1, requestedAt: -1 } }, { keys: { status: 1, requestedAt: 1 } }], rules: serverOnly },
+  {
+    name: 'withdrawals',
+    indexes: [{ keys: { openid: 1, requestedAt: -1 } }, { keys: { status: 1, requestedAt: 1 } }],
+    rules: serverOnly,
+  },
   // Flash sales (cloudfunctions/shared/promotions.ts): running and upcoming ones by start; `remaining` only moves by
   // conditional increments.
   { name: 'flash_sales', indexes: [{ keys: { status: 1, startAt: 1 } }, { keys: { status: 1, endAt: 1 } }], rules: serverOnly },

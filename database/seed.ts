@@ -7,7 +7,10 @@ import { DEFAULT_MEMBER_SETTINGS, MEMBER_SETTINGS_ID } from '../typings/member.j
  */
 export interface SeedTarget {
   database(): {
-    collection(name: string): { add(data: Record<string, unknown> | Array<Record<string, unknown>>): Promise<unknown>; count(): Promise<{ total?: number }> };
+    collection(name: string): {
+      add(data: Record<string, unknown> | Array<Record<string, unknown>>): Promise<unknown>;
+      count(): Promise<{ total?: number }>;
+    };
   };
   uploadFile(params: { cloudPath: string; fileContent: Buffer }): Promise<{ fileID?: string }>;
 }
@@ -24,26 +27,189 @@ interface ProductSeed {
 }
 
 const CATEGORIES: Array<{ id: string; name: string; children: Array<{ id: string; name: string }> }> = [
-  { id: 'c-apparel', name: '服饰', children: [{ id: 'c-tshirt', name: 'T恤' }, { id: 'c-hoodie', name: '卫衣' }] },
-  { id: 'c-digital', name: '数码', children: [{ id: 'c-earphone', name: '耳机' }, { id: 'c-charger', name: '充电配件' }] },
-  { id: 'c-food', name: '食品', children: [{ id: 'c-snack', name: '零食' }, { id: 'c-tea', name: '茶饮' }] },
-  { id: 'c-home', name: '家居', children: [{ id: 'c-cup', name: '杯具' }, { id: 'c-storage', name: '收纳' }] },
+  {
+    id: 'c-apparel',
+    name: '服饰',
+    children: [
+      { id: 'c-tshirt', name: 'T恤' },
+      { id: 'c-hoodie', name: '卫衣' },
+    ],
+  },
+  {
+    id: 'c-digital',
+    name: '数码',
+    children: [
+      { id: 'c-earphone', name: '耳机' },
+      { id: 'c-charger', name: '充电配件' },
+    ],
+  },
+  {
+    id: 'c-food',
+    name: '食品',
+    children: [
+      { id: 'c-snack', name: '零食' },
+      { id: 'c-tea', name: '茶饮' },
+    ],
+  },
+  {
+    id: 'c-home',
+    name: '家居',
+    children: [
+      { id: 'c-cup', name: '杯具' },
+      { id: 'c-storage', name: '收纳' },
+    ],
+  },
 ];
 
 const SIZES = ['S', 'M', 'L', 'XL'];
 const PRODUCTS: ProductSeed[] = [
-  { title: '纯棉圆领T恤', subtitle: '新疆长绒棉，亲肤透气', category: 'c-tshirt', color: '#4a90d9', specs: [{ name: '颜色', values: ['白色', '黑色', '雾霾蓝'] }, { name: '尺码', values: SIZES }], price: 5900, attributes: [{ name: '面料', value: '100% 棉' }, { name: '版型', value: '宽松' }] },
-  { title: '重磅落肩T恤', subtitle: '260g 重磅面料，不易变形', category: 'c-tshirt', color: '#7b8794', specs: [{ name: '颜色', values: ['燕麦色', '炭灰'] }, { name: '尺码', values: SIZES }], price: 7900, attributes: [{ name: '面料', value: '精梳棉' }] },
-  { title: '加绒连帽卫衣', subtitle: '冬季保暖，内里加绒', category: 'c-hoodie', color: '#c0392b', specs: [{ name: '颜色', values: ['酒红', '藏青', '黑色'] }, { name: '尺码', values: SIZES }], price: 15900, attributes: [{ name: '面料', value: '棉涤混纺' }, { name: '厚度', value: '加厚' }] },
-  { title: '降噪蓝牙耳机', subtitle: '主动降噪，30 小时续航', category: 'c-earphone', color: '#2c3e50', specs: [{ name: '颜色', values: ['曜石黑', '珍珠白'] }], price: 39900, attributes: [{ name: '蓝牙版本', value: '5.3' }, { name: '续航', value: '30 小时' }] },
-  { title: '运动挂耳耳机', subtitle: '防汗防水，跑步不掉', category: 'c-earphone', color: '#16a085', specs: [{ name: '颜色', values: ['活力绿', '暗夜黑'] }], price: 19900, attributes: [{ name: '防水等级', value: 'IPX5' }] },
-  { title: '65W 氮化镓充电器', subtitle: '三口快充，小巧便携', category: 'c-charger', color: '#8e44ad', specs: [{ name: '颜色', values: ['白色', '黑色'] }, { name: '套装', values: ['单充电头', '含 1 米数据线'] }], price: 12900, attributes: [{ name: '功率', value: '65W' }] },
-  { title: '每日坚果礼盒', subtitle: '7 种坚果果干，每日一包', category: 'c-snack', color: '#d35400', specs: [{ name: '规格', values: ['15 袋装', '30 袋装'] }], price: 6900, attributes: [{ name: '保质期', value: '180 天' }, { name: '产地', value: '云南' }] },
-  { title: '手工牛轧糖', subtitle: '低糖配方，奶香浓郁', category: 'c-snack', color: '#e67e22', specs: [{ name: '口味', values: ['原味', '抹茶', '蔓越莓'] }, { name: '规格', values: ['250g', '500g'] }], price: 3500, attributes: [{ name: '保质期', value: '90 天' }] },
-  { title: '明前龙井茶', subtitle: '西湖产区，春茶头采', category: 'c-tea', color: '#27ae60', specs: [{ name: '规格', values: ['50g 罐装', '100g 礼盒'] }], price: 16800, attributes: [{ name: '产地', value: '浙江杭州' }, { name: '等级', value: '特级' }] },
-  { title: '陶瓷马克杯', subtitle: '哑光釉面，350ml', category: 'c-cup', color: '#95a5a6', specs: [{ name: '颜色', values: ['米白', '雾绿', '砖红'] }], price: 4900, attributes: [{ name: '容量', value: '350ml' }, { name: '材质', value: '陶瓷' }] },
-  { title: '316 不锈钢保温杯', subtitle: '12 小时保温，一键开盖', category: 'c-cup', color: '#34495e', specs: [{ name: '颜色', values: ['星空蓝', '樱花粉'] }, { name: '容量', values: ['400ml', '600ml'] }], price: 12900, attributes: [{ name: '材质', value: '316 不锈钢' }] },
-  { title: '可折叠收纳箱', subtitle: '大容量，可叠放', category: 'c-storage', color: '#bdc3c7', specs: [{ name: '尺寸', values: ['中号', '大号'] }, { name: '数量', values: ['1 个装', '3 个装'] }], price: 3900, attributes: [{ name: '材质', value: 'PP' }] },
+  {
+    title: '纯棉圆领T恤',
+    subtitle: '新疆长绒棉，亲肤透气',
+    category: 'c-tshirt',
+    color: '#4a90d9',
+    specs: [
+      { name: '颜色', values: ['白色', '黑色', '雾霾蓝'] },
+      { name: '尺码', values: SIZES },
+    ],
+    price: 5900,
+    attributes: [
+      { name: '面料', value: '100% 棉' },
+      { name: '版型', value: '宽松' },
+    ],
+  },
+  {
+    title: '重磅落肩T恤',
+    subtitle: '260g 重磅面料，不易变形',
+    category: 'c-tshirt',
+    color: '#7b8794',
+    specs: [
+      { name: '颜色', values: ['燕麦色', '炭灰'] },
+      { name: '尺码', values: SIZES },
+    ],
+    price: 7900,
+    attributes: [{ name: '面料', value: '精梳棉' }],
+  },
+  {
+    title: '加绒连帽卫衣',
+    subtitle: '冬季保暖，内里加绒',
+    category: 'c-hoodie',
+    color: '#c0392b',
+    specs: [
+      { name: '颜色', values: ['酒红', '藏青', '黑色'] },
+      { name: '尺码', values: SIZES },
+    ],
+    price: 15900,
+    attributes: [
+      { name: '面料', value: '棉涤混纺' },
+      { name: '厚度', value: '加厚' },
+    ],
+  },
+  {
+    title: '降噪蓝牙耳机',
+    subtitle: '主动降噪，30 小时续航',
+    category: 'c-earphone',
+    color: '#2c3e50',
+    specs: [{ name: '颜色', values: ['曜石黑', '珍珠白'] }],
+    price: 39900,
+    attributes: [
+      { name: '蓝牙版本', value: '5.3' },
+      { name: '续航', value: '30 小时' },
+    ],
+  },
+  {
+    title: '运动挂耳耳机',
+    subtitle: '防汗防水，跑步不掉',
+    category: 'c-earphone',
+    color: '#16a085',
+    specs: [{ name: '颜色', values: ['活力绿', '暗夜黑'] }],
+    price: 19900,
+    attributes: [{ name: '防水等级', value: 'IPX5' }],
+  },
+  {
+    title: '65W 氮化镓充电器',
+    subtitle: '三口快充，小巧便携',
+    category: 'c-charger',
+    color: '#8e44ad',
+    specs: [
+      { name: '颜色', values: ['白色', '黑色'] },
+      { name: '套装', values: ['单充电头', '含 1 米数据线'] },
+    ],
+    price: 12900,
+    attributes: [{ name: '功率', value: '65W' }],
+  },
+  {
+    title: '每日坚果礼盒',
+    subtitle: '7 种坚果果干，每日一包',
+    category: 'c-snack',
+    color: '#d35400',
+    specs: [{ name: '规格', values: ['15 袋装', '30 袋装'] }],
+    price: 6900,
+    attributes: [
+      { name: '保质期', value: '180 天' },
+      { name: '产地', value: '云南' },
+    ],
+  },
+  {
+    title: '手工牛轧糖',
+    subtitle: '低糖配方，奶香浓郁',
+    category: 'c-snack',
+    color: '#e67e22',
+    specs: [
+      { name: '口味', values: ['原味', '抹茶', '蔓越莓'] },
+      { name: '规格', values: ['250g', '500g'] },
+    ],
+    price: 3500,
+    attributes: [{ name: '保质期', value: '90 天' }],
+  },
+  {
+    title: '明前龙井茶',
+    subtitle: '西湖产区，春茶头采',
+    category: 'c-tea',
+    color: '#27ae60',
+    specs: [{ name: '规格', values: ['50g 罐装', '100g 礼盒'] }],
+    price: 16800,
+    attributes: [
+      { name: '产地', value: '浙江杭州' },
+      { name: '等级', value: '特级' },
+    ],
+  },
+  {
+    title: '陶瓷马克杯',
+    subtitle: '哑光釉面，350ml',
+    category: 'c-cup',
+    color: '#95a5a6',
+    specs: [{ name: '颜色', values: ['米白', '雾绿', '砖红'] }],
+    price: 4900,
+    attributes: [
+      { name: '容量', value: '350ml' },
+      { name: '材质', value: '陶瓷' },
+    ],
+  },
+  {
+    title: '316 不锈钢保温杯',
+    subtitle: '12 小时保温，一键开盖',
+    category: 'c-cup',
+    color: '#34495e',
+    specs: [
+      { name: '颜色', values: ['星空蓝', '樱花粉'] },
+      { name: '容量', values: ['400ml', '600ml'] },
+    ],
+    price: 12900,
+    attributes: [{ name: '材质', value: '316 不锈钢' }],
+  },
+  {
+    title: '可折叠收纳箱',
+    subtitle: '大容量，可叠放',
+    category: 'c-storage',
+    color: '#bdc3c7',
+    specs: [
+      { name: '尺寸', values: ['中号', '大号'] },
+      { name: '数量', values: ['1 个装', '3 个装'] },
+    ],
+    price: 3900,
+    attributes: [{ name: '材质', value: 'PP' }],
+  },
 ];
 
 function placeholderImage(title: string, color: string): Buffer {
@@ -59,7 +225,10 @@ function combinations(specs: ProductSeed['specs']): string[][] {
   return specs.reduce<string[][]>((acc, spec) => acc.flatMap((prefix) => spec.values.map((v) => [...prefix, v])), [[]]);
 }
 
-export async function seedDemoShop(app: SeedTarget, now = Date.now()): Promise<{ categories: number; spus: number; skus: number }> {
+export async function seedDemoShop(
+  app: SeedTarget,
+  now = Date.now(),
+): Promise<{ categories: number; spus: number; skus: number }> {
   const db = app.database();
   const categories = CATEGORIES.flatMap((top, i) => [
     { _id: top.id, name: top.name, parentId: null, sort: i },
@@ -71,7 +240,10 @@ export async function seedDemoShop(app: SeedTarget, now = Date.now()): Promise<{
   const images: string[] = [];
   for (const [i, p] of PRODUCTS.entries()) {
     const spuId = `spu-${String(i + 1).padStart(3, '0')}`;
-    const { fileID } = await app.uploadFile({ cloudPath: `products/${spuId}.svg`, fileContent: placeholderImage(p.title, p.color) });
+    const { fileID } = await app.uploadFile({
+      cloudPath: `products/${spuId}.svg`,
+      fileContent: placeholderImage(p.title, p.color),
+    });
     images.push(fileID ?? '');
     const skus = combinations(p.specs).map((values, k) => ({
       _id: `${spuId}-${String(k + 1).padStart(2, '0')}`,
@@ -125,7 +297,14 @@ export async function seedDemoShop(app: SeedTarget, now = Date.now()): Promise<{
  */
 function demoCouponTemplates(now: number): Array<Record<string, unknown>> {
   const day = 86_400_000;
-  const base = { claimStartAt: new Date(now - day), claimEndAt: new Date(now + 30 * day), issued: 0, status: 'active', createdAt: new Date(now), updatedAt: new Date(now) };
+  const base = {
+    claimStartAt: new Date(now - day),
+    claimEndAt: new Date(now + 30 * day),
+    issued: 0,
+    status: 'active',
+    createdAt: new Date(now),
+    updatedAt: new Date(now),
+  };
   return [
     {
       _id: 'ct-all-99-10',

@@ -27,21 +27,32 @@ export interface BuiltFunction {
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const RC_FILE = path.join(root, 'cloudbaserc.json');
-const SDK_VERSION = (JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string> }).dependencies['wx-server-sdk']!;
+const SDK_VERSION = (
+  JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string> }
+).dependencies['wx-server-sdk']!;
 
 /** A function is a folder with an `index.ts`; `shared/` and folders starting with `_` hold code the functions import. */
 export function functionNames(sourceDir: string): string[] {
   if (!fs.existsSync(sourceDir)) return [];
   return fs
     .readdirSync(sourceDir, { withFileTypes: true })
-    .filter((d) => d.isDirectory() && d.name !== 'shared' && !d.name.startsWith('_') && fs.existsSync(path.join(sourceDir, d.name, 'index.ts')))
+    .filter(
+      (d) =>
+        d.isDirectory() &&
+        d.name !== 'shared' &&
+        !d.name.startsWith('_') &&
+        fs.existsSync(path.join(sourceDir, d.name, 'index.ts')),
+    )
     .map((d) => d.name)
     .sort();
 }
 
 export async function buildFunctions(options: BuildOptions): Promise<BuiltFunction[]> {
   // Only the real build: tests build other folders and must leave the repository's file alone.
-  if (path.resolve(options.sourceDir) === path.join(root, 'cloudfunctions') && path.resolve(options.outDir) === readDeployConfig(RC_FILE).functionRoot) {
+  if (
+    path.resolve(options.sourceDir) === path.join(root, 'cloudfunctions') &&
+    path.resolve(options.outDir) === readDeployConfig(RC_FILE).functionRoot
+  ) {
     syncCloudbaseRc(RC_FILE, options.sourceDir);
   }
   const names = functionNames(options.sourceDir).filter((n) => !options.only?.length || options.only.includes(n));
@@ -111,7 +122,9 @@ export function cliFunctions(sourceDir: string, defaults: FunctionDefaults): Cli
       handler: 'index.main',
       installDependency: true,
       ignore: ['*.map'],
-      ...(config.triggers?.length ? { triggers: config.triggers.map((t) => ({ name: t.name, type: t.type, config: t.config })) } : {}),
+      ...(config.triggers?.length
+        ? { triggers: config.triggers.map((t) => ({ name: t.name, type: t.type, config: t.config })) }
+        : {}),
     };
   });
 }
@@ -128,8 +141,14 @@ export function syncCloudbaseRc(rcFile: string, sourceDir: string): boolean {
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
   const rcBefore = fs.readFileSync(RC_FILE, 'utf8');
-  const built = await buildFunctions({ sourceDir: path.join(root, 'cloudfunctions'), outDir: readDeployConfig(RC_FILE).functionRoot, only: process.argv.slice(2) });
-  if (fs.readFileSync(RC_FILE, 'utf8') !== rcBefore) console.log('updated the functions of cloudbaserc.json: commit it with the config.json changes');
-  for (const f of built) console.log(`built ${f.name.padEnd(16)} ${(f.bytes / 1024).toFixed(1)} KiB  ${path.relative(root, f.dir)}`);
+  const built = await buildFunctions({
+    sourceDir: path.join(root, 'cloudfunctions'),
+    outDir: readDeployConfig(RC_FILE).functionRoot,
+    only: process.argv.slice(2),
+  });
+  if (fs.readFileSync(RC_FILE, 'utf8') !== rcBefore)
+    console.log('updated the functions of cloudbaserc.json: commit it with the config.json changes');
+  for (const f of built)
+    console.log(`built ${f.name.padEnd(16)} ${(f.bytes / 1024).toFixed(1)} KiB  ${path.relative(root, f.dir)}`);
   if (!built.length) console.log('no functions in cloudfunctions/ yet');
 }

@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { collections } from '../database/collections.js';
 import { buildFunctions } from './build-functions.js';
 import { applyPlan, describeError, readRemoteState, StepError } from './deploy/apply.js';
-import { resolveCredentials } from './deploy/credentials.js';
+import { type Credentials, resolveCredentials } from './deploy/credentials.js';
 import { DeclarationError, type Declarations, readBuiltFunctions, readDeployConfig, readEnvFile } from './deploy/declarations.js';
 import { managerTarget } from './deploy/manager.js';
 import { countChanges, formatPlan, planDeploy } from './deploy/plan.js';
@@ -78,7 +78,10 @@ export async function deploy(argv: string[], io: Io): Promise<number> {
 
     const envId = (args.env ?? vars.ENV_ID ?? '').trim();
     if (!envId) {
-      io.err('Which environment? Pass --env <envId>: the id of the CloudBase environment (云开发环境 ID), shown in the CloudBase console, e.g. --env shop-prod-1a2b3c.\n');
+      io.err(
+        'Which environment? Pass --env <envId>: the id of the CloudBase environment (云开发环境 ID), ' +
+          'shown in the CloudBase console, e.g. --env shop-prod-1a2b3c.\n',
+      );
       return 1;
     }
     if (!/^[A-Za-z0-9][A-Za-z0-9-]{1,63}$/.test(envId)) {
@@ -87,7 +90,7 @@ export async function deploy(argv: string[], io: Io): Promise<number> {
     }
 
     // Before the build, so a missing login fails at once.
-    let credentials;
+    let credentials: Credentials | undefined;
     if (!dryRun) {
       const found = resolveCredentials(vars, io.home);
       if ('error' in found) {
@@ -103,7 +106,9 @@ export async function deploy(argv: string[], io: Io): Promise<number> {
     if (!args['skip-build']) {
       const built = await buildFunctions({ sourceDir: path.join(root, 'cloudfunctions'), outDir: functionsDir });
       names = built.map((f) => f.name);
-      io.out(`Built ${names.length} functions into ${path.relative(process.cwd(), functionsDir) || '.'}: ${names.join(', ')}\n\n`);
+      io.out(
+        `Built ${names.length} functions into ${path.relative(process.cwd(), functionsDir) || '.'}: ${names.join(', ')}\n\n`,
+      );
     }
     const decl: Declarations = {
       envId,
@@ -118,7 +123,11 @@ export async function deploy(argv: string[], io: Io): Promise<number> {
     if (dryRun) {
       const plan = planDeploy(decl);
       io.out(formatPlan(plan));
-      io.out(plan.problems.length ? '\nDry run: fix the problems above before deploying.\n' : `\nDry run: nothing was changed. Deploy with: npm run deploy -- --env ${envId}\n`);
+      io.out(
+        plan.problems.length
+          ? '\nDry run: fix the problems above before deploying.\n'
+          : `\nDry run: nothing was changed. Deploy with: npm run deploy -- --env ${envId}\n`,
+      );
       return plan.problems.length ? 1 : 0;
     }
 
@@ -148,10 +157,15 @@ export async function deploy(argv: string[], io: Io): Promise<number> {
     try {
       await applyPlan(plan, target, (line) => io.out(`${line}\n`));
     } catch (e) {
-      io.err(`\n${e instanceof StepError ? e.message : describeError(e)}\nSteps after it did not run. Fix the cause and run deploy again: what is done is not redone.\n`);
+      io.err(
+        `\n${e instanceof StepError ? e.message : describeError(e)}\n` +
+          'Steps after it did not run. Fix the cause and run deploy again: what is done is not redone.\n',
+      );
       return 1;
     }
-    io.out(`\nDeployed to ${envId}. By hand, once: subscribe-message templates and the cloudPay sub-merchant binding (README.md, "Deploy").\n`);
+    io.out(
+      `\nDeployed to ${envId}. By hand, once: subscribe-message templates and the cloudPay sub-merchant binding (README.md, "Deploy").\n`,
+    );
     if (plan.attention.length) {
       io.err(`${plan.attention.length} item(s) need a decision (listed under "Needs a decision" above).\n`);
       return 1;

@@ -28,11 +28,14 @@ const emulator = await launch(args, {
 const app = tcb.init({ env: emulator.envId, serviceUrl: `${emulator.url}/admin`, secretId: 'local', secretKey: 'local' });
 const seeded = emulator.store.count('categories') === 0 ? await seedDemoShop(app) : undefined;
 
+const seededLine = seeded
+  ? `\n  示例数据       已写入 ${seeded.categories} 个分类、${seeded.spus} 个商品、${seeded.skus} 个 SKU`
+  : '';
 console.log(`
 微信小店 · 本地云开发环境已启动（${((Date.now() - started) / 1000).toFixed(1)} 秒）
   模拟器控制台   ${emulator.url}/
   云函数网关     POST ${emulator.url}/functions/<name>   (请求头 x-wx-openid)
   服务端接口     POST ${emulator.url}/admin
   云函数         ${built.length ? built.map((f) => f.name).join(', ') : '（暂无）'}
-  数据           ${args.memory ? '内存（重启后清空）' : args.dataDir}${seeded ? `\n  示例数据       已写入 ${seeded.categories} 个分类、${seeded.spus} 个商品、${seeded.skus} 个 SKU` : ''}
+  数据           ${args.memory ? '内存（重启后清空）' : args.dataDir}${seededLine}
 按 Ctrl-C 停止。`);

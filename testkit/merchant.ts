@@ -1,4 +1,4 @@
-import type { AdminOrderView,AdminRole,RefundApproval } from '../typings/admin.js';
+import type { AdminOrderView, AdminRole, RefundApproval } from '../typings/admin.js';
 import type { Envelope } from '../typings/common.js';
 import { type startShop } from './shop.js';
 
@@ -20,10 +20,14 @@ export function ensureMerchant(shop: Shop, openid = TEST_MERCHANT, role: AdminRo
   let done = byOpenid.get(key);
   if (!done) {
     done = (async () => {
-      const found = (await shop.db.collection('admins').doc(openid).get()).data[0] as { role?: string; active?: boolean } | undefined;
+      const found = (await shop.db.collection('admins').doc(openid).get()).data[0] as
+        { role?: string; active?: boolean } | undefined;
       if (found?.role === role && found.active === true) return;
       // `set` replaces or creates: concurrent first uses all write the same document.
-      await shop.db.collection('admins').doc(openid).set({ role, name: `测试${role}`, active: true });
+      await shop.db
+        .collection('admins')
+        .doc(openid)
+        .set({ role, name: `测试${role}`, active: true });
     })();
     byOpenid.set(key, done);
     done.catch(() => byOpenid.delete(key));
@@ -70,7 +74,10 @@ export async function shipOrder(shop: Shop, orderId: string, { carrier, tracking
   if (!at) return;
   const order = (await shop.db.collection('orders').doc(orderId).get()).data[0] as { history: Array<{ event: string }> };
   const entry = order.history.map((h) => h.event).lastIndexOf('ship');
-  await shop.db.collection('orders').doc(orderId).update({ shippedAt: at, [`history.${entry}.at`]: at });
+  await shop.db
+    .collection('orders')
+    .doc(orderId)
+    .update({ shippedAt: at, [`history.${entry}.at`]: at });
 }
 
 /** Approves the order's refund request (`refunds.approve`); the refund itself completes when the sandbox calls back. */

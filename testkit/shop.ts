@@ -11,11 +11,14 @@ import type { Envelope } from '../typings/common.js';
  * The shop as deployed, offline: the real functions built with the real build, an in-memory emulator with the
  * shop's collections, the demo seed, and `call()` doing what `wx.cloud.callFunction` does for a signed-in shopper.
  */
- 
+
 type Rec = Record<string, any>;
 
 /** An order document as node-sdk hands it back, with the fields tests look at typed. */
-export type StoredOrder = Rec & { status: string; history: Array<{ event: string; from: string | null; to: string; actor: string; at: Date }> };
+export type StoredOrder = Rec & {
+  status: string;
+  history: Array<{ event: string; from: string | null; to: string; actor: string; at: Date }>;
+};
 
 export const TEST_DATA_KEY = '000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f';
 
@@ -26,13 +29,23 @@ export async function startShop(options: { only?: string[] } = {}) {
     port: 0,
     dataFile: ':memory:',
     collections,
-    services: allServices({ functionsDir, env: { SHOP_DATA_KEY: TEST_DATA_KEY }, pay: { retryScheduleMs: [50, 100, 200], refundDelayMs: 50 }, timers: { autoStart: false } }),
+    services: allServices({
+      functionsDir,
+      env: { SHOP_DATA_KEY: TEST_DATA_KEY },
+      pay: { retryScheduleMs: [50, 100, 200], refundDelayMs: 50 },
+      timers: { autoStart: false },
+    }),
   });
   process.env.TENCENTCLOUD = 'true';
   const app = tcb.init({ env: emulator.envId, serviceUrl: `${emulator.url}/admin`, secretId: 'local', secretKey: 'local' });
   await seedDemoShop(app);
 
-  async function call<T>(name: string, route: string, params: Record<string, unknown> = {}, openid = 'o-shopper'): Promise<Envelope<T>> {
+  async function call<T>(
+    name: string,
+    route: string,
+    params: Record<string, unknown> = {},
+    openid = 'o-shopper',
+  ): Promise<Envelope<T>> {
     const res = await fetch(`${emulator.url}/functions/${name}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-wx-openid': openid },
@@ -58,18 +71,27 @@ export async function startShop(options: { only?: string[] } = {}) {
   /** What the outside world holds, read back for assertions. */
   const inspect = {
     /** The order document as stored. */
-    order: async (orderId: string): Promise<StoredOrder> => (await db.collection('orders').doc(orderId).get()).data[0] as StoredOrder,
+    order: async (orderId: string): Promise<StoredOrder> =>
+      (await db.collection('orders').doc(orderId).get()).data[0] as StoredOrder,
     stockOf: async (skuId: string): Promise<number> => (await db.collection('skus').doc(skuId).get()).data[0].stock as number,
     /** The order's trade in the pay sandbox, and its refunds. */
-    payOrder: async (orderId: string): Promise<Rec | undefined> => ((await control('GET', '/pay/orders')).orders as Rec[]).find((o) => o.outTradeNo === orderId),
-    refundsOf: async (orderId: string): Promise<Rec[]> => ((await control('GET', '/pay/refunds')).refunds as Rec[]).filter((r) => r.outTradeNo === orderId),
+    payOrder: async (orderId: string): Promise<Rec | undefined> =>
+      ((await control('GET', '/pay/orders')).orders as Rec[]).find((o) => o.outTradeNo === orderId),
+    refundsOf: async (orderId: string): Promise<Rec[]> =>
+      ((await control('GET', '/pay/refunds')).refunds as Rec[]).filter((r) => r.outTradeNo === orderId),
     /** Subscribe messages sent to a shopper (the outbox). */
-    messagesTo: async (openid: string): Promise<Rec[]> => ((await control('GET', '/outbox')).messages as Rec[]).filter((m) => m.touser === openid),
+    messagesTo: async (openid: string): Promise<Rec[]> =>
+      ((await control('GET', '/outbox')).messages as Rec[]).filter((m) => m.touser === openid),
   };
 
   /** Saves an address for the shopper (as the address form does) and answers its id. */
   async function addressFor(openid: string): Promise<string> {
-    const saved = await call<{ addressId: string }>('user', 'addresses.save', { name: '李四', phone: '13912345678', province: '浙江省', city: '杭州市', district: '西湖区', detail: '文三路 1 号' }, openid);
+    const saved = await call<{ addressId: string }>(
+      'user',
+      'addresses.save',
+      { name: '李四', phone: '13912345678', province: '浙江省', city: '杭州市', district: '西湖区', detail: '文三路 1 号' },
+      openid,
+    );
     return dataOf(saved).addressId;
   }
 

@@ -60,13 +60,25 @@ export interface AuditLogDoc {
 }
 
 /** Every order status, unlike the shopper's list (which never shows `refund_approved` on its own). */
-export const AdminOrderStatusFilter = z.enum(['all', 'pending_payment', 'paid', 'shipped', 'completed', 'cancelled', 'refunding', 'refund_approved', 'refunded']);
+export const AdminOrderStatusFilter = z.enum([
+  'all',
+  'pending_payment',
+  'paid',
+  'shipped',
+  'completed',
+  'cancelled',
+  'refunding',
+  'refund_approved',
+  'refunded',
+]);
 
 /**
  * `orders.list` (permission `orders.read`): every shopper's orders, newest first, all or those in one status, a page
  * at a time (keyset cursor); addresses masked.
  */
-export const AdminOrdersListInput = z.object({ status: AdminOrderStatusFilter.default('all'), cursor: Cursor.optional(), pageSize: PageSize }).strict();
+export const AdminOrdersListInput = z
+  .object({ status: AdminOrderStatusFilter.default('all'), cursor: Cursor.optional(), pageSize: PageSize })
+  .strict();
 export type AdminOrdersListInput = z.input<typeof AdminOrdersListInput>;
 
 /** `orders.detail` (permission `orders.read`): one order, address in full, with its history (`AdminOrderDetail`). */

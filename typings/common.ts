@@ -21,7 +21,11 @@ export type Fail = { ok: false; code: ErrorCode; message: string };
 export type Envelope<T> = Ok<T> | Fail;
 
 /** Ids are short opaque strings; anything longer or stranger is refused before it reaches a query. */
-export const Id = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, '编号格式不正确');
+export const Id = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/, '编号格式不正确');
 export const Quantity = z.number().int().min(1).max(999);
 export const PageSize = z.number().int().min(1).max(50).default(20);
 /** An opaque cursor returned by the previous page. */

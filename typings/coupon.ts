@@ -25,7 +25,14 @@ const PositiveFen = z.number().int().positive().max(100_000_000);
 export const CouponRule = z
   .discriminatedUnion('kind', [
     z.object({ kind: z.literal('threshold'), threshold: PositiveFen, off: PositiveFen }).strict(),
-    z.object({ kind: z.literal('percent'), percent: z.number().int().min(1).max(99), cap: PositiveFen.optional(), threshold: PositiveFen.optional() }).strict(),
+    z
+      .object({
+        kind: z.literal('percent'),
+        percent: z.number().int().min(1).max(99),
+        cap: PositiveFen.optional(),
+        threshold: PositiveFen.optional(),
+      })
+      .strict(),
     z.object({ kind: z.literal('no_threshold'), off: PositiveFen }).strict(),
   ])
   .refine((rule) => rule.kind !== 'threshold' || rule.off <= rule.threshold, '满减金额不能超过门槛');
@@ -90,7 +97,9 @@ export type ClaimInput = z.infer<typeof ClaimInput>;
 export const MineStatus = z.enum(['available', 'used', 'expired']);
 export type MineStatus = z.infer<typeof MineStatus>;
 /** `mine`: the caller's coupons in one of those groups, a page at a time (keyset cursor). */
-export const MineInput = z.object({ status: MineStatus.default('available'), cursor: Cursor.optional(), pageSize: PageSize }).strict();
+export const MineInput = z
+  .object({ status: MineStatus.default('available'), cursor: Cursor.optional(), pageSize: PageSize })
+  .strict();
 export type MineInput = z.input<typeof MineInput>;
 
 /**

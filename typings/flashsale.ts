@@ -13,7 +13,11 @@ export const FlashSaleRoutes = {
 } as const;
 
 /** Chosen by the client once per attempt: retrying the same buy gives the same order. */
-export const IdempotencyKey = z.string().min(8).max(64).regex(/^[A-Za-z0-9_-]+$/);
+export const IdempotencyKey = z
+  .string()
+  .min(8)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/);
 
 /** `list`: running and upcoming sales, starting soonest first, with `remaining` and what the caller `bought`. */
 export const FlashSaleListInput = z.object({}).strict();

@@ -89,7 +89,14 @@ export const DEFAULT_MEMBER_SETTINGS: MemberSettings = {
     { name: '金卡会员', minGrowth: 5000, discountBp: 9500 },
     { name: '钻石会员', minGrowth: 20_000, discountBp: 9000 },
   ],
-  checkin: { points: 5, cycleDays: 7, streakBonuses: [{ day: 3, points: 10 }, { day: 7, points: 30 }] },
+  checkin: {
+    points: 5,
+    cycleDays: 7,
+    streakBonuses: [
+      { day: 3, points: 10 },
+      { day: 7, points: 30 },
+    ],
+  },
   referral: { commissionBp: 500, refundWindowDays: 7, minWithdrawFen: 1000 },
 };
 
@@ -114,7 +121,12 @@ export type CheckinInput = z.infer<typeof CheckinInput>;
 
 /** `checkin.calendar`: the days of `month` (default: this month, UTC+8) the caller checked in, with today's state. */
 export const CalendarInput = z
-  .object({ month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, '月份格式应为 YYYY-MM').optional() })
+  .object({
+    month: z
+      .string()
+      .regex(/^\d{4}-(0[1-9]|1[0-2])$/, '月份格式应为 YYYY-MM')
+      .optional(),
+  })
   .strict();
 export type CalendarInput = z.infer<typeof CalendarInput>;
 

@@ -49,7 +49,9 @@ export const UsePoints = z.number().int().min(0).max(100_000_000).optional();
  * INVALID_STATE; points beyond the balance INVALID_STATE, points beyond the shop's cap are reduced to it.
  * `addressId` is optional here.
  */
-export const PreviewInput = z.object({ lines: Lines, addressId: Id.optional(), couponId: CouponChoice, usePoints: UsePoints }).strict();
+export const PreviewInput = z
+  .object({ lines: Lines, addressId: Id.optional(), couponId: CouponChoice, usePoints: UsePoints })
+  .strict();
 export type PreviewInput = z.infer<typeof PreviewInput>;
 
 /**
@@ -78,18 +80,33 @@ export const CreateInput = z
     couponId: CouponChoice,
     usePoints: UsePoints,
     /** Chosen by the client once per checkout: retrying the same create gives the same order. */
-    idempotencyKey: z.string().min(8).max(64).regex(/^[A-Za-z0-9_-]+$/),
+    idempotencyKey: z
+      .string()
+      .min(8)
+      .max(64)
+      .regex(/^[A-Za-z0-9_-]+$/),
     remark: z.string().max(200).optional(),
   })
   .strict();
 export type CreateInput = z.infer<typeof CreateInput>;
 
-export const OrderStatusFilter = z.enum(['all', 'pending_payment', 'paid', 'shipped', 'completed', 'cancelled', 'refunding', 'refunded']);
+export const OrderStatusFilter = z.enum([
+  'all',
+  'pending_payment',
+  'paid',
+  'shipped',
+  'completed',
+  'cancelled',
+  'refunding',
+  'refunded',
+]);
 /**
  * `list`: the caller's orders, newest first, all or those in one status, a page at a time (pass the previous page's
  * `nextCursor` as `cursor`). Orders whose refund was approved and is under way (`refund_approved`) appear under `all`.
  */
-export const ListInput = z.object({ status: OrderStatusFilter.default('all'), cursor: Cursor.optional(), pageSize: PageSize }).strict();
+export const ListInput = z
+  .object({ status: OrderStatusFilter.default('all'), cursor: Cursor.optional(), pageSize: PageSize })
+  .strict();
 export type ListInput = z.input<typeof ListInput>;
 
 export const OrderIdInput = z.object({ orderId: Id }).strict();

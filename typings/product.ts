@@ -102,4 +102,3 @@ export interface HomeData {
 }
 
 export type ListData = Page<ProductCard>;
-

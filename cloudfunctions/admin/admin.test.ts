@@ -1,7 +1,7 @@
 import test from 'ava';
 import { payHandleOf } from '../../emulator/index.js';
-import { dataOf,startShop,until } from '../../testkit/shop.js';
-import type { AdminOrderDetail,AdminOrderPage,AdminOrderView,AdminRole,RefundApproval } from '../../typings/admin.js';
+import { dataOf, startShop, until } from '../../testkit/shop.js';
+import type { AdminOrderDetail, AdminOrderPage, AdminOrderView, AdminRole, RefundApproval } from '../../typings/admin.js';
 import type { Envelope } from '../../typings/common.js';
 import type { OrderView } from '../../typings/order.js';
 import type { CreatedPayment } from '../../typings/pay.js';
@@ -18,7 +18,7 @@ const { order: stored, stockOf, refundsOf, messagesTo } = shop.inspect;
 /** The sandbox's state, for what its control API has no fault for (an API call failing, a refund ending unpaid). */
 const { sandbox } = payHandleOf(shop.emulator.host)!;
 
-type Rec = Record<string, any>;  
+type Rec = Record<string, any>;
 
 const OWNER = 'o-admin-owner';
 const OPERATOR = 'o-admin-operator';
@@ -40,7 +40,8 @@ await Promise.all([
 ]);
 test.after.always(() => shop.close());
 
-const admin = <T>(route: string, params: Rec, openid: string): Promise<Envelope<T>> => shop.call<T>('admin', route, params, openid);
+const admin = <T>(route: string, params: Rec, openid: string): Promise<Envelope<T>> =>
+  shop.call<T>('admin', route, params, openid);
 const codeOf = (answer: Envelope<unknown>) => (answer.ok ? 'ok' : answer.code);
 
 let keys = 0;
@@ -48,11 +49,22 @@ const key = () => `admin-key-${process.pid}-${++keys}`;
 
 async function orderFor(openid: string, skuId: string, quantity = 1): Promise<OrderView> {
   const address = dataOf(
-    await shop.call<Address>('user', 'addresses.save', { name: '李四', phone: '13912345678', province: '浙江省', city: '杭州市', district: '西湖区', detail: '文三路 1 号' }, openid),
+    await shop.call<Address>(
+      'user',
+      'addresses.save',
+      { name: '李四', phone: '13912345678', province: '浙江省', city: '杭州市', district: '西湖区', detail: '文三路 1 号' },
+      openid,
+    ),
   );
-  return dataOf(await shop.call<OrderView>('order', 'create', { lines: [{ skuId, quantity }], addressId: address.addressId, idempotencyKey: key() }, openid));
+  return dataOf(
+    await shop.call<OrderView>(
+      'order',
+      'create',
+      { lines: [{ skuId, quantity }], addressId: address.addressId, idempotencyKey: key() },
+      openid,
+    ),
+  );
 }
-
 
 /** An order the shopper paid through the sandbox (the payment notification reached the `pay` function). */
 async function paidOrderFor(openid: string, skuId: string, quantity = 1): Promise<OrderView> {
@@ -73,61 +85,73 @@ async function auditOf(orderId: string): Promise<Rec[]> {
 
 const events = (order: Rec) => (order.history as Rec[]).map((h) => h.event);
 
-test.serial('orders.list: every shopper\'s orders, newest first, by status, page by page, addresses masked; detail has it in full', async (t) => {
-  const a = await orderFor('o-admin-list-a', 'spu-001-01');
-  const b = await paidOrderFor('o-admin-list-b', 'spu-001-02');
-  const c = await orderFor('o-admin-list-a', 'spu-001-03');
+test.serial(
+  "orders.list: every shopper's orders, newest first, by status, page by page, addresses masked; detail has it in full",
+  async (t) => {
+    const a = await orderFor('o-admin-list-a', 'spu-001-01');
+    const b = await paidOrderFor('o-admin-list-b', 'spu-001-02');
+    const c = await orderFor('o-admin-list-a', 'spu-001-03');
 
-  const all = (await shop.db.collection('orders').orderBy('createdAt', 'desc').orderBy('_id', 'asc').limit(1000).get()).data as Rec[];
-  for (const openid of [OWNER, SERVICE]) {
-    const seen: AdminOrderView[] = [];
-    let cursor: string | undefined;
-    for (let pages = 0; pages < 100; pages++) {
-      const page = dataOf(await admin<AdminOrderPage>('orders.list', { pageSize: 2, ...(cursor ? { cursor } : {}) }, openid));
-      t.true(page.items.length <= 2);
-      seen.push(...page.items);
-      cursor = page.nextCursor;
-      if (!cursor) break;
+    const all = (await shop.db.collection('orders').orderBy('createdAt', 'desc').orderBy('_id', 'asc').limit(1000).get())
+      .data as Rec[];
+    for (const openid of [OWNER, SERVICE]) {
+      const seen: AdminOrderView[] = [];
+      let cursor: string | undefined;
+      for (let pages = 0; pages < 100; pages++) {
+        const page = dataOf(await admin<AdminOrderPage>('orders.list', { pageSize: 2, ...(cursor ? { cursor } : {}) }, openid));
+        t.true(page.items.length <= 2);
+        seen.push(...page.items);
+        cursor = page.nextCursor;
+        if (!cursor) break;
+      }
+      t.deepEqual(
+        seen.map((o) => o.orderId),
+        all.map((o) => o._id),
+        'every order exactly once, newest first',
+      );
+      t.true(seen.findIndex((o) => o.orderId === c.orderId) < seen.findIndex((o) => o.orderId === a.orderId));
+      t.deepEqual(new Set(seen.map((o) => o.openid)), new Set(all.map((o) => o.openid)), 'all shoppers');
+      for (const o of seen) {
+        t.is(o.address.phone, '139****5678');
+        t.is(o.address.detail, '文三路****');
+        t.is(o.address.region, '浙江省 杭州市 西湖区');
+      }
     }
-    t.deepEqual(
-      seen.map((o) => o.orderId),
-      all.map((o) => o._id),
-      'every order exactly once, newest first',
+    t.false(
+      JSON.stringify(dataOf(await admin('orders.list', { pageSize: 50 }, OWNER))).includes('13912345678'),
+      'no full phone number in the list',
     );
-    t.true(seen.findIndex((o) => o.orderId === c.orderId) < seen.findIndex((o) => o.orderId === a.orderId));
-    t.deepEqual(new Set(seen.map((o) => o.openid)), new Set(all.map((o) => o.openid)), 'all shoppers');
-    for (const o of seen) {
-      t.is(o.address.phone, '139****5678');
-      t.is(o.address.detail, '文三路****');
-      t.is(o.address.region, '浙江省 杭州市 西湖区');
+
+    const paid = dataOf(await admin<AdminOrderPage>('orders.list', { status: 'paid' }, OWNER));
+    t.deepEqual(
+      paid.items.map((o) => o.orderId),
+      all.filter((o) => o.status === 'paid').map((o) => o._id),
+    );
+    t.true(paid.items.some((o) => o.orderId === b.orderId));
+    const paidView = paid.items.find((o) => o.orderId === b.orderId)!;
+    const paidDoc = await stored(b.orderId);
+    t.like(paidView, {
+      status: 'paid',
+      statusLabel: '待发货',
+      openid: 'o-admin-list-b',
+      payment: { transactionId: paidDoc.payment.transactionId, totalFee: b.amounts.payable },
+    });
+    t.is(paidView.paidAt, new Date(paidDoc.paidAt).toISOString());
+    t.deepEqual(dataOf(await admin<AdminOrderPage>('orders.list', { status: 'refund_approved' }, OWNER)).items, []);
+    t.is(codeOf(await admin('orders.list', { cursor: 'not-a-cursor' }, OWNER)), 'VALIDATION');
+
+    for (const openid of [OWNER, SERVICE]) {
+      const detail = dataOf(await admin<AdminOrderDetail>('orders.detail', { orderId: b.orderId }, openid));
+      t.deepEqual(detail.address, { name: '李四', phone: '13912345678', region: '浙江省 杭州市 西湖区', detail: '文三路 1 号' });
+      t.deepEqual(
+        detail.history.map((h) => [h.event, h.from, h.to, h.actor]),
+        (paidDoc.history as Rec[]).map((h) => [h.event, h.from, h.to, h.actor]),
+      );
+      t.is(detail.amounts.payable, b.amounts.payable);
     }
-  }
-  t.false(JSON.stringify(dataOf(await admin('orders.list', { pageSize: 50 }, OWNER))).includes('13912345678'), 'no full phone number in the list');
-
-  const paid = dataOf(await admin<AdminOrderPage>('orders.list', { status: 'paid' }, OWNER));
-  t.deepEqual(
-    paid.items.map((o) => o.orderId),
-    all.filter((o) => o.status === 'paid').map((o) => o._id),
-  );
-  t.true(paid.items.some((o) => o.orderId === b.orderId));
-  const paidView = paid.items.find((o) => o.orderId === b.orderId)!;
-  const paidDoc = await stored(b.orderId);
-  t.like(paidView, { status: 'paid', statusLabel: '待发货', openid: 'o-admin-list-b', payment: { transactionId: paidDoc.payment.transactionId, totalFee: b.amounts.payable } });
-  t.is(paidView.paidAt, new Date(paidDoc.paidAt).toISOString());
-  t.deepEqual(dataOf(await admin<AdminOrderPage>('orders.list', { status: 'refund_approved' }, OWNER)).items, []);
-  t.is(codeOf(await admin('orders.list', { cursor: 'not-a-cursor' }, OWNER)), 'VALIDATION');
-
-  for (const openid of [OWNER, SERVICE]) {
-    const detail = dataOf(await admin<AdminOrderDetail>('orders.detail', { orderId: b.orderId }, openid));
-    t.deepEqual(detail.address, { name: '李四', phone: '13912345678', region: '浙江省 杭州市 西湖区', detail: '文三路 1 号' });
-    t.deepEqual(
-      detail.history.map((h) => [h.event, h.from, h.to, h.actor]),
-      (paidDoc.history as Rec[]).map((h) => [h.event, h.from, h.to, h.actor]),
-    );
-    t.is(detail.amounts.payable, b.amounts.payable);
-  }
-  t.is(codeOf(await admin('orders.detail', { orderId: 'no-such-order' }, OWNER)), 'NOT_FOUND');
-});
+    t.is(codeOf(await admin('orders.detail', { orderId: 'no-such-order' }, OWNER)), 'NOT_FOUND');
+  },
+);
 
 test('callers who are not active merchants get FORBIDDEN for everything, and nothing changes', async (t) => {
   const shopper = 'o-admin-shopper';
@@ -147,7 +171,14 @@ test('callers who are not active merchants get FORBIDDEN for everything, and not
     ['orders.ship', { orderId: 42 }],
     ['no.such.route', {}],
   ];
-  const outsiders = [shopper, 'o-admin-stranger', 'o-admin-inactive', 'o-admin-active-string', 'o-admin-unknown-role', 'o-admin-no-role'];
+  const outsiders = [
+    shopper,
+    'o-admin-stranger',
+    'o-admin-inactive',
+    'o-admin-active-string',
+    'o-admin-unknown-role',
+    'o-admin-no-role',
+  ];
   for (const openid of outsiders) {
     for (const [route, params] of attempts) {
       t.like(await admin(route, params, openid), { ok: false, code: 'FORBIDDEN', message: '无权限' }, `${openid} ${route}`);
@@ -192,8 +223,19 @@ test('orders.ship: shipped with carrier and number, history and audit entries, t
   const shopper = 'o-admin-ship';
   const order = await paidOrderFor(shopper, 'spu-003-01');
   const before = Date.now();
-  const view = dataOf(await admin<AdminOrderView>('orders.ship', { orderId: order.orderId, carrier: ' 顺丰速运 ', trackingNo: 'SF1234567890' }, OPERATOR));
-  t.like(view, { orderId: order.orderId, status: 'shipped', statusLabel: '待收货', shipping: { carrier: '顺丰速运', trackingNo: 'SF1234567890' } });
+  const view = dataOf(
+    await admin<AdminOrderView>(
+      'orders.ship',
+      { orderId: order.orderId, carrier: ' 顺丰速运 ', trackingNo: 'SF1234567890' },
+      OPERATOR,
+    ),
+  );
+  t.like(view, {
+    orderId: order.orderId,
+    status: 'shipped',
+    statusLabel: '待收货',
+    shipping: { carrier: '顺丰速运', trackingNo: 'SF1234567890' },
+  });
   t.is(view.address.phone, '139****5678', 'answers are masked too');
 
   const doc = await stored(order.orderId);
@@ -205,7 +247,13 @@ test('orders.ship: shipped with carrier and number, history and audit entries, t
 
   const audit = await auditOf(order.orderId);
   t.is(audit.length, 1);
-  t.like(audit[0], { actor: OPERATOR, role: 'operator', action: 'orders.ship', target: order.orderId, detail: { carrier: '顺丰速运', trackingNo: 'SF1234567890', from: 'paid', to: 'shipped' } });
+  t.like(audit[0], {
+    actor: OPERATOR,
+    role: 'operator',
+    action: 'orders.ship',
+    target: order.orderId,
+    detail: { carrier: '顺丰速运', trackingNo: 'SF1234567890', from: 'paid', to: 'shipped' },
+  });
   t.is(new Date(audit[0]!.at).getTime(), new Date(doc.shippedAt).getTime());
 
   const shipped = (await messagesTo(shopper)).filter((m) => m.templateId === 'TPL_ORDER_SHIPPED');
@@ -214,10 +262,18 @@ test('orders.ship: shipped with carrier and number, history and audit entries, t
     outcome: 'sent',
     functionName: 'admin',
     page: `pages/order/detail/index?orderId=${order.orderId}`,
-    data: { character_string1: { value: order.orderId }, thing2: { value: '顺丰速运' }, character_string3: { value: 'SF1234567890' }, thing4: { value: order.lines[0]!.title } },
+    data: {
+      character_string1: { value: order.orderId },
+      thing2: { value: '顺丰速运' },
+      character_string3: { value: 'SF1234567890' },
+      thing4: { value: order.lines[0]!.title },
+    },
   });
 
-  t.like(await admin('orders.ship', { orderId: order.orderId, carrier: '中通快递', trackingNo: 'ZT000001' }, OWNER), { ok: false, code: 'INVALID_STATE' });
+  t.like(await admin('orders.ship', { orderId: order.orderId, carrier: '中通快递', trackingNo: 'ZT000001' }, OWNER), {
+    ok: false,
+    code: 'INVALID_STATE',
+  });
   const after = await stored(order.orderId);
   t.deepEqual(after, doc, 'the second ship changed nothing');
   t.is((await auditOf(order.orderId)).length, 1);
@@ -228,8 +284,14 @@ test('orders.ship refuses an unpaid order and an unknown one, writing nothing', 
   const shopper = 'o-admin-ship-unpaid';
   const order = await orderFor(shopper, 'spu-003-02');
   const before = await stored(order.orderId);
-  t.like(await admin('orders.ship', { orderId: order.orderId, carrier: '顺丰速运', trackingNo: 'SF0000000003' }, OWNER), { ok: false, code: 'INVALID_STATE' });
-  t.like(await admin('orders.ship', { orderId: 'no-such-order', carrier: '顺丰速运', trackingNo: 'SF0000000004' }, OWNER), { ok: false, code: 'NOT_FOUND' });
+  t.like(await admin('orders.ship', { orderId: order.orderId, carrier: '顺丰速运', trackingNo: 'SF0000000003' }, OWNER), {
+    ok: false,
+    code: 'INVALID_STATE',
+  });
+  t.like(await admin('orders.ship', { orderId: 'no-such-order', carrier: '顺丰速运', trackingNo: 'SF0000000004' }, OWNER), {
+    ok: false,
+    code: 'NOT_FOUND',
+  });
   t.deepEqual(await stored(order.orderId), before);
   t.deepEqual(await auditOf(order.orderId), []);
   t.deepEqual(await auditOf('no-such-order'), []);
@@ -263,14 +325,26 @@ test('full refund: the shopper asks, the merchant approves, WeChat Pay refunds a
 
   const refunds = await refundsOf(order.orderId);
   t.is(refunds.length, 1);
-  t.like(refunds[0], { outRefundNo: `${order.orderId}R1`, totalFee: order.amounts.payable, refundFee: order.amounts.payable, status: 'SUCCESS', functionName: 'pay' });
+  t.like(refunds[0], {
+    outRefundNo: `${order.orderId}R1`,
+    totalFee: order.amounts.payable,
+    refundFee: order.amounts.payable,
+    status: 'SUCCESS',
+    functionName: 'pay',
+  });
   // Acknowledged once: on a loaded machine an earlier delivery may have failed and been retried, as WeChat does.
   t.is(refunds[0]!.deliveries.filter((d: Rec) => d.outcome === 'acknowledged').length, 1);
   t.is(refunds[0]!.deliveries.at(-1).outcome, 'acknowledged');
 
   const audit = await auditOf(order.orderId);
   t.is(audit.length, 1);
-  t.like(audit[0], { actor: OPERATOR, role: 'operator', action: 'refunds.approve', target: order.orderId, detail: { from: 'refunding', to: 'refund_approved' } });
+  t.like(audit[0], {
+    actor: OPERATOR,
+    role: 'operator',
+    action: 'refunds.approve',
+    target: order.orderId,
+    detail: { from: 'refunding', to: 'refund_approved' },
+  });
 
   const view = dataOf(await admin<AdminOrderDetail>('orders.detail', { orderId: order.orderId }, SERVICE));
   t.like(view, { status: 'refunded', refund: { requestedFrom: 'paid', reason: '尺码不合适' } });
@@ -288,7 +362,9 @@ test('refunds.reject puts the order back where the refund was requested from: pa
   await requestRefund(shopper, fromPaid.orderId, '不想要了');
   await requestRefund(shopper, fromShipped.orderId, '外观有划痕');
 
-  const back = dataOf(await admin<AdminOrderView>('refunds.reject', { orderId: fromPaid.orderId, reason: '  商品已打包，请收货后再申请  ' }, OWNER));
+  const back = dataOf(
+    await admin<AdminOrderView>('refunds.reject', { orderId: fromPaid.orderId, reason: '  商品已打包，请收货后再申请  ' }, OWNER),
+  );
   t.like(back, { status: 'paid', refund: { rejectReason: '商品已打包，请收货后再申请', reason: '不想要了' } });
   const paidDoc = await stored(fromPaid.orderId);
   t.like(paidDoc, { status: 'paid', refundRejectReason: '商品已打包，请收货后再申请', refundReason: '不想要了' });
@@ -297,20 +373,38 @@ test('refunds.reject puts the order back where the refund was requested from: pa
 
   dataOf(await admin('refunds.reject', { orderId: fromShipped.orderId, reason: '划痕为正常使用痕迹' }, OPERATOR));
   const shippedDoc = await stored(fromShipped.orderId);
-  t.like(shippedDoc, { status: 'shipped', shipping: { carrier: '圆通速递', trackingNo: 'YT20240001' }, refundRejectReason: '划痕为正常使用痕迹' });
+  t.like(shippedDoc, {
+    status: 'shipped',
+    shipping: { carrier: '圆通速递', trackingNo: 'YT20240001' },
+    refundRejectReason: '划痕为正常使用痕迹',
+  });
   t.like(shippedDoc.history.at(-1), { event: 'reject_refund', from: 'refunding', to: 'shipped', actor: 'merchant' });
 
-  t.like((await auditOf(fromPaid.orderId))[0], { actor: OWNER, role: 'owner', action: 'refunds.reject', detail: { reason: '商品已打包，请收货后再申请', from: 'refunding', to: 'paid' } });
+  t.like((await auditOf(fromPaid.orderId))[0], {
+    actor: OWNER,
+    role: 'owner',
+    action: 'refunds.reject',
+    detail: { reason: '商品已打包，请收货后再申请', from: 'refunding', to: 'paid' },
+  });
   const shippedAudit = await auditOf(fromShipped.orderId);
   t.deepEqual(shippedAudit.map((a) => a.action).sort(), ['orders.ship', 'refunds.reject']);
-  t.like(shippedAudit.find((a) => a.action === 'refunds.reject'), { actor: OPERATOR, role: 'operator', detail: { from: 'refunding', to: 'shipped' } });
+  t.like(
+    shippedAudit.find((a) => a.action === 'refunds.reject'),
+    { actor: OPERATOR, role: 'operator', detail: { from: 'refunding', to: 'shipped' } },
+  );
   t.deepEqual([...(await refundsOf(fromPaid.orderId)), ...(await refundsOf(fromShipped.orderId))], []);
 
-  t.like(await admin('refunds.reject', { orderId: fromPaid.orderId, reason: '再拒一次' }, OWNER), { ok: false, code: 'INVALID_STATE' });
+  t.like(await admin('refunds.reject', { orderId: fromPaid.orderId, reason: '再拒一次' }, OWNER), {
+    ok: false,
+    code: 'INVALID_STATE',
+  });
   t.like(await admin('refunds.approve', { orderId: fromPaid.orderId }, OWNER), { ok: false, code: 'INVALID_STATE' });
   t.is((await auditOf(fromPaid.orderId)).length, 1);
   // The shopper goes on as before: the shipped order can be received.
-  t.is(dataOf(await shop.call<OrderView>('order', 'confirmReceipt', { orderId: fromShipped.orderId }, shopper)).status, 'completed');
+  t.is(
+    dataOf(await shop.call<OrderView>('order', 'confirmReceipt', { orderId: fromShipped.orderId }, shopper)).status,
+    'completed',
+  );
 });
 
 test('a refund WeChat Pay refuses leaves the order refund_approved with refundError, for the reconcile timer', async (t) => {
@@ -342,8 +436,14 @@ test('a refund WeChat Pay refuses leaves the order refund_approved with refundEr
   t.like(doc.refundError, { outRefundNo: `${order.orderId}R1`, status: '订单已全额退款' });
   t.truthy(doc.refundError.at);
   t.truthy(doc.refundApprovedAt);
-  t.deepEqual((await refundsOf(order.orderId)).map((r) => r.outRefundNo), [`${order.orderId}MANUAL`], 'no refund R1');
-  t.like(await auditOf(order.orderId), [{ action: 'refunds.approve', actor: OWNER, detail: { from: 'refunding', to: 'refund_approved' } }]);
+  t.deepEqual(
+    (await refundsOf(order.orderId)).map((r) => r.outRefundNo),
+    [`${order.orderId}MANUAL`],
+    'no refund R1',
+  );
+  t.like(await auditOf(order.orderId), [
+    { action: 'refunds.approve', actor: OWNER, detail: { from: 'refunding', to: 'refund_approved' } },
+  ]);
 });
 
 test('refunds.approve refuses an order without a payment record, and the approval and its audit entry roll back together', async (t) => {
@@ -365,9 +465,16 @@ test('concurrent approvals of one order apply once: one approval, one refund, st
   const order = await paidOrderFor(shopper, skuId, 3);
   await requestRefund(shopper, order.orderId);
 
-  const answers = await Promise.all([OWNER, OPERATOR, OWNER, OPERATOR].map((openid) => admin<RefundApproval>('refunds.approve', { orderId: order.orderId }, openid)));
+  const answers = await Promise.all(
+    [OWNER, OPERATOR, OWNER, OPERATOR].map((openid) =>
+      admin<RefundApproval>('refunds.approve', { orderId: order.orderId }, openid),
+    ),
+  );
   t.is(answers.filter((a) => a.ok).length, 1, JSON.stringify(answers.map(codeOf)));
-  t.true(answers.every((a) => a.ok || a.code === 'INVALID_STATE' || a.code === 'CONFLICT'), JSON.stringify(answers.map(codeOf)));
+  t.true(
+    answers.every((a) => a.ok || a.code === 'INVALID_STATE' || a.code === 'CONFLICT'),
+    JSON.stringify(answers.map(codeOf)),
+  );
 
   const done = await until('the refund callback', async () => {
     const doc = await stored(order.orderId);
@@ -428,6 +535,9 @@ for (const [route, title, params] of malformed) {
     t.deepEqual(await stored(order.orderId), before);
     t.deepEqual(await auditOf(order.orderId), []);
     t.deepEqual(await refundsOf(order.orderId), []);
-    t.deepEqual((await messagesTo(shopper)).filter((m) => m.templateId === 'TPL_ORDER_SHIPPED'), []);
+    t.deepEqual(
+      (await messagesTo(shopper)).filter((m) => m.templateId === 'TPL_ORDER_SHIPPED'),
+      [],
+    );
   });
 }

@@ -1,7 +1,7 @@
 import { AdminRoutes } from '../../typings/admin.js';
 import { serveAdmin } from './rbac.js';
-import { detail,list,ship } from './routes/order-handling.js';
-import { approve,reject } from './routes/refunds.js';
+import { detail, list, ship } from './routes/order-handling.js';
+import { approve, reject } from './routes/refunds.js';
 import * as withdrawals from './routes/withdrawals.js';
 
 /** The merchant's back office: only active merchants get past the gate, and each route needs its permission (rbac.ts). */

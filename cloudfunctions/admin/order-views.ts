@@ -1,4 +1,4 @@
-import type { AdminOrderDetail,AdminOrderView } from '../../typings/admin.js';
+import type { AdminOrderDetail, AdminOrderView } from '../../typings/admin.js';
 import { type OrderDoc } from '../shared/model/order.js';
 import { decryptField } from '../shared/platform/field-crypto.js';
 import { toOrderView } from '../shared/store/order-records.js';
@@ -9,7 +9,8 @@ export interface AdminOrderDoc extends OrderDoc {
   refundRejectReason?: string;
 }
 
-const iso = (date: Date | string | undefined | null) => (date === undefined || date === null ? undefined : new Date(date).toISOString());
+const iso = (date: Date | string | undefined | null) =>
+  date === undefined || date === null ? undefined : new Date(date).toISOString();
 
 /** Drops the keys whose value is undefined, so absent facts are absent keys. */
 function present<T extends Record<string, unknown>>(obj: T): T {
@@ -46,7 +47,18 @@ export function toAdminOrderDetail(order: AdminOrderDoc): AdminOrderDetail {
   const { name, province, city, district } = order.address;
   return {
     ...toAdminOrderView(order),
-    address: { name, phone: decryptField(order.address.phone), region: `${province} ${city} ${district}`, detail: decryptField(order.address.detail) },
-    history: order.history.map((h) => ({ event: h.event, from: h.from, to: h.to, actor: h.actor, at: new Date(h.at).toISOString() })),
+    address: {
+      name,
+      phone: decryptField(order.address.phone),
+      region: `${province} ${city} ${district}`,
+      detail: decryptField(order.address.detail),
+    },
+    history: order.history.map((h) => ({
+      event: h.event,
+      from: h.from,
+      to: h.to,
+      actor: h.actor,
+      at: new Date(h.at).toISOString(),
+    })),
   };
 }

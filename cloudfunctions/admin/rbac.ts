@@ -1,17 +1,17 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { z } from 'zod';
 import {
-ADMIN_PERMISSION_LABELS,
-ADMIN_PERMISSIONS,
-ADMIN_ROLE_LABELS,
-ADMIN_ROLES,
-type AdminDoc,
-type AdminPermission,
-type AdminRole,
+  ADMIN_PERMISSION_LABELS,
+  ADMIN_PERMISSIONS,
+  ADMIN_ROLE_LABELS,
+  ADMIN_ROLES,
+  type AdminDoc,
+  type AdminPermission,
+  type AdminRole,
 } from '../../typings/admin.js';
-import { type Envelope,ErrorCode } from '../../typings/common.js';
+import { type Envelope, ErrorCode } from '../../typings/common.js';
 import { cloud } from '../shared/platform/cloud.js';
-import { type Route,route,type RouteContext,serve } from '../shared/platform/route.js';
+import { type Route, route, type RouteContext, serve } from '../shared/platform/route.js';
 import { ShopError } from '../shared/rules/errors.js';
 import { db } from '../shared/store/db.js';
 
@@ -56,7 +56,10 @@ export function can(merchant: Pick<Merchant, 'role'>, permission: AdminPermissio
 
 export function requirePermission(merchant: Merchant, permission: AdminPermission): void {
   if (!can(merchant, permission)) {
-    throw new ShopError(ErrorCode.FORBIDDEN, `${FORBIDDEN_MESSAGE}：${ADMIN_ROLE_LABELS[merchant.role]}不能${ADMIN_PERMISSION_LABELS[permission]}`);
+    throw new ShopError(
+      ErrorCode.FORBIDDEN,
+      `${FORBIDDEN_MESSAGE}：${ADMIN_ROLE_LABELS[merchant.role]}不能${ADMIN_PERMISSION_LABELS[permission]}`,
+    );
   }
 }
 
@@ -64,7 +67,11 @@ export function requirePermission(merchant: Merchant, permission: AdminPermissio
 const current = new AsyncLocalStorage<Merchant>();
 
 /** A route only merchants holding `permission` may run; the handler gets the merchant in `ctx.merchant`. */
-export function adminRoute<S extends z.ZodType, R>(permission: AdminPermission, input: S, run: (input: z.output<S>, ctx: AdminContext) => Promise<R>): Route<S, R> {
+export function adminRoute<S extends z.ZodType, R>(
+  permission: AdminPermission,
+  input: S,
+  run: (input: z.output<S>, ctx: AdminContext) => Promise<R>,
+): Route<S, R> {
   return route(input, async (parsed, ctx) => {
     const merchant = current.getStore();
     // Only reachable through `serveAdmin`; a route mounted anywhere else refuses rather than run unchecked.

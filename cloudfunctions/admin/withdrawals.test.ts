@@ -1,7 +1,7 @@
 import type { ExecutionContext } from 'ava';
 import test from 'ava';
-import { dataOf,startShop } from '../../testkit/shop.js';
-import type { AdminWithdrawalPage,AdminWithdrawalView } from '../../typings/admin.js';
+import { dataOf, startShop } from '../../testkit/shop.js';
+import type { AdminWithdrawalPage, AdminWithdrawalView } from '../../typings/admin.js';
 import type { Envelope } from '../../typings/common.js';
 import type { WithdrawalView } from '../../typings/member.js';
 
@@ -11,26 +11,55 @@ import type { WithdrawalView } from '../../typings/member.js';
  */
 const shop = await startShop({ only: ['admin', 'member'] });
 
-type Rec = Record<string, any>;  
+type Rec = Record<string, any>;
 const OWNER = 'o-wd-owner';
 const OPERATOR = 'o-wd-operator';
 const SERVICE = 'o-wd-service';
 await Promise.all(
-  ([[OWNER, 'owner'], [OPERATOR, 'operator'], [SERVICE, 'service']] as const).map(([openid, role]) => shop.db.collection('admins').doc(openid).set({ role, name: role, active: true })),
+  (
+    [
+      [OWNER, 'owner'],
+      [OPERATOR, 'operator'],
+      [SERVICE, 'service'],
+    ] as const
+  ).map(([openid, role]) => shop.db.collection('admins').doc(openid).set({ role, name: role, active: true })),
 );
 test.after.always(() => shop.close());
 
-const admin = <T>(route: string, params: Rec, openid = OWNER): Promise<Envelope<T>> => shop.call<T>('admin', route, params, openid);
-const doc = async (collection: string, id: string): Promise<Rec | undefined> => (await shop.db.collection(collection).doc(id).get()).data[0] as Rec | undefined;
+const admin = <T>(route: string, params: Rec, openid = OWNER): Promise<Envelope<T>> =>
+  shop.call<T>('admin', route, params, openid);
+const doc = async (collection: string, id: string): Promise<Rec | undefined> =>
+  (await shop.db.collection(collection).doc(id).get()).data[0] as Rec | undefined;
 
 /** An inviter with `available` fen of settled commission, as the record and settle entries leave it. */
 async function inviterWith(openid: string, available: number): Promise<void> {
   const at = new Date();
   const zero = { pending: 0, available: 0, withdrawing: 0, withdrawn: 0 };
-  await shop.db.collection('users').doc(openid).set({ openid, nickname: null, avatarUrl: null, createdAt: at, updatedAt: at, commission: { ...zero, available } });
+  await shop.db
+    .collection('users')
+    .doc(openid)
+    .set({ openid, nickname: null, avatarUrl: null, createdAt: at, updatedAt: at, commission: { ...zero, available } });
   await shop.db.collection('commission_ledger').add([
-    { _id: `record:o-${openid}`, openid, kind: 'record', amount: available, deltas: { ...zero, pending: available }, balancesAfter: { ...zero, pending: available }, orderId: `o-${openid}`, at },
-    { _id: `settle:o-${openid}`, openid, kind: 'settle', amount: available, deltas: { ...zero, pending: -available, available }, balancesAfter: { ...zero, available }, orderId: `o-${openid}`, at },
+    {
+      _id: `record:o-${openid}`,
+      openid,
+      kind: 'record',
+      amount: available,
+      deltas: { ...zero, pending: available },
+      balancesAfter: { ...zero, pending: available },
+      orderId: `o-${openid}`,
+      at,
+    },
+    {
+      _id: `settle:o-${openid}`,
+      openid,
+      kind: 'settle',
+      amount: available,
+      deltas: { ...zero, pending: -available, available },
+      balancesAfter: { ...zero, available },
+      orderId: `o-${openid}`,
+      at,
+    },
   ]);
 }
 
@@ -39,12 +68,18 @@ async function assertLedger(t: ExecutionContext, openid: string, expected: Rec):
   t.like(user.commission, expected);
   const entries = (await shop.db.collection('commission_ledger').where({ openid }).get()).data as Rec[];
   for (const bucket of ['pending', 'available', 'withdrawing', 'withdrawn']) {
-    t.is(entries.reduce((n, e) => n + e.deltas[bucket], 0), user.commission[bucket], `the ledger sums to ${bucket}`);
+    t.is(
+      entries.reduce((n, e) => n + e.deltas[bucket], 0),
+      user.commission[bucket],
+      `the ledger sums to ${bucket}`,
+    );
   }
 }
 
-const request = async (openid: string, amount: number) => dataOf(await shop.call<WithdrawalView>('member', 'withdrawals.request', { amount }, openid));
-const auditOf = async (withdrawalId: string) => (await shop.db.collection('audit_logs').where({ target: withdrawalId }).get()).data as Rec[];
+const request = async (openid: string, amount: number) =>
+  dataOf(await shop.call<WithdrawalView>('member', 'withdrawals.request', { amount }, openid));
+const auditOf = async (withdrawalId: string) =>
+  (await shop.db.collection('audit_logs').where({ target: withdrawalId }).get()).data as Rec[];
 
 test('the owner lists pending requests oldest first and pays one: withdrawing → withdrawn, audited once', async (t) => {
   const openid = 'o-wd-paid';
@@ -55,26 +90,52 @@ test('the owner lists pending requests oldest first and pays one: withdrawing �
 
   const pending = dataOf(await admin<AdminWithdrawalPage>('withdrawals.list', { pageSize: 50 }));
   const mine = pending.items.filter((w) => w.openid === openid);
-  t.deepEqual(mine.map((w) => [w.withdrawalId, w.amount, w.status]), [[first.withdrawalId, 2000, 'pending'], [second.withdrawalId, 1500, 'pending']]);
+  t.deepEqual(
+    mine.map((w) => [w.withdrawalId, w.amount, w.status]),
+    [
+      [first.withdrawalId, 2000, 'pending'],
+      [second.withdrawalId, 1500, 'pending'],
+    ],
+  );
 
-  const paid = dataOf(await admin<AdminWithdrawalView>('withdrawals.settle', { withdrawalId: first.withdrawalId, result: 'paid', note: '已线下转账' }));
+  const paid = dataOf(
+    await admin<AdminWithdrawalView>('withdrawals.settle', {
+      withdrawalId: first.withdrawalId,
+      result: 'paid',
+      note: '已线下转账',
+    }),
+  );
   t.like(paid, { withdrawalId: first.withdrawalId, status: 'paid', statusLabel: '已到账', openid, note: '已线下转账' });
   t.truthy(paid.settledAt);
   await assertLedger(t, openid, { available: 1500, withdrawing: 1500, withdrawn: 2000 });
   t.like(await doc('withdrawals', first.withdrawalId), { status: 'paid', note: '已线下转账' });
   const audit = await auditOf(first.withdrawalId);
   t.is(audit.length, 1);
-  t.like(audit[0], { actor: OWNER, role: 'owner', action: 'withdrawals.settle', detail: { result: 'paid', amount: 2000, openid, from: 'pending', to: 'paid' } });
+  t.like(audit[0], {
+    actor: OWNER,
+    role: 'owner',
+    action: 'withdrawals.settle',
+    detail: { result: 'paid', amount: 2000, openid, from: 'pending', to: 'paid' },
+  });
 
   // The same decision again changes nothing; the other one is refused.
-  t.like(dataOf(await admin<AdminWithdrawalView>('withdrawals.settle', { withdrawalId: first.withdrawalId, result: 'paid' })), { status: 'paid' });
-  t.like(await admin('withdrawals.settle', { withdrawalId: first.withdrawalId, result: 'rejected' }), { ok: false, code: 'INVALID_STATE' });
+  t.like(dataOf(await admin<AdminWithdrawalView>('withdrawals.settle', { withdrawalId: first.withdrawalId, result: 'paid' })), {
+    status: 'paid',
+  });
+  t.like(await admin('withdrawals.settle', { withdrawalId: first.withdrawalId, result: 'rejected' }), {
+    ok: false,
+    code: 'INVALID_STATE',
+  });
   t.is((await auditOf(first.withdrawalId)).length, 1);
   await assertLedger(t, openid, { available: 1500, withdrawing: 1500, withdrawn: 2000 });
 
   const paidList = dataOf(await admin<AdminWithdrawalPage>('withdrawals.list', { status: 'paid', pageSize: 50 }));
   t.true(paidList.items.some((w) => w.withdrawalId === first.withdrawalId));
-  t.false(dataOf(await admin<AdminWithdrawalPage>('withdrawals.list', { pageSize: 50 })).items.some((w) => w.withdrawalId === first.withdrawalId));
+  t.false(
+    dataOf(await admin<AdminWithdrawalPage>('withdrawals.list', { pageSize: 50 })).items.some(
+      (w) => w.withdrawalId === first.withdrawalId,
+    ),
+  );
 });
 
 test('a rejected request gives the money back to the available balance', async (t) => {
@@ -82,9 +143,20 @@ test('a rejected request gives the money back to the available balance', async (
   await inviterWith(openid, 3000);
   const asked = await request(openid, 3000);
   await assertLedger(t, openid, { available: 0, withdrawing: 3000 });
-  t.like(dataOf(await admin<AdminWithdrawalView>('withdrawals.settle', { withdrawalId: asked.withdrawalId, result: 'rejected', note: '账户信息有误' })), { status: 'rejected', statusLabel: '未通过' });
+  t.like(
+    dataOf(
+      await admin<AdminWithdrawalView>('withdrawals.settle', {
+        withdrawalId: asked.withdrawalId,
+        result: 'rejected',
+        note: '账户信息有误',
+      }),
+    ),
+    { status: 'rejected', statusLabel: '未通过' },
+  );
   await assertLedger(t, openid, { available: 3000, withdrawing: 0, withdrawn: 0 });
-  t.like((await auditOf(asked.withdrawalId))[0], { detail: { result: 'rejected', note: '账户信息有误', from: 'pending', to: 'rejected' } });
+  t.like((await auditOf(asked.withdrawalId))[0], {
+    detail: { result: 'rejected', note: '账户信息有误', from: 'pending', to: 'rejected' },
+  });
 });
 
 test('only the owner may list or settle withdrawals; shoppers learn nothing', async (t) => {
@@ -93,7 +165,10 @@ test('only the owner may list or settle withdrawals; shoppers learn nothing', as
   const asked = await request(openid, 2000);
   for (const who of [OPERATOR, SERVICE, openid]) {
     t.like(await admin('withdrawals.list', {}, who), { ok: false, code: 'FORBIDDEN' });
-    t.like(await admin('withdrawals.settle', { withdrawalId: asked.withdrawalId, result: 'paid' }, who), { ok: false, code: 'FORBIDDEN' });
+    t.like(await admin('withdrawals.settle', { withdrawalId: asked.withdrawalId, result: 'paid' }, who), {
+      ok: false,
+      code: 'FORBIDDEN',
+    });
   }
   t.like(await doc('withdrawals', asked.withdrawalId), { status: 'pending' });
   t.is((await auditOf(asked.withdrawalId)).length, 0);

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { dataOf,startShop } from '../../testkit/shop.js';
+import { dataOf, startShop } from '../../testkit/shop.js';
 import type { CartView } from '../../typings/cart.js';
 
 /** The cart through the gateway on the seeded demo shop. Each test is its own shopper, since tests run concurrently. */
@@ -7,10 +7,13 @@ const shop = await startShop();
 test.after.always(() => shop.close());
 
 type Added = CartView & { capped: boolean };
-const cart = <T = CartView>(route: string, params: Record<string, unknown>, openid: string) => shop.call<T>('cart', route, params, openid);
+const cart = <T = CartView>(route: string, params: Record<string, unknown>, openid: string) =>
+  shop.call<T>('cart', route, params, openid);
 
 async function storedLines(openid: string) {
-  const { data } = (await shop.db.collection('carts').where({ openid }).get()) as { data: Array<{ skuId: string; quantity: number; selected: boolean }> };
+  const { data } = (await shop.db.collection('carts').where({ openid }).get()) as {
+    data: Array<{ skuId: string; quantity: number; selected: boolean }>;
+  };
   return data.sort((a, b) => a.skuId.localeCompare(b.skuId));
 }
 
@@ -19,18 +22,37 @@ test('add: a new line, then the same SKU again merges into it; prices and totals
   dataOf(await cart('add', { skuId: 'spu-001-01', quantity: 2 }, me));
   const merged = dataOf(await cart<Added>('add', { skuId: 'spu-001-01', quantity: 3 }, me));
   t.is(merged.count, 1, 'one line per SKU');
-  t.like(merged.lines[0], { skuId: 'spu-001-01', spuId: 'spu-001', title: '纯棉圆领T恤', price: 5900, quantity: 5, subtotal: 29500, state: 'ok', selected: true });
+  t.like(merged.lines[0], {
+    skuId: 'spu-001-01',
+    spuId: 'spu-001',
+    title: '纯棉圆领T恤',
+    price: 5900,
+    quantity: 5,
+    subtotal: 29500,
+    state: 'ok',
+    selected: true,
+  });
   t.deepEqual(merged.lines[0]!.specValues, { 颜色: '白色', 尺码: 'S' });
   t.false(merged.capped);
   dataOf(await cart('add', { skuId: 'spu-004-01', quantity: 1 }, me));
   const view = dataOf(await cart('list', {}, me));
-  t.deepEqual(view.lines.map((l) => l.skuId), ['spu-004-01', 'spu-001-01'], 'newest first');
+  t.deepEqual(
+    view.lines.map((l) => l.skuId),
+    ['spu-004-01', 'spu-001-01'],
+    'newest first',
+  );
   t.deepEqual(view.totals, { amount: 5 * 5900 + 39900, quantity: 6, lines: 2 });
   t.true(view.allSelected);
-  t.deepEqual((await storedLines(me)).map((l) => [l.skuId, l.quantity]), [['spu-001-01', 5], ['spu-004-01', 1]]);
+  t.deepEqual(
+    (await storedLines(me)).map((l) => [l.skuId, l.quantity]),
+    [
+      ['spu-001-01', 5],
+      ['spu-004-01', 1],
+    ],
+  );
 });
 
-test('add: the price shown is the SKU\'s current price, not the price when added', async (t) => {
+test("add: the price shown is the SKU's current price, not the price when added", async (t) => {
   const me = 'o-cart-live-price';
   dataOf(await cart('add', { skuId: 'spu-006-01', quantity: 2 }, me));
   await shop.db.collection('skus').doc('spu-006-01').update({ price: 9900 });
@@ -56,7 +78,10 @@ test('add: concurrent adds of one SKU never lose an increment', async (t) => {
   const me = 'o-cart-concurrent';
   const answers = await Promise.all(Array.from({ length: 20 }, () => cart('add', { skuId: 'spu-005-01', quantity: 1 }, me)));
   t.true(answers.every((a) => a.ok));
-  t.deepEqual((await storedLines(me)).map((l) => l.quantity), [20]);
+  t.deepEqual(
+    (await storedLines(me)).map((l) => l.quantity),
+    [20],
+  );
 });
 
 test('add: an unknown SKU is NOT_FOUND and writes nothing', async (t) => {
@@ -68,22 +93,38 @@ test('add: an unknown SKU is NOT_FOUND and writes nothing', async (t) => {
 test('update: sets the quantity, capped at stock; a line not in the cart is NOT_FOUND', async (t) => {
   const me = 'o-cart-update';
   dataOf(await cart('add', { skuId: 'spu-001-02', quantity: 1 }, me));
-  t.like(dataOf(await cart<Added>('update', { skuId: 'spu-001-02', quantity: 7 }, me)).lines[0], { quantity: 7, subtotal: 7 * 6000 });
+  t.like(dataOf(await cart<Added>('update', { skuId: 'spu-001-02', quantity: 7 }, me)).lines[0], {
+    quantity: 7,
+    subtotal: 7 * 6000,
+  });
   const capped = dataOf(await cart<Added>('update', { skuId: 'spu-001-02', quantity: 999 }, me));
   t.true(capped.capped);
   t.is(capped.lines[0]!.quantity, 33);
   t.like(await cart('update', { skuId: 'spu-001-03', quantity: 1 }, me), { ok: false, code: 'NOT_FOUND' });
-  t.like(await cart('update', { skuId: 'spu-001-02', quantity: 0 }, me), { ok: false, code: 'VALIDATION' }, 'use remove to take a line out');
-  t.deepEqual((await storedLines(me)).map((l) => l.quantity), [33]);
+  t.like(
+    await cart('update', { skuId: 'spu-001-02', quantity: 0 }, me),
+    { ok: false, code: 'VALIDATION' },
+    'use remove to take a line out',
+  );
+  t.deepEqual(
+    (await storedLines(me)).map((l) => l.quantity),
+    [33],
+  );
 });
 
 test('remove: takes out the given lines; nothing of them in the cart is NOT_FOUND', async (t) => {
   const me = 'o-cart-remove';
   for (const skuId of ['spu-002-01', 'spu-002-02', 'spu-002-03']) dataOf(await cart('add', { skuId, quantity: 1 }, me));
   const left = dataOf(await cart('remove', { skuIds: ['spu-002-01', 'spu-002-03', 'spu-002-03'] }, me));
-  t.deepEqual(left.lines.map((l) => l.skuId), ['spu-002-02']);
+  t.deepEqual(
+    left.lines.map((l) => l.skuId),
+    ['spu-002-02'],
+  );
   t.like(await cart('remove', { skuIds: ['spu-002-01'] }, me), { ok: false, code: 'NOT_FOUND' });
-  t.deepEqual((await storedLines(me)).map((l) => l.skuId), ['spu-002-02']);
+  t.deepEqual(
+    (await storedLines(me)).map((l) => l.skuId),
+    ['spu-002-02'],
+  );
 });
 
 test('select: some lines or all of them; totals count only the selected', async (t) => {
@@ -106,7 +147,8 @@ test('select: some lines or all of them; totals count only the selected', async 
 test('states: sold out, off shelf, low stock and removed SKUs are shown as such and left out of the totals', async (t) => {
   const me = 'o-cart-states';
   const skus = shop.db.collection('skus');
-  for (const skuId of ['spu-007-01', 'spu-008-01', 'spu-009-01', 'spu-010-01', 'spu-012-01']) dataOf(await cart('add', { skuId, quantity: 2 }, me));
+  for (const skuId of ['spu-007-01', 'spu-008-01', 'spu-009-01', 'spu-010-01', 'spu-012-01'])
+    dataOf(await cart('add', { skuId, quantity: 2 }, me));
   const removedSku = ((await skus.doc('spu-010-01').get()) as { data: Array<Record<string, unknown>> }).data[0]!;
   await skus.doc('spu-007-01').update({ stock: 0 });
   await shop.db.collection('spus').doc('spu-008').update({ status: 'off_shelf' });
@@ -115,15 +157,30 @@ test('states: sold out, off shelf, low stock and removed SKUs are shown as such 
   try {
     const view = dataOf(await cart('list', {}, me));
     const state = Object.fromEntries(view.lines.map((l) => [l.skuId, l.state]));
-    t.deepEqual(state, { 'spu-007-01': 'sold_out', 'spu-008-01': 'off_shelf', 'spu-009-01': 'low_stock', 'spu-010-01': 'removed', 'spu-012-01': 'ok' });
-    t.like(view.lines.find((l) => l.skuId === 'spu-009-01'), { stock: 1, quantity: 2 });
-    t.like(view.lines.find((l) => l.skuId === 'spu-010-01'), { title: '', price: 0, stock: 0, quantity: 2 });
+    t.deepEqual(state, {
+      'spu-007-01': 'sold_out',
+      'spu-008-01': 'off_shelf',
+      'spu-009-01': 'low_stock',
+      'spu-010-01': 'removed',
+      'spu-012-01': 'ok',
+    });
+    t.like(
+      view.lines.find((l) => l.skuId === 'spu-009-01'),
+      { stock: 1, quantity: 2 },
+    );
+    t.like(
+      view.lines.find((l) => l.skuId === 'spu-010-01'),
+      { title: '', price: 0, stock: 0, quantity: 2 },
+    );
     t.deepEqual(view.totals, { amount: 2 * 3900, quantity: 2, lines: 1 }, 'only the ok line counts');
     t.is(view.count, 5);
     t.like(await cart('add', { skuId: 'spu-007-01', quantity: 1 }, me), { ok: false, code: 'OUT_OF_STOCK' });
     t.like(await cart('add', { skuId: 'spu-008-01', quantity: 1 }, me), { ok: false, code: 'NOT_FOUND' });
     t.like(await cart('update', { skuId: 'spu-007-01', quantity: 1 }, me), { ok: false, code: 'OUT_OF_STOCK' });
-    t.like(dataOf(await cart('update', { skuId: 'spu-009-01', quantity: 1 }, me)).lines.find((l) => l.skuId === 'spu-009-01'), { state: 'ok' });
+    t.like(
+      dataOf(await cart('update', { skuId: 'spu-009-01', quantity: 1 }, me)).lines.find((l) => l.skuId === 'spu-009-01'),
+      { state: 'ok' },
+    );
   } finally {
     await skus.doc('spu-007-01').update({ stock: 69 });
     await shop.db.collection('spus').doc('spu-008').update({ status: 'on_shelf' });
@@ -135,7 +192,9 @@ test('states: sold out, off shelf, low stock and removed SKUs are shown as such 
 test('a cart holds at most 100 lines: the 101st is a CONFLICT', async (t) => {
   const me = 'o-cart-full';
   const addedAt = new Date();
-  await shop.db.collection('carts').add(Array.from({ length: 100 }, (_v, i) => ({ openid: me, skuId: `gone-${i}`, quantity: 1, selected: true, addedAt })));
+  await shop.db
+    .collection('carts')
+    .add(Array.from({ length: 100 }, (_v, i) => ({ openid: me, skuId: `gone-${i}`, quantity: 1, selected: true, addedAt })));
   t.like(await cart('add', { skuId: 'spu-001-04', quantity: 1 }, me), { ok: false, code: 'CONFLICT' });
   t.is((await storedLines(me)).length, 100);
   const view = dataOf(await cart('list', {}, me));
@@ -143,7 +202,7 @@ test('a cart holds at most 100 lines: the 101st is a CONFLICT', async (t) => {
   t.true(view.lines.every((l) => l.state === 'removed'));
 });
 
-test('ownership: another shopper cannot see, change, select or remove someone\'s lines', async (t) => {
+test("ownership: another shopper cannot see, change, select or remove someone's lines", async (t) => {
   const owner = 'o-cart-owner';
   const other = 'o-cart-intruder';
   dataOf(await cart('add', { skuId: 'spu-011-01', quantity: 3 }, owner));
@@ -154,7 +213,11 @@ test('ownership: another shopper cannot see, change, select or remove someone\'s
   t.like(await cart('remove', { skuIds: ['spu-011-01'] }, other), { ok: false, code: 'NOT_FOUND' });
   t.like(await cart('select', { skuIds: ['spu-011-01'], selected: true }, other), { ok: false, code: 'NOT_FOUND' });
   dataOf(await cart('select', { all: true, selected: true }, other));
-  t.like(await cart('list', { openid: owner }, other), { ok: false, code: 'VALIDATION' }, 'identity never comes from the parameters');
+  t.like(
+    await cart('list', { openid: owner }, other),
+    { ok: false, code: 'VALIDATION' },
+    'identity never comes from the parameters',
+  );
   t.deepEqual(await storedLines(owner), before);
   t.deepEqual(await storedLines(other), []);
 });

@@ -1,5 +1,5 @@
-import type { CartLine,CartLineState,CartView } from '../../typings/cart.js';
-import { type SkuDoc,type SpuDoc } from '../shared/model/catalog.js';
+import type { CartLine, CartLineState, CartView } from '../../typings/cart.js';
+import { type SkuDoc, type SpuDoc } from '../shared/model/catalog.js';
 
 /** A cart line as stored in `carts`: one per (openid, skuId), enforced by a unique index. No price: prices are live. */
 export interface CartDoc {

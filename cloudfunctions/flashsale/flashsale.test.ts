@@ -1,9 +1,9 @@
 import test from 'ava';
 import { approveRefund } from '../../testkit/merchant.js';
-import { TEST_DATA_KEY,dataOf,rush,startShop } from '../../testkit/shop.js';
+import { TEST_DATA_KEY, dataOf, rush, startShop } from '../../testkit/shop.js';
 import type { Envelope } from '../../typings/common.js';
 import type { FlashSaleView } from '../../typings/flashsale.js';
-import type { OrderPage,OrderView } from '../../typings/order.js';
+import type { OrderPage, OrderView } from '../../typings/order.js';
 import { encryptField } from '../shared/platform/field-crypto.js';
 
 /**
@@ -17,7 +17,7 @@ test.after.always(() => shop.close());
 const { pay } = shop;
 process.env.SHOP_DATA_KEY = TEST_DATA_KEY; // to write test addresses as the user function stores them
 
-type Doc = Record<string, any>;  
+type Doc = Record<string, any>;
 
 const HOUR = 3_600_000;
 let seq = 0;
@@ -78,34 +78,50 @@ const buy = (flashSaleId: string, openid: string, addressId: string, quantity = 
 
 // The rush runs first and alone (test.serial), so its figure is its own.
 const RUSH_ATTEMPTS = 5000;
-test.serial(`a flash sale of 50 units with ${RUSH_ATTEMPTS.toLocaleString('en')} attempts, 300 in flight: exactly 50 orders, nobody over the per-user limit`, async (t) => {
-  const skuId = 'spu-012-01';
-  const skuStock = await stockOf(skuId);
-  const saleId = await makeSale(skuId, { stock: 50, perUser: 2 });
-  const shoppers = Array.from({ length: 1000 }, (_v, i) => `o-fs-rush-${i}`);
-  const addresses = await addressesFor(shoppers);
-  // Warm the instances first, so the figure is the attempts' and not the cold starts'.
-  await Promise.all(Array.from({ length: 10 }, (_v, i) => shop.call('flashsale', 'list', {}, `o-fs-warm-${i}`)));
-  const started = performance.now();
-  const answers = await rush(RUSH_ATTEMPTS, 300, (i) => buy(saleId, shoppers[i % shoppers.length]!, addresses[i % shoppers.length]!));
-  const seconds = (performance.now() - started) / 1000;
-  t.log(`${RUSH_ATTEMPTS} attempts in ${seconds.toFixed(2)} s: ${Math.round(RUSH_ATTEMPTS / seconds)} attempts/s`);
+test.serial(
+  `a flash sale of 50 units with ${RUSH_ATTEMPTS.toLocaleString('en')} attempts, 300 in flight: exactly 50 orders, nobody over the per-user limit`,
+  async (t) => {
+    const skuId = 'spu-012-01';
+    const skuStock = await stockOf(skuId);
+    const saleId = await makeSale(skuId, { stock: 50, perUser: 2 });
+    const shoppers = Array.from({ length: 1000 }, (_v, i) => `o-fs-rush-${i}`);
+    const addresses = await addressesFor(shoppers);
+    // Warm the instances first, so the figure is the attempts' and not the cold starts'.
+    await Promise.all(Array.from({ length: 10 }, (_v, i) => shop.call('flashsale', 'list', {}, `o-fs-warm-${i}`)));
+    const started = performance.now();
+    const answers = await rush(RUSH_ATTEMPTS, 300, (i) =>
+      buy(saleId, shoppers[i % shoppers.length]!, addresses[i % shoppers.length]!),
+    );
+    const seconds = (performance.now() - started) / 1000;
+    t.log(`${RUSH_ATTEMPTS} attempts in ${seconds.toFixed(2)} s: ${Math.round(RUSH_ATTEMPTS / seconds)} attempts/s`);
 
-  const ok = answers.filter((a): a is Extract<Envelope<OrderView>, { ok: true }> => a.ok);
-  const refusals = new Set(answers.filter((a): a is Extract<Envelope<OrderView>, { ok: false }> => !a.ok).map((a) => `${a.code} ${a.message}`));
-  t.is(ok.length, 50);
-  t.true([...refusals].every((r) => r === 'OUT_OF_STOCK 已抢光' || r === 'INVALID_STATE 已达限购数量（每人限购 2 件）'), [...refusals].join(' | '));
+    const ok = answers.filter((a): a is Extract<Envelope<OrderView>, { ok: true }> => a.ok);
+    const refusals = new Set(
+      answers.filter((a): a is Extract<Envelope<OrderView>, { ok: false }> => !a.ok).map((a) => `${a.code} ${a.message}`),
+    );
+    t.is(ok.length, 50);
+    t.true(
+      [...refusals].every((r) => r === 'OUT_OF_STOCK 已抢光' || r === 'INVALID_STATE 已达限购数量（每人限购 2 件）'),
+      [...refusals].join(' | '),
+    );
 
-  const orders = await ordersOf(saleId);
-  t.is(orders.length, 50, 'exactly 50 orders exist');
-  t.is((await saleDoc(saleId)).remaining, 0);
-  const perShopper = new Map<string, number>();
-  for (const o of orders) perShopper.set(o.openid, (perShopper.get(o.openid) ?? 0) + o.lines[0].quantity);
-  t.true([...perShopper.values()].every((n) => n <= 2), 'nobody holds more than 2');
-  const counters = await where('flash_sale_buyers', { flashSaleId: saleId });
-  t.true(counters.every((c) => c.bought === (perShopper.get(c.openid) ?? 0)), 'each counter equals what its shopper holds (refused quotas given back)');
-  t.is(await stockOf(skuId), skuStock, "the SKU's own stock is untouched");
-});
+    const orders = await ordersOf(saleId);
+    t.is(orders.length, 50, 'exactly 50 orders exist');
+    t.is((await saleDoc(saleId)).remaining, 0);
+    const perShopper = new Map<string, number>();
+    for (const o of orders) perShopper.set(o.openid, (perShopper.get(o.openid) ?? 0) + o.lines[0].quantity);
+    t.true(
+      [...perShopper.values()].every((n) => n <= 2),
+      'nobody holds more than 2',
+    );
+    const counters = await where('flash_sale_buyers', { flashSaleId: saleId });
+    t.true(
+      counters.every((c) => c.bought === (perShopper.get(c.openid) ?? 0)),
+      'each counter equals what its shopper holds (refused quotas given back)',
+    );
+    t.is(await stockOf(skuId), skuStock, "the SKU's own stock is untouched");
+  },
+);
 
 test('the order is an ordinary unpaid order at the flash price, listed, payable, and paid like any other', async (t) => {
   const skuId = 'spu-003-01';
@@ -114,7 +130,16 @@ test('the order is an ordinary unpaid order at the flash price, listed, payable,
   const openid = 'o-fs-order';
   const [addressId] = await addressesFor([openid]);
   const order = dataOf(await buy(saleId, openid, addressId!, 2));
-  t.like(order, { status: 'pending_payment', amounts: { subtotal: sku.price * 2, discountTotal: (sku.price - 9900) * 2, discounts: { promotion: (sku.price - 9900) * 2, coupon: 0 }, freight: 0, payable: 19800 } });
+  t.like(order, {
+    status: 'pending_payment',
+    amounts: {
+      subtotal: sku.price * 2,
+      discountTotal: (sku.price - 9900) * 2,
+      discounts: { promotion: (sku.price - 9900) * 2, coupon: 0 },
+      freight: 0,
+      payable: 19800,
+    },
+  });
   t.like(order.lines[0], { skuId, quantity: 2, unitPrice: sku.price, subtotal: sku.price * 2, payable: 19800 });
   const doc = await stored(order.orderId);
   t.deepEqual(doc.promotion, { kind: 'flash_sale', flashSaleId: saleId, unitPrice: 9900, quantity: 2 });
@@ -125,7 +150,10 @@ test('the order is an ordinary unpaid order at the flash price, listed, payable,
   t.like(await saleDoc(saleId), { remaining: 8 });
 
   const listed = dataOf(await shop.call<OrderPage>('order', 'list', {}, openid));
-  t.deepEqual(listed.items.map((o) => o.orderId), [order.orderId]);
+  t.deepEqual(
+    listed.items.map((o) => o.orderId),
+    [order.orderId],
+  );
   const view = dataOf(await shop.call<FlashSaleView>('flashsale', 'detail', { flashSaleId: saleId }, openid));
   t.like(view, { state: 'running', remaining: 8, bought: 2, price: 9900, normalPrice: sku.price, skuId });
 
@@ -136,7 +164,17 @@ test('the order is an ordinary unpaid order at the flash price, listed, payable,
   t.like(await saleDoc(saleId), { remaining: 8 }, 'paying keeps the units sold');
 
   // The same key again gives the same order, and takes nothing more.
-  t.is(dataOf(await shop.call<OrderView>('flashsale', 'buy', { flashSaleId: saleId, quantity: 2, addressId, idempotencyKey: doc.idempotencyKey }, openid)).orderId, order.orderId);
+  t.is(
+    dataOf(
+      await shop.call<OrderView>(
+        'flashsale',
+        'buy',
+        { flashSaleId: saleId, quantity: 2, addressId, idempotencyKey: doc.idempotencyKey },
+        openid,
+      ),
+    ).orderId,
+    order.orderId,
+  );
   t.is((await ordersOf(saleId)).length, 1);
 });
 
@@ -195,7 +233,11 @@ test('one shopper racing themselves never passes the per-user limit', async (t) 
   const answers = await Promise.all(Array.from({ length: 8 }, () => buy(saleId, openid, addressId!)));
   t.is(answers.filter((a) => a.ok).length, 2);
   t.true(answers.filter((a) => !a.ok).every((a) => !a.ok && a.code === 'INVALID_STATE'));
-  t.like(await buy(saleId, openid, addressId!, 3), { ok: false, code: 'INVALID_STATE', message: '已达限购数量（每人限购 2 件）' });
+  t.like(await buy(saleId, openid, addressId!, 3), {
+    ok: false,
+    code: 'INVALID_STATE',
+    message: '已达限购数量（每人限购 2 件）',
+  });
   t.is((await ordersOf(saleId)).length, 2);
   t.is((await saleDoc(saleId)).remaining, 8);
   t.is((await where('flash_sale_buyers', { _id: `${saleId}:${openid}` }))[0]!.bought, 2);
@@ -217,8 +259,11 @@ test('cancel, timeout and refund give the units back to the flash sale and to th
   t.is(await counter(), 0, 'cancel: the quota is back');
 
   const expired = dataOf(await buy(saleId, openid, addressId!, 1));
-  await shop.db.collection('orders').doc(expired.orderId).update({ expiresAt: new Date(Date.now() - 60_000) });
-  const fired = (await control('POST', '/timers/jobs/run'));
+  await shop.db
+    .collection('orders')
+    .doc(expired.orderId)
+    .update({ expiresAt: new Date(Date.now() - 60_000) });
+  const fired = await control('POST', '/timers/jobs/run');
   t.true(fired.outcome?.ok, JSON.stringify(fired));
   t.is((await stored(expired.orderId)).status, 'cancelled');
   t.is((await saleDoc(saleId)).remaining, 5, 'timeout: the units are back');

@@ -1,6 +1,6 @@
 import { FlashSaleRoutes } from '../../typings/flashsale.js';
 import { serve } from '../shared/platform/route.js';
-import { buy,detail,list } from './routes/flashsale.js';
+import { buy, detail, list } from './routes/flashsale.js';
 
 /** Flash sales (秒杀): what is on and coming, and buying at the flash price (never past the stock or the per-user limit). */
 export const main = serve({

@@ -1,9 +1,9 @@
 import type { GroupTimerSummary } from '../../typings/groupbuy.js';
-import { type OrderDoc,type RefundError } from '../shared/model/order.js';
-import { GROUP_BUY_GROUPS,GROUP_BUY_MEMBERS,type GroupDoc,type GroupMemberDoc } from '../shared/model/promotion.js';
-import { approvedRefundNo,closePayOrder,issueRefund } from '../shared/platform/cloud-pay.js';
+import { type OrderDoc, type RefundError } from '../shared/model/order.js';
+import { GROUP_BUY_GROUPS, GROUP_BUY_MEMBERS, type GroupDoc, type GroupMemberDoc } from '../shared/model/promotion.js';
+import { approvedRefundNo, closePayOrder, issueRefund } from '../shared/platform/cloud-pay.js';
 import { ShopError } from '../shared/rules/errors.js';
-import { _,db } from '../shared/store/db.js';
+import { _, db } from '../shared/store/db.js';
 import { settleGroupRefunds } from '../shared/workflows/group-refunds.js';
 import { transitionOrder } from '../shared/workflows/order-lifecycle.js';
 import { settlePayment } from '../shared/workflows/payment-settlement.js';
@@ -22,23 +22,37 @@ const groups = () => db.collection<GroupDoc>(GROUP_BUY_GROUPS);
 
 export async function runGroupTimer(now: Date, deadline: number): Promise<GroupTimerSummary> {
   const summary: GroupTimerSummary = { failed: 0, settled: 0, refundsIssued: 0, differenceRefunds: 0 };
-  const expired = (await groups().where({ status: 'open', expiresAt: _.lte(now) }).orderBy('expiresAt', 'asc').limit(BATCH).get()).data;
+  const expired = (
+    await groups()
+      .where({ status: 'open', expiresAt: _.lte(now) })
+      .orderBy('expiresAt', 'asc')
+      .limit(BATCH)
+      .get()
+  ).data;
   for (const group of expired) {
     // Conditional: a payment that made the target in time (its transaction read the group open) wins.
-    const failed = await groups().where({ _id: group._id, status: 'open' }).update({ data: { status: 'failed', failedAt: now, membersSettled: false } });
+    const failed = await groups()
+      .where({ _id: group._id, status: 'open' })
+      .update({ data: { status: 'failed', failedAt: now, membersSettled: false } });
     summary.failed += failed.stats.updated;
   }
-  const failing = (await groups().where({ status: 'failed', membersSettled: false }).orderBy('expiresAt', 'asc').limit(BATCH).get()).data;
+  const failing = (
+    await groups().where({ status: 'failed', membersSettled: false }).orderBy('expiresAt', 'asc').limit(BATCH).get()
+  ).data;
   for (const group of failing) {
     if (Date.now() > deadline) break;
     const { settled, refunds } = await settleFailedGroup(group._id, now);
     summary.refundsIssued += refunds;
     if (settled) {
-      await groups().doc(group._id).update({ data: { membersSettled: true } });
+      await groups()
+        .doc(group._id)
+        .update({ data: { membersSettled: true } });
       summary.settled++;
     }
   }
-  const succeeded = (await groups().where({ status: 'succeeded', refundsDone: false }).orderBy('expiresAt', 'asc').limit(BATCH).get()).data;
+  const succeeded = (
+    await groups().where({ status: 'succeeded', refundsDone: false }).orderBy('expiresAt', 'asc').limit(BATCH).get()
+  ).data;
   for (const group of succeeded) {
     if (Date.now() > deadline) break;
     summary.differenceRefunds += (await settleGroupRefunds(group._id, now)).issued;
@@ -88,7 +102,13 @@ async function settleMemberOrder(orderId: string, now: Date): Promise<MemberOutc
     }
   }
   if (order.status !== 'paid' && order.status !== 'refunding') return 'nothing';
-  const approved = await transitionOrder({ orderId, event: 'group_refund', actor: 'system', now, fields: () => ({ refundApprovedAt: now }) });
+  const approved = await transitionOrder({
+    orderId,
+    event: 'group_refund',
+    actor: 'system',
+    now,
+    fields: () => ({ refundApprovedAt: now }),
+  });
   const totalFee = approved.payment?.totalFee;
   if (!totalFee) return 'nothing';
   let refused: string | undefined;

@@ -1,8 +1,8 @@
 import test from 'ava';
-import { ensureMerchant,TEST_MERCHANT } from '../../testkit/merchant.js';
-import { dataOf,startShop,TEST_DATA_KEY } from '../../testkit/shop.js';
+import { ensureMerchant, TEST_MERCHANT } from '../../testkit/merchant.js';
+import { dataOf, startShop, TEST_DATA_KEY } from '../../testkit/shop.js';
 import type { Envelope } from '../../typings/common.js';
-import type { ActivityDetail,GroupTimerSummary,GroupView,SeatTaken } from '../../typings/groupbuy.js';
+import type { ActivityDetail, GroupTimerSummary, GroupView, SeatTaken } from '../../typings/groupbuy.js';
 import { encryptField } from '../shared/platform/field-crypto.js';
 
 /**
@@ -17,7 +17,7 @@ test.after.always(() => shop.close());
 const { pay } = shop;
 process.env.SHOP_DATA_KEY = TEST_DATA_KEY; // to write test addresses as the user function stores them
 
-type Doc = Record<string, any>;  
+type Doc = Record<string, any>;
 
 const DAY = 86_400_000;
 let seq = 0;
@@ -57,15 +57,37 @@ async function addressOf(openid: string): Promise<string> {
   if (!addressed.has(openid)) {
     addressed.add(openid);
     const now = new Date();
-    await shop.db.collection('addresses').add({ _id, openid, name: '拼友', phone: encryptField('13700137000'), province: '广东省', city: '深圳市', district: '南山区', detail: encryptField('科技园 1 号'), isDefault: true, createdAt: now, updatedAt: now });
+    await shop.db.collection('addresses').add({
+      _id,
+      openid,
+      name: '拼友',
+      phone: encryptField('13700137000'),
+      province: '广东省',
+      city: '深圳市',
+      district: '南山区',
+      detail: encryptField('科技园 1 号'),
+      isDefault: true,
+      createdAt: now,
+      updatedAt: now,
+    });
   }
   return _id;
 }
 
 const open = async (activityId: string, skuId: string, openid: string, quantity = 1) =>
-  shop.call<SeatTaken>('groupbuy', 'open', { activityId, skuId, quantity, addressId: await addressOf(openid), idempotencyKey: key() }, openid);
+  shop.call<SeatTaken>(
+    'groupbuy',
+    'open',
+    { activityId, skuId, quantity, addressId: await addressOf(openid), idempotencyKey: key() },
+    openid,
+  );
 const join = async (groupId: string, skuId: string, openid: string, quantity = 1) =>
-  shop.call<SeatTaken>('groupbuy', 'join', { groupId, skuId, quantity, addressId: await addressOf(openid), idempotencyKey: key() }, openid);
+  shop.call<SeatTaken>(
+    'groupbuy',
+    'join',
+    { groupId, skuId, quantity, addressId: await addressOf(openid), idempotencyKey: key() },
+    openid,
+  );
 
 /** The shopper pays the order through pay.create and the sandbox; the notification is processed before this returns. */
 async function payFor(orderId: string, openid: string): Promise<void> {
@@ -74,8 +96,10 @@ async function payFor(orderId: string, openid: string): Promise<void> {
   await pay.idle();
 }
 
-const groupDoc = async (groupId: string): Promise<Doc> => (await shop.db.collection('group_buy_groups').doc(groupId).get()).data[0] as Doc;
-const priceOf = async (skuId: string): Promise<number> => ((await shop.db.collection('skus').doc(skuId).get()).data[0] as Doc).price as number;
+const groupDoc = async (groupId: string): Promise<Doc> =>
+  (await shop.db.collection('group_buy_groups').doc(groupId).get()).data[0] as Doc;
+const priceOf = async (skuId: string): Promise<number> =>
+  ((await shop.db.collection('skus').doc(skuId).get()).data[0] as Doc).price as number;
 async function where(collection: string, filter: Record<string, unknown>): Promise<Doc[]> {
   return (await shop.db.collection(collection).where(filter).limit(1000).get()).data as Doc[];
 }
@@ -109,7 +133,10 @@ test('a group of 3 with 10 concurrent joiners: exactly 3 members, the rest refus
   const ok = answers.filter((a) => a.ok);
   t.is(ok.length, 2, 'the leader and 2 joiners make 3');
   const refusals = answers.filter((a): a is Extract<Envelope<SeatTaken>, { ok: false }> => !a.ok);
-  t.true(refusals.every((a) => a.code === 'OUT_OF_STOCK' && a.message === '该团已满员'), JSON.stringify(refusals.map((a) => a.message)));
+  t.true(
+    refusals.every((a) => a.code === 'OUT_OF_STOCK' && a.message === '该团已满员'),
+    JSON.stringify(refusals.map((a) => a.message)),
+  );
   t.like(await groupDoc(groupId), { seats: 3, paidCount: 1, status: 'open' });
   const seated = await where('group_buy_members', { groupId, status: shop.db.command.in(['held', 'paid']) });
   t.is(seated.length, 3);
@@ -128,7 +155,11 @@ test('success after 3 paid; a ladder close refunds each member exactly the diffe
   const price = await priceOf(skuId);
   const stock = await stockOf(skuId);
   const { groupId, leaderOrder } = await paidGroup(skuId, 'o-gb-ok-leader');
-  t.like(await stored(leaderOrder), { status: 'paid', promotion: { kind: 'group_buy', groupId, leader: true, unitPrice: 2000, quantity: 1 }, amounts: { subtotal: price, discountTotal: price - 2000, payable: 2000 + 800 } });
+  t.like(await stored(leaderOrder), {
+    status: 'paid',
+    promotion: { kind: 'group_buy', groupId, leader: true, unitPrice: 2000, quantity: 1 },
+    amounts: { subtotal: price, discountTotal: price - 2000, payable: 2000 + 800 },
+  });
   t.like(await ship(leaderOrder), { ok: false, code: 'INVALID_STATE', message: '拼团尚未成功，暂不能发货' });
   t.is((await stored(leaderOrder)).status, 'paid');
 
@@ -157,17 +188,29 @@ test('success after 3 paid; a ladder close refunds each member exactly the diffe
       continue;
     }
     t.is(refunds.length, 1);
-    t.like(refunds[0], { outRefundNo: `${orderId}R2`, totalFee: doc.payment.totalFee, refundFee: difference, status: 'SUCCESS', functionName: 'pay' });
+    t.like(refunds[0], {
+      outRefundNo: `${orderId}R2`,
+      totalFee: doc.payment.totalFee,
+      refundFee: difference,
+      status: 'SUCCESS',
+      functionName: 'pay',
+    });
     t.like(doc.priceRefund, { outRefundNo: `${orderId}R2`, refundFee: difference, status: 'done' });
   }
   t.like(await fireTimer(), { differenceRefunds: 0 });
   t.like(await groupDoc(groupId), { refundsDone: true });
-  t.is(await stockOf(skuId), stock - 4, "1 + 2 + 1 units sold");
+  t.is(await stockOf(skuId), stock - 4, '1 + 2 + 1 units sold');
 
   t.like(await ship(leaderOrder), { ok: true });
   t.is((await stored(leaderOrder)).status, 'shipped');
   const view = dataOf(await shop.call<GroupView>('groupbuy', 'group', { groupId }, 'o-gb-ok-3'));
-  t.like(view, { status: 'succeeded', statusLabel: '拼团成功', closePrice: 1500, joinedByMe: true, myOrderId: third.order.orderId });
+  t.like(view, {
+    status: 'succeeded',
+    statusLabel: '拼团成功',
+    closePrice: 1500,
+    joinedByMe: true,
+    myOrderId: third.order.orderId,
+  });
 });
 
 test('an expired group fails: every paid member is refunded in full, unpaid seats are closed, the stock comes back', async (t) => {
@@ -181,7 +224,10 @@ test('an expired group fails: every paid member is refunded in full, unpaid seat
   t.is(await stockOf(skuId), stock - 4);
   t.like(await fireTimer(), { failed: 0 }, 'not before its time');
 
-  await shop.db.collection('group_buy_groups').doc(groupId).update({ expiresAt: new Date(Date.now() - 1000) });
+  await shop.db
+    .collection('group_buy_groups')
+    .doc(groupId)
+    .update({ expiresAt: new Date(Date.now() - 1000) });
   const summary = await fireTimer();
   t.like(summary, { failed: 1, settled: 1, refundsIssued: 2 });
   await pay.idle();
@@ -190,15 +236,27 @@ test('an expired group fails: every paid member is refunded in full, unpaid seat
   for (const orderId of [leaderOrder, paidJoiner.order.orderId]) {
     const doc = await stored(orderId);
     t.is(doc.status, 'refunded');
-    t.deepEqual(doc.history.slice(-2).map((h: Doc) => `${h.event}:${h.to}:${h.actor}`), ['group_refund:refund_approved:system', 'refund_succeeded:refunded:system']);
+    t.deepEqual(
+      doc.history.slice(-2).map((h: Doc) => `${h.event}:${h.to}:${h.actor}`),
+      ['group_refund:refund_approved:system', 'refund_succeeded:refunded:system'],
+    );
     const refunds = await refundsOf(orderId);
     t.is(refunds.length, 1);
-    t.like(refunds[0], { outRefundNo: `${orderId}R1`, refundFee: doc.payment.totalFee, totalFee: doc.payment.totalFee, status: 'SUCCESS' });
+    t.like(refunds[0], {
+      outRefundNo: `${orderId}R1`,
+      refundFee: doc.payment.totalFee,
+      totalFee: doc.payment.totalFee,
+      status: 'SUCCESS',
+    });
   }
   const closed = await stored(unpaid.order.orderId);
   t.like(closed, { status: 'cancelled' });
   t.like(closed.history.at(-1), { event: 'group_failed', to: 'cancelled', actor: 'system' });
-  t.is((await control('GET', '/pay/orders')).orders.find((o: Doc) => o.outTradeNo === unpaid.order.orderId).state, 'CLOSED', 'its trade was closed first');
+  t.is(
+    (await control('GET', '/pay/orders')).orders.find((o: Doc) => o.outTradeNo === unpaid.order.orderId).state,
+    'CLOSED',
+    'its trade was closed first',
+  );
   t.is(await stockOf(skuId), stock, 'every unit is back');
 
   t.like(await fireTimer(), { failed: 0, settled: 0, refundsIssued: 0 }, 'a second firing changes nothing');
@@ -210,13 +268,20 @@ test('joining twice is refused; a seat whose order was cancelled is free again; 
   const activityId = await makeActivity(skuId);
   const leader = 'o-gb-twice-leader';
   const opened = dataOf(await open(activityId, skuId, leader));
-  t.like(await join(opened.groupId, skuId, 'o-gb-twice-1'), { ok: false, code: 'INVALID_STATE', message: '团长尚未付款，暂不能参团' });
+  t.like(await join(opened.groupId, skuId, 'o-gb-twice-1'), {
+    ok: false,
+    code: 'INVALID_STATE',
+    message: '团长尚未付款，暂不能参团',
+  });
   await payFor(opened.order.orderId, leader);
   t.like(await join(opened.groupId, skuId, leader), { ok: false, code: 'INVALID_STATE', message: '你已参加该团' });
 
   const first = dataOf(await join(opened.groupId, skuId, 'o-gb-twice-1'));
   const again = await Promise.all([join(opened.groupId, skuId, 'o-gb-twice-1'), join(opened.groupId, skuId, 'o-gb-twice-1')]);
-  t.true(again.every((a) => !a.ok && a.code === 'INVALID_STATE' && a.message === '你已参加该团'), JSON.stringify(again));
+  t.true(
+    again.every((a) => !a.ok && a.code === 'INVALID_STATE' && a.message === '你已参加该团'),
+    JSON.stringify(again),
+  );
   t.like(await groupDoc(opened.groupId), { seats: 2 });
 
   dataOf(await shop.call('order', 'cancel', { orderId: first.order.orderId }, 'o-gb-twice-1'));
@@ -226,7 +291,10 @@ test('joining twice is refused; a seat whose order was cancelled is free again; 
   t.like(await groupDoc(opened.groupId), { seats: 2 });
 
   const detail = dataOf(await shop.call<ActivityDetail>('groupbuy', 'activity', { activityId }, 'o-gb-browser'));
-  t.deepEqual(detail.openGroups.map((g) => [g.groupId, g.joined, g.seatsLeft]), [[opened.groupId, 2, 1]]);
+  t.deepEqual(
+    detail.openGroups.map((g) => [g.groupId, g.joined, g.seatsLeft]),
+    [[opened.groupId, 2, 1]],
+  );
   t.is(detail.tiers.length, 2);
   t.false(JSON.stringify(detail).includes(leader), 'no openid in the activity page');
 });
@@ -238,10 +306,20 @@ test('malformed input is refused with VALIDATION and writes nothing; the timer c
   const addressId = await addressOf(openid);
   const stock = await stockOf(skuId);
   const good = { activityId, skuId, quantity: 1, addressId, idempotencyKey: key() };
-  for (const bad of [{ ...good, quantity: 0 }, { ...good, quantity: 100 }, { ...good, skuId: 'a b' }, { ...good, idempotencyKey: '' }, { ...good, price: 1 }, { activityId, addressId, idempotencyKey: key() }]) {
+  for (const bad of [
+    { ...good, quantity: 0 },
+    { ...good, quantity: 100 },
+    { ...good, skuId: 'a b' },
+    { ...good, idempotencyKey: '' },
+    { ...good, price: 1 },
+    { activityId, addressId, idempotencyKey: key() },
+  ]) {
     t.like(await shop.call('groupbuy', 'open', bad, openid), { ok: false, code: 'VALIDATION' }, JSON.stringify(bad));
   }
-  for (const bad of [{ groupId: '', skuId, addressId, idempotencyKey: key() }, { groupId: 'G1', skuId, addressId, idempotencyKey: key(), leader: true }]) {
+  for (const bad of [
+    { groupId: '', skuId, addressId, idempotencyKey: key() },
+    { groupId: 'G1', skuId, addressId, idempotencyKey: key(), leader: true },
+  ]) {
     t.like(await shop.call('groupbuy', 'join', bad, openid), { ok: false, code: 'VALIDATION' }, JSON.stringify(bad));
   }
   t.like(await shop.call('groupbuy', 'group', { groupId: 'x'.repeat(65) }, openid), { ok: false, code: 'VALIDATION' });
@@ -252,12 +330,23 @@ test('malformed input is refused with VALIDATION and writes nothing; the timer c
   t.is((await where('orders', { openid })).length, 0);
   t.is(await stockOf(skuId), stock);
 
-  const res = await fetch(`${shop.emulator.url}/functions/groupbuy`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-wx-openid': openid }, body: JSON.stringify({ Type: 'Timer' }) });
+  const res = await fetch(`${shop.emulator.url}/functions/groupbuy`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-wx-openid': openid },
+    body: JSON.stringify({ Type: 'Timer' }),
+  });
   t.like(((await res.json()) as Doc).result, { ok: false, code: 'FORBIDDEN' });
 });
 
 test('the seeded group-buy is running and lists its tiers', async (t) => {
   const detail = dataOf(await shop.call<ActivityDetail>('groupbuy', 'activity', { activityId: 'gb-nuts' }, 'o-gb-seed'));
-  t.like(detail, { state: 'running', targetSize: 3, tiers: [{ minMembers: 2, price: 5900 }, { minMembers: 3, price: 4900 }] });
+  t.like(detail, {
+    state: 'running',
+    targetSize: 3,
+    tiers: [
+      { minMembers: 2, price: 5900 },
+      { minMembers: 3, price: 4900 },
+    ],
+  });
   t.is(detail.skus.length, 2);
 });

@@ -1,5 +1,5 @@
-import { type Envelope,ErrorCode } from '../../typings/common.js';
-import { GroupBuyRoutes,type GroupTimerSummary } from '../../typings/groupbuy.js';
+import { type Envelope, ErrorCode } from '../../typings/common.js';
+import { GroupBuyRoutes, type GroupTimerSummary } from '../../typings/groupbuy.js';
 import { cloud } from '../shared/platform/cloud.js';
 import { serve } from '../shared/platform/route.js';
 import { runGroupTimer } from './expire.js';

@@ -1,9 +1,9 @@
-import { type Envelope,ErrorCode } from '../../typings/common.js';
+import { type Envelope, ErrorCode } from '../../typings/common.js';
 import type { JobsSummary } from '../../typings/jobs.js';
 import { cloud } from '../shared/platform/cloud.js';
 import { settleDueCommissions } from '../shared/store/commission-ledger.js';
-import { autoConfirmDays,autoConfirmShippedOrders,cancelExpiredOrders } from './order-deadlines.js';
-import { reconcileApprovedRefunds,reconcileLateRefunds,recoverPayments } from './reconcile.js';
+import { autoConfirmDays, autoConfirmShippedOrders, cancelExpiredOrders } from './order-deadlines.js';
+import { reconcileApprovedRefunds, reconcileLateRefunds, recoverPayments } from './reconcile.js';
 
 /** Leaves room within the 60 s timeout (config.json) to answer; unfinished work waits for the next firing. */
 const BUDGET_MS = 45_000;
@@ -29,5 +29,16 @@ export async function main(event: Record<string, unknown>): Promise<Envelope<Job
   const lateRefunds = await reconcileLateRefunds(now, deadline);
   const confirmed = await autoConfirmShippedOrders(now, autoConfirmDays(process.env.AUTO_CONFIRM_DAYS), deadline);
   const commissionsSettled = await settleDueCommissions(now, deadline);
-  return { ok: true, data: { cancelled: expired.cancelled, paidAtExpiry: expired.paid, paymentsRecovered, refunds, lateRefunds, confirmed, commissionsSettled } };
+  return {
+    ok: true,
+    data: {
+      cancelled: expired.cancelled,
+      paidAtExpiry: expired.paid,
+      paymentsRecovered,
+      refunds,
+      lateRefunds,
+      confirmed,
+      commissionsSettled,
+    },
+  };
 }

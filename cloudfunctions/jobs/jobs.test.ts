@@ -1,9 +1,9 @@
 import test from 'ava';
 import { payHandleOf } from '../../emulator/index.js';
 import { shipOrder } from '../../testkit/merchant.js';
-import { dataOf,startShop } from '../../testkit/shop.js';
+import { dataOf, startShop } from '../../testkit/shop.js';
 import type { Envelope } from '../../typings/common.js';
-import type { JobsSummary,RefundReconciliation } from '../../typings/jobs.js';
+import type { JobsSummary, RefundReconciliation } from '../../typings/jobs.js';
 import type { OrderView } from '../../typings/order.js';
 import type { Address } from '../../typings/user.js';
 
@@ -21,7 +21,7 @@ const { pay } = shop;
 /** The sandbox's state, for what its control API has no fault for (an API call failing, a refund ending unpaid). */
 const { sandbox } = payHandleOf(shop.emulator.host)!;
 
-type Rec = Record<string, any>;  
+type Rec = Record<string, any>;
 
 const DAY_MS = 86_400_000;
 let keys = 0;
@@ -29,21 +29,39 @@ const key = () => `jobs-key-${process.pid}-${++keys}`;
 
 async function orderFor(openid: string, skuId: string, quantity = 1): Promise<string> {
   const address = dataOf(
-    await shop.call<Address>('user', 'addresses.save', { name: '王五', phone: '13712345678', province: '北京市', city: '北京市', district: '海淀区', detail: '中关村大街 1 号' }, openid),
+    await shop.call<Address>(
+      'user',
+      'addresses.save',
+      { name: '王五', phone: '13712345678', province: '北京市', city: '北京市', district: '海淀区', detail: '中关村大街 1 号' },
+      openid,
+    ),
   );
-  const order = dataOf(await shop.call<OrderView>('order', 'create', { lines: [{ skuId, quantity }], addressId: address.addressId, idempotencyKey: key() }, openid));
+  const order = dataOf(
+    await shop.call<OrderView>(
+      'order',
+      'create',
+      { lines: [{ skuId, quantity }], addressId: address.addressId, idempotencyKey: key() },
+      openid,
+    ),
+  );
   return order.orderId;
 }
 
 /** Stands in for the pay function: the order is marked paid as the payment notification would. */
 async function markPaid(orderId: string): Promise<void> {
   const entry = { event: 'pay', from: 'pending_payment', to: 'paid', actor: 'system', at: new Date() };
-  const res = await shop.db.collection('orders').where({ _id: orderId, status: 'pending_payment' }).update({ status: 'paid', paidAt: entry.at, history: shop.db.command.push(entry) });
+  const res = await shop.db
+    .collection('orders')
+    .where({ _id: orderId, status: 'pending_payment' })
+    .update({ status: 'paid', paidAt: entry.at, history: shop.db.command.push(entry) });
   if (res.updated !== 1) throw new Error(`markPaid: ${orderId} was not pending payment`);
 }
 
 async function expire(orderId: string, minutesAgo = 1): Promise<void> {
-  await shop.db.collection('orders').doc(orderId).update({ expiresAt: new Date(Date.now() - minutesAgo * 60_000) });
+  await shop.db
+    .collection('orders')
+    .doc(orderId)
+    .update({ expiresAt: new Date(Date.now() - minutesAgo * 60_000) });
 }
 
 interface Firing {
@@ -55,10 +73,17 @@ interface Firing {
 /** Fires the jobs timer now and answers with what the function returned, and how long it ran. */
 async function fireTimer(): Promise<Firing> {
   const res = await fetch(`${shop.emulator.url}/__emulator/timers/jobs/run`, { method: 'POST' });
-  const firing = (await res.json()) as { invocationId?: string; outcome?: { ok: true; result: Envelope<JobsSummary> } | { ok: false; code: string; message: string }; message?: string };
+  const firing = (await res.json()) as {
+    invocationId?: string;
+    outcome?: { ok: true; result: Envelope<JobsSummary> } | { ok: false; code: string; message: string };
+    message?: string;
+  };
   if (!firing.outcome) throw new Error(`timer run refused: ${res.status} ${firing.message}`);
   if (!firing.outcome.ok) throw new Error(`jobs failed: ${firing.outcome.code} ${firing.outcome.message}`);
-  const invocation = (await (await fetch(`${shop.emulator.url}/__emulator/invocations/${firing.invocationId}`)).json()) as { durationMs: number; databaseCalls: number };
+  const invocation = (await (await fetch(`${shop.emulator.url}/__emulator/invocations/${firing.invocationId}`)).json()) as {
+    durationMs: number;
+    databaseCalls: number;
+  };
   return { summary: dataOf(firing.outcome.result), durationMs: invocation.durationMs, databaseCalls: invocation.databaseCalls };
 }
 
@@ -66,12 +91,24 @@ async function runTimer(): Promise<JobsSummary> {
   return (await fireTimer()).summary;
 }
 
-type SummaryCounts = Partial<Omit<JobsSummary, 'refunds' | 'lateRefunds'>> & { refunds?: Partial<RefundReconciliation>; lateRefunds?: Partial<RefundReconciliation> };
+type SummaryCounts = Partial<Omit<JobsSummary, 'refunds' | 'lateRefunds'>> & {
+  refunds?: Partial<RefundReconciliation>;
+  lateRefunds?: Partial<RefundReconciliation>;
+};
 const noRefunds: RefundReconciliation = { completed: 0, reissued: 0, refused: 0, failed: 0 };
 
 /** A firing's summary: the given counts, every other count 0. */
 function summary({ refunds, lateRefunds, ...counts }: SummaryCounts = {}): JobsSummary {
-  return { cancelled: 0, paidAtExpiry: 0, paymentsRecovered: 0, confirmed: 0, commissionsSettled: 0, ...counts, refunds: { ...noRefunds, ...refunds }, lateRefunds: { ...noRefunds, ...lateRefunds } };
+  return {
+    cancelled: 0,
+    paidAtExpiry: 0,
+    paymentsRecovered: 0,
+    confirmed: 0,
+    commissionsSettled: 0,
+    ...counts,
+    refunds: { ...noRefunds, ...refunds },
+    lateRefunds: { ...noRefunds, ...lateRefunds },
+  };
 }
 
 // --- the pay sandbox --------------------------------------------------------------------------------------------
@@ -96,7 +133,10 @@ async function shopperPays(orderId: string, openid: string): Promise<void> {
 }
 
 async function startedMinutesAgo(orderId: string, minutes: number): Promise<void> {
-  await shop.db.collection('orders').doc(orderId).update({ payStartedAt: new Date(Date.now() - minutes * 60_000) });
+  await shop.db
+    .collection('orders')
+    .doc(orderId)
+    .update({ payStartedAt: new Date(Date.now() - minutes * 60_000) });
 }
 
 /**
@@ -106,13 +146,21 @@ async function startedMinutesAgo(orderId: string, minutes: number): Promise<void
 async function approvedWithoutRefund(orderId: string, minutesAgo: number): Promise<void> {
   const at = new Date(Date.now() - minutesAgo * 60_000);
   const entry = { event: 'approve_refund', from: 'refunding', to: 'refund_approved', actor: 'merchant', at };
-  const res = await shop.db.collection('orders').where({ _id: orderId, status: 'refunding' }).update({ status: 'refund_approved', refundApprovedAt: at, history: shop.db.command.push(entry) });
+  const res = await shop.db
+    .collection('orders')
+    .where({ _id: orderId, status: 'refunding' })
+    .update({ status: 'refund_approved', refundApprovedAt: at, history: shop.db.command.push(entry) });
   if (res.updated !== 1) throw new Error(`approve: ${orderId} was not refunding`);
 }
 
 test('the jobs function has an every-minute timer', async (t) => {
-  const { timers } = (await (await fetch(`${shop.emulator.url}/__emulator/timers`)).json()) as { timers: Array<{ functionName: string; cron: string; error?: string }> };
-  t.like(timers.find((x) => x.functionName === 'jobs'), { cron: '0 * * * * * *', error: undefined });
+  const { timers } = (await (await fetch(`${shop.emulator.url}/__emulator/timers`)).json()) as {
+    timers: Array<{ functionName: string; cron: string; error?: string }>;
+  };
+  t.like(
+    timers.find((x) => x.functionName === 'jobs'),
+    { cron: '0 * * * * * *', error: undefined },
+  );
 });
 
 test.serial('expired unpaid orders are cancelled and return their stock; unexpired ones are untouched', async (t) => {
@@ -154,7 +202,13 @@ test.serial('more expired orders than one batch are all cancelled in one firing'
   const past = new Date(Date.now() - 60_000);
   const clones = Array.from({ length: 249 }, (_v, i) => {
     const { _id, ...rest } = template;
-    return { ...rest, _id: `${_id}b${i}`, idempotencyKey: `${String(template.idempotencyKey)}-${i}`, expiresAt: past, createdAt: new Date(template.createdAt as string) };
+    return {
+      ...rest,
+      _id: `${_id}b${i}`,
+      idempotencyKey: `${String(template.idempotencyKey)}-${i}`,
+      expiresAt: past,
+      createdAt: new Date(template.createdAt as string),
+    };
   });
   await shop.db.collection('orders').add(clones);
   await expire(template._id as string);
@@ -179,36 +233,56 @@ test.serial('shipped orders older than 7 days are confirmed automatically; recen
   t.is((await stored(recent)).status, 'shipped');
 });
 
-test.serial("an invitee's auto-confirmed order records the inviter's commission; the timer settles it once its refund window ends", async (t) => {
-  const inviter = 'o-jobs-inviter';
-  const invitee = 'o-jobs-invitee';
-  const { inviteCode } = dataOf(await shop.call<{ inviteCode: string }>('member', 'referral.summary', {}, inviter));
-  t.like(dataOf(await shop.call('member', 'referral.bind', { inviteCode }, invitee)), { bound: true });
-  const orderId = await orderFor(invitee, 'spu-005-01');
-  await markPaid(orderId);
-  await shipOrder(shop, orderId, { carrier: '顺丰速运', trackingNo: 'SF-COMMISSION', at: new Date(Date.now() - 8 * DAY_MS) });
+test.serial(
+  "an invitee's auto-confirmed order records the inviter's commission; the timer settles it once its refund window ends",
+  async (t) => {
+    const inviter = 'o-jobs-inviter';
+    const invitee = 'o-jobs-invitee';
+    const { inviteCode } = dataOf(await shop.call<{ inviteCode: string }>('member', 'referral.summary', {}, inviter));
+    t.like(dataOf(await shop.call('member', 'referral.bind', { inviteCode }, invitee)), { bound: true });
+    const orderId = await orderFor(invitee, 'spu-005-01');
+    await markPaid(orderId);
+    await shipOrder(shop, orderId, { carrier: '顺丰速运', trackingNo: 'SF-COMMISSION', at: new Date(Date.now() - 8 * DAY_MS) });
 
-  t.deepEqual(await runTimer(), summary({ confirmed: 1 }), 'completed now: the refund window has just started');
-  const order = await stored(orderId);
-  const settings = (await shop.db.collection('settings').doc('member').get()).data[0] as Rec;
-  const commission = (await shop.db.collection('commissions').doc(orderId).get()).data[0] as Rec;
-  const paid = order.amounts.payable - order.amounts.freight;
-  t.like(commission, { status: 'pending', inviterOpenid: inviter, inviteeOpenid: invitee, paidFen: paid, amount: Math.floor((paid * settings.referral.commissionBp) / 10_000) });
-  const earned = (await shop.db.collection('points_ledger').where({ openid: invitee, refId: orderId }).get()).data as Rec[];
-  t.deepEqual(earned.map((e) => [e.reason, e.delta]), [['order_earn', Math.floor((paid * settings.earn.pointsPerYuan) / 100)]], 'the buyer earned points once');
+    t.deepEqual(await runTimer(), summary({ confirmed: 1 }), 'completed now: the refund window has just started');
+    const order = await stored(orderId);
+    const settings = (await shop.db.collection('settings').doc('member').get()).data[0] as Rec;
+    const commission = (await shop.db.collection('commissions').doc(orderId).get()).data[0] as Rec;
+    const paid = order.amounts.payable - order.amounts.freight;
+    t.like(commission, {
+      status: 'pending',
+      inviterOpenid: inviter,
+      inviteeOpenid: invitee,
+      paidFen: paid,
+      amount: Math.floor((paid * settings.referral.commissionBp) / 10_000),
+    });
+    const earned = (await shop.db.collection('points_ledger').where({ openid: invitee, refId: orderId }).get()).data as Rec[];
+    t.deepEqual(
+      earned.map((e) => [e.reason, e.delta]),
+      [['order_earn', Math.floor((paid * settings.earn.pointsPerYuan) / 100)]],
+      'the buyer earned points once',
+    );
 
-  t.deepEqual(await runTimer(), summary(), 'not due yet');
-  await shop.db.collection('commissions').doc(orderId).update({ dueAt: new Date(Date.now() - 60_000) });
-  t.deepEqual(await runTimer(), summary({ commissionsSettled: 1 }));
-  t.deepEqual(await runTimer(), summary(), 'settled once');
-  t.like((await shop.db.collection('commissions').doc(orderId).get()).data[0], { status: 'settled' });
-  const user = (await shop.db.collection('users').doc(inviter).get()).data[0] as Rec;
-  t.deepEqual(user.commission, { pending: 0, available: commission.amount, withdrawing: 0, withdrawn: 0 });
-  const ledger = (await shop.db.collection('commission_ledger').where({ openid: inviter }).get()).data as Rec[];
-  for (const bucket of ['pending', 'available', 'withdrawing', 'withdrawn']) {
-    t.is(ledger.reduce((n, e) => n + e.deltas[bucket], 0), user.commission[bucket], `the ledger sums to the ${bucket} balance`);
-  }
-});
+    t.deepEqual(await runTimer(), summary(), 'not due yet');
+    await shop.db
+      .collection('commissions')
+      .doc(orderId)
+      .update({ dueAt: new Date(Date.now() - 60_000) });
+    t.deepEqual(await runTimer(), summary({ commissionsSettled: 1 }));
+    t.deepEqual(await runTimer(), summary(), 'settled once');
+    t.like((await shop.db.collection('commissions').doc(orderId).get()).data[0], { status: 'settled' });
+    const user = (await shop.db.collection('users').doc(inviter).get()).data[0] as Rec;
+    t.deepEqual(user.commission, { pending: 0, available: commission.amount, withdrawing: 0, withdrawn: 0 });
+    const ledger = (await shop.db.collection('commission_ledger').where({ openid: inviter }).get()).data as Rec[];
+    for (const bucket of ['pending', 'available', 'withdrawing', 'withdrawn']) {
+      t.is(
+        ledger.reduce((n, e) => n + e.deltas[bucket], 0),
+        user.commission[bucket],
+        `the ledger sums to the ${bucket} balance`,
+      );
+    }
+  },
+);
 
 test.serial('an order in refunding is not confirmed automatically', async (t) => {
   const openid = 'o-jobs-refunding';
@@ -236,97 +310,130 @@ test.serial('a shopper calling the jobs function through the gateway is refused 
 
 // --- reconciliation with WeChat Pay ----------------------------------------------------------------------------------
 
-test.serial('a payment whose notification never arrives is found by the timer and recorded once; the late notification changes nothing', async (t) => {
-  const openid = 'o-jobs-lost-payment';
-  const skuId = 'spu-011-01';
-  const [lost, fresh, unpaid] = [await orderFor(openid, skuId), await orderFor(openid, skuId), await orderFor(openid, skuId)];
-  for (const id of [lost, fresh, unpaid]) await startPaying(id, openid);
-  const stock = await stockOf(skuId);
-  await loseNotifications(2);
-  await shopperPays(lost, openid);
-  await shopperPays(fresh, openid);
-  t.deepEqual((await sandboxOrder(lost))!.deliveries.map((d: Rec) => d.outcome), Array(DELIVERY_ATTEMPTS).fill('refused'));
-  t.is((await stored(lost)).status, 'pending_payment', 'the shop has not heard of the payment');
-  // `lost` and `unpaid` started paying 3 minutes ago; `fresh` just now, so its notification may still be coming.
-  await startedMinutesAgo(lost, 3);
-  await startedMinutesAgo(unpaid, 3);
+test.serial(
+  'a payment whose notification never arrives is found by the timer and recorded once; the late notification changes nothing',
+  async (t) => {
+    const openid = 'o-jobs-lost-payment';
+    const skuId = 'spu-011-01';
+    const [lost, fresh, unpaid] = [await orderFor(openid, skuId), await orderFor(openid, skuId), await orderFor(openid, skuId)];
+    for (const id of [lost, fresh, unpaid]) await startPaying(id, openid);
+    const stock = await stockOf(skuId);
+    await loseNotifications(2);
+    await shopperPays(lost, openid);
+    await shopperPays(fresh, openid);
+    t.deepEqual(
+      (await sandboxOrder(lost))!.deliveries.map((d: Rec) => d.outcome),
+      Array(DELIVERY_ATTEMPTS).fill('refused'),
+    );
+    t.is((await stored(lost)).status, 'pending_payment', 'the shop has not heard of the payment');
+    // `lost` and `unpaid` started paying 3 minutes ago; `fresh` just now, so its notification may still be coming.
+    await startedMinutesAgo(lost, 3);
+    await startedMinutesAgo(unpaid, 3);
 
-  t.deepEqual(await runTimer(), summary({ paymentsRecovered: 1 }));
-  const doc = await stored(lost);
-  const transaction = (await sandboxOrder(lost))!;
-  t.is(doc.status, 'paid');
-  t.truthy(doc.paidAt);
-  t.deepEqual(doc.payment, { transactionId: transaction.transactionId, totalFee: transaction.totalFee, timeEnd: transaction.timeEnd });
-  t.deepEqual(doc.history.filter((h) => h.event === 'pay'), [{ event: 'pay', from: 'pending_payment', to: 'paid', actor: 'system', at: doc.paidAt }]);
-  t.is((await stored(fresh)).status, 'pending_payment', 'a payment started under 2 minutes ago is not asked about yet');
-  t.is((await stored(unpaid)).status, 'pending_payment', 'an unpaid order stays unpaid');
-  t.is((await sandboxOrder(unpaid))!.state, 'NOTPAY', 'and its trade stays open');
-  t.is(await stockOf(skuId), stock, 'paying holds the stock');
-  const messages = await messagesTo(openid);
-  t.is(messages.length, 1, 'the paid message, sent by the timer');
-  t.like(messages[0], { outcome: 'sent', functionName: 'jobs', templateId: 'TPL_ORDER_PAID', data: { character_string1: { value: lost } } });
+    t.deepEqual(await runTimer(), summary({ paymentsRecovered: 1 }));
+    const doc = await stored(lost);
+    const transaction = (await sandboxOrder(lost))!;
+    t.is(doc.status, 'paid');
+    t.truthy(doc.paidAt);
+    t.deepEqual(doc.payment, {
+      transactionId: transaction.transactionId,
+      totalFee: transaction.totalFee,
+      timeEnd: transaction.timeEnd,
+    });
+    t.deepEqual(
+      doc.history.filter((h) => h.event === 'pay'),
+      [{ event: 'pay', from: 'pending_payment', to: 'paid', actor: 'system', at: doc.paidAt }],
+    );
+    t.is((await stored(fresh)).status, 'pending_payment', 'a payment started under 2 minutes ago is not asked about yet');
+    t.is((await stored(unpaid)).status, 'pending_payment', 'an unpaid order stays unpaid');
+    t.is((await sandboxOrder(unpaid))!.state, 'NOTPAY', 'and its trade stays open');
+    t.is(await stockOf(skuId), stock, 'paying holds the stock');
+    const messages = await messagesTo(openid);
+    t.is(messages.length, 1, 'the paid message, sent by the timer');
+    t.like(messages[0], {
+      outcome: 'sent',
+      functionName: 'jobs',
+      templateId: 'TPL_ORDER_PAID',
+      data: { character_string1: { value: lost } },
+    });
 
-  // WeChat delivers the notification after all: acknowledged, and nothing changes.
-  await control('POST', `/pay/notifications/${lost}/redeliver`);
-  await pay.idle();
-  t.is((await sandboxOrder(lost))!.deliveries.at(-1).outcome, 'acknowledged');
-  t.deepEqual(await stored(lost), doc);
-  t.is((await messagesTo(openid)).length, 1);
-  t.deepEqual(await runTimer(), summary(), 'nothing left to reconcile');
+    // WeChat delivers the notification after all: acknowledged, and nothing changes.
+    await control('POST', `/pay/notifications/${lost}/redeliver`);
+    await pay.idle();
+    t.is((await sandboxOrder(lost))!.deliveries.at(-1).outcome, 'acknowledged');
+    t.deepEqual(await stored(lost), doc);
+    t.is((await messagesTo(openid)).length, 1);
+    t.deepEqual(await runTimer(), summary(), 'nothing left to reconcile');
 
-  await startedMinutesAgo(fresh, 3);
-  t.deepEqual(await runTimer(), summary({ paymentsRecovered: 1 }), 'two minutes on, the other lost payment is found too');
-  t.is((await stored(fresh)).status, 'paid');
-  t.is((await refundsOf(lost)).length + (await refundsOf(fresh)).length, 0, 'nothing refunded');
-});
+    await startedMinutesAgo(fresh, 3);
+    t.deepEqual(await runTimer(), summary({ paymentsRecovered: 1 }), 'two minutes on, the other lost payment is found too');
+    t.is((await stored(fresh)).status, 'paid');
+    t.is((await refundsOf(lost)).length + (await refundsOf(fresh)).length, 0, 'nothing refunded');
+  },
+);
 
-test.serial('an expired order the shopper started paying is closed on WeChat Pay, then cancelled: stock back, and it can no longer be paid', async (t) => {
-  const openid = 'o-jobs-expired-started';
-  const skuId = 'spu-011-02';
-  const before = await stockOf(skuId);
-  const orderId = await orderFor(openid, skuId, 2);
-  await startPaying(orderId, openid);
-  await expire(orderId);
+test.serial(
+  'an expired order the shopper started paying is closed on WeChat Pay, then cancelled: stock back, and it can no longer be paid',
+  async (t) => {
+    const openid = 'o-jobs-expired-started';
+    const skuId = 'spu-011-02';
+    const before = await stockOf(skuId);
+    const orderId = await orderFor(openid, skuId, 2);
+    await startPaying(orderId, openid);
+    await expire(orderId);
 
-  t.deepEqual(await runTimer(), summary({ cancelled: 1 }));
-  const doc = await stored(orderId);
-  t.is(doc.status, 'cancelled');
-  t.like(doc.history.at(-1), { event: 'timeout', from: 'pending_payment', to: 'cancelled', actor: 'system' });
-  t.is((await sandboxOrder(orderId))!.state, 'CLOSED');
-  t.is(await stockOf(skuId), before);
+    t.deepEqual(await runTimer(), summary({ cancelled: 1 }));
+    const doc = await stored(orderId);
+    t.is(doc.status, 'cancelled');
+    t.like(doc.history.at(-1), { event: 'timeout', from: 'pending_payment', to: 'cancelled', actor: 'system' });
+    t.is((await sandboxOrder(orderId))!.state, 'CLOSED');
+    t.is(await stockOf(skuId), before);
 
-  t.like(await control('POST', `/pay/orders/${orderId}/pay`, { openid }), { code: 'ORDERCLOSED' }, 'the shopper cannot pay a closed trade');
-  await pay.idle();
-  t.deepEqual(await stored(orderId), doc);
-  t.deepEqual(await refundsOf(orderId), []);
-});
+    t.like(
+      await control('POST', `/pay/orders/${orderId}/pay`, { openid }),
+      { code: 'ORDERCLOSED' },
+      'the shopper cannot pay a closed trade',
+    );
+    await pay.idle();
+    t.deepEqual(await stored(orderId), doc);
+    t.deepEqual(await refundsOf(orderId), []);
+  },
+);
 
-test.serial('an expired order whose trade WeChat Pay cannot close now waits for the next firing, then is cancelled all the same', async (t) => {
-  const openid = 'o-jobs-pay-down';
-  const skuId = 'spu-011-04';
-  const before = await stockOf(skuId);
-  const orderId = await orderFor(openid, skuId);
-  await startPaying(orderId, openid);
-  // The sandbox has no fault for its API calls: its close and query answer a system error here.
-  const api = sandbox.api;
-  const saved = { closeOrder: api.closeOrder, queryOrder: api.queryOrder };
-  api.closeOrder = api.queryOrder = () => ({ return_code: 'SUCCESS', result_code: 'FAIL', err_code: 'SYSTEMERROR', err_code_des: '系统超时' });
-  try {
-    await expire(orderId, 1);
-    t.deepEqual(await runTimer(), summary(), 'it may have been paid: not cancelled yet');
-    t.is((await stored(orderId)).status, 'pending_payment');
-    await expire(orderId, 11);
-    t.deepEqual(await runTimer(), summary({ cancelled: 1 }), '10 minutes past its window it is cancelled anyway');
-  } finally {
-    Object.assign(api, saved);
-  }
-  t.is((await stored(orderId)).status, 'cancelled');
-  t.is(await stockOf(skuId), before);
-  t.is((await sandboxOrder(orderId))!.state, 'NOTPAY', 'the trade stayed open');
-  await shopperPays(orderId, openid);
-  t.like(await stored(orderId), { status: 'cancelled', lateRefundPending: undefined }, 'so a payment now is taken as late');
-  t.like(await refundsOf(orderId), [{ outRefundNo: `${orderId}R0`, status: 'SUCCESS' }], 'and refunded in full');
-});
+test.serial(
+  'an expired order whose trade WeChat Pay cannot close now waits for the next firing, then is cancelled all the same',
+  async (t) => {
+    const openid = 'o-jobs-pay-down';
+    const skuId = 'spu-011-04';
+    const before = await stockOf(skuId);
+    const orderId = await orderFor(openid, skuId);
+    await startPaying(orderId, openid);
+    // The sandbox has no fault for its API calls: its close and query answer a system error here.
+    const api = sandbox.api;
+    const saved = { closeOrder: api.closeOrder, queryOrder: api.queryOrder };
+    api.closeOrder = api.queryOrder = () => ({
+      return_code: 'SUCCESS',
+      result_code: 'FAIL',
+      err_code: 'SYSTEMERROR',
+      err_code_des: '系统超时',
+    });
+    try {
+      await expire(orderId, 1);
+      t.deepEqual(await runTimer(), summary(), 'it may have been paid: not cancelled yet');
+      t.is((await stored(orderId)).status, 'pending_payment');
+      await expire(orderId, 11);
+      t.deepEqual(await runTimer(), summary({ cancelled: 1 }), '10 minutes past its window it is cancelled anyway');
+    } finally {
+      Object.assign(api, saved);
+    }
+    t.is((await stored(orderId)).status, 'cancelled');
+    t.is(await stockOf(skuId), before);
+    t.is((await sandboxOrder(orderId))!.state, 'NOTPAY', 'the trade stayed open');
+    await shopperPays(orderId, openid);
+    t.like(await stored(orderId), { status: 'cancelled', lateRefundPending: undefined }, 'so a payment now is taken as late');
+    t.like(await refundsOf(orderId), [{ outRefundNo: `${orderId}R0`, status: 'SUCCESS' }], 'and refunded in full');
+  },
+);
 
 test.serial('an expired order paid on WeChat Pay whose notification was lost is recorded paid, not cancelled', async (t) => {
   const openid = 'o-jobs-expired-paid';
@@ -350,45 +457,56 @@ test.serial('an expired order paid on WeChat Pay whose notification was lost is 
   t.deepEqual(await runTimer(), summary());
 });
 
-test.serial('an approved refund WeChat Pay never accepted is issued by the timer and completed once; the stock returns once', async (t) => {
-  const openid = 'o-jobs-refund';
-  const skuId = 'spu-012-02';
-  const [orderId, recent] = [await orderFor(openid, skuId, 2), await orderFor(openid, skuId)];
-  for (const id of [orderId, recent]) {
-    await startPaying(id, openid);
-    await shopperPays(id, openid);
-    t.is((await stored(id)).status, 'paid');
-    dataOf(await shop.call('order', 'refund', { orderId: id, reason: '不想要了' }, openid));
-  }
-  await approvedWithoutRefund(orderId, 6);
-  await approvedWithoutRefund(recent, 1);
-  const stock = await stockOf(skuId);
-  const payable = (await stored(orderId)).amounts.payable as number;
+test.serial(
+  'an approved refund WeChat Pay never accepted is issued by the timer and completed once; the stock returns once',
+  async (t) => {
+    const openid = 'o-jobs-refund';
+    const skuId = 'spu-012-02';
+    const [orderId, recent] = [await orderFor(openid, skuId, 2), await orderFor(openid, skuId)];
+    for (const id of [orderId, recent]) {
+      await startPaying(id, openid);
+      await shopperPays(id, openid);
+      t.is((await stored(id)).status, 'paid');
+      dataOf(await shop.call('order', 'refund', { orderId: id, reason: '不想要了' }, openid));
+    }
+    await approvedWithoutRefund(orderId, 6);
+    await approvedWithoutRefund(recent, 1);
+    const stock = await stockOf(skuId);
+    const payable = (await stored(orderId)).amounts.payable as number;
 
-  // The refund's own notification is lost as well, so the timer has to find out the result by asking.
-  await loseNotifications(1);
-  t.deepEqual(await runTimer(), summary({ refunds: { reissued: 1 } }));
-  t.like(await refundsOf(orderId), [{ outRefundNo: `${orderId}R1`, totalFee: payable, refundFee: payable, functionName: 'pay' }]);
-  t.deepEqual(await refundsOf(recent), [], 'an approval under 5 minutes old is left to the approval itself');
-  await pay.idle();
-  t.deepEqual((await refundsOf(orderId))[0]!.deliveries.map((d: Rec) => d.outcome), Array(DELIVERY_ATTEMPTS).fill('refused'));
-  t.is((await stored(orderId)).status, 'refund_approved');
-  t.is(await stockOf(skuId), stock);
+    // The refund's own notification is lost as well, so the timer has to find out the result by asking.
+    await loseNotifications(1);
+    t.deepEqual(await runTimer(), summary({ refunds: { reissued: 1 } }));
+    t.like(await refundsOf(orderId), [
+      { outRefundNo: `${orderId}R1`, totalFee: payable, refundFee: payable, functionName: 'pay' },
+    ]);
+    t.deepEqual(await refundsOf(recent), [], 'an approval under 5 minutes old is left to the approval itself');
+    await pay.idle();
+    t.deepEqual(
+      (await refundsOf(orderId))[0]!.deliveries.map((d: Rec) => d.outcome),
+      Array(DELIVERY_ATTEMPTS).fill('refused'),
+    );
+    t.is((await stored(orderId)).status, 'refund_approved');
+    t.is(await stockOf(skuId), stock);
 
-  t.deepEqual(await runTimer(), summary({ refunds: { completed: 1 } }));
-  const doc = await stored(orderId);
-  t.is(doc.status, 'refunded');
-  t.truthy(doc.refundedAt);
-  t.is(doc.refundError, undefined);
-  t.like(doc.history.filter((h) => h.event === 'refund_succeeded'), [{ from: 'refund_approved', to: 'refunded', actor: 'system' }]);
-  t.is(doc.history.filter((h) => h.event === 'refund_succeeded').length, 1);
-  t.is(await stockOf(skuId), stock + 2, 'the stock came back');
+    t.deepEqual(await runTimer(), summary({ refunds: { completed: 1 } }));
+    const doc = await stored(orderId);
+    t.is(doc.status, 'refunded');
+    t.truthy(doc.refundedAt);
+    t.is(doc.refundError, undefined);
+    t.like(
+      doc.history.filter((h) => h.event === 'refund_succeeded'),
+      [{ from: 'refund_approved', to: 'refunded', actor: 'system' }],
+    );
+    t.is(doc.history.filter((h) => h.event === 'refund_succeeded').length, 1);
+    t.is(await stockOf(skuId), stock + 2, 'the stock came back');
 
-  t.deepEqual(await runTimer(), summary(), 'a refunded order is done');
-  t.is(await stockOf(skuId), stock + 2, 'once');
-  t.is((await refundsOf(orderId)).length, 1, 'one refund, never a second');
-  t.is((await stored(recent)).status, 'refund_approved');
-});
+    t.deepEqual(await runTimer(), summary(), 'a refunded order is done');
+    t.is(await stockOf(skuId), stock + 2, 'once');
+    t.is((await refundsOf(orderId)).length, 1, 'one refund, never a second');
+    t.is((await stored(recent)).status, 'refund_approved');
+  },
+);
 
 test.serial('a refund WeChat Pay ends unpaid (CHANGE) is recorded for the merchant and left alone', async (t) => {
   const openid = 'o-jobs-refund-change';
@@ -429,7 +547,10 @@ test.serial('the refund of a late payment is completed or issued again by the ti
   await loseNotifications(2);
   await shopperPays(notified, openid);
   const notification = (await sandboxOrder(notified))!.notification as Rec;
-  t.like(await shop.emulator.host.functions!.invoke('pay', notification, { source: 'payment' }), { ok: true, result: { errcode: 0 } });
+  t.like(await shop.emulator.host.functions!.invoke('pay', notification, { source: 'payment' }), {
+    ok: true,
+    result: { errcode: 0 },
+  });
   await pay.idle();
   t.like(await stored(notified), { status: 'cancelled', lateRefundPending: true });
   t.like(await refundsOf(notified), [{ outRefundNo: `${notified}R0`, status: 'SUCCESS' }]);
@@ -438,11 +559,14 @@ test.serial('the refund of a late payment is completed or issued again by the ti
   await shopperPays(unissued, openid);
   const paid = (await sandboxOrder(unissued))!;
   const entry = { event: 'late_payment', from: 'cancelled', to: 'cancelled', actor: 'system', at: new Date() };
-  await shop.db.collection('orders').doc(unissued).update({
-    payment: { transactionId: paid.transactionId, totalFee: paid.totalFee, timeEnd: paid.timeEnd },
-    lateRefundPending: true,
-    history: shop.db.command.push(entry),
-  });
+  await shop.db
+    .collection('orders')
+    .doc(unissued)
+    .update({
+      payment: { transactionId: paid.transactionId, totalFee: paid.totalFee, timeEnd: paid.timeEnd },
+      lateRefundPending: true,
+      history: shop.db.command.push(entry),
+    });
 
   t.deepEqual(await runTimer(), summary({ lateRefunds: { completed: 1, reissued: 1 } }));
   await pay.idle(); // the reissued refund's notification gets through this time
@@ -462,20 +586,40 @@ test.serial('a few hundred due orders in one firing: expired trades closed, lost
   const openid = 'o-jobs-many';
   const skuId = 'spu-009-01';
   const template = await stored(await orderFor(openid, skuId));
-  await shop.db.collection('orders').doc(template._id as string).remove();
+  await shop.db
+    .collection('orders')
+    .doc(template._id as string)
+    .remove();
   const N = 300;
   const now = Date.now();
   const clone = (suffix: string, fields: Rec): Rec => {
     const { _id, ...rest } = template;
-    return { ...rest, _id: `${_id}${suffix}`, idempotencyKey: `${String(template.idempotencyKey)}-${suffix}`, createdAt: new Date(template.createdAt as string), history: [], ...fields };
+    return {
+      ...rest,
+      _id: `${_id}${suffix}`,
+      idempotencyKey: `${String(template.idempotencyKey)}-${suffix}`,
+      createdAt: new Date(template.createdAt as string),
+      history: [],
+      ...fields,
+    };
   };
-  const expired = Array.from({ length: N }, (_v, i) => clone(`e${i}`, { expiresAt: new Date(now - 60_000), payStartedAt: new Date(now - 20 * 60_000) }));
-  const lost = Array.from({ length: N }, (_v, i) => clone(`p${i}`, { expiresAt: new Date(now + 10 * 60_000), payStartedAt: new Date(now - 3 * 60_000) }));
+  const expired = Array.from({ length: N }, (_v, i) =>
+    clone(`e${i}`, { expiresAt: new Date(now - 60_000), payStartedAt: new Date(now - 20 * 60_000) }),
+  );
+  const lost = Array.from({ length: N }, (_v, i) =>
+    clone(`p${i}`, { expiresAt: new Date(now + 10 * 60_000), payStartedAt: new Date(now - 3 * 60_000) }),
+  );
   await shop.db.collection('orders').add([...expired, ...lost]);
   // Each started paying on WeChat Pay; the `lost` ones were paid, with no notification (sandbox.pay sends none).
   for (const order of [...expired, ...lost]) {
     const answer = sandbox.call('unifiedOrder', {
-      body: 'x', out_trade_no: order._id, total_fee: order.amounts.payable, spbill_create_ip: '127.0.0.1', sub_mch_id: '1900000109', env_id: shop.emulator.envId, function_name: 'pay',
+      body: 'x',
+      out_trade_no: order._id,
+      total_fee: order.amounts.payable,
+      spbill_create_ip: '127.0.0.1',
+      sub_mch_id: '1900000109',
+      env_id: shop.emulator.envId,
+      function_name: 'pay',
     });
     if (answer.result_code !== 'SUCCESS') throw new Error(JSON.stringify(answer));
   }
@@ -488,7 +632,9 @@ test.serial('a few hundred due orders in one firing: expired trades closed, lost
   t.true(firing.durationMs < 45_000, 'within the firing budget');
   t.is((await shop.db.collection('orders').where({ openid, status: 'cancelled' }).count()).total, N);
   t.is((await shop.db.collection('orders').where({ openid, status: 'paid' }).count()).total, N);
-  const trades = ((await control('GET', '/pay/orders')).orders as Rec[]).filter((o) => o.outTradeNo.startsWith(template._id as string));
+  const trades = ((await control('GET', '/pay/orders')).orders as Rec[]).filter((o) =>
+    o.outTradeNo.startsWith(template._id as string),
+  );
   t.is(trades.filter((o) => o.state === 'CLOSED').length, N);
   t.is(await stockOf(skuId), stock + N, 'each expired order gave back its one unit');
   await control('DELETE', '/outbox');

@@ -2,7 +2,7 @@ import { closePayOrder } from '../shared/platform/cloud-pay.js';
 import { _ } from '../shared/store/db.js';
 import { transitionOrder } from '../shared/workflows/order-lifecycle.js';
 import { settlePayment } from '../shared/workflows/payment-settlement.js';
-import { serially,sweep } from './sweep.js';
+import { serially, sweep } from './sweep.js';
 
 const DAY_MS = 86_400_000;
 /** How long past its payment window an order waits for its WeChat Pay trade to close before it is cancelled anyway. */
@@ -35,11 +35,16 @@ export async function cancelExpiredOrders(now: Date, deadline: number): Promise<
           // grace period cancelled all the same, so no stock stays held for a trade that will not close; a payment
           // that still arrives then is refunded in full (late_payment).
           const giveUp = now.getTime() - new Date(order.expiresAt).getTime() > CLOSE_GRACE_MS;
-          console.error(`[jobs] timeout ${order._id}: WeChat Pay trade not closed (${trade.kind === 'unpaid' ? trade.tradeState : trade.reason}); ${giveUp ? 'cancelling anyway' : 'next firing'}`);
+          console.error(
+            `[jobs] timeout ${order._id}: WeChat Pay trade not closed (${trade.kind === 'unpaid' ? trade.tradeState : trade.reason}); ` +
+              (giveUp ? 'cancelling anyway' : 'next firing'),
+          );
           if (!giveUp) return undefined;
         }
       }
-      await serially(() => transitionOrder({ orderId: order._id, event: 'timeout', actor: 'system', now, fields: () => ({ cancelledAt: now }) }));
+      await serially(() =>
+        transitionOrder({ orderId: order._id, event: 'timeout', actor: 'system', now, fields: () => ({ cancelledAt: now }) }),
+      );
       return 'cancelled';
     },
     deadline,
@@ -54,7 +59,13 @@ export async function autoConfirmShippedOrders(now: Date, days: number, deadline
     'auto_confirm',
     { filter: { status: 'shipped', shippedAt: _.lte(cutoff) }, orderField: 'shippedAt' },
     async (order) => {
-      await transitionOrder({ orderId: order._id, event: 'auto_confirm', actor: 'system', now, fields: () => ({ completedAt: now }) });
+      await transitionOrder({
+        orderId: order._id,
+        event: 'auto_confirm',
+        actor: 'system',
+        now,
+        fields: () => ({ completedAt: now }),
+      });
       return 'confirmed';
     },
     deadline,

@@ -1,9 +1,19 @@
 import type { RefundReconciliation } from '../../typings/jobs.js';
-import { type OrderDoc,type RefundError } from '../shared/model/order.js';
-import { approvedRefundNo,cloudPay,issueRefund,lateRefundNo,payRefusal,queryPayOrder,refundStatusOf,refundableFee,subMchId } from '../shared/platform/cloud-pay.js';
-import { _,db } from '../shared/store/db.js';
-import { settlePayment,settleRefund } from '../shared/workflows/payment-settlement.js';
-import { serially,sweep } from './sweep.js';
+import { type OrderDoc, type RefundError } from '../shared/model/order.js';
+import {
+  approvedRefundNo,
+  cloudPay,
+  issueRefund,
+  lateRefundNo,
+  payRefusal,
+  queryPayOrder,
+  refundStatusOf,
+  refundableFee,
+  subMchId,
+} from '../shared/platform/cloud-pay.js';
+import { _, db } from '../shared/store/db.js';
+import { settlePayment, settleRefund } from '../shared/workflows/payment-settlement.js';
+import { serially, sweep } from './sweep.js';
 
 /**
  * Reconciliation with WeChat Pay: orders whose payment or refund result should have arrived by notification and did
@@ -45,7 +55,11 @@ export async function reconcileApprovedRefunds(now: Date, deadline: number): Pro
   const cutoff = new Date(now.getTime() - REFUND_QUERY_AFTER_MS);
   const counts = await sweep(
     'approved_refund',
-    { filter: { status: 'refund_approved', refundApprovedAt: _.lte(cutoff), ...notEndedUnpaid }, orderField: 'refundApprovedAt', fields: ['payment', 'priceRefund'] },
+    {
+      filter: { status: 'refund_approved', refundApprovedAt: _.lte(cutoff), ...notEndedUnpaid },
+      orderField: 'refundApprovedAt',
+      fields: ['payment', 'priceRefund'],
+    },
     (order) => reconcileRefund(order, approvedRefundNo(order._id), now),
     deadline,
   );
@@ -71,7 +85,11 @@ type RefundStep = keyof RefundReconciliation;
  * firing; ended unpaid (CHANGE: the shopper's account cannot take it; REFUNDCLOSE) → `refundError` with that status,
  * and the timer leaves the order to the merchant from then on.
  */
-async function reconcileRefund(order: Pick<OrderDoc, '_id' | 'payment' | 'priceRefund'>, outRefundNo: string, now: Date): Promise<RefundStep | undefined> {
+async function reconcileRefund(
+  order: Pick<OrderDoc, '_id' | 'payment' | 'priceRefund'>,
+  outRefundNo: string,
+  now: Date,
+): Promise<RefundStep | undefined> {
   const orderId = order._id;
   if (!order.payment) {
     console.error(`[jobs] refund ${outRefundNo}: order ${orderId} has no payment to refund`);
@@ -108,5 +126,10 @@ async function recordRefundError(orderId: string, refundError: RefundError | und
 }
 
 function tally(counts: Partial<Record<RefundStep, number>>): RefundReconciliation {
-  return { completed: counts.completed ?? 0, reissued: counts.reissued ?? 0, refused: counts.refused ?? 0, failed: counts.failed ?? 0 };
+  return {
+    completed: counts.completed ?? 0,
+    reissued: counts.reissued ?? 0,
+    refused: counts.refused ?? 0,
+    failed: counts.failed ?? 0,
+  };
 }

@@ -1,7 +1,7 @@
 import { ErrorCode } from '../../typings/common.js';
 import { type OrderDoc } from '../shared/model/order.js';
 import { ShopError } from '../shared/rules/errors.js';
-import { _,db } from '../shared/store/db.js';
+import { _, db } from '../shared/store/db.js';
 
 const BATCH = 100;
 /** At most this many batches per sweep and firing; what is left waits for the next minute. */
@@ -60,7 +60,8 @@ export async function sweep<K extends keyof OrderDoc, O extends string>(
           const outcome = await handle(order);
           if (outcome) counts[outcome] = (counts[outcome] ?? 0) + 1;
         } catch (err) {
-          if (!(err instanceof ShopError && err.code === ErrorCode.INVALID_STATE)) console.error(`[jobs] ${name} ${order._id} failed`, err);
+          if (!(err instanceof ShopError && err.code === ErrorCode.INVALID_STATE))
+            console.error(`[jobs] ${name} ${order._id} failed`, err);
         }
       }
     };
@@ -75,5 +76,9 @@ export async function sweep<K extends keyof OrderDoc, O extends string>(
 function after(filter: Record<string, unknown>, orderField: string, last: Record<string, unknown>): Record<string, unknown> {
   if (orderField === '_id') return _.and([filter, { _id: _.gt(last._id) }]);
   const value = last[orderField];
-  return _.and([filter, { [orderField]: _.gte(value) }, _.or([{ [orderField]: _.gt(value) }, { [orderField]: value, _id: _.gt(last._id) }])]);
+  return _.and([
+    filter,
+    { [orderField]: _.gte(value) },
+    _.or([{ [orderField]: _.gt(value) }, { [orderField]: value, _id: _.gt(last._id) }]),
+  ]);
 }

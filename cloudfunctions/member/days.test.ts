@@ -33,13 +33,40 @@ test('streak bonuses on day 3 and day 7 of a 7-day cycle', (t) => {
     expected,
   );
   const noCycle: MemberSettings = { ...DEFAULT_MEMBER_SETTINGS, checkin: { ...DEFAULT_MEMBER_SETTINGS.checkin, cycleDays: 0 } };
-  t.deepEqual([3, 7, 10, 14].map((d) => streakBonus(d, noCycle)), [10, 30, 0, 0], 'without a cycle only the listed days');
+  t.deepEqual(
+    [3, 7, 10, 14].map((d) => streakBonus(d, noCycle)),
+    [10, 30, 0, 0],
+    'without a cycle only the listed days',
+  );
   t.deepEqual(checkinReward(7, DEFAULT_MEMBER_SETTINGS), { points: 5, bonus: 30 });
 });
 
 test('check-in state: today, or what checking in now would give', (t) => {
-  const doc = (day: string, streak: number, bonus = 0): CheckinDoc => ({ _id: `o:${day}`, openid: 'o', day, streak, points: 5, bonus, at: new Date() });
-  t.deepEqual(checkinStateOf('20240115', null, null, DEFAULT_MEMBER_SETTINGS), { today: '2024-01-15', checkedInToday: false, streak: 0, todayReward: 5 });
-  t.deepEqual(checkinStateOf('20240115', null, doc('20240114', 2), DEFAULT_MEMBER_SETTINGS), { today: '2024-01-15', checkedInToday: false, streak: 2, todayReward: 15 });
-  t.deepEqual(checkinStateOf('20240115', doc('20240115', 3, 10), doc('20240114', 2), DEFAULT_MEMBER_SETTINGS), { today: '2024-01-15', checkedInToday: true, streak: 3, todayReward: 15 });
+  const doc = (day: string, streak: number, bonus = 0): CheckinDoc => ({
+    _id: `o:${day}`,
+    openid: 'o',
+    day,
+    streak,
+    points: 5,
+    bonus,
+    at: new Date(),
+  });
+  t.deepEqual(checkinStateOf('20240115', null, null, DEFAULT_MEMBER_SETTINGS), {
+    today: '2024-01-15',
+    checkedInToday: false,
+    streak: 0,
+    todayReward: 5,
+  });
+  t.deepEqual(checkinStateOf('20240115', null, doc('20240114', 2), DEFAULT_MEMBER_SETTINGS), {
+    today: '2024-01-15',
+    checkedInToday: false,
+    streak: 2,
+    todayReward: 15,
+  });
+  t.deepEqual(checkinStateOf('20240115', doc('20240115', 3, 10), doc('20240114', 2), DEFAULT_MEMBER_SETTINGS), {
+    today: '2024-01-15',
+    checkedInToday: true,
+    streak: 3,
+    todayReward: 15,
+  });
 });

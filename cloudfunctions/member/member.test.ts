@@ -1,8 +1,16 @@
 import test from 'ava';
-import { dataOf,startShop } from '../../testkit/shop.js';
+import { dataOf, startShop } from '../../testkit/shop.js';
 import type { Envelope } from '../../typings/common.js';
-import type { BindResult,CheckinCalendar,CheckinResult,MemberSummary,PointsLedgerPage,ReferralSummary,ShareData } from '../../typings/member.js';
-import { dayOf,isoDay,shiftDay } from './member.js';
+import type {
+  BindResult,
+  CheckinCalendar,
+  CheckinResult,
+  MemberSummary,
+  PointsLedgerPage,
+  ReferralSummary,
+  ShareData,
+} from '../../typings/member.js';
+import { dayOf, isoDay, shiftDay } from './member.js';
 
 /**
  * The member function through the gateway: summary, check-in, the points ledger, referral binding and share data.
@@ -11,7 +19,8 @@ import { dayOf,isoDay,shiftDay } from './member.js';
 const shop = await startShop();
 test.after.always(() => shop.close());
 
-const member = <T>(route: string, params: Record<string, unknown>, openid: string) => shop.call<T>('member', route, params, openid);
+const member = <T>(route: string, params: Record<string, unknown>, openid: string) =>
+  shop.call<T>('member', route, params, openid);
 
 type Stored = Record<string, unknown> & { _id: string };
 async function docs(collection: string, where: Record<string, unknown>): Promise<Stored[]> {
@@ -24,7 +33,9 @@ async function user(openid: string): Promise<Stored | undefined> {
 /** Writes a past check-in straight to the database, as if the shopper had checked in that day. */
 async function pastCheckin(openid: string, daysAgo: number, streak: number): Promise<void> {
   const day = shiftDay(dayOf(new Date()), -daysAgo);
-  await shop.db.collection('checkins').add({ _id: `${openid}:${day}`, openid, day, streak, points: 5, bonus: 0, at: new Date(Date.now() - daysAgo * 86_400_000) });
+  await shop.db
+    .collection('checkins')
+    .add({ _id: `${openid}:${day}`, openid, day, streak, points: 5, bonus: 0, at: new Date(Date.now() - daysAgo * 86_400_000) });
 }
 
 /** The whole points ledger through `points.ledger`, page by page. */
@@ -41,15 +52,36 @@ async function wholeLedger(openid: string, pageSize = 2): Promise<PointsLedgerPa
 
 test('summary of a new shopper: no points, the first level, the next one, check-in not done', async (t) => {
   const s = dataOf(await member<MemberSummary>('summary', {}, 'o-member-new'));
-  t.like(s, { points: 0, pointsValue: 0, growth: 0, level: { index: 0, name: '普通会员', discountBp: 10_000 }, nextLevel: { name: '银卡会员', growthNeeded: 1000 } });
+  t.like(s, {
+    points: 0,
+    pointsValue: 0,
+    growth: 0,
+    level: { index: 0, name: '普通会员', discountBp: 10_000 },
+    nextLevel: { name: '银卡会员', growthNeeded: 1000 },
+  });
   t.like(s.checkin, { today: isoDay(dayOf(new Date())), checkedInToday: false, streak: 0, todayReward: 5 });
   t.deepEqual(s.redeem, { pointsPerYuan: 100, maxPercentBp: 5000 });
 });
 
 test('summary shows the level the stored growth reaches and what the points are worth', async (t) => {
   const openid = 'o-member-gold';
-  await shop.db.collection('users').add({ _id: openid, openid, nickname: null, avatarUrl: null, createdAt: new Date(), updatedAt: new Date(), points: 1234, growth: 5200 });
-  t.like(dataOf(await member<MemberSummary>('summary', {}, openid)), { points: 1234, pointsValue: 1234, growth: 5200, level: { name: '金卡会员', discountBp: 9500 }, nextLevel: { name: '钻石会员', growthNeeded: 14_800 } });
+  await shop.db.collection('users').add({
+    _id: openid,
+    openid,
+    nickname: null,
+    avatarUrl: null,
+    createdAt: new Date(),
+    updatedAt: new Date(),
+    points: 1234,
+    growth: 5200,
+  });
+  t.like(dataOf(await member<MemberSummary>('summary', {}, openid)), {
+    points: 1234,
+    pointsValue: 1234,
+    growth: 5200,
+    level: { name: '金卡会员', discountBp: 9500 },
+    nextLevel: { name: '钻石会员', growthNeeded: 14_800 },
+  });
 });
 
 test('check-in: 10 concurrent attempts count once; the reward is in the ledger and the balance', async (t) => {
@@ -62,12 +94,19 @@ test('check-in: 10 concurrent attempts count once; the reward is in the ledger a
   t.like(dataOf(won[0]!), { day: isoDay(day), streak: 1, points: 5, bonus: 0, balance: 5 });
 
   const checkins = await docs('checkins', { openid });
-  t.deepEqual(checkins.map((c) => c._id), [`${openid}:${day}`], 'the day in UTC+8 is part of the key');
+  t.deepEqual(
+    checkins.map((c) => c._id),
+    [`${openid}:${day}`],
+    'the day in UTC+8 is part of the key',
+  );
   const ledger = await docs('points_ledger', { openid });
   t.is(ledger.length, 1);
   t.like(ledger[0], { delta: 5, balanceAfter: 5, reason: 'checkin', refId: day });
   t.like(await user(openid), { points: 5 });
-  t.like(dataOf(await member<MemberSummary>('summary', {}, openid)), { points: 5, checkin: { checkedInToday: true, streak: 1, todayReward: 5 } });
+  t.like(dataOf(await member<MemberSummary>('summary', {}, openid)), {
+    points: 5,
+    checkin: { checkedInToday: true, streak: 1, todayReward: 5 },
+  });
   t.like(await member('checkin', {}, openid), { ok: false, code: 'INVALID_STATE', message: '今天已经签到过了' });
 });
 
@@ -75,7 +114,15 @@ test('check-in streaks: day 3 and day 7 give their bonus, a missed day starts ov
   const cases: Array<[name: string, past: Array<[daysAgo: number, streak: number]>, streak: number, bonus: number]> = [
     ['o-member-streak-first', [], 1, 0],
     ['o-member-streak-2', [[1, 1]], 2, 0],
-    ['o-member-streak-3', [[2, 1], [1, 2]], 3, 10],
+    [
+      'o-member-streak-3',
+      [
+        [2, 1],
+        [1, 2],
+      ],
+      3,
+      10,
+    ],
     ['o-member-streak-7', [[1, 6]], 7, 30],
     ['o-member-streak-8', [[1, 7]], 8, 0],
     ['o-member-streak-10', [[1, 9]], 10, 10],
@@ -95,7 +142,7 @@ test('check-in streaks: day 3 and day 7 give their bonus, a missed day starts ov
   );
 });
 
-test('check-in calendar: this month\'s days, and another month on request', async (t) => {
+test("check-in calendar: this month's days, and another month on request", async (t) => {
   const openid = 'o-member-calendar';
   const today = dayOf(new Date());
   await pastCheckin(openid, 40, 1);
@@ -105,7 +152,9 @@ test('check-in calendar: this month\'s days, and another month on request', asyn
   t.deepEqual(cal.days, [Number(today.slice(6, 8))]);
   t.like(cal.checkin, { checkedInToday: true, streak: 1 });
   const past = shiftDay(today, -40);
-  const older = dataOf(await member<CheckinCalendar>('checkin.calendar', { month: `${past.slice(0, 4)}-${past.slice(4, 6)}` }, openid));
+  const older = dataOf(
+    await member<CheckinCalendar>('checkin.calendar', { month: `${past.slice(0, 4)}-${past.slice(4, 6)}` }, openid),
+  );
   t.deepEqual(older.days, [Number(past.slice(6, 8))]);
   t.deepEqual(dataOf(await member<CheckinCalendar>('checkin.calendar', { month: '2001-02' }, openid)).days, []);
 });
@@ -125,7 +174,9 @@ test('points ledger: newest first, keyset pages, the sum of the deltas is the ba
     balance += e.delta;
     // Two entries share a time: the page boundary must not drop or repeat one of them.
     const at = new Date(base + Math.min(i, 3) * 1000);
-    await shop.db.collection('points_ledger').add({ _id: `${openid}:${e.reason}:${e.refId}`, openid, ...e, balanceAfter: balance, growthDelta: 0, growthAfter: 0, at });
+    await shop.db
+      .collection('points_ledger')
+      .add({ _id: `${openid}:${e.reason}:${e.refId}`, openid, ...e, balanceAfter: balance, growthDelta: 0, growthAfter: 0, at });
   }
   await shop.db.collection('users').add({ _id: openid, openid, createdAt: new Date(), points: balance, growth: 0 });
   const checkin = dataOf(await member<CheckinResult>('checkin', {}, openid));
@@ -137,13 +188,19 @@ test('points ledger: newest first, keyset pages, the sum of the deltas is the ba
   t.like(items[0], { reason: 'checkin', label: '每日签到', delta: 5, balanceAfter: balance + 5 });
   for (let i = 1; i < items.length; i++) t.true(items[i - 1]!.at >= items[i]!.at, 'newest first');
   const summary = dataOf(await member<MemberSummary>('summary', {}, openid));
-  t.is(items.reduce((n, i) => n + i.delta, 0), summary.points);
+  t.is(
+    items.reduce((n, i) => n + i.delta, 0),
+    summary.points,
+  );
   t.is(items[0]!.balanceAfter, summary.points);
 });
 
 test('referral: share data carries the invite code, never the openid; one code per shopper', async (t) => {
   const openid = 'o-member-sharer';
-  const [a, b] = await Promise.all([member<ShareData>('referral.share', {}, openid), member<ShareData>('referral.share', { spuId: 'spu-001' }, openid)]);
+  const [a, b] = await Promise.all([
+    member<ShareData>('referral.share', {}, openid),
+    member<ShareData>('referral.share', { spuId: 'spu-001' }, openid),
+  ]);
   const home = dataOf(a);
   const product = dataOf(b);
   t.regex(home.inviteCode, /^[2-9A-HJ-NP-Z]{8}$/);
@@ -152,7 +209,10 @@ test('referral: share data carries the invite code, never the openid; one code p
   t.is(product.path, `/pages/product/detail/index?spuId=spu-001&inviteCode=${home.inviteCode}`);
   t.regex(product.title, /纯棉圆领T恤/);
   for (const s of [home, product]) t.false(JSON.stringify(s).includes(openid));
-  t.deepEqual((await docs('invite_codes', { openid })).map((c) => c._id), [home.inviteCode]);
+  t.deepEqual(
+    (await docs('invite_codes', { openid })).map((c) => c._id),
+    [home.inviteCode],
+  );
   t.like(await user(openid), { inviteCode: home.inviteCode });
   t.like(await member('referral.share', { spuId: 'spu-nope' }, openid), { ok: false, code: 'NOT_FOUND' });
 });
@@ -167,7 +227,11 @@ test('referral binding: first touch wins, no self-referral, no cycles', async (t
   const [codeA, codeB, codeC] = await Promise.all([codeOf(a), codeOf(b), codeOf(c)]);
 
   t.deepEqual(dataOf(await bind(a, codeA)), { bound: false, reason: 'self' });
-  t.deepEqual(dataOf(await bind(b, codeA.toLowerCase())), { bound: true }, 'B joins through A (a typed code in lower case works)');
+  t.deepEqual(
+    dataOf(await bind(b, codeA.toLowerCase())),
+    { bound: true },
+    'B joins through A (a typed code in lower case works)',
+  );
   t.deepEqual(dataOf(await bind(a, codeB)), { bound: false, reason: 'cycle' }, 'A → B → A');
   t.deepEqual(dataOf(await bind(c, codeB)), { bound: true });
   t.deepEqual(dataOf(await bind(a, codeC)), { bound: false, reason: 'cycle' }, 'A → C → B → A');
@@ -180,7 +244,10 @@ test('referral binding: first touch wins, no self-referral, no cycles', async (t
   t.like(await user(d), { inviterOpenid: c });
   t.is((await user(a))?.inviterOpenid, undefined);
   t.like(dataOf(await member<ReferralSummary>('referral.summary', {}, a)), { inviteCode: codeA, inviteeCount: 1 });
-  t.like(dataOf(await member<ReferralSummary>('referral.summary', {}, c)), { inviteeCount: 1, commission: { pending: 0, available: 0, withdrawing: 0, withdrawn: 0, settled: 0 } });
+  t.like(dataOf(await member<ReferralSummary>('referral.summary', {}, c)), {
+    inviteeCount: 1,
+    commission: { pending: 0, available: 0, withdrawing: 0, withdrawn: 0, settled: 0 },
+  });
   t.like(await bind(d, 'ZZZZZZZZ'), { ok: false, code: 'NOT_FOUND' });
 });
 

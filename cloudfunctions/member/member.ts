@@ -1,5 +1,12 @@
-import type { CheckinState,CommissionEntryView,CommissionKind,MemberSettings,PointsEntryView,PointsReason } from '../../typings/member.js';
-import { type CommissionEntryDoc,type PointsEntryDoc } from '../shared/model/member.js';
+import type {
+  CheckinState,
+  CommissionEntryView,
+  CommissionKind,
+  MemberSettings,
+  PointsEntryView,
+  PointsReason,
+} from '../../typings/member.js';
+import { type CommissionEntryDoc, type PointsEntryDoc } from '../shared/model/member.js';
 
 /**
  * The member function's pure parts: calendar days in UTC+8, check-in rewards, and how stored entries are shown.
@@ -47,8 +54,14 @@ export function checkinReward(streak: number, settings: MemberSettings): { point
 }
 
 /** Today's state from today's and yesterday's check-ins (either may be missing). */
-export function checkinStateOf(today: string, todayDoc: CheckinDoc | null, yesterdayDoc: CheckinDoc | null, settings: MemberSettings): CheckinState {
-  if (todayDoc) return { today: isoDay(today), checkedInToday: true, streak: todayDoc.streak, todayReward: todayDoc.points + todayDoc.bonus };
+export function checkinStateOf(
+  today: string,
+  todayDoc: CheckinDoc | null,
+  yesterdayDoc: CheckinDoc | null,
+  settings: MemberSettings,
+): CheckinState {
+  if (todayDoc)
+    return { today: isoDay(today), checkedInToday: true, streak: todayDoc.streak, todayReward: todayDoc.points + todayDoc.bonus };
   const streak = yesterdayDoc?.streak ?? 0;
   const reward = checkinReward(streak + 1, settings);
   return { today: isoDay(today), checkedInToday: false, streak, todayReward: reward.points + reward.bonus };

@@ -1,6 +1,6 @@
 import test from 'ava';
 import { payHandleOf } from '../../emulator/index.js';
-import { dataOf,startShop } from '../../testkit/shop.js';
+import { dataOf, startShop } from '../../testkit/shop.js';
 import type { OrderView } from '../../typings/order.js';
 import type { Address } from '../../typings/user.js';
 
@@ -17,57 +17,90 @@ const { pay } = shop;
 /** The sandbox's state, for what its control API has no fault for (an API call failing, a refund ending unpaid). */
 const { sandbox } = payHandleOf(shop.emulator.host)!;
 
-type Rec = Record<string, any>;  
+type Rec = Record<string, any>;
 
 let keys = 0;
 const key = () => `cancel-key-${process.pid}-${++keys}`;
 
 async function orderFor(openid: string, skuId: string, quantity = 1): Promise<OrderView> {
   const address = dataOf(
-    await shop.call<Address>('user', 'addresses.save', { name: '赵六', phone: '13612345678', province: '江苏省', city: '南京市', district: '鼓楼区', detail: '中山路 1 号' }, openid),
+    await shop.call<Address>(
+      'user',
+      'addresses.save',
+      { name: '赵六', phone: '13612345678', province: '江苏省', city: '南京市', district: '鼓楼区', detail: '中山路 1 号' },
+      openid,
+    ),
   );
-  return dataOf(await shop.call<OrderView>('order', 'create', { lines: [{ skuId, quantity }], addressId: address.addressId, idempotencyKey: key() }, openid));
+  return dataOf(
+    await shop.call<OrderView>(
+      'order',
+      'create',
+      { lines: [{ skuId, quantity }], addressId: address.addressId, idempotencyKey: key() },
+      openid,
+    ),
+  );
 }
 
 async function startPaying(orderId: string, openid: string): Promise<void> {
   dataOf(await shop.call('pay', 'create', { orderId }, openid));
 }
 
-test.serial('cancel racing a payment (paid on WeChat Pay, notification not yet delivered): the order ends paid, nothing refunded', async (t) => {
-  const openid = 'o-cancel-race';
-  const skuId = 'spu-001-02';
-  const before = await stockOf(skuId);
-  const order = await orderFor(openid, skuId, 2);
-  await startPaying(order.orderId, openid);
-  await control('POST', '/pay/faults', { delayMs: 2000 });
-  try {
-    await control('POST', `/pay/orders/${order.orderId}/pay`, { openid });
-    t.like(await shop.call('order', 'cancel', { orderId: order.orderId }, openid), { ok: false, code: 'INVALID_STATE', message: '订单已支付' });
-    const transaction = (await sandboxOrder(order.orderId))!;
-    t.deepEqual(transaction.deliveries, [], 'the notification had not arrived');
-    const doc = await stored(order.orderId);
-    t.is(doc.status, 'paid');
-    t.deepEqual(doc.payment, { transactionId: transaction.transactionId, totalFee: order.amounts.payable, timeEnd: transaction.timeEnd });
-    t.like(doc.history.at(-1), { event: 'pay', from: 'pending_payment', to: 'paid', actor: 'system' });
-    t.false(doc.history.some((h: Rec) => h.event === 'cancel'));
-    t.is(await stockOf(skuId), before - 2, 'the stock stays sold');
-    t.is(transaction.state, 'SUCCESS');
-    // The paid message goes out from the cancel that recorded the payment (its outcome depends on the order
-    // function's open-API permission in config.json), and not again for the late notification below.
-    const messages = () => control('GET', '/outbox').then((o) => (o.messages as Rec[]).filter((m) => m.touser === openid));
-    t.like(await messages(), [{ functionName: 'order', templateId: 'TPL_ORDER_PAID', data: { character_string1: { value: order.orderId } } }]);
+test.serial(
+  'cancel racing a payment (paid on WeChat Pay, notification not yet delivered): the order ends paid, nothing refunded',
+  async (t) => {
+    const openid = 'o-cancel-race';
+    const skuId = 'spu-001-02';
+    const before = await stockOf(skuId);
+    const order = await orderFor(openid, skuId, 2);
+    await startPaying(order.orderId, openid);
+    await control('POST', '/pay/faults', { delayMs: 2000 });
+    try {
+      await control('POST', `/pay/orders/${order.orderId}/pay`, { openid });
+      t.like(await shop.call('order', 'cancel', { orderId: order.orderId }, openid), {
+        ok: false,
+        code: 'INVALID_STATE',
+        message: '订单已支付',
+      });
+      const transaction = (await sandboxOrder(order.orderId))!;
+      t.deepEqual(transaction.deliveries, [], 'the notification had not arrived');
+      const doc = await stored(order.orderId);
+      t.is(doc.status, 'paid');
+      t.deepEqual(doc.payment, {
+        transactionId: transaction.transactionId,
+        totalFee: order.amounts.payable,
+        timeEnd: transaction.timeEnd,
+      });
+      t.like(doc.history.at(-1), { event: 'pay', from: 'pending_payment', to: 'paid', actor: 'system' });
+      t.false(doc.history.some((h: Rec) => h.event === 'cancel'));
+      t.is(await stockOf(skuId), before - 2, 'the stock stays sold');
+      t.is(transaction.state, 'SUCCESS');
+      // The paid message goes out from the cancel that recorded the payment (its outcome depends on the order
+      // function's open-API permission in config.json), and not again for the late notification below.
+      const messages = () => control('GET', '/outbox').then((o) => (o.messages as Rec[]).filter((m) => m.touser === openid));
+      t.like(await messages(), [
+        { functionName: 'order', templateId: 'TPL_ORDER_PAID', data: { character_string1: { value: order.orderId } } },
+      ]);
 
-    await pay.idle();
-    t.deepEqual((await sandboxOrder(order.orderId))!.deliveries.map((d: Rec) => d.outcome), ['acknowledged'], 'the late notification is a duplicate');
-    t.deepEqual(await stored(order.orderId), doc, 'and changes nothing');
-    t.deepEqual(await refundsOf(order.orderId), [], 'nothing refunded');
-    t.is((await messages()).length, 1);
-    t.is(dataOf(await shop.call<OrderView>('order', 'detail', { orderId: order.orderId }, openid)).status, 'paid');
-    t.like(await shop.call('order', 'cancel', { orderId: order.orderId }, openid), { ok: false, code: 'INVALID_STATE' }, 'a paid order cannot be cancelled');
-  } finally {
-    await control('POST', '/pay/faults', {});
-  }
-});
+      await pay.idle();
+      t.deepEqual(
+        (await sandboxOrder(order.orderId))!.deliveries.map((d: Rec) => d.outcome),
+        ['acknowledged'],
+        'the late notification is a duplicate',
+      );
+      t.deepEqual(await stored(order.orderId), doc, 'and changes nothing');
+      t.deepEqual(await refundsOf(order.orderId), [], 'nothing refunded');
+      t.is((await messages()).length, 1);
+      t.is(dataOf(await shop.call<OrderView>('order', 'detail', { orderId: order.orderId }, openid)).status, 'paid');
+      t.like(
+        await shop.call('order', 'cancel', { orderId: order.orderId }, openid),
+        { ok: false, code: 'INVALID_STATE' },
+        'a paid order cannot be cancelled',
+      );
+    } finally {
+      await control('POST', '/pay/faults', {});
+    }
+  },
+);
 
 test.serial('while WeChat Pay does not answer, the cancel is refused and nothing changes; then it goes through', async (t) => {
   const openid = 'o-cancel-pay-down';
@@ -78,9 +111,18 @@ test.serial('while WeChat Pay does not answer, the cancel is refused and nothing
   // The sandbox has no fault for its API calls: its close and query answer a system error here.
   const api = sandbox.api;
   const saved = { closeOrder: api.closeOrder, queryOrder: api.queryOrder };
-  api.closeOrder = api.queryOrder = () => ({ return_code: 'SUCCESS', result_code: 'FAIL', err_code: 'SYSTEMERROR', err_code_des: '系统超时' });
+  api.closeOrder = api.queryOrder = () => ({
+    return_code: 'SUCCESS',
+    result_code: 'FAIL',
+    err_code: 'SYSTEMERROR',
+    err_code_des: '系统超时',
+  });
   try {
-    t.like(await shop.call('order', 'cancel', { orderId: order.orderId }, openid), { ok: false, code: 'CONFLICT', message: '暂时无法取消订单，请稍后再试' });
+    t.like(await shop.call('order', 'cancel', { orderId: order.orderId }, openid), {
+      ok: false,
+      code: 'CONFLICT',
+      message: '暂时无法取消订单，请稍后再试',
+    });
   } finally {
     Object.assign(api, saved);
   }
@@ -132,7 +174,9 @@ test('a trade WeChat Pay never created, or already closed, does not stand in the
   await shop.db.collection('orders').doc(neverCreated.orderId).update({ payStartedAt: new Date() });
   // The trade was closed on WeChat Pay already (ORDERCLOSED on close).
   await startPaying(alreadyClosed.orderId, openid);
-  t.like(sandbox.call('closeOrder', { out_trade_no: alreadyClosed.orderId, sub_mch_id: '1900000109' }), { result_code: 'SUCCESS' });
+  t.like(sandbox.call('closeOrder', { out_trade_no: alreadyClosed.orderId, sub_mch_id: '1900000109' }), {
+    result_code: 'SUCCESS',
+  });
 
   for (const order of [neverCreated, alreadyClosed]) {
     t.is(dataOf(await shop.call<OrderView>('order', 'cancel', { orderId: order.orderId }, openid)).status, 'cancelled');

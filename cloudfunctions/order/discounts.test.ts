@@ -1,10 +1,10 @@
 import type { ExecutionContext } from 'ava';
 import test from 'ava';
-import { approveRefund,shipOrder } from '../../testkit/merchant.js';
-import { dataOf,startShop,until } from '../../testkit/shop.js';
+import { approveRefund, shipOrder } from '../../testkit/merchant.js';
+import { dataOf, startShop, until } from '../../testkit/shop.js';
 import type { Envelope } from '../../typings/common.js';
-import type { CouponRule,CouponScope,CouponView,ForCartResult } from '../../typings/coupon.js';
-import type { OrderView,Preview } from '../../typings/order.js';
+import type { CouponRule, CouponScope, CouponView, ForCartResult } from '../../typings/coupon.js';
+import type { OrderView, Preview } from '../../typings/order.js';
 import type { Address } from '../../typings/user.js';
 
 /**
@@ -15,35 +15,52 @@ import type { Address } from '../../typings/user.js';
  */
 const shop = await startShop();
 const { control } = shop;
-const settings = (await shop.db.collection('settings').doc('member').get()).data[0] as Record<string, any>;  
+const settings = (await shop.db.collection('settings').doc('member').get()).data[0] as Record<string, any>;
 test.after.always(() => shop.close());
 
-type Rec = Record<string, any>;  
+type Rec = Record<string, any>;
 const DAY = 86_400_000;
 let keys = 0;
 const key = () => `disc-key-${process.pid}-${++keys}`;
-
 
 const addresses = new Map<string, Promise<string>>();
 function addressOf(openid: string): Promise<string> {
   let id = addresses.get(openid);
   if (!id) {
     id = shop
-      .call<Address>('user', 'addresses.save', { name: '赵六', phone: '13612345678', province: '上海市', city: '上海市', district: '浦东新区', detail: '世纪大道 100 号' }, openid)
+      .call<Address>(
+        'user',
+        'addresses.save',
+        {
+          name: '赵六',
+          phone: '13612345678',
+          province: '上海市',
+          city: '上海市',
+          district: '浦东新区',
+          detail: '世纪大道 100 号',
+        },
+        openid,
+      )
       .then((a) => dataOf(a).addressId);
     addresses.set(openid, id);
   }
   return id;
 }
 
-const doc = async (collection: string, id: string): Promise<Rec | undefined> => (await shop.db.collection(collection).doc(id).get()).data[0] as Rec | undefined;
+const doc = async (collection: string, id: string): Promise<Rec | undefined> =>
+  (await shop.db.collection(collection).doc(id).get()).data[0] as Rec | undefined;
 const sku = async (skuId: string) => (await doc('skus', skuId))!;
 const couponDoc = async (couponId: string) => (await doc('user_coupons', couponId))!;
 const pointsOf = async (openid: string): Promise<number> => (await doc('users', openid))?.points ?? 0;
 const ordersOf = async (openid: string) => (await shop.db.collection('orders').where({ openid }).get()).data as Rec[];
 
 /** A coupon in the shopper's hands as a claim leaves it (coupons.ts `UserCouponDoc`), valid for a day unless told. */
-async function giveCoupon(openid: string, rule: CouponRule, scope: CouponScope = { type: 'all' }, fields: Rec = {}): Promise<string> {
+async function giveCoupon(
+  openid: string,
+  rule: CouponRule,
+  scope: CouponScope = { type: 'all' },
+  fields: Rec = {},
+): Promise<string> {
   const now = Date.now();
   const added = await shop.db.collection('user_coupons').add({
     openid,
@@ -66,7 +83,11 @@ let adjustments = 0;
 async function giveMember(openid: string, { points = 0, growth = 0 }: { points?: number; growth?: number }): Promise<void> {
   const user = await doc('users', openid);
   if (user) await shop.db.collection('users').doc(openid).update({ points, growth });
-  else await shop.db.collection('users').doc(openid).set({ openid, nickname: null, avatarUrl: null, points, growth, createdAt: new Date(), updatedAt: new Date() });
+  else
+    await shop.db
+      .collection('users')
+      .doc(openid)
+      .set({ openid, nickname: null, avatarUrl: null, points, growth, createdAt: new Date(), updatedAt: new Date() });
   const refId = `setup-${++adjustments}`;
   await shop.db.collection('points_ledger').add({
     _id: `${openid}:adjust:${refId}`,
@@ -85,14 +106,28 @@ async function giveMember(openid: string, { points = 0, growth = 0 }: { points?:
 async function assertLedgers(t: ExecutionContext, openid: string): Promise<void> {
   const entries = (await shop.db.collection('points_ledger').where({ openid }).limit(1000).get()).data as Rec[];
   const user = await doc('users', openid);
-  t.is(entries.reduce((n, e) => n + e.delta, 0), user?.points ?? 0, `${openid}: the points ledger sums to the balance`);
-  t.is(entries.reduce((n, e) => n + e.growthDelta, 0), user?.growth ?? 0, `${openid}: the growth deltas sum to the growth`);
+  t.is(
+    entries.reduce((n, e) => n + e.delta, 0),
+    user?.points ?? 0,
+    `${openid}: the points ledger sums to the balance`,
+  );
+  t.is(
+    entries.reduce((n, e) => n + e.growthDelta, 0),
+    user?.growth ?? 0,
+    `${openid}: the growth deltas sum to the growth`,
+  );
 }
 
 type Line = { skuId: string; quantity: number };
-const preview = (openid: string, lines: Line[], extra: Rec = {}) => shop.call<Preview>('order', 'preview', { lines, ...extra }, openid);
+const preview = (openid: string, lines: Line[], extra: Rec = {}) =>
+  shop.call<Preview>('order', 'preview', { lines, ...extra }, openid);
 async function create(openid: string, lines: Line[], extra: Rec = {}): Promise<Envelope<OrderView>> {
-  return shop.call<OrderView>('order', 'create', { lines, addressId: await addressOf(openid), idempotencyKey: key(), ...extra }, openid);
+  return shop.call<OrderView>(
+    'order',
+    'create',
+    { lines, addressId: await addressOf(openid), idempotencyKey: key(), ...extra },
+    openid,
+  );
 }
 
 async function pay(openid: string, orderId: string): Promise<void> {
@@ -119,9 +154,17 @@ function assertBreakdown(t: ExecutionContext, priced: { lines: Preview['lines'];
   const d = amounts.discounts!;
   t.is(d.promotion + d.member + d.coupon + d.points, amounts.discountTotal);
   t.is(amounts.payable, amounts.subtotal - amounts.discountTotal + amounts.freight);
-  t.is(lines.reduce((n, l) => n + l.subtotal, 0), amounts.subtotal);
+  t.is(
+    lines.reduce((n, l) => n + l.subtotal, 0),
+    amounts.subtotal,
+  );
   t.is(lines.reduce((n, l) => n + l.payable, 0) + amounts.freight, amounts.payable);
-  for (const kind of ['promotion', 'member', 'coupon', 'points'] as const) t.is(lines.reduce((n, l) => n + l.discounts![kind], 0), d[kind], `${kind} lines sum`);
+  for (const kind of ['promotion', 'member', 'coupon', 'points'] as const)
+    t.is(
+      lines.reduce((n, l) => n + l.discounts![kind], 0),
+      d[kind],
+      `${kind} lines sum`,
+    );
   for (const l of lines) t.is(l.payable, l.subtotal - Object.values(l.discounts!).reduce((a, b) => a + b, 0));
 }
 
@@ -130,7 +173,10 @@ function assertBreakdown(t: ExecutionContext, priced: { lines: Preview['lines'];
 test('preview shows the breakdown: level discount, the best coupon and the picker, points and their cap, freight', async (t) => {
   const openid = 'o-disc-preview';
   await giveMember(openid, { points: 3000, growth: 5000 });
-  const lines = [{ skuId: 'spu-001-02', quantity: 2 }, { skuId: 'spu-007-01', quantity: 1 }];
+  const lines = [
+    { skuId: 'spu-001-02', quantity: 2 },
+    { skuId: 'spu-007-01', quantity: 1 },
+  ];
   const [tee, nuts] = [await sku('spu-001-02'), await sku('spu-007-01')];
   const goods = tee.price * 2 + nuts.price;
   const threshold = await giveCoupon(openid, { kind: 'threshold', threshold: 9900, off: 1000 });
@@ -139,7 +185,11 @@ test('preview shows the breakdown: level discount, the best coupon and the picke
 
   const p = dataOf(await preview(openid, lines));
   const level = memberDiscountFor(5000, goods);
-  t.like(p.amounts, { subtotal: goods, member: { levelName: level.name, discountBp: level.bp }, discounts: { promotion: 0, member: level.discount } });
+  t.like(p.amounts, {
+    subtotal: goods,
+    member: { levelName: level.name, discountBp: level.bp },
+    discounts: { promotion: 0, member: level.discount },
+  });
   t.is(level.name, '金卡会员');
   // The food coupon: half of what the nuts still cost after the level discount (their share of it).
   const nutsAfterMember = nuts.price - p.lines[1]!.discounts!.member;
@@ -150,11 +200,18 @@ test('preview shows the breakdown: level discount, the best coupon and the picke
   t.is(p.lines[0]!.discounts!.coupon, 0, 'a food coupon leaves the T-shirts alone');
   t.deepEqual(
     p.coupons!.map((c) => [c.couponId, c.applicable, c.discount]),
-    [[food, true, foodOff], [threshold, true, 1000], [tooBig, false, 0]],
+    [
+      [food, true, foodOff],
+      [threshold, true, 1000],
+      [tooBig, false, 0],
+    ],
   );
   // Points: half of what is left after the coupon, at most the balance.
   const left = goods - level.discount - foodOff;
-  const maxValue = Math.min(Math.floor((left * settings.redeem.maxPercentBp) / 10_000), Math.floor((3000 * 100) / settings.redeem.pointsPerYuan));
+  const maxValue = Math.min(
+    Math.floor((left * settings.redeem.maxPercentBp) / 10_000),
+    Math.floor((3000 * 100) / settings.redeem.pointsPerYuan),
+  );
   t.like(p.points, { balance: 3000, maxValue, pointsPerYuan: settings.redeem.pointsPerYuan });
   t.is(p.amounts.pointsUsed, 0, 'points are used only when asked');
   t.is(p.amounts.freight, goods >= 9900 ? 0 : 800);
@@ -162,7 +219,11 @@ test('preview shows the breakdown: level discount, the best coupon and the picke
 
   // Another coupon, no coupon, and points.
   const chosen = dataOf(await preview(openid, lines, { couponId: threshold, usePoints: 500 }));
-  t.like(chosen.amounts, { coupon: { couponId: threshold, discount: 1000 }, pointsUsed: 500, discounts: { coupon: 1000, points: (500 * 100) / settings.redeem.pointsPerYuan } });
+  t.like(chosen.amounts, {
+    coupon: { couponId: threshold, discount: 1000 },
+    pointsUsed: 500,
+    discounts: { coupon: 1000, points: (500 * 100) / settings.redeem.pointsPerYuan },
+  });
   assertBreakdown(t, chosen);
   const none = dataOf(await preview(openid, lines, { couponId: null }));
   t.is(none.amounts.coupon, null);
@@ -174,10 +235,13 @@ test('preview shows the breakdown: level discount, the best coupon and the picke
   t.like(await preview(openid, lines, { couponId: 'someone-elses-coupon' }), { ok: false, code: 'NOT_FOUND' });
 });
 
-test('coupon.forCart quotes a member\'s coupons as the checkout does: after the level discount', async (t) => {
+test("coupon.forCart quotes a member's coupons as the checkout does: after the level discount", async (t) => {
   const openid = 'o-disc-forcart';
   await giveMember(openid, { growth: 5000 });
-  const lines = [{ skuId: 'spu-001-02', quantity: 2 }, { skuId: 'spu-007-01', quantity: 1 }];
+  const lines = [
+    { skuId: 'spu-001-02', quantity: 2 },
+    { skuId: 'spu-007-01', quantity: 1 },
+  ];
   const food = await giveCoupon(openid, { kind: 'percent', percent: 50, cap: 5000 }, { type: 'categories', ids: ['c-food'] });
   await giveCoupon(openid, { kind: 'threshold', threshold: 9900, off: 1000 });
   const checkout = dataOf(await preview(openid, lines));
@@ -187,7 +251,10 @@ test('coupon.forCart quotes a member\'s coupons as the checkout does: after the 
   t.is(cart.bestCouponId, food);
   // Half of what the nuts cost after the level discount, not of their list price.
   const nuts = await sku('spu-007-01');
-  t.is(cart.coupons.find((c) => c.couponId === food)!.discount, Math.floor((nuts.price - checkout.lines[1]!.discounts!.member) / 2));
+  t.is(
+    cart.coupons.find((c) => c.couponId === food)!.discount,
+    Math.floor((nuts.price - checkout.lines[1]!.discounts!.member) / 2),
+  );
 });
 
 test('a shopper with no coupons or points pays list prices; a new level discount applies once growth reaches it', async (t) => {
@@ -195,14 +262,24 @@ test('a shopper with no coupons or points pays list prices; a new level discount
   const lines = [{ skuId: 'spu-004-01', quantity: 1 }];
   const price = (await sku('spu-004-01')).price;
   const plain = dataOf(await preview(openid, lines));
-  t.like(plain.amounts, { subtotal: price, discountTotal: 0, payable: price, coupon: null, member: { levelIndex: 0, discountBp: 10_000 } });
+  t.like(plain.amounts, {
+    subtotal: price,
+    discountTotal: 0,
+    payable: price,
+    coupon: null,
+    member: { levelIndex: 0, discountBp: 10_000 },
+  });
   t.deepEqual(plain.coupons, []);
   t.like(plain.points, { balance: 0, maxUsable: 0 });
   for (const growth of [999, 1000, 20_000]) {
     await giveMember(openid, { growth });
     const level = memberDiscountFor(growth, price);
     const p = dataOf(await preview(openid, lines));
-    t.like(p.amounts, { member: { levelName: level.name, discountBp: level.bp }, discounts: { member: level.discount }, payable: price - level.discount });
+    t.like(p.amounts, {
+      member: { levelName: level.name, discountBp: level.bp },
+      discounts: { member: level.discount },
+      payable: price - level.discount,
+    });
   }
   const order = dataOf(await create(openid, lines));
   const stored = (await doc('orders', order.orderId))!;
@@ -212,9 +289,36 @@ test('a shopper with no coupons or points pays list prices; a new level discount
 // ---- create: each coupon kind and scope ----------------------------------------------------------------------------
 
 const KINDS: Array<{ name: string; rule: CouponRule; scope: CouponScope; lines: Line[]; eligible: boolean[] }> = [
-  { name: '满减, whole shop', rule: { kind: 'threshold', threshold: 9900, off: 1500 }, scope: { type: 'all' }, lines: [{ skuId: 'spu-002-01', quantity: 1 }, { skuId: 'spu-010-01', quantity: 2 }], eligible: [true, true] },
-  { name: '折扣 with a cap, one category (its parent named)', rule: { kind: 'percent', percent: 80, cap: 1000 }, scope: { type: 'categories', ids: ['c-home'] }, lines: [{ skuId: 'spu-002-02', quantity: 1 }, { skuId: 'spu-010-02', quantity: 2 }], eligible: [false, true] },
-  { name: '无门槛, one product', rule: { kind: 'no_threshold', off: 700 }, scope: { type: 'products', ids: ['spu-002'] }, lines: [{ skuId: 'spu-002-03', quantity: 1 }, { skuId: 'spu-010-03', quantity: 1 }], eligible: [true, false] },
+  {
+    name: '满减, whole shop',
+    rule: { kind: 'threshold', threshold: 9900, off: 1500 },
+    scope: { type: 'all' },
+    lines: [
+      { skuId: 'spu-002-01', quantity: 1 },
+      { skuId: 'spu-010-01', quantity: 2 },
+    ],
+    eligible: [true, true],
+  },
+  {
+    name: '折扣 with a cap, one category (its parent named)',
+    rule: { kind: 'percent', percent: 80, cap: 1000 },
+    scope: { type: 'categories', ids: ['c-home'] },
+    lines: [
+      { skuId: 'spu-002-02', quantity: 1 },
+      { skuId: 'spu-010-02', quantity: 2 },
+    ],
+    eligible: [false, true],
+  },
+  {
+    name: '无门槛, one product',
+    rule: { kind: 'no_threshold', off: 700 },
+    scope: { type: 'products', ids: ['spu-002'] },
+    lines: [
+      { skuId: 'spu-002-03', quantity: 1 },
+      { skuId: 'spu-010-03', quantity: 1 },
+    ],
+    eligible: [true, false],
+  },
 ];
 
 for (const [i, kind] of KINDS.entries()) {
@@ -223,7 +327,10 @@ for (const [i, kind] of KINDS.entries()) {
     const couponId = await giveCoupon(openid, kind.rule, kind.scope);
     const prices = await Promise.all(kind.lines.map(async (l) => (await sku(l.skuId)).price * l.quantity));
     const eligible = prices.reduce((n, p, j) => n + (kind.eligible[j] ? p : 0), 0);
-    const expected = kind.rule.kind === 'percent' ? Math.min(Math.floor((eligible * (100 - kind.rule.percent)) / 100), kind.rule.cap!) : kind.rule.off;
+    const expected =
+      kind.rule.kind === 'percent'
+        ? Math.min(Math.floor((eligible * (100 - kind.rule.percent)) / 100), kind.rule.cap!)
+        : kind.rule.off;
 
     const p = dataOf(await preview(openid, kind.lines, { couponId }));
     const order = dataOf(await create(openid, kind.lines, { couponId }));
@@ -236,16 +343,27 @@ for (const [i, kind] of KINDS.entries()) {
     });
     assertBreakdown(t, order);
     const stored = (await doc('orders', order.orderId))!;
-    t.deepEqual(stored.lines.map((l: Rec) => l.discounts), order.lines.map((l) => l.discounts), 'the per-line allocation is stored');
+    t.deepEqual(
+      stored.lines.map((l: Rec) => l.discounts),
+      order.lines.map((l) => l.discounts),
+      'the per-line allocation is stored',
+    );
     t.like(await couponDoc(couponId), { status: 'locked', orderId: order.orderId });
 
     // Usable once: another order cannot take it, and writes nothing.
     const stock = await Promise.all(kind.lines.map(async (l) => (await sku(l.skuId)).stock));
     t.like(await create(openid, kind.lines, { couponId }), { ok: false, code: 'INVALID_STATE' });
-    t.deepEqual(await Promise.all(kind.lines.map(async (l) => (await sku(l.skuId)).stock)), stock, 'the refused order held no stock');
+    t.deepEqual(
+      await Promise.all(kind.lines.map(async (l) => (await sku(l.skuId)).stock)),
+      stock,
+      'the refused order held no stock',
+    );
     t.is((await ordersOf(openid)).length, 1);
     const again = dataOf(await preview(openid, kind.lines));
-    t.falsy(again.coupons!.some((c) => c.couponId === couponId), 'a locked coupon is not offered');
+    t.falsy(
+      again.coupons!.some((c) => c.couponId === couponId),
+      'a locked coupon is not offered',
+    );
   });
 }
 
@@ -295,7 +413,13 @@ test('the same idempotency key retried concurrently with a coupon and points: on
   const openid = 'o-disc-retry';
   await giveMember(openid, { points: 2000 });
   const couponId = await giveCoupon(openid, { kind: 'no_threshold', off: 200 });
-  const params = { lines: [{ skuId: 'spu-006-01', quantity: 1 }], addressId: await addressOf(openid), idempotencyKey: key(), couponId, usePoints: 1000 };
+  const params = {
+    lines: [{ skuId: 'spu-006-01', quantity: 1 }],
+    addressId: await addressOf(openid),
+    idempotencyKey: key(),
+    couponId,
+    usePoints: 1000,
+  };
   const answers = await Promise.all(Array.from({ length: 6 }, () => shop.call<OrderView>('order', 'create', params, openid)));
   const ids = new Set(answers.map((a) => dataOf(a).orderId));
   t.is(ids.size, 1);
@@ -324,7 +448,10 @@ test('a cancelled order gives back its coupon (available again) and its points; 
   const second = dataOf(await create(openid, lines, { couponId, usePoints: 800 }));
   t.like(await couponDoc(couponId), { status: 'locked', orderId: second.orderId });
   t.is(await pointsOf(openid), 0);
-  await shop.db.collection('orders').doc(second.orderId).update({ expiresAt: new Date(Date.now() - 60_000) });
+  await shop.db
+    .collection('orders')
+    .doc(second.orderId)
+    .update({ expiresAt: new Date(Date.now() - 60_000) });
   const fired = await control('POST', '/timers/jobs/run');
   t.true(fired.outcome?.ok, JSON.stringify(fired));
   t.is((await doc('orders', second.orderId))!.status, 'cancelled');
@@ -350,7 +477,10 @@ test('paid: the coupon is used; refunded: it comes back (expired when its validi
   const shortLived = await giveCoupon(openid, { kind: 'no_threshold', off: 400 });
   const second = dataOf(await create(openid, lines, { couponId: shortLived }));
   await pay(openid, second.orderId);
-  await shop.db.collection('user_coupons').doc(shortLived).update({ validUntil: new Date(Date.now() - 1000) });
+  await shop.db
+    .collection('user_coupons')
+    .doc(shortLived)
+    .update({ validUntil: new Date(Date.now() - 1000) });
   await refund(openid, second.orderId);
   t.like(await couponDoc(shortLived), { status: 'expired', orderId: null });
   await assertLedgers(t, openid);
@@ -372,10 +502,18 @@ test("completion earns points and growth and the inviter's commission once; a re
   const stored = (await doc('orders', order.orderId))!;
   const paid = stored.amounts.payable - stored.amounts.freight;
   const earned = await doc('points_ledger', `${buyer}:order_earn:${order.orderId}`);
-  t.like(earned, { delta: Math.floor((paid * settings.earn.pointsPerYuan) / 100), growthDelta: Math.floor((paid * settings.earn.growthPerYuan) / 100) });
+  t.like(earned, {
+    delta: Math.floor((paid * settings.earn.pointsPerYuan) / 100),
+    growthDelta: Math.floor((paid * settings.earn.growthPerYuan) / 100),
+  });
   t.is(await pointsOf(buyer), earned!.delta, 'spent 500 of 500, then earned');
   const commission = await doc('commissions', order.orderId);
-  t.like(commission, { status: 'pending', inviterOpenid: inviter, paidFen: paid, amount: Math.floor((paid * settings.referral.commissionBp) / 10_000) });
+  t.like(commission, {
+    status: 'pending',
+    inviterOpenid: inviter,
+    paidFen: paid,
+    amount: Math.floor((paid * settings.referral.commissionBp) / 10_000),
+  });
   t.like((await doc('users', inviter))!.commission, { pending: commission!.amount, available: 0 });
   t.is((await shop.db.collection('commission_ledger').where({ orderId: order.orderId }).count()).total, 1, 'recorded once');
   t.like(await couponDoc(couponId), { status: 'used' });
@@ -398,9 +536,15 @@ test('a coupon claimed through the coupon function is offered, applied and locke
   const p = dataOf(await preview(openid, lines));
   t.is(p.bestCouponId, claimed.couponId);
   const order = dataOf(await create(openid, lines));
-  t.like(order.amounts, { coupon: { couponId: claimed.couponId, name: '5元无门槛券', summary: '无门槛减5元', discount: 500 }, payable: p.amounts.payable });
+  t.like(order.amounts, {
+    coupon: { couponId: claimed.couponId, name: '5元无门槛券', summary: '无门槛减5元', discount: 500 },
+    payable: p.amounts.payable,
+  });
   const mine = dataOf(await shop.call<{ items: CouponView[] }>('coupon', 'mine', { status: 'used' }, openid));
-  t.like(mine.items.find((c) => c.couponId === claimed.couponId), { status: 'locked', orderId: order.orderId });
+  t.like(
+    mine.items.find((c) => c.couponId === claimed.couponId),
+    { status: 'locked', orderId: order.orderId },
+  );
 });
 
 // ---- malformed input -------------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 import test from 'ava';
-import { dataOf,startShop } from '../../testkit/shop.js';
-import type { OrderPage,OrderView,Preview } from '../../typings/order.js';
+import { dataOf, startShop } from '../../testkit/shop.js';
+import type { OrderPage, OrderView, Preview } from '../../typings/order.js';
 import type { Address } from '../../typings/user.js';
 
 /** Checkout through the gateway on the seeded demo shop: prices from the database, stock held in one transaction. */
@@ -12,7 +12,12 @@ const key = () => `test-key-${process.pid}-${++keys}`;
 
 async function addressOf(openid: string): Promise<string> {
   const saved = dataOf(
-    await shop.call<Address>('user', 'addresses.save', { name: '张三', phone: '13812345678', province: '广东省', city: '深圳市', district: '南山区', detail: '科技园南路 88 号' }, openid),
+    await shop.call<Address>(
+      'user',
+      'addresses.save',
+      { name: '张三', phone: '13812345678', province: '广东省', city: '深圳市', district: '南山区', detail: '科技园南路 88 号' },
+      openid,
+    ),
   );
   return saved.addressId;
 }
@@ -28,14 +33,41 @@ async function setStock(skuId: string, stock: number): Promise<void> {
 test('preview prices lines from the database and reports what cannot be bought', async (t) => {
   await setStock('spu-007-02', 1);
   const preview = dataOf(
-    await shop.call<Preview>('order', 'preview', { lines: [{ skuId: 'spu-001-01', quantity: 2 }, { skuId: 'spu-007-02', quantity: 3 }, { skuId: 'nope', quantity: 1 }] }, 'o-preview'),
+    await shop.call<Preview>(
+      'order',
+      'preview',
+      {
+        lines: [
+          { skuId: 'spu-001-01', quantity: 2 },
+          { skuId: 'spu-007-02', quantity: 3 },
+          { skuId: 'nope', quantity: 1 },
+        ],
+      },
+      'o-preview',
+    ),
   );
   t.is(preview.lines.length, 1);
   t.is(preview.lines[0]!.unitPrice, 5900);
-  t.like(preview.amounts, { subtotal: 11800, discountTotal: 0, freight: 0, payable: 11800, discounts: { promotion: 0, member: 0, coupon: 0, points: 0 }, coupon: null, pointsUsed: 0 });
+  t.like(preview.amounts, {
+    subtotal: 11800,
+    discountTotal: 0,
+    freight: 0,
+    payable: 11800,
+    discounts: { promotion: 0, member: 0, coupon: 0, points: 0 },
+    coupon: null,
+    pointsUsed: 0,
+  });
   t.like(preview.amounts.member, { levelIndex: 0, discountBp: 10_000 }, 'a new shopper: the first level, no discount');
-  t.deepEqual(preview.problems.map((p) => [p.skuId, p.code]), [['spu-007-02', 'OUT_OF_STOCK'], ['nope', 'NOT_FOUND']]);
-  const small = dataOf(await shop.call<Preview>('order', 'preview', { lines: [{ skuId: 'spu-012-01', quantity: 1 }] }, 'o-preview'));
+  t.deepEqual(
+    preview.problems.map((p) => [p.skuId, p.code]),
+    [
+      ['spu-007-02', 'OUT_OF_STOCK'],
+      ['nope', 'NOT_FOUND'],
+    ],
+  );
+  const small = dataOf(
+    await shop.call<Preview>('order', 'preview', { lines: [{ skuId: 'spu-012-01', quantity: 1 }] }, 'o-preview'),
+  );
   t.is(small.amounts.freight, 800, 'freight below ¥99');
   t.is(small.amounts.payable, 3900 + 800);
 });
@@ -44,7 +76,14 @@ test('create holds stock and snapshots items, prices and the address; cancel ret
   const openid = 'o-journey';
   const addressId = await addressOf(openid);
   const before = await stockOf('spu-003-05');
-  const order = dataOf(await shop.call<OrderView>('order', 'create', { lines: [{ skuId: 'spu-003-05', quantity: 2 }], addressId, idempotencyKey: key() }, openid));
+  const order = dataOf(
+    await shop.call<OrderView>(
+      'order',
+      'create',
+      { lines: [{ skuId: 'spu-003-05', quantity: 2 }], addressId, idempotencyKey: key() },
+      openid,
+    ),
+  );
   t.is(order.status, 'pending_payment');
   t.is(order.statusLabel, '待付款');
   t.is(order.lines[0]!.title, '加绒连帽卫衣');
@@ -56,7 +95,10 @@ test('create holds stock and snapshots items, prices and the address; cancel ret
   t.false(JSON.stringify(stored).includes('13812345678'), 'the phone stays encrypted in the order');
 
   const listed = dataOf(await shop.call<OrderPage>('order', 'list', { status: 'pending_payment' }, openid));
-  t.deepEqual(listed.items.map((o) => o.orderId), [order.orderId]);
+  t.deepEqual(
+    listed.items.map((o) => o.orderId),
+    [order.orderId],
+  );
   const cancelled = dataOf(await shop.call<OrderView>('order', 'cancel', { orderId: order.orderId }, openid));
   t.is(cancelled.status, 'cancelled');
   t.is(await stockOf('spu-003-05'), before);
@@ -76,18 +118,33 @@ test.serial('a price changed while the order is being created refuses it with CO
     if (repriced || action !== 'database.startTransaction' || caller.functionName !== 'order') return;
     repriced = true;
     shop.emulator.database.actions['database.modifyDocument']!(
-      { collectionName: 'skus', queryType: 'DOC', query: JSON.stringify({ _id: skuId }), data: JSON.stringify({ $set: { price: { $numberInt: String(sku.price + 500) } } }), multi: false, merge: true, upsert: false },
+      {
+        collectionName: 'skus',
+        queryType: 'DOC',
+        query: JSON.stringify({ _id: skuId }),
+        data: JSON.stringify({ $set: { price: { $numberInt: String(sku.price + 500) } } }),
+        multi: false,
+        merge: true,
+        upsert: false,
+      },
       Date.now(),
     );
   });
-  const answer = await shop.call<OrderView>('order', 'create', { lines: [{ skuId, quantity: 1 }], addressId, idempotencyKey: key() }, openid);
+  const answer = await shop.call<OrderView>(
+    'order',
+    'create',
+    { lines: [{ skuId, quantity: 1 }], addressId, idempotencyKey: key() },
+    openid,
+  );
   t.true(repriced, 'the price changed mid-create');
   t.like(answer, { ok: false, code: 'CONFLICT', message: '商品信息已变化，请重新确认订单' });
   t.is(await stockOf(skuId), sku.stock, 'no stock held');
   t.is((await shop.db.collection('orders').where({ openid }).count()).total, 0, 'no order written');
   const preview = dataOf(await shop.call<Preview>('order', 'preview', { lines: [{ skuId, quantity: 1 }] }, openid));
   t.is(preview.lines[0]!.unitPrice, sku.price + 500, 'the shopper confirms again at the new price');
-  const order = dataOf(await shop.call<OrderView>('order', 'create', { lines: [{ skuId, quantity: 1 }], addressId, idempotencyKey: key() }, openid));
+  const order = dataOf(
+    await shop.call<OrderView>('order', 'create', { lines: [{ skuId, quantity: 1 }], addressId, idempotencyKey: key() }, openid),
+  );
   t.is(order.amounts.subtotal, sku.price + 500);
 });
 
@@ -111,37 +168,86 @@ test('500 concurrent orders against a SKU with stock 20: exactly 20 succeed, sto
   const addresses = await Promise.all(openids.map(addressOf));
   const answers = await Promise.all(
     Array.from({ length: 500 }, (_v, i) =>
-      shop.call<OrderView>('order', 'create', { lines: [{ skuId: 'spu-009-01', quantity: 1 }], addressId: addresses[i % 50]!, idempotencyKey: key() }, openids[i % 50]),
+      shop.call<OrderView>(
+        'order',
+        'create',
+        { lines: [{ skuId: 'spu-009-01', quantity: 1 }], addressId: addresses[i % 50]!, idempotencyKey: key() },
+        openids[i % 50],
+      ),
     ),
   );
   const ok = answers.filter((a) => a.ok).length;
   const refused = answers.filter((a) => !a.ok);
   t.is(ok, 20);
-  t.true(refused.every((a) => !a.ok && a.code === 'OUT_OF_STOCK'), JSON.stringify(refused.find((a) => !a.ok && a.code !== 'OUT_OF_STOCK')));
+  t.true(
+    refused.every((a) => !a.ok && a.code === 'OUT_OF_STOCK'),
+    JSON.stringify(refused.find((a) => !a.ok && a.code !== 'OUT_OF_STOCK')),
+  );
   t.is(await stockOf('spu-009-01'), 0);
-  const orders = (await shop.db.collection('orders').where({ 'lines.skuId': 'spu-009-01' }).limit(1000).get()).data as Array<{ lines: Array<{ quantity: number }> }>;
+  const orders = (await shop.db.collection('orders').where({ 'lines.skuId': 'spu-009-01' }).limit(1000).get()).data as Array<{
+    lines: Array<{ quantity: number }>;
+  }>;
   t.is(orders.reduce((n, o) => n + o.lines[0]!.quantity, 0) + (await stockOf('spu-009-01')), 20, 'reserved + remaining = 20');
 });
 
-test('another shopper\'s order cannot be read, listed or cancelled', async (t) => {
+test("another shopper's order cannot be read, listed or cancelled", async (t) => {
   const addressId = await addressOf('o-owner');
-  const order = dataOf(await shop.call<OrderView>('order', 'create', { lines: [{ skuId: 'spu-011-01', quantity: 1 }], addressId, idempotencyKey: key() }, 'o-owner'));
+  const order = dataOf(
+    await shop.call<OrderView>(
+      'order',
+      'create',
+      { lines: [{ skuId: 'spu-011-01', quantity: 1 }], addressId, idempotencyKey: key() },
+      'o-owner',
+    ),
+  );
   t.like(await shop.call('order', 'detail', { orderId: order.orderId }, 'o-intruder'), { ok: false, code: 'NOT_FOUND' });
   t.like(await shop.call('order', 'cancel', { orderId: order.orderId }, 'o-intruder'), { ok: false, code: 'NOT_FOUND' });
   t.deepEqual(dataOf(await shop.call<OrderPage>('order', 'list', {}, 'o-intruder')).items, []);
-  t.like(await shop.call('order', 'create', { lines: [{ skuId: 'spu-011-01', quantity: 1 }], addressId, idempotencyKey: key() }, 'o-intruder'), { ok: false, code: 'NOT_FOUND' }, 'nor can their address be used');
+  t.like(
+    await shop.call(
+      'order',
+      'create',
+      { lines: [{ skuId: 'spu-011-01', quantity: 1 }], addressId, idempotencyKey: key() },
+      'o-intruder',
+    ),
+    { ok: false, code: 'NOT_FOUND' },
+    'nor can their address be used',
+  );
   t.is(dataOf(await shop.call<OrderView>('order', 'detail', { orderId: order.orderId }, 'o-owner')).status, 'pending_payment');
 });
 
 const malformed: Array<[string, Record<string, unknown>]> = [
   ['unknown key', { lines: [{ skuId: 'spu-001-01', quantity: 1 }], addressId: 'a', idempotencyKey: 'k-12345678', price: 1 }],
-  ['a price from the client', { lines: [{ skuId: 'spu-001-01', quantity: 1, price: 1 }], addressId: 'a', idempotencyKey: 'k-12345678' }],
+  [
+    'a price from the client',
+    { lines: [{ skuId: 'spu-001-01', quantity: 1, price: 1 }], addressId: 'a', idempotencyKey: 'k-12345678' },
+  ],
   ['negative quantity', { lines: [{ skuId: 'spu-001-01', quantity: -1 }], addressId: 'a', idempotencyKey: 'k-12345678' }],
   ['fractional quantity', { lines: [{ skuId: 'spu-001-01', quantity: 1.5 }], addressId: 'a', idempotencyKey: 'k-12345678' }],
-  ['huge array', { lines: Array.from({ length: 1000 }, (_v, i) => ({ skuId: `s${i}`, quantity: 1 })), addressId: 'a', idempotencyKey: 'k-12345678' }],
-  ['10,000-character remark', { lines: [{ skuId: 'spu-001-01', quantity: 1 }], addressId: 'a', idempotencyKey: 'k-12345678', remark: 'x'.repeat(10_000) }],
+  [
+    'huge array',
+    {
+      lines: Array.from({ length: 1000 }, (_v, i) => ({ skuId: `s${i}`, quantity: 1 })),
+      addressId: 'a',
+      idempotencyKey: 'k-12345678',
+    },
+  ],
+  [
+    '10,000-character remark',
+    { lines: [{ skuId: 'spu-001-01', quantity: 1 }], addressId: 'a', idempotencyKey: 'k-12345678', remark: 'x'.repeat(10_000) },
+  ],
   ['wrong type', { lines: 'spu-001-01', addressId: 'a', idempotencyKey: 'k-12345678' }],
-  ['duplicate SKU lines', { lines: [{ skuId: 'spu-001-01', quantity: 1 }, { skuId: 'spu-001-01', quantity: 2 }], addressId: 'a', idempotencyKey: 'k-12345678' }],
+  [
+    'duplicate SKU lines',
+    {
+      lines: [
+        { skuId: 'spu-001-01', quantity: 1 },
+        { skuId: 'spu-001-01', quantity: 2 },
+      ],
+      addressId: 'a',
+      idempotencyKey: 'k-12345678',
+    },
+  ],
   ['missing idempotency key', { lines: [{ skuId: 'spu-001-01', quantity: 1 }], addressId: 'a' }],
 ];
 for (const [title, params] of malformed) {

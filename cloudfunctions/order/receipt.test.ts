@@ -1,6 +1,6 @@
 import test from 'ava';
 import { shipOrder } from '../../testkit/merchant.js';
-import { dataOf,startShop } from '../../testkit/shop.js';
+import { dataOf, startShop } from '../../testkit/shop.js';
 import type { Envelope } from '../../typings/common.js';
 import type { OrderView } from '../../typings/order.js';
 import type { Address } from '../../typings/user.js';
@@ -15,22 +15,37 @@ const key = () => `receipt-key-${process.pid}-${++keys}`;
 
 async function orderFor(openid: string, skuId = 'spu-002-01'): Promise<string> {
   const address = dataOf(
-    await shop.call<Address>('user', 'addresses.save', { name: '李四', phone: '13912345678', province: '浙江省', city: '杭州市', district: '西湖区', detail: '文三路 1 号' }, openid),
+    await shop.call<Address>(
+      'user',
+      'addresses.save',
+      { name: '李四', phone: '13912345678', province: '浙江省', city: '杭州市', district: '西湖区', detail: '文三路 1 号' },
+      openid,
+    ),
   );
-  const order = dataOf(await shop.call<OrderView>('order', 'create', { lines: [{ skuId, quantity: 1 }], addressId: address.addressId, idempotencyKey: key() }, openid));
+  const order = dataOf(
+    await shop.call<OrderView>(
+      'order',
+      'create',
+      { lines: [{ skuId, quantity: 1 }], addressId: address.addressId, idempotencyKey: key() },
+      openid,
+    ),
+  );
   return order.orderId;
 }
 
 /** Stands in for the pay function: the order is marked paid as the payment notification would. */
 async function markPaid(orderId: string): Promise<void> {
   const entry = { event: 'pay', from: 'pending_payment', to: 'paid', actor: 'system', at: new Date() };
-  const res = await shop.db.collection('orders').where({ _id: orderId, status: 'pending_payment' }).update({ status: 'paid', paidAt: entry.at, history: shop.db.command.push(entry) });
+  const res = await shop.db
+    .collection('orders')
+    .where({ _id: orderId, status: 'pending_payment' })
+    .update({ status: 'paid', paidAt: entry.at, history: shop.db.command.push(entry) });
   if (res.updated !== 1) throw new Error(`markPaid: ${orderId} was not pending payment`);
 }
 
 const refused = (answer: Envelope<unknown>) => (answer.ok ? 'ok' : answer.code);
 
-test('confirmReceipt completes the shopper\'s shipped order and records when', async (t) => {
+test("confirmReceipt completes the shopper's shipped order and records when", async (t) => {
   const openid = 'o-receipt-happy';
   const orderId = await orderFor(openid);
   await markPaid(orderId);
@@ -56,10 +71,13 @@ test('confirmReceipt refuses an order that has not shipped and changes nothing',
   const order = await stored(orderId);
   t.is(order.status, 'paid');
   t.is(order.completedAt, undefined);
-  t.deepEqual(order.history.map((h: { event: string }) => h.event), ['create', 'pay']);
+  t.deepEqual(
+    order.history.map((h: { event: string }) => h.event),
+    ['create', 'pay'],
+  );
 });
 
-test('another shopper\'s order cannot be confirmed or refunded: NOT_FOUND, as for an order that does not exist', async (t) => {
+test("another shopper's order cannot be confirmed or refunded: NOT_FOUND, as for an order that does not exist", async (t) => {
   const orderId = await orderFor('o-receipt-owner');
   await markPaid(orderId);
   await shipOrder(shop, orderId, { carrier: '中通快递', trackingNo: 'ZT0001' });
@@ -82,7 +100,11 @@ test('requestRefund from a paid order records where it came from and why', async
   t.like(order, { status: 'refunding', refundRequestedFrom: 'paid', refundReason: '拍错了规格' });
   t.truthy(order.refundRequestedAt);
   t.like(order.history.at(-1), { event: 'request_refund', from: 'paid', to: 'refunding', actor: 'shopper' });
-  t.is(refused(await shop.call('order', 'refund', { orderId, reason: '再申请一次' }, openid)), 'INVALID_STATE', 'already refunding');
+  t.is(
+    refused(await shop.call('order', 'refund', { orderId, reason: '再申请一次' }, openid)),
+    'INVALID_STATE',
+    'already refunding',
+  );
   t.is((await stored(orderId)).refundReason, '拍错了规格');
 });
 
@@ -99,14 +121,26 @@ test('requestRefund from a shipped order records that it had shipped', async (t)
 test('requestRefund refuses unpaid and cancelled orders; a completed one takes an after-sale request within the window', async (t) => {
   const openid = 'o-refund-states';
   const unpaid = await orderFor(openid);
-  t.is(refused(await shop.call('order', 'refund', { orderId: unpaid, reason: '不想要了' }, openid)), 'INVALID_STATE', 'unpaid: cancel instead');
+  t.is(
+    refused(await shop.call('order', 'refund', { orderId: unpaid, reason: '不想要了' }, openid)),
+    'INVALID_STATE',
+    'unpaid: cancel instead',
+  );
   dataOf(await shop.call('order', 'cancel', { orderId: unpaid }, openid));
-  t.is(refused(await shop.call('order', 'refund', { orderId: unpaid, reason: '不想要了' }, openid)), 'INVALID_STATE', 'cancelled');
+  t.is(
+    refused(await shop.call('order', 'refund', { orderId: unpaid, reason: '不想要了' }, openid)),
+    'INVALID_STATE',
+    'cancelled',
+  );
   const done = await orderFor(openid);
   await markPaid(done);
   await shipOrder(shop, done, { carrier: '韵达快递', trackingNo: 'YD0003' });
   dataOf(await shop.call('order', 'confirmReceipt', { orderId: done }, openid));
-  t.is(dataOf(await shop.call<OrderView>('order', 'refund', { orderId: done, reason: '不想要了' }, openid)).status, 'refunding', 'after-sale');
+  t.is(
+    dataOf(await shop.call<OrderView>('order', 'refund', { orderId: done, reason: '不想要了' }, openid)).status,
+    'refunding',
+    'after-sale',
+  );
   t.like(await stored(done), { status: 'refunding', refundRequestedFrom: 'completed' });
 });
 

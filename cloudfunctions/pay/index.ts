@@ -3,7 +3,7 @@ import { cloud } from '../shared/platform/cloud.js';
 import { notificationKind } from '../shared/platform/pay-notifications.js';
 import { serve } from '../shared/platform/route.js';
 import { create } from './routes/create.js';
-import { onPayment,onRefund } from './routes/notifications.js';
+import { onPayment, onRefund } from './routes/notifications.js';
 
 const routes = serve({
   [PayRoutes.create]: create,

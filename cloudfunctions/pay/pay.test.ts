@@ -1,5 +1,5 @@
 import test from 'ava';
-import { dataOf,startShop } from '../../testkit/shop.js';
+import { dataOf, startShop } from '../../testkit/shop.js';
 import type { OrderView } from '../../typings/order.js';
 import type { CreatedPayment } from '../../typings/pay.js';
 import type { Address } from '../../typings/user.js';
@@ -14,16 +14,28 @@ const { order: stored, stockOf, payOrder: sandboxOrder, messagesTo } = shop.insp
 test.after.always(() => shop.close());
 const { pay } = shop;
 
-type Rec = Record<string, any>;  
+type Rec = Record<string, any>;
 
 let keys = 0;
 const key = () => `pay-key-${process.pid}-${++keys}`;
 
 async function orderFor(openid: string, skuId = 'spu-003-05', quantity = 1): Promise<OrderView> {
   const address = dataOf(
-    await shop.call<Address>('user', 'addresses.save', { name: '李四', phone: '13912345678', province: '浙江省', city: '杭州市', district: '西湖区', detail: '文三路 1 号' }, openid),
+    await shop.call<Address>(
+      'user',
+      'addresses.save',
+      { name: '李四', phone: '13912345678', province: '浙江省', city: '杭州市', district: '西湖区', detail: '文三路 1 号' },
+      openid,
+    ),
   );
-  return dataOf(await shop.call<OrderView>('order', 'create', { lines: [{ skuId, quantity }], addressId: address.addressId, idempotencyKey: key() }, openid));
+  return dataOf(
+    await shop.call<OrderView>(
+      'order',
+      'create',
+      { lines: [{ skuId, quantity }], addressId: address.addressId, idempotencyKey: key() },
+      openid,
+    ),
+  );
 }
 
 /** What `wx.cloud.callFunction` sends: any data, always with the caller's openid. */
@@ -59,10 +71,17 @@ test('create → pay → the notification marks the order paid and sends the pai
   t.is(paid.status, 'paid');
   const doc = await stored(order.orderId);
   const transaction = (await sandboxOrder(order.orderId))!;
-  t.deepEqual(doc.payment, { transactionId: transaction.transactionId, totalFee: order.amounts.payable, timeEnd: transaction.timeEnd });
+  t.deepEqual(doc.payment, {
+    transactionId: transaction.transactionId,
+    totalFee: order.amounts.payable,
+    timeEnd: transaction.timeEnd,
+  });
   t.truthy(doc.paidAt);
   t.like(doc.history.at(-1), { event: 'pay', from: 'pending_payment', to: 'paid', actor: 'system' });
-  t.deepEqual(transaction.deliveries.map((d: Rec) => d.outcome), ['acknowledged']);
+  t.deepEqual(
+    transaction.deliveries.map((d: Rec) => d.outcome),
+    ['acknowledged'],
+  );
 
   const messages = await messagesTo(openid);
   t.is(messages.length, 1);
@@ -71,7 +90,11 @@ test('create → pay → the notification marks the order paid and sends the pai
     functionName: 'pay',
     templateId: 'TPL_ORDER_PAID',
     page: `pages/order/detail/index?orderId=${order.orderId}`,
-    data: { character_string1: { value: order.orderId }, amount2: { value: `¥${(order.amounts.payable / 100).toFixed(2)}` }, thing3: { value: '加绒连帽卫衣' } },
+    data: {
+      character_string1: { value: order.orderId },
+      amount2: { value: `¥${(order.amounts.payable / 100).toFixed(2)}` },
+      thing3: { value: '加绒连帽卫衣' },
+    },
   });
 
   await control('POST', `/pay/notifications/${order.orderId}/redeliver`);
@@ -79,7 +102,10 @@ test('create → pay → the notification marks the order paid and sends the pai
   const after = await stored(order.orderId);
   t.is(after.history.length, doc.history.length, 'the duplicate left the history alone');
   t.deepEqual(after.payment, doc.payment);
-  t.deepEqual((await sandboxOrder(order.orderId))!.deliveries.map((d: Rec) => d.outcome), ['acknowledged', 'acknowledged']);
+  t.deepEqual(
+    (await sandboxOrder(order.orderId))!.deliveries.map((d: Rec) => d.outcome),
+    ['acknowledged', 'acknowledged'],
+  );
   t.is((await messagesTo(openid)).length, 1, 'no second message');
   t.like(await shop.call('pay', 'create', { orderId: order.orderId }, openid), { ok: false, code: 'INVALID_STATE' });
 });
@@ -87,11 +113,25 @@ test('create → pay → the notification marks the order paid and sends the pai
 test('a notification forged through the gateway never reaches the handler', async (t) => {
   const openid = 'o-pay-forger';
   const order = await orderFor(openid);
-  const forged = { returnCode: 'SUCCESS', resultCode: 'SUCCESS', outTradeNo: order.orderId, transactionId: '4200000000000000000000000001', totalFee: order.amounts.payable, timeEnd: '20240101120000' };
+  const forged = {
+    returnCode: 'SUCCESS',
+    resultCode: 'SUCCESS',
+    outTradeNo: order.orderId,
+    transactionId: '4200000000000000000000000001',
+    totalFee: order.amounts.payable,
+    timeEnd: '20240101120000',
+  };
   t.like(await gateway('pay', forged, openid), { ok: false, code: 'UNKNOWN_ROUTE' });
   t.like(await gateway('pay', { ...forged, $url: '' }, openid), { ok: false, code: 'UNKNOWN_ROUTE' });
   t.like(await shop.call('pay', 'create', forged, openid), { ok: false, code: 'VALIDATION' });
-  t.like(await gateway('pay', { reqInfo: { outTradeNo: order.orderId, outRefundNo: `${order.orderId}R0`, refundStatus: 'SUCCESS' } }, openid), { ok: false, code: 'UNKNOWN_ROUTE' });
+  t.like(
+    await gateway(
+      'pay',
+      { reqInfo: { outTradeNo: order.orderId, outRefundNo: `${order.orderId}R0`, refundStatus: 'SUCCESS' } },
+      openid,
+    ),
+    { ok: false, code: 'UNKNOWN_ROUTE' },
+  );
   const doc = await stored(order.orderId);
   t.is(doc.status, 'pending_payment');
   t.is(doc.payment, undefined);
@@ -103,15 +143,25 @@ test('a notification whose amount differs from the order is refused and changes 
   const order = await orderFor(openid);
   dataOf(await shop.call<CreatedPayment>('pay', 'create', { orderId: order.orderId }, openid));
   // The order's amount changes after the prepay was made for the old one.
-  await shop.db.collection('orders').doc(order.orderId).update({ amounts: { ...order.amounts, payable: order.amounts.payable + 100 } });
-  t.like(await shop.call('pay', 'create', { orderId: order.orderId }, openid), { ok: false, code: 'CONFLICT', message: '商户订单号重复' }, 'WeChat Pay refuses another amount for the same order');
+  await shop.db
+    .collection('orders')
+    .doc(order.orderId)
+    .update({ amounts: { ...order.amounts, payable: order.amounts.payable + 100 } });
+  t.like(
+    await shop.call('pay', 'create', { orderId: order.orderId }, openid),
+    { ok: false, code: 'CONFLICT', message: '商户订单号重复' },
+    'WeChat Pay refuses another amount for the same order',
+  );
 
   await control('POST', `/pay/orders/${order.orderId}/pay`, { openid });
   await pay.idle();
 
   const deliveries = (await sandboxOrder(order.orderId))!.deliveries as Rec[];
   t.is(deliveries.length, 4, 'the first call and every retry');
-  t.true(deliveries.every((d) => d.outcome === 'rejected' && d.result.errcode !== 0), JSON.stringify(deliveries));
+  t.true(
+    deliveries.every((d) => d.outcome === 'rejected' && d.result.errcode !== 0),
+    JSON.stringify(deliveries),
+  );
   const doc = await stored(order.orderId);
   t.is(doc.status, 'pending_payment');
   t.is(doc.payment, undefined);
@@ -142,8 +192,17 @@ test('paid after cancelling: the order stays cancelled and the full amount is re
   t.truthy(doc.refundedAt);
   const refunds = ((await control('GET', '/pay/refunds')).refunds as Rec[]).filter((r) => r.outTradeNo === order.orderId);
   t.is(refunds.length, 1);
-  t.like(refunds[0], { outRefundNo: `${order.orderId}R0`, totalFee: order.amounts.payable, refundFee: order.amounts.payable, status: 'SUCCESS', functionName: 'pay' });
-  t.deepEqual(refunds[0]!.deliveries.map((d: Rec) => d.outcome), ['acknowledged']);
+  t.like(refunds[0], {
+    outRefundNo: `${order.orderId}R0`,
+    totalFee: order.amounts.payable,
+    refundFee: order.amounts.payable,
+    status: 'SUCCESS',
+    functionName: 'pay',
+  });
+  t.deepEqual(
+    refunds[0]!.deliveries.map((d: Rec) => d.outcome),
+    ['acknowledged'],
+  );
   t.is(await stockOf(skuId), stockBefore, 'the stock came back once, at cancel');
   t.is((await messagesTo(openid)).length, 0, 'no paid message for a cancelled order');
 
@@ -165,7 +224,15 @@ test('the refund callback completes an approved refund once and returns the stoc
   await shop.db.collection('orders').doc(order.orderId).update({ status: 'refund_approved' });
   const stockBefore = await stockOf(skuId);
 
-  const callback = { returnCode: 'SUCCESS', reqInfo: { outTradeNo: order.orderId, outRefundNo: `${order.orderId}R1`, refundStatus: 'SUCCESS', refundFee: order.amounts.payable } };
+  const callback = {
+    returnCode: 'SUCCESS',
+    reqInfo: {
+      outTradeNo: order.orderId,
+      outRefundNo: `${order.orderId}R1`,
+      refundStatus: 'SUCCESS',
+      refundFee: order.amounts.payable,
+    },
+  };
   for (let i = 0; i < 2; i++) {
     const outcome = await shop.emulator.host.functions!.invoke('pay', structuredClone(callback), { source: 'refund' });
     t.like(outcome, { ok: true, result: { errcode: 0 } });
@@ -176,14 +243,25 @@ test('the refund callback completes an approved refund once and returns the stoc
   t.is(doc.history.filter((h: Rec) => h.event === 'refund_succeeded').length, 1);
   t.is(await stockOf(skuId), stockBefore + 3, 'returned once');
 
-  const unknown = await shop.emulator.host.functions!.invoke('pay', { reqInfo: { ...callback.reqInfo, outTradeNo: 'nope' } }, { source: 'refund' });
+  const unknown = await shop.emulator.host.functions!.invoke(
+    'pay',
+    { reqInfo: { ...callback.reqInfo, outTradeNo: 'nope' } },
+    { source: 'refund' },
+  );
   t.like(unknown, { ok: true, result: { errcode: 1 } });
 });
 
 test('a notification for an unknown order is refused', async (t) => {
   const outcome = await shop.emulator.host.functions!.invoke(
     'pay',
-    { returnCode: 'SUCCESS', resultCode: 'SUCCESS', outTradeNo: 'NOSUCHORDER', transactionId: '4200000000000000000000000002', totalFee: 100, timeEnd: '20240101120000' },
+    {
+      returnCode: 'SUCCESS',
+      resultCode: 'SUCCESS',
+      outTradeNo: 'NOSUCHORDER',
+      transactionId: '4200000000000000000000000002',
+      totalFee: 100,
+      timeEnd: '20240101120000',
+    },
     { source: 'payment' },
   );
   t.like(outcome, { ok: true, result: { errcode: 1 } });
@@ -192,12 +270,19 @@ test('a notification for an unknown order is refused', async (t) => {
 test('an expired order cannot be paid', async (t) => {
   const openid = 'o-pay-expired';
   const order = await orderFor(openid);
-  await shop.db.collection('orders').doc(order.orderId).update({ expiresAt: new Date(Date.now() - 1000) });
-  t.like(await shop.call('pay', 'create', { orderId: order.orderId }, openid), { ok: false, code: 'INVALID_STATE', message: '订单已超时' });
-  t.is((await sandboxOrder(order.orderId)), undefined, 'WeChat Pay was not asked');
+  await shop.db
+    .collection('orders')
+    .doc(order.orderId)
+    .update({ expiresAt: new Date(Date.now() - 1000) });
+  t.like(await shop.call('pay', 'create', { orderId: order.orderId }, openid), {
+    ok: false,
+    code: 'INVALID_STATE',
+    message: '订单已超时',
+  });
+  t.is(await sandboxOrder(order.orderId), undefined, 'WeChat Pay was not asked');
 });
 
-test('another shopper cannot pay for someone else\'s order', async (t) => {
+test("another shopper cannot pay for someone else's order", async (t) => {
   const order = await orderFor('o-pay-owner');
   t.like(await shop.call('pay', 'create', { orderId: order.orderId }, 'o-pay-intruder'), { ok: false, code: 'NOT_FOUND' });
   t.like(await shop.call('pay', 'create', { orderId: 'no-such-order' }, 'o-pay-intruder'), { ok: false, code: 'NOT_FOUND' });

@@ -1,6 +1,6 @@
 import { ProductRoutes } from '../../typings/product.js';
 import { serve } from '../shared/platform/route.js';
-import { categories,detail,home,list } from './routes/catalog.js';
+import { categories, detail, home, list } from './routes/catalog.js';
 
 /** The catalog: home page, category tree, product lists and product detail. */
 export const main = serve({

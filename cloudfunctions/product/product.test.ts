@@ -1,6 +1,6 @@
 import test from 'ava';
-import { dataOf,startShop } from '../../testkit/shop.js';
-import type { HomeData,ListData,ProductDetail } from '../../typings/product.js';
+import { dataOf, startShop } from '../../testkit/shop.js';
+import type { HomeData, ListData, ProductDetail } from '../../typings/product.js';
 
 /** The catalog through the gateway, as the mini-program calls it, on the seeded demo shop. */
 const shop = await startShop();
@@ -10,16 +10,29 @@ test('home: banners, the category tree and recommended products in one call', as
   const home = dataOf(await shop.call<HomeData>('product', 'home'));
   t.is(home.banners.length, 3);
   t.regex(home.banners[0]!.link, /^\/pages\/product\/detail\/index\?spuId=spu-\d{3}$/);
-  t.deepEqual(home.categories.map((c) => c.name), ['服饰', '数码', '食品', '家居']);
-  t.deepEqual(home.categories[0]!.children.map((c) => c.name), ['T恤', '卫衣']);
+  t.deepEqual(
+    home.categories.map((c) => c.name),
+    ['服饰', '数码', '食品', '家居'],
+  );
+  t.deepEqual(
+    home.categories[0]!.children.map((c) => c.name),
+    ['T恤', '卫衣'],
+  );
   t.is(home.recommended.length, 10);
   const sales = home.recommended.map((p) => p.sales);
-  t.deepEqual(sales, [...sales].sort((a, b) => b - a), 'best sellers first');
+  t.deepEqual(
+    sales,
+    [...sales].sort((a, b) => b - a),
+    'best sellers first',
+  );
 });
 
 test('list: a top-level category includes its subcategories, sorted by price', async (t) => {
   const page = dataOf(await shop.call<ListData>('product', 'list', { categoryId: 'c-digital', sort: 'price_asc' }));
-  t.deepEqual(page.items.map((p) => p.title), ['65W 氮化镓充电器', '运动挂耳耳机', '降噪蓝牙耳机']);
+  t.deepEqual(
+    page.items.map((p) => p.title),
+    ['65W 氮化镓充电器', '运动挂耳耳机', '降噪蓝牙耳机'],
+  );
   t.is(page.nextCursor, undefined);
 });
 
@@ -38,7 +51,9 @@ for (const sort of ['default', 'sales', 'price_asc', 'price_desc', 'new'] as con
     let cursor: string | undefined;
     let pages = 0;
     do {
-      const page: ListData = dataOf(await shop.call<ListData>('product', 'list', { sort, pageSize: 5, ...(cursor ? { cursor } : {}) }));
+      const page: ListData = dataOf(
+        await shop.call<ListData>('product', 'list', { sort, pageSize: 5, ...(cursor ? { cursor } : {}) }),
+      );
       seen.push(...page.items.map((p) => p.spuId));
       cursor = page.nextCursor;
       pages++;
@@ -47,18 +62,28 @@ for (const sort of ['default', 'sales', 'price_asc', 'price_desc', 'new'] as con
     t.is(seen.length, 12);
     t.is(new Set(seen).size, 12, 'no product twice');
     const whole = dataOf(await shop.call<ListData>('product', 'list', { sort, pageSize: 50 }));
-    t.deepEqual(seen, whole.items.map((p) => p.spuId), 'pages join up to the single-page order');
+    t.deepEqual(
+      seen,
+      whole.items.map((p) => p.spuId),
+      'pages join up to the single-page order',
+    );
   });
 }
 
 test('detail: spec dimensions and the SKU matrix with price and stock', async (t) => {
   const detail = dataOf(await shop.call<ProductDetail>('product', 'detail', { spuId: 'spu-001' }));
   t.is(detail.title, '纯棉圆领T恤');
-  t.deepEqual(detail.specs.map((s) => s.name), ['颜色', '尺码']);
+  t.deepEqual(
+    detail.specs.map((s) => s.name),
+    ['颜色', '尺码'],
+  );
   t.is(detail.skus.length, 3 * 4, 'one SKU per combination');
   t.deepEqual(detail.skus[0]!.specValues, { 颜色: '白色', 尺码: 'S' });
   t.true(detail.skus.every((s) => Number.isInteger(s.price) && s.price > 0 && Number.isInteger(s.stock)));
-  t.is(detail.stock, detail.skus.reduce((n, s) => n + s.stock, 0));
+  t.is(
+    detail.stock,
+    detail.skus.reduce((n, s) => n + s.stock, 0),
+  );
   t.is(detail.minPrice, Math.min(...detail.skus.map((s) => s.price)));
 });
 
@@ -67,7 +92,10 @@ test.serial('detail: an off-shelf or unknown product is NOT_FOUND', async (t) =>
   t.like(await shop.call('product', 'detail', { spuId: 'spu-002' }), { ok: false, code: 'NOT_FOUND' });
   t.like(await shop.call('product', 'detail', { spuId: 'nope' }), { ok: false, code: 'NOT_FOUND' });
   const listed = dataOf(await shop.call<ListData>('product', 'list', { pageSize: 50 }));
-  t.false(listed.items.some((p) => p.spuId === 'spu-002'), 'off-shelf products are not listed');
+  t.false(
+    listed.items.some((p) => p.spuId === 'spu-002'),
+    'off-shelf products are not listed',
+  );
   await shop.db.collection('spus').doc('spu-002').update({ status: 'on_shelf' });
 });
 

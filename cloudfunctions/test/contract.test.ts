@@ -33,13 +33,21 @@ const functions: Array<[name: string, routes: Record<string, string>, openid: st
 
 const hostile: Array<[string, Record<string, unknown>]> = [
   ['an unknown key holding 10,000 characters', { note: '好'.repeat(10_000) }],
-  ['an operator object where an id goes', { orderId: { $ne: '' }, skuId: { $gt: '' }, spuId: { $regex: '.*' }, addressId: { $exists: true } }],
-  ['a prototype-polluting key', JSON.parse('{"__proto__": {"admin": true}, "constructor": {"prototype": {"x": 1}}}') as Record<string, unknown>],
+  [
+    'an operator object where an id goes',
+    { orderId: { $ne: '' }, skuId: { $gt: '' }, spuId: { $regex: '.*' }, addressId: { $exists: true } },
+  ],
+  [
+    'a prototype-polluting key',
+    JSON.parse('{"__proto__": {"admin": true}, "constructor": {"prototype": {"x": 1}}}') as Record<string, unknown>,
+  ],
 ];
 
 /** How many documents each declared collection holds: any write a refusal let through shows up here. */
 async function fingerprint(): Promise<Record<string, number>> {
-  const counts = await Promise.all(collections.map(async (c) => [c.name, (await shop.db.collection(c.name).count()).total as number] as const));
+  const counts = await Promise.all(
+    collections.map(async (c) => [c.name, (await shop.db.collection(c.name).count()).total as number] as const),
+  );
   return Object.fromEntries(counts);
 }
 

@@ -1,11 +1,11 @@
 import test from 'ava';
-import { approveRefund,shipOrder } from '../../testkit/merchant.js';
-import { dataOf,startShop } from '../../testkit/shop.js';
+import { approveRefund, shipOrder } from '../../testkit/merchant.js';
+import { dataOf, startShop } from '../../testkit/shop.js';
 import type { CartView } from '../../typings/cart.js';
 import type { ReferralSummary } from '../../typings/member.js';
-import type { OrderView,Preview } from '../../typings/order.js';
+import type { OrderView, Preview } from '../../typings/order.js';
 import type { CreatedPayment } from '../../typings/pay.js';
-import type { HomeData,ListData,ProductDetail } from '../../typings/product.js';
+import type { HomeData, ListData, ProductDetail } from '../../typings/product.js';
 import type { Address } from '../../typings/user.js';
 
 /**
@@ -18,7 +18,7 @@ const { control } = shop;
 const { order: stored, stockOf, messagesTo } = shop.inspect;
 const { pay } = shop;
 
-type Rec = Record<string, any>;  
+type Rec = Record<string, any>;
 
 /** The sales figures of a SKU and of its product. */
 const salesOf = async (skuId: string): Promise<[number, number]> => {
@@ -36,7 +36,9 @@ async function browseAndAddToCart(openid: string, quantity: number, nth: number)
   ensure(home.banners.length > 0 && home.recommended.length > 0, 'the home page has banners and recommendations');
   const subcategories = home.categories.flatMap((c) => c.children);
   const category = subcategories[nth % subcategories.length]!;
-  const page = dataOf(await shop.call<ListData>('product', 'list', { categoryId: category.id, sort: 'price_asc', pageSize: 10 }, openid));
+  const page = dataOf(
+    await shop.call<ListData>('product', 'list', { categoryId: category.id, sort: 'price_asc', pageSize: 10 }, openid),
+  );
   const card = page.items[0]!;
   const detail = dataOf(await shop.call<ProductDetail>('product', 'detail', { spuId: card.spuId }, openid));
   const sku = detail.skus.find((s) => s.stock >= quantity)!;
@@ -49,14 +51,33 @@ function ensure(condition: boolean, what: string): void {
   if (!condition) throw new Error(`expected: ${what}`);
 }
 
-async function checkout(openid: string, lines: Array<{ skuId: string; quantity: number }>, idempotencyKey: string): Promise<OrderView> {
+async function checkout(
+  openid: string,
+  lines: Array<{ skuId: string; quantity: number }>,
+  idempotencyKey: string,
+): Promise<OrderView> {
   const address = dataOf(
-    await shop.call<Address>('user', 'addresses.save', { name: '王小明', phone: '13812345678', province: '广东省', city: '深圳市', district: '南山区', detail: '科技园南区 8 栋 1201' }, openid),
+    await shop.call<Address>(
+      'user',
+      'addresses.save',
+      {
+        name: '王小明',
+        phone: '13812345678',
+        province: '广东省',
+        city: '深圳市',
+        district: '南山区',
+        detail: '科技园南区 8 栋 1201',
+      },
+      openid,
+    ),
   );
   const preview = dataOf(await shop.call<Preview>('order', 'preview', { lines, addressId: address.addressId }, openid));
-  const order = dataOf(await shop.call<OrderView>('order', 'create', { lines, addressId: address.addressId, idempotencyKey }, openid));
+  const order = dataOf(
+    await shop.call<OrderView>('order', 'create', { lines, addressId: address.addressId, idempotencyKey }, openid),
+  );
   // What the shopper was shown is what they are asked to pay.
-  if (order.amounts.payable !== preview.amounts.payable) throw new Error(`preview ${preview.amounts.payable} ≠ order ${order.amounts.payable}`);
+  if (order.amounts.payable !== preview.amounts.payable)
+    throw new Error(`preview ${preview.amounts.payable} ≠ order ${order.amounts.payable}`);
   return order;
 }
 
@@ -101,7 +122,10 @@ test('the whole journey: home → list → detail → cart → preview → creat
     ['create', 'pay', 'ship', 'confirm_receipt'],
   );
   t.is(await stockOf(skuId), stockBefore - 2, 'a completed order keeps its stock');
-  t.like((await control('GET', '/pay/orders')).orders.find((o: Rec) => o.outTradeNo === order.orderId), { state: 'SUCCESS', totalFee: order.amounts.payable });
+  t.like(
+    (await control('GET', '/pay/orders')).orders.find((o: Rec) => o.outTradeNo === order.orderId),
+    { state: 'SUCCESS', totalFee: order.amounts.payable },
+  );
 });
 
 test('cancel path: the shopper cancels an unpaid order and the stock returns', async (t) => {
@@ -112,7 +136,11 @@ test('cancel path: the shopper cancels an unpaid order and the stock returns', a
   t.is(await stockOf(skuId), stockBefore - 1);
   t.is(dataOf(await shop.call<OrderView>('order', 'cancel', { orderId: order.orderId }, openid)).status, 'cancelled');
   t.is(await stockOf(skuId), stockBefore);
-  t.like(await shop.call('pay', 'create', { orderId: order.orderId }, openid), { ok: false, code: 'INVALID_STATE' }, 'a cancelled order cannot be paid');
+  t.like(
+    await shop.call('pay', 'create', { orderId: order.orderId }, openid),
+    { ok: false, code: 'INVALID_STATE' },
+    'a cancelled order cannot be paid',
+  );
 });
 
 test('timeout path: an order left unpaid is cancelled by the timer and the stock returns', async (t) => {
@@ -121,7 +149,10 @@ test('timeout path: an order left unpaid is cancelled by the timer and the stock
   const stockBefore = await stockOf(skuId);
   const order = await checkout(openid, [{ skuId, quantity: 1 }], `journey-${process.pid}-3`);
   // Time travel: the 30-minute payment window has passed.
-  await shop.db.collection('orders').doc(order.orderId).update({ expiresAt: new Date(Date.now() - 1000) });
+  await shop.db
+    .collection('orders')
+    .doc(order.orderId)
+    .update({ expiresAt: new Date(Date.now() - 1000) });
   await control('POST', '/timers/jobs/run');
   const saved = await stored(order.orderId);
   t.is(saved.status, 'cancelled');
@@ -157,7 +188,7 @@ test('refund path: paid → refund requested → merchant approves → WeChat Pa
   t.like(refunds[0], { refundFee: order.amounts.payable, status: 'SUCCESS' });
 });
 
-test('after-sale path: a completed order refunded within the window takes back the points and the inviter\'s commission', async (t) => {
+test("after-sale path: a completed order refunded within the window takes back the points and the inviter's commission", async (t) => {
   const inviter = 'o-journey-inviter';
   const openid = 'o-journey-aftersale';
   const { inviteCode } = dataOf(await shop.call<ReferralSummary>('member', 'referral.summary', {}, inviter));
@@ -193,8 +224,14 @@ test('after-sale window: a completed order cannot be refunded once the window ha
   await shipOrder(shop, order.orderId, { carrier: '中通快递', trackingNo: 'ZT2026112600006' });
   dataOf(await shop.call<OrderView>('order', 'confirmReceipt', { orderId: order.orderId }, openid));
   // Time travel: completed 8 days ago, past the default 7-day window.
-  await shop.db.collection('orders').doc(order.orderId).update({ completedAt: new Date(Date.now() - 8 * 86_400_000) });
-  t.like(await shop.call('order', 'refund', { orderId: order.orderId, reason: '不想要了' }, openid), { ok: false, code: 'INVALID_STATE' });
+  await shop.db
+    .collection('orders')
+    .doc(order.orderId)
+    .update({ completedAt: new Date(Date.now() - 8 * 86_400_000) });
+  t.like(await shop.call('order', 'refund', { orderId: order.orderId, reason: '不想要了' }, openid), {
+    ok: false,
+    code: 'INVALID_STATE',
+  });
   t.is((await stored(order.orderId)).status, 'completed');
 });
 

@@ -1,18 +1,28 @@
 import test from 'ava';
-import { TEST_DATA_KEY,dataOf,startShop } from '../../testkit/shop.js';
-import type { Address,Profile } from '../../typings/user.js';
-import { decryptField,encryptField } from '../shared/platform/field-crypto.js';
-import { maskDetail,maskPhone } from '../shared/rules/masks.js';
+import { TEST_DATA_KEY, dataOf, startShop } from '../../testkit/shop.js';
+import type { Address, Profile } from '../../typings/user.js';
+import { decryptField, encryptField } from '../shared/platform/field-crypto.js';
+import { maskDetail, maskPhone } from '../shared/rules/masks.js';
 
 /** Profile and address book through the gateway. Each test is its own shopper, since tests run concurrently. */
 const shop = await startShop();
 test.after.always(() => shop.close());
 
-const user = <T = Address[]>(route: string, params: Record<string, unknown>, openid: string) => shop.call<T>('user', route, params, openid);
+const user = <T = Address[]>(route: string, params: Record<string, unknown>, openid: string) =>
+  shop.call<T>('user', route, params, openid);
 const PHONE = '13812345678';
 const DETAIL = '文三路 478 号华星时代广场 A 座 1201 室';
-const address = (overrides: Record<string, unknown> = {}) => ({ name: '张三', phone: PHONE, province: '浙江省', city: '杭州市', district: '西湖区', detail: DETAIL, ...overrides });
-const save = async (openid: string, overrides: Record<string, unknown> = {}) => dataOf(await user<Address>('addresses.save', address(overrides), openid));
+const address = (overrides: Record<string, unknown> = {}) => ({
+  name: '张三',
+  phone: PHONE,
+  province: '浙江省',
+  city: '杭州市',
+  district: '西湖区',
+  detail: DETAIL,
+  ...overrides,
+});
+const save = async (openid: string, overrides: Record<string, unknown> = {}) =>
+  dataOf(await user<Address>('addresses.save', address(overrides), openid));
 
 type StoredAddress = Record<string, unknown> & { _id: string; isDefault: boolean };
 async function stored(openid: string): Promise<StoredAddress[]> {
@@ -46,10 +56,24 @@ test('profile: created on first use, keeps its member-since date, nickname and a
   const first = dataOf(await user<Profile>('profile', {}, me));
   t.like(first, { nickname: null, avatarUrl: null, displayName: '微信用户8f2a' });
   t.false(Number.isNaN(Date.parse(first.memberSince)));
-  const updated = dataOf(await user<Profile>('profile.update', { nickname: ' 小明 ', avatarUrl: 'cloud://env/avatars/a.png' }, me));
-  t.like(updated, { nickname: '小明', avatarUrl: 'cloud://env/avatars/a.png', displayName: '小明', memberSince: first.memberSince });
+  const updated = dataOf(
+    await user<Profile>('profile.update', { nickname: ' 小明 ', avatarUrl: 'cloud://env/avatars/a.png' }, me),
+  );
+  t.like(updated, {
+    nickname: '小明',
+    avatarUrl: 'cloud://env/avatars/a.png',
+    displayName: '小明',
+    memberSince: first.memberSince,
+  });
   t.like(dataOf(await user<Profile>('profile', {}, me)), { nickname: '小明', memberSince: first.memberSince });
-  for (const bad of [{}, { nickname: '' }, { nickname: 'x'.repeat(10_000) }, { avatarUrl: 'javascript:alert(1)' }, { nickname: 1 }, { nickname: '小红', openid: 'o-other' }]) {
+  for (const bad of [
+    {},
+    { nickname: '' },
+    { nickname: 'x'.repeat(10_000) },
+    { avatarUrl: 'javascript:alert(1)' },
+    { nickname: 1 },
+    { nickname: '小红', openid: 'o-other' },
+  ]) {
     t.like(await user('profile.update', bad, me), { ok: false, code: 'VALIDATION' }, JSON.stringify(bad).slice(0, 40));
   }
   t.like(dataOf(await user<Profile>('profile', {}, me)), { nickname: '小明' });
@@ -63,12 +87,25 @@ test('addresses: the first is the default; the list masks phone and street, defa
   const office = await save(me, { name: '李四', phone: '13900001111', detail: '科技园 1 号' });
   t.false(office.isDefault);
   const list = dataOf(await user('addresses.list', {}, me));
-  t.deepEqual(list.map((a) => [a.name, a.phone, a.detail, a.isDefault]), [
-    ['张三', '138****5678', '文三路 47****', true],
-    ['李四', '139****1111', '科技园****', false],
-  ]);
-  t.like(dataOf(await user<Address>('addresses.default', {}, me)), { addressId: home.addressId, phone: PHONE, detail: DETAIL, province: '浙江省', city: '杭州市', district: '西湖区' });
-  t.like(dataOf(await user<Address>('addresses.get', { addressId: office.addressId }, me)), { phone: '13900001111', detail: '科技园 1 号' });
+  t.deepEqual(
+    list.map((a) => [a.name, a.phone, a.detail, a.isDefault]),
+    [
+      ['张三', '138****5678', '文三路 47****', true],
+      ['李四', '139****1111', '科技园****', false],
+    ],
+  );
+  t.like(dataOf(await user<Address>('addresses.default', {}, me)), {
+    addressId: home.addressId,
+    phone: PHONE,
+    detail: DETAIL,
+    province: '浙江省',
+    city: '杭州市',
+    district: '西湖区',
+  });
+  t.like(dataOf(await user<Address>('addresses.get', { addressId: office.addressId }, me)), {
+    phone: '13900001111',
+    detail: '科技园 1 号',
+  });
 });
 
 test('addresses: phone and street are stored encrypted', async (t) => {
@@ -99,7 +136,10 @@ test('addresses: edit, setDefault and save with isDefault keep exactly one defau
   const edited = await save(me, { addressId: b.addressId, name: 'B2', isDefault: false });
   t.like(edited, { name: 'B2', isDefault: true }, 'the default cannot be unset, only moved');
   await save(me, { addressId: a.addressId, phone: '13700000000' });
-  t.like(dataOf(await user<Address>('addresses.get', { addressId: a.addressId }, me)), { phone: '13700000000', isDefault: false });
+  t.like(dataOf(await user<Address>('addresses.get', { addressId: a.addressId }, me)), {
+    phone: '13700000000',
+    isDefault: false,
+  });
   t.deepEqual(await defaults(me), [b.addressId]);
 });
 
@@ -110,7 +150,10 @@ test('addresses: removing the default promotes the most recently changed address
   const c = await save(me, { name: 'C' });
   await save(me, { addressId: b.addressId, name: 'B (edited last)' });
   const left = dataOf(await user('addresses.remove', { addressId: a.addressId }, me));
-  t.deepEqual(left.map((x) => x.addressId), [b.addressId, c.addressId]);
+  t.deepEqual(
+    left.map((x) => x.addressId),
+    [b.addressId, c.addressId],
+  );
   t.deepEqual(await defaults(me), [b.addressId]);
   dataOf(await user('addresses.remove', { addressId: c.addressId }, me));
   t.deepEqual(await defaults(me), [b.addressId], 'removing a non-default leaves the default alone');
@@ -130,13 +173,18 @@ test('addresses: at most 20; the 21st is a CONFLICT and writes nothing', async (
 
 test('addresses: concurrent first saves still leave exactly one default', async (t) => {
   const me = 'o-user-concurrent';
-  const answers = await Promise.all(Array.from({ length: 4 }, (_v, i) => user<Address>('addresses.save', address({ name: `并发${i}` }), me)));
-  t.deepEqual(answers.filter((a) => !a.ok), []);
+  const answers = await Promise.all(
+    Array.from({ length: 4 }, (_v, i) => user<Address>('addresses.save', address({ name: `并发${i}` }), me)),
+  );
+  t.deepEqual(
+    answers.filter((a) => !a.ok),
+    [],
+  );
   t.is((await stored(me)).length, 4);
   t.is((await defaults(me)).length, 1);
 });
 
-test('ownership: another shopper cannot read, edit, remove or make default someone\'s address', async (t) => {
+test("ownership: another shopper cannot read, edit, remove or make default someone's address", async (t) => {
   const owner = 'o-user-owner';
   const other = 'o-user-intruder';
   const mine = await save(owner);

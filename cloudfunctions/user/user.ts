@@ -1,7 +1,7 @@
-import type { Address,Profile } from '../../typings/user.js';
+import type { Address, Profile } from '../../typings/user.js';
 import { type AddressDoc } from '../shared/model/address.js';
 import { decryptField } from '../shared/platform/field-crypto.js';
-import { maskDetail,maskPhone } from '../shared/rules/masks.js';
+import { maskDetail, maskPhone } from '../shared/rules/masks.js';
 
 /** A shopper, `_id` is the openid. `addressRevision` is bumped by every address-book change (see `withAddressBook`). */
 export interface UserDoc {
@@ -46,5 +46,9 @@ export function toAddress(doc: AddressDoc, view: 'masked' | 'full'): Address {
 
 /** The default first, then the most recently changed. */
 export function byDefaultThenRecent(a: AddressDoc, b: AddressDoc): number {
-  return Number(b.isDefault) - Number(a.isDefault) || new Date(b.updatedAt).getTime() - new Date(a.updatedAt).getTime() || a._id.localeCompare(b._id);
+  return (
+    Number(b.isDefault) - Number(a.isDefault) ||
+    new Date(b.updatedAt).getTime() - new Date(a.updatedAt).getTime() ||
+    a._id.localeCompare(b._id)
+  );
 }

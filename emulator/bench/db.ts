@@ -18,7 +18,11 @@ import { describeMachineCpu, machineCpu, ms, summarize, timed } from './stats.js
  * Targets on a 2-core machine: SDK p95 <= 10 ms at 1M documents, load <= 60 s, emulator <= 3x direct SQLite.
  */
 const { values } = parseArgs({
-  options: { docs: { type: 'string', default: '1000000' }, queries: { type: 'string', default: '2000' }, dir: { type: 'string', default: os.tmpdir() } },
+  options: {
+    docs: { type: 'string', default: '1000000' },
+    queries: { type: 'string', default: '2000' },
+    dir: { type: 'string', default: os.tmpdir() },
+  },
 });
 const DOCS = Number(values.docs);
 const QUERIES = Number(values.queries);
@@ -30,7 +34,17 @@ const IN_FLIGHT = 3;
 const dir = fs.mkdtempSync(path.join(values.dir, 'bench-db-'));
 const file = path.join(dir, 'bench.sqlite');
 const here = path.dirname(fileURLToPath(import.meta.url));
-const child = spawn(process.execPath, [...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE] : []), '--import', 'tsx', path.join(here, 'serve-emulator.ts'), file], { stdio: ['ignore', 'pipe', 'inherit'] });
+const child = spawn(
+  process.execPath,
+  [
+    ...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE] : []),
+    '--import',
+    'tsx',
+    path.join(here, 'serve-emulator.ts'),
+    file,
+  ],
+  { stdio: ['ignore', 'pipe', 'inherit'] },
+);
 const port = await new Promise<number>((resolve, reject) => {
   child.stdout.on('data', (c: Buffer) => {
     const m = /PORT (\d+)/.exec(c.toString());
@@ -46,7 +60,7 @@ process.on('exit', cleanup);
 
 Object.assign(process.env, sdkEnvironment({ url: `http://127.0.0.1:${port}`, envId: DEFAULT_ENV_ID }));
 const { default: wxServerSdk } = await import('wx-server-sdk');
-const cloud = wxServerSdk as any; // eslint-disable-line @typescript-eslint/no-explicit-any -- typings cover the callback style too
+const cloud = wxServerSdk as any; // untyped: the typings cover the callback style too
 cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV });
 const db = cloud.database();
 const skus = db.collection('skus');
@@ -66,7 +80,9 @@ function sku(i: number) {
 }
 
 // ---- load ----
-console.log(`loading ${DOCS.toLocaleString()} SKU documents through wx-server-sdk (batches of ${BATCH}, ${IN_FLIGHT} in flight)…`);
+console.log(
+  `loading ${DOCS.toLocaleString()} SKU documents through wx-server-sdk (batches of ${BATCH}, ${IN_FLIGHT} in flight)…`,
+);
 const machineBefore = machineCpu();
 const [, loadMs] = await timed(async () => {
   let next = 0;
@@ -87,10 +103,21 @@ if (total !== DOCS) throw new Error(`loaded ${total}, expected ${DOCS}`);
 
 // ---- query through the SDK ----
 const category = (i: number) => `cat${(i * 37) % CATEGORIES}`;
-for (let i = 0; i < 50; i++) await skus.where({ categoryId: category(i) }).orderBy('price', 'asc').limit(20).get(); // warm-up
+for (let i = 0; i < 50; i++)
+  await skus
+    .where({ categoryId: category(i) })
+    .orderBy('price', 'asc')
+    .limit(20)
+    .get(); // warm-up
 const sdkSamples: number[] = [];
 for (let i = 0; i < QUERIES; i++) {
-  const [res, t] = await timed(() => skus.where({ categoryId: category(i) }).orderBy('price', 'asc').limit(20).get());
+  const [res, t] = await timed(() =>
+    skus
+      .where({ categoryId: category(i) })
+      .orderBy('price', 'asc')
+      .limit(20)
+      .get(),
+  );
   if (res.data.length !== 20) throw new Error('short page');
   sdkSamples.push(t);
 }
@@ -102,7 +129,9 @@ const database = new DatabaseService(store);
 const plan = database.explain('skus', { categoryId: 'cat1' }, [['price', 1]]);
 const emulatorSamples: number[] = [];
 for (let i = 0; i < QUERIES; i++) {
-  const [page, t] = await timed(() => database.find('skus', { categoryId: category(i) }, { sort: [['price', 1]], limit: 20 }).map((f) => f.text));
+  const [page, t] = await timed(() =>
+    database.find('skus', { categoryId: category(i) }, { sort: [['price', 1]], limit: 20 }).map((f) => f.text),
+  );
   if (page.length !== 20) throw new Error('short page');
   emulatorSamples.push(t);
 }
@@ -130,7 +159,13 @@ function bytesWritten(pid: number): number | undefined {
 
 /** The kind of file system the SQLite file is on: the load is bound by how fast it takes writes. */
 function fileSystem(where: string): string {
-  const kinds: Record<number, string> = { 0xef53: 'ext4', 0x01021994: 'tmpfs', 0x58465342: 'xfs', 0x9123683e: 'btrfs', 0x794c7630: 'overlayfs' };
+  const kinds: Record<number, string> = {
+    0xef53: 'ext4',
+    0x01021994: 'tmpfs',
+    0x58465342: 'xfs',
+    0x9123683e: 'btrfs',
+    0x794c7630: 'overlayfs',
+  };
   const type = fs.statfsSync(where).type;
   return kinds[type] ?? `type 0x${type.toString(16)}`;
 }
@@ -138,10 +173,12 @@ function fileSystem(where: string): string {
 const sdk = summarize(sdkSamples);
 const emu = summarize(emulatorSamples);
 const sql = summarize(sqliteSamples);
+const written =
+  writtenDuringLoad === undefined ? '' : `, ${(writtenDuringLoad / 2 ** 30).toFixed(1)} GiB written by the emulator`;
 console.log(`
 documents                      ${DOCS.toLocaleString()}
 load through the SDK           ${(loadMs / 1000).toFixed(1)} s  (${Math.round(DOCS / (loadMs / 1000)).toLocaleString()} docs/s)   target <= 60 s for 1M
-  SQLite file on               ${fileSystem(dir)} (${values.dir})${writtenDuringLoad === undefined ? '' : `, ${(writtenDuringLoad / 2 ** 30).toFixed(1)} GiB written by the emulator`}
+  SQLite file on               ${fileSystem(dir)} (${values.dir})${written}
   machine CPU meanwhile        ${machineDuringLoad}
 query: where({categoryId}).orderBy('price').limit(20), ${QUERIES} runs
   through wx-server-sdk        p50 ${ms(sdk.p50)}  p95 ${ms(sdk.p95)}   target p95 <= 10 ms

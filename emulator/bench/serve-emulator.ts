@@ -9,4 +9,4 @@ const emulator = await startEmulator({
   collections: [{ name: 'skus', indexes: [{ keys: { spuId: 1 } }, { keys: { categoryId: 1, price: 1 } }] }],
 });
 process.stdout.write(`PORT ${emulator.port}\n`);
-process.on('SIGTERM', () => emulator.close().then(() => process.exit(0)));
+process.on('SIGTERM', () => void emulator.close().then(() => process.exit(0)));

@@ -11,7 +11,11 @@ export function percentile(samples: number[], p: number): number {
 }
 
 export function summarize(samples: number[]): { p50: number; p95: number; mean: number } {
-  return { p50: percentile(samples, 50), p95: percentile(samples, 95), mean: samples.reduce((a, b) => a + b, 0) / samples.length };
+  return {
+    p50: percentile(samples, 50),
+    p95: percentile(samples, 95),
+    mean: samples.reduce((a, b) => a + b, 0) / samples.length,
+  };
 }
 
 export function ms(n: number): string {

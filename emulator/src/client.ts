@@ -60,7 +60,11 @@ export function controlClient(baseUrl: string): ControlClient {
   return {
     request,
     payIdle: async (timeoutMs) => {
-      const { status, body } = await request<{ message?: string }>('POST', '/pay/idle', timeoutMs === undefined ? undefined : { timeoutMs });
+      const { status, body } = await request<{ message?: string }>(
+        'POST',
+        '/pay/idle',
+        timeoutMs === undefined ? undefined : { timeoutMs },
+      );
       if (status !== 200) throw new Error(`the pay sandbox did not become idle (HTTP ${status}): ${body?.message ?? ''}`);
     },
   };

@@ -32,7 +32,8 @@ function prepare(node: unknown, ctx: DecodeContext): unknown {
     switch (key) {
       case '$tcb_server_date': {
         const offset = (value as { offset?: unknown } | null)?.offset;
-        const offsetMs = offset === undefined ? 0 : Number(EJSON.deserialize({ v: offset }, { relaxed: true }).v);
+        const offsetMs =
+          offset === undefined ? 0 : Number((EJSON.deserialize({ v: offset }, { relaxed: true }) as { v: unknown }).v);
         if (!Number.isFinite(offsetMs)) throw invalidParam('serverDate offset must be a number');
         return { $date: { $numberLong: String(Math.trunc(ctx.now + offsetMs)) } };
       }
@@ -53,7 +54,11 @@ function prepare(node: unknown, ctx: DecodeContext): unknown {
       case '$regularExpression': {
         const re = value as { pattern?: unknown; options?: unknown } | null;
         if (!re || typeof re.pattern !== 'string') throw invalidParam('invalid $regularExpression');
-        const options = [...new Set(String(re.options ?? ''))].filter((f) => MATCH_REGEX_FLAGS.has(f)).sort().join('');
+        const given = re.options ?? '';
+        const options = [...new Set(typeof given === 'string' ? given : JSON.stringify(given))]
+          .filter((f) => MATCH_REGEX_FLAGS.has(f))
+          .sort()
+          .join('');
         return { $regularExpression: { pattern: re.pattern, options } };
       }
     }
@@ -71,7 +76,8 @@ const MALFORMED_DOUBLE = /"\$numberDouble"\s*:\s*"(?!(?:-?(?:\d+(?:\.\d*)?|\.\d+
 export function decode(text: string, ctx: DecodeContext): unknown {
   // Most requests hold nothing `prepare` would change: bson parses them in one pass once the numbers are checked.
   if (!NEEDS_PREPARE.test(text)) {
-    if (MALFORMED_INTEGER.test(text) || MALFORMED_DOUBLE.test(text)) throw invalidParam(`malformed EJSON number in ${text.slice(0, 200)}`);
+    if (MALFORMED_INTEGER.test(text) || MALFORMED_DOUBLE.test(text))
+      throw invalidParam(`malformed EJSON number in ${text.slice(0, 200)}`);
     try {
       return EJSON.parse(text, { relaxed: true });
     } catch {
@@ -99,8 +105,23 @@ export function decodeParsed(raw: unknown, ctx: DecodeContext): unknown {
 
 /** The keys of EJSON's type wrappers (`{"$numberInt": "1"}`, `{"$date": …}`), plus CloudBase's server date. */
 const TYPE_WRAPPERS = new Set([
-  '$numberInt', '$numberLong', '$numberDouble', '$numberDecimal', '$date', '$oid', '$binary', '$uuid', '$timestamp',
-  '$regularExpression', '$minKey', '$maxKey', '$symbol', '$code', '$undefined', '$dbPointer', '$tcb_server_date',
+  '$numberInt',
+  '$numberLong',
+  '$numberDouble',
+  '$numberDecimal',
+  '$date',
+  '$oid',
+  '$binary',
+  '$uuid',
+  '$timestamp',
+  '$regularExpression',
+  '$minKey',
+  '$maxKey',
+  '$symbol',
+  '$code',
+  '$undefined',
+  '$dbPointer',
+  '$tcb_server_date',
 ]);
 
 /**
@@ -117,7 +138,8 @@ export function readStorableDocument(input: string, ctx: DecodeContext): { tree:
   } catch {
     throw invalidParam(`malformed EJSON: ${input.length > 200 ? `${input.slice(0, 200)}…` : input}`);
   }
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw) || isTypeWrapper(raw)) throw invalidParam('each document must be an object');
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw) || isTypeWrapper(raw))
+    throw invalidParam('each document must be an object');
   const tree = storable(raw, ctx, '') as Record<string, unknown>;
   return { tree, text: NEEDS_PREPARE.test(input) ? JSON.stringify(tree) : input };
 }
@@ -125,7 +147,10 @@ export function readStorableDocument(input: string, ctx: DecodeContext): { tree:
 /** Puts `_id` first in a stored document's text, as the platform does for the ids it assigns. */
 export function withId(id: string, tree: Record<string, unknown>, text: string): { tree: Record<string, unknown>; text: string } {
   const rest = text.trim().slice(1);
-  return { tree: { _id: id, ...tree }, text: `{"_id":${JSON.stringify(id)}${rest.trimStart().startsWith('}') ? '' : ','}${rest}` };
+  return {
+    tree: { _id: id, ...tree },
+    text: `{"_id":${JSON.stringify(id)}${rest.trimStart().startsWith('}') ? '' : ','}${rest}`,
+  };
 }
 
 function isTypeWrapper(obj: object): boolean {
@@ -137,7 +162,13 @@ function isTypeWrapper(obj: object): boolean {
 function checkedByPrepare(wrapper: Record<string, unknown>): boolean {
   if ('$numberInt' in wrapper || '$numberLong' in wrapper || '$numberDouble' in wrapper) return true;
   const date = wrapper.$date as Record<string, unknown> | undefined;
-  return date !== null && typeof date === 'object' && Object.keys(date).length === 1 && typeof date.$numberLong === 'string' && INT_PATTERN.test(date.$numberLong);
+  return (
+    date !== null &&
+    typeof date === 'object' &&
+    Object.keys(date).length === 1 &&
+    typeof date.$numberLong === 'string' &&
+    INT_PATTERN.test(date.$numberLong)
+  );
 }
 
 /** Checks a parsed document in place; only wrappers that `prepare` rewrites are replaced. */
@@ -159,7 +190,8 @@ function storable(node: unknown, ctx: DecodeContext, where: string): unknown {
   }
   const obj = node as Record<string, unknown>;
   for (const key of Object.keys(obj)) {
-    if (key.startsWith('$')) throw invalidParam(`the dollar ($) prefixed field '${key}' in '${`${where}.${key}`.slice(1)}' is not valid for storage`);
+    if (key.startsWith('$'))
+      throw invalidParam(`the dollar ($) prefixed field '${key}' in '${`${where}.${key}`.slice(1)}' is not valid for storage`);
     obj[key] = storable(obj[key], ctx, `${where}.${key}`);
   }
   return obj;
@@ -167,5 +199,5 @@ function storable(node: unknown, ctx: DecodeContext, where: string): unknown {
 
 /** Canonical EJSON: each document the SDK receives (`list` items) is a string in this form, which it parses itself. */
 export function encode(value: unknown): string {
-  return EJSON.stringify(value as Record<string, unknown>, { relaxed: false });
+  return EJSON.stringify(value, { relaxed: false });
 }

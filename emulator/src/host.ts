@@ -25,7 +25,12 @@ export interface RawReply {
 export type JsonAction = (body: Body, caller: AdminCaller, now: number) => Body | Promise<Body>;
 /** A multipart action (`wx.wxPayApi`, `wx.openApi`) gets every part as raw bytes and answers with raw bytes. */
 export type MultipartAction = (parts: Map<string, Buffer>, caller: AdminCaller) => Promise<RawReply>;
-export type RouteHandler = (req: http.IncomingMessage, res: http.ServerResponse, params: Record<string, string>, url: URL) => Promise<void> | void;
+export type RouteHandler = (
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  params: Record<string, string>,
+  url: URL,
+) => Promise<void> | void;
 
 export interface EmulatorHost {
   readonly envId: string;

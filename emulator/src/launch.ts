@@ -48,7 +48,8 @@ export function parseLaunchArgs(argv: string[], defaults: Partial<LaunchArgs> = 
   const port = Number(values.port ?? defaults.port ?? 8787);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number, got ${values.port}`);
   const instances = values.instances === undefined ? defaults.instances : Number(values.instances);
-  if (instances !== undefined && (!Number.isInteger(instances) || instances < 1)) throw new Error(`--instances must be a positive integer, got ${values.instances}`);
+  if (instances !== undefined && (!Number.isInteger(instances) || instances < 1))
+    throw new Error(`--instances must be a positive integer, got ${values.instances}`);
   return {
     port,
     instances,
@@ -82,7 +83,15 @@ export async function launch(args: LaunchArgs, options: LaunchOptions = {}): Pro
     dataDir: args.memory ? undefined : args.dataDir,
     envId: args.env,
     collections: await loadCollections(args.collections),
-    services: [...allServices({ functionsDir: args.functions, httpRoutes: options.httpRoutes, env: options.env, maxInstances: args.instances }), ...(options.services ?? [])],
+    services: [
+      ...allServices({
+        functionsDir: args.functions,
+        httpRoutes: options.httpRoutes,
+        env: options.env,
+        maxInstances: args.instances,
+      }),
+      ...(options.services ?? []),
+    ],
   });
   let stopping = false;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -108,6 +117,9 @@ async function loadCollections(file: string): Promise<CollectionDeclaration[]> {
     console.warn(`[emulator] no collection declarations at ${file}; starting with none`);
     return [];
   }
-  const mod = (await import(pathToFileURL(resolved).href)) as { collections?: CollectionDeclaration[]; default?: CollectionDeclaration[] };
+  const mod = (await import(pathToFileURL(resolved).href)) as {
+    collections?: CollectionDeclaration[];
+    default?: CollectionDeclaration[];
+  };
   return mod.collections ?? mod.default ?? [];
 }

@@ -12,7 +12,7 @@ export function parseMultipart(headers: IncomingHttpHeaders, body: Buffer): Prom
     try {
       parser = new Busboy({ headers: headers as BusboyHeaders, isPartAFile: () => true, limits: { fileSize: 50 * 1024 * 1024 } });
     } catch (err) {
-      reject(err);
+      reject(err instanceof Error ? err : new Error(String(err)));
       return;
     }
     parser.on('file', (name: string, stream: BusboyFileStream) => {

@@ -7,7 +7,16 @@ import { CloudBaseError, ErrorCode, unsupported } from './errors.js';
 import { DatabaseService } from './db/database.js';
 import type { CollectionDeclaration } from './db/schema.js';
 import { Store } from './db/store.js';
-import { type AdminCaller, type Body, type EmulatorHost, type JsonAction, type MultipartAction, type RouteHandler, readBody, sendJson } from './host.js';
+import {
+  type AdminCaller,
+  type Body,
+  type EmulatorHost,
+  type JsonAction,
+  type MultipartAction,
+  type RouteHandler,
+  readBody,
+  sendJson,
+} from './host.js';
 import { parseMultipart } from './multipart.js';
 import { randomHex } from './random.js';
 import { renderStatusPage } from './ui/status-page.js';
@@ -61,17 +70,22 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   const database = new DatabaseService(store, { transactionTtlMs: options.transactionTtlMs });
   const envId = options.envId ?? DEFAULT_ENV_ID;
   const inMemory = options.dataFile === ':memory:';
-  const dataDir = options.dataDir ?? (inMemory ? fs.mkdtempSync(path.join(os.tmpdir(), 'cloudbase-emulator-')) : path.dirname(options.dataFile));
+  const dataDir =
+    options.dataDir ??
+    (inMemory ? fs.mkdtempSync(path.join(os.tmpdir(), 'cloudbase-emulator-')) : path.dirname(options.dataFile));
   const expiry = setInterval(() => database.transactions.expire(), 1000);
   expiry.unref();
 
-  const jsonActions = new Map<string, JsonAction>(Object.entries(database.actions).map(([name, fn]) => [name, (body, _caller, now) => fn(body, now)]));
+  const jsonActions = new Map<string, JsonAction>(
+    Object.entries(database.actions).map(([name, fn]) => [name, (body, _caller, now) => fn(body, now)]),
+  );
   const multipartActions = new Map<string, MultipartAction>();
   const routes: Route[] = [];
   const adminListeners: Array<(action: string, caller: AdminCaller) => void> = [];
   const closers: Array<() => Promise<void> | void> = [];
   let baseUrl = '';
-  let localSocketPath: string | undefined;
+  // Set once the local socket listens (below); until then, or when it cannot, functions use TCP.
+  let localSocketPath: string | undefined = undefined;
   let callerResolver: (instanceId: string) => AdminCaller | undefined = () => undefined;
 
   const host: EmulatorHost = {
@@ -87,10 +101,12 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
       const names: string[] = [];
       // `:name` matches one segment; a trailing `/*` matches the path itself and anything below it (as `rest`).
       const wildcard = pattern.endsWith('/*');
-      const source = (wildcard ? pattern.slice(0, -2) : pattern).replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:(\w+)/g, (_m, name: string) => {
-        names.push(name);
-        return '([^/]+)';
-      });
+      const source = (wildcard ? pattern.slice(0, -2) : pattern)
+        .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+        .replace(/:(\w+)/g, (_m, name: string) => {
+          names.push(name);
+          return '([^/]+)';
+        });
       if (wildcard) names.push('rest');
       routes.push({ method, pattern: new RegExp(`^${source}${wildcard ? '(/.*)?' : ''}$`), names, handler });
     },
@@ -162,7 +178,10 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
         if (!handler) throw unsupported(`multipart action ${JSON.stringify(action)}`);
         notify(action as string, caller);
         const reply = await handler(parts, caller);
-        res.writeHead(reply.status ?? 200, { 'content-type': reply.contentType, 'content-length': Buffer.byteLength(reply.body) });
+        res.writeHead(reply.status ?? 200, {
+          'content-type': reply.contentType,
+          'content-length': Buffer.byteLength(reply.body),
+        });
         res.end(reply.body);
         return;
       }
@@ -173,7 +192,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
       } catch {
         throw new CloudBaseError(ErrorCode.INVALID_PARAM, 'request body is not valid JSON');
       }
-      if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new CloudBaseError(ErrorCode.INVALID_PARAM, 'request body must be a JSON object');
+      if (body === null || typeof body !== 'object' || Array.isArray(body))
+        throw new CloudBaseError(ErrorCode.INVALID_PARAM, 'request body must be a JSON object');
       action = (body as Body).action;
       const handler = typeof action === 'string' ? jsonActions.get(action) : undefined;
       if (!handler) throw unsupported(`action ${JSON.stringify(action)}`);
@@ -191,11 +211,14 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     for (const listener of adminListeners) listener(action, caller);
   }
 
-  const openConnections = (srv: http.Server) => new Promise<number>((resolve) => srv.getConnections((_err, n) => resolve(n ?? 0)));
+  const openConnections = (srv: http.Server) =>
+    new Promise<number>((resolve) => srv.getConnections((_err, n) => resolve(n ?? 0)));
   async function status() {
     return {
       envId,
-      collections: store.collectionNames().map((name) => ({ name, count: store.count(name), indexes: store.collection(name).indexes })),
+      collections: store
+        .collectionNames()
+        .map((name) => ({ name, count: store.count(name), indexes: store.collection(name).indexes })),
       openTransactions: database.transactions.openTransactions(),
       transactions: database.transactions.stats,
       requests: database.stats.requests,
@@ -245,7 +268,7 @@ async function listenLocally(server: http.Server, port: number): Promise<string 
   if (process.platform !== 'win32') fs.rmSync(socketPath, { force: true });
   return new Promise((resolve) => {
     server.once('error', (err) => {
-      console.warn(`[emulator] no local socket (${(err as Error).message}); functions will use TCP`);
+      console.warn(`[emulator] no local socket (${err.message}); functions will use TCP`);
       resolve(undefined);
     });
     server.listen({ path: socketPath, backlog: 4096 }, () => resolve(socketPath));

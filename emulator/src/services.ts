@@ -27,7 +27,10 @@ export interface ServiceOptions {
 
 export function allServices(options: ServiceOptions): Array<(host: EmulatorHost) => void | Promise<void>> {
   return [
-    (host) => void installFunctionRuntime({ functionsDir: options.functionsDir, env: options.env, maxInstances: options.maxInstances })(host),
+    (host) =>
+      void installFunctionRuntime({ functionsDir: options.functionsDir, env: options.env, maxInstances: options.maxInstances })(
+        host,
+      ),
     installGateways({ httpRoutes: options.httpRoutes }),
     (host) => void payService(options.pay)(host),
     installStorage,

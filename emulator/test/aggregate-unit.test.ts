@@ -1,4 +1,5 @@
 import test from 'ava';
+import { inspect } from 'node:util';
 import { BSONRegExp, ObjectId } from 'bson';
 import { type PipelineContext, type Stage, runPipeline } from '../src/db/aggregate.js';
 import { evaluateExpression, expressionTruthy } from '../src/db/expression.js';
@@ -118,7 +119,19 @@ const expressionCases: ExpressionCase[] = [
   ['$ifNull missing', { $ifNull: ['$nope', 'fallback'] }, 'fallback'],
   ['$ifNull null', { $ifNull: ['$nil', 'fallback'] }, 'fallback'],
   ['$ifNull several', { $ifNull: ['$nope', '$nil', '$s'] }, 'Hello World'],
-  ['$switch', { $switch: { branches: [{ case: { $lt: ['$n', 3] }, then: 'low' }, { case: { $lt: ['$n', 10] }, then: 'mid' }], default: 'high' } }, 'mid'],
+  [
+    '$switch',
+    {
+      $switch: {
+        branches: [
+          { case: { $lt: ['$n', 3] }, then: 'low' },
+          { case: { $lt: ['$n', 10] }, then: 'mid' },
+        ],
+        default: 'high',
+      },
+    },
+    'mid',
+  ],
   ['$switch default', { $switch: { branches: [{ case: false, then: 1 }], default: 'd' } }, 'd'],
   // strings
   ['$concat', { $concat: ['$s', '!', '$cn'] }, 'Hello World!你好世界'],
@@ -197,7 +210,16 @@ const expressionCases: ExpressionCase[] = [
   ['$range empty', { $range: [5, 0] }, []],
   ['$setUnion sorted and distinct', { $setUnion: ['$tags', ['c', 'a']] }, ['a', 'b', 'c']],
   ['$setUnion null', { $setUnion: ['$tags', '$nope'] }, null],
-  ['$setIntersection', { $setIntersection: [[3, 1, 2, 2], [2, 3, 4]] }, [2, 3]],
+  [
+    '$setIntersection',
+    {
+      $setIntersection: [
+        [3, 1, 2, 2],
+        [2, 3, 4],
+      ],
+    },
+    [2, 3],
+  ],
   ['$setDifference', { $setDifference: [[1, 2, 2, 3], [3]] }, [1, 2]],
   ['$setEquals', { $setEquals: ['$tags', ['a', 'b']] }, true],
   ['$setEquals unequal', { $setEquals: [[1], [1, 2]] }, false],
@@ -274,20 +296,65 @@ const expressionCases: ExpressionCase[] = [
   ['$year of objectId', { $year: '$oid' }, OID.getTimestamp().getUTCFullYear()],
   ['$hour with null timezone', { $hour: { date: '$d', timezone: null } }, null],
   ['$dateToString default format', { $dateToString: { date: '$d' } }, '2024-02-29T23:30:15.250Z'],
-  ['$dateToString format', { $dateToString: { date: '$d', format: '%Y/%m/%d %H:%M:%S.%L day %j %%' } }, '2024/02/29 23:30:15.250 day 060 %'],
-  ['$dateToString Olson timezone', { $dateToString: { date: '$d', format: '%Y-%m-%d %H:%M %z', timezone: 'Asia/Shanghai' } }, '2024-03-01 07:30 +0800'],
+  [
+    '$dateToString format',
+    { $dateToString: { date: '$d', format: '%Y/%m/%d %H:%M:%S.%L day %j %%' } },
+    '2024/02/29 23:30:15.250 day 060 %',
+  ],
+  [
+    '$dateToString Olson timezone',
+    { $dateToString: { date: '$d', format: '%Y-%m-%d %H:%M %z', timezone: 'Asia/Shanghai' } },
+    '2024-03-01 07:30 +0800',
+  ],
   ['$dateToString offset timezone', { $dateToString: { date: '$d', format: '%H:%M %Z', timezone: '+05:30' } }, '05:00 +330'],
-  ['$dateToString default format with timezone has no Z', { $dateToString: { date: '$d', timezone: '+08:00' } }, '2024-03-01T07:30:15.250'],
-  ['$dateToString DST zone', { $dateToString: { date: new Date(Date.UTC(2024, 6, 1, 12)), format: '%H', timezone: 'America/New_York' } }, '08'],
+  [
+    '$dateToString default format with timezone has no Z',
+    { $dateToString: { date: '$d', timezone: '+08:00' } },
+    '2024-03-01T07:30:15.250',
+  ],
+  [
+    '$dateToString DST zone',
+    { $dateToString: { date: new Date(Date.UTC(2024, 6, 1, 12)), format: '%H', timezone: 'America/New_York' } },
+    '08',
+  ],
   ['$dateToString null', { $dateToString: { date: '$nope', format: '%Y' } }, null],
   ['$dateToString onNull', { $dateToString: { date: '$nil', onNull: 'n/a' } }, 'n/a'],
   // objects and variables
   ['$mergeObjects', { $mergeObjects: ['$o', { x: 2, w: 3 }, null] }, { x: 2, y: { z: 'deep' }, w: 3 }],
   ['$mergeObjects missing', { $mergeObjects: ['$nope'] }, {}],
-  ['$objectToArray', { $objectToArray: { a: 1, b: 'x' } }, [{ k: 'a', v: 1 }, { k: 'b', v: 'x' }]],
+  [
+    '$objectToArray',
+    { $objectToArray: { a: 1, b: 'x' } },
+    [
+      { k: 'a', v: 1 },
+      { k: 'b', v: 'x' },
+    ],
+  ],
   ['$objectToArray null', { $objectToArray: '$nope' }, null],
-  ['$arrayToObject pairs', { $arrayToObject: { $literal: [['a', 1], ['b', 2]] } }, { a: 1, b: 2 }],
-  ['$arrayToObject k/v', { $arrayToObject: [[{ k: 'a', v: 1 }, { k: 'a', v: 3 }]] }, { a: 3 }],
+  [
+    '$arrayToObject pairs',
+    {
+      $arrayToObject: {
+        $literal: [
+          ['a', 1],
+          ['b', 2],
+        ],
+      },
+    },
+    { a: 1, b: 2 },
+  ],
+  [
+    '$arrayToObject k/v',
+    {
+      $arrayToObject: [
+        [
+          { k: 'a', v: 1 },
+          { k: 'a', v: 3 },
+        ],
+      ],
+    },
+    { a: 3 },
+  ],
   ['$arrayToObject null', { $arrayToObject: '$nil' }, null],
   ['$getField shorthand', { $getField: 'n' }, 5],
   ['$getField dotted name is literal', { $getField: { field: 'a.b', input: { $literal: { 'a.b': 7 } } } }, 7],
@@ -320,7 +387,7 @@ test('expression: does not mutate the document', (t) => {
 
 test('expressionTruthy', (t) => {
   for (const falsy of [false, null, undefined, 0, -0]) t.false(expressionTruthy(falsy), String(falsy));
-  for (const truthy of [true, 1, -1, NaN, '', 'x', [], {}, LEAP]) t.true(expressionTruthy(truthy), String(truthy));
+  for (const truthy of [true, 1, -1, NaN, '', 'x', [], {}, LEAP]) t.true(expressionTruthy(truthy), inspect(truthy));
 });
 
 type ErrorCase = [name: string, expr: unknown, message: RegExp];
@@ -357,7 +424,11 @@ const expressionErrors: ErrorCase[] = [
   ['$split number', { $split: [1, ','] }, /\$split requires an expression that evaluates to a string/],
   ['$trim number', { $trim: { input: 5 } }, /\$trim requires its input to be a string/],
   ['$regexMatch bad options', { $regexMatch: { input: 'a', regex: 'a', options: 'g' } }, /invalid flag in regex options: g/],
-  ['$regexMatch options twice', { $regexMatch: { input: 'a', regex: new BSONRegExp('a', 'i'), options: 'm' } }, /both 'regex' and 'option'/],
+  [
+    '$regexMatch options twice',
+    { $regexMatch: { input: 'a', regex: new BSONRegExp('a', 'i'), options: 'm' } },
+    /both 'regex' and 'option'/,
+  ],
   ['$size of missing', { $size: '$nope' }, /must be an array. Type of argument was: missing/],
   ['$arrayElemAt fractional index', { $arrayElemAt: ['$arr', 1.5] }, /32-bit integer/],
   ['$first of a string', { $first: 'abc' }, /\$first's argument must be an array, but is string/],
@@ -379,7 +450,11 @@ const expressionErrors: ErrorCase[] = [
   ['$toObjectId bad string', { $toObjectId: 'xyz' }, /Failed to parse objectId/],
   ['$convert unknown type', { $convert: { input: 1, to: 'javascript' } }, /\$convert to "javascript" is not supported/],
   ['$year of a string', { $year: 'x' }, /can't convert from BSON type string to Date/],
-  ['$hour bad timezone', { $hour: { date: '$d', timezone: 'Mars/Olympus' } }, /unrecognized time zone identifier: "Mars\/Olympus"/],
+  [
+    '$hour bad timezone',
+    { $hour: { date: '$d', timezone: 'Mars/Olympus' } },
+    /unrecognized time zone identifier: "Mars\/Olympus"/,
+  ],
   ['$dateToString bad format', { $dateToString: { date: '$d', format: '%Q' } }, /invalid format character '%Q'/],
   ['$dateToString trailing %', { $dateToString: { date: '$d', format: '%Y%' } }, /unmatched '%'/],
   ['$mergeObjects scalar', { $mergeObjects: ['$o', 5] }, /requires object inputs/],
@@ -402,8 +477,25 @@ for (const [name, expr, message] of expressionErrors) {
 // ---- pipelines
 
 const ORDERS: Doc[] = [
-  { _id: 'o1', user: 'u1', status: 'paid', amount: 300, items: [{ sku: 'a', qty: 1 }, { sku: 'b', qty: 2 }], createdAt: new Date(Date.UTC(2024, 0, 1, 20)) },
-  { _id: 'o2', user: 'u2', status: 'paid', amount: 150, items: [{ sku: 'a', qty: 3 }], createdAt: new Date(Date.UTC(2024, 0, 2, 1)) },
+  {
+    _id: 'o1',
+    user: 'u1',
+    status: 'paid',
+    amount: 300,
+    items: [
+      { sku: 'a', qty: 1 },
+      { sku: 'b', qty: 2 },
+    ],
+    createdAt: new Date(Date.UTC(2024, 0, 1, 20)),
+  },
+  {
+    _id: 'o2',
+    user: 'u2',
+    status: 'paid',
+    amount: 150,
+    items: [{ sku: 'a', qty: 3 }],
+    createdAt: new Date(Date.UTC(2024, 0, 2, 1)),
+  },
   { _id: 'o3', user: 'u1', status: 'cancelled', amount: 80, items: [], createdAt: new Date(Date.UTC(2024, 0, 2, 17)) },
   { _id: 'o4', user: 'u3', status: 'pending', amount: 220, createdAt: new Date(Date.UTC(2024, 0, 3, 9)) },
 ];
@@ -459,125 +551,558 @@ const pipelineCases: PipelineCase[] = [
   ['$project nested path', A, [{ $project: { 'b.c': 1 } }], [{ _id: 1, b: { c: 1 } }]],
   ['$project nested object form', A, [{ $project: { b: { d: true } } }], [{ _id: 1, b: { d: 2 } }]],
   ['$project through an array drops scalars', A, [{ $project: { 'arr.c': 1 } }], [{ _id: 1, arr: [{ c: 1 }] }]],
-  ['$project computed fields', A, [{ $project: { sum: { $add: ['$a', '$b.d'] }, label: { $literal: 1 }, k: 'const' } }], [{ _id: 1, sum: 3, label: 1, k: 'const' }]],
-  ['$project computed nested path', A, [{ $project: { 'b.e': { $multiply: ['$b.d', 10] }, 'b.c': 1 } }], [{ _id: 1, b: { c: 1, e: 20 } }]],
-  ['$project computed $$REMOVE omits field', A, [{ $project: { a: 1, x: { $cond: [false, 1, '$$REMOVE'] } } }], [{ _id: 1, a: 1 }]],
+  [
+    '$project computed fields',
+    A,
+    [{ $project: { sum: { $add: ['$a', '$b.d'] }, label: { $literal: 1 }, k: 'const' } }],
+    [{ _id: 1, sum: 3, label: 1, k: 'const' }],
+  ],
+  [
+    '$project computed nested path',
+    A,
+    [{ $project: { 'b.e': { $multiply: ['$b.d', 10] }, 'b.c': 1 } }],
+    [{ _id: 1, b: { c: 1, e: 20 } }],
+  ],
+  [
+    '$project computed $$REMOVE omits field',
+    A,
+    [{ $project: { a: 1, x: { $cond: [false, 1, '$$REMOVE'] } } }],
+    [{ _id: 1, a: 1 }],
+  ],
   ['$project computed _id', A, [{ $project: { _id: '$a' } }], [{ _id: 1 }]],
   ['$project exclusion', A, [{ $project: { b: 0, arr: 0 } }], [{ _id: 1, a: 1 }]],
-  ['$project exclusion nested and through arrays', A, [{ $project: { 'b.c': 0, 'arr.d': 0 } }], [{ _id: 1, a: 1, b: { d: 2 }, arr: [{ c: 1 }, 3] }]],
+  [
+    '$project exclusion nested and through arrays',
+    A,
+    [{ $project: { 'b.c': 0, 'arr.d': 0 } }],
+    [{ _id: 1, a: 1, b: { d: 2 }, arr: [{ c: 1 }, 3] }],
+  ],
   ['$project exclusion of _id only', A, [{ $project: { _id: 0 } }], [{ a: 1, b: { c: 1, d: 2 }, arr: [{ c: 1, d: 2 }, 3] }]],
   // $addFields / $set / $unset
-  ['$addFields', A, [{ $addFields: { total: { $add: ['$a', 1] }, a: 'replaced' } }], [{ _id: 1, a: 'replaced', b: { c: 1, d: 2 }, arr: [{ c: 1, d: 2 }, 3], total: 2 }]],
-  ['$addFields nested object merges', A, [{ $addFields: { b: { e: 5 } } }], [{ _id: 1, a: 1, b: { c: 1, d: 2, e: 5 }, arr: [{ c: 1, d: 2 }, 3] }]],
+  [
+    '$addFields',
+    A,
+    [{ $addFields: { total: { $add: ['$a', 1] }, a: 'replaced' } }],
+    [{ _id: 1, a: 'replaced', b: { c: 1, d: 2 }, arr: [{ c: 1, d: 2 }, 3], total: 2 }],
+  ],
+  [
+    '$addFields nested object merges',
+    A,
+    [{ $addFields: { b: { e: 5 } } }],
+    [{ _id: 1, a: 1, b: { c: 1, d: 2, e: 5 }, arr: [{ c: 1, d: 2 }, 3] }],
+  ],
   ['$addFields empty object sets {}', [{ _id: 1, b: { c: 1 } }], [{ $addFields: { b: {} } }], [{ _id: 1, b: {} }]],
-  ['$addFields into array elements', A, [{ $addFields: { 'arr.e': 0 } }, { $project: { arr: 1, _id: 0 } }], [{ arr: [{ c: 1, d: 2, e: 0 }, { e: 0 }] }]],
+  [
+    '$addFields into array elements',
+    A,
+    [{ $addFields: { 'arr.e': 0 } }, { $project: { arr: 1, _id: 0 } }],
+    [{ arr: [{ c: 1, d: 2, e: 0 }, { e: 0 }] }],
+  ],
   ['$addFields $$REMOVE removes', A, [{ $addFields: { b: '$$REMOVE', arr: '$$REMOVE' } }], [{ _id: 1, a: 1 }]],
   ['$set alias', [{ _id: 1 }], [{ $set: { 'x.y': 1 } }], [{ _id: 1, x: { y: 1 } }]],
   ['$unset string', A, [{ $unset: 'arr' }, { $unset: 'b.c' }], [{ _id: 1, a: 1, b: { d: 2 } }]],
   ['$unset array', A, [{ $unset: ['arr', 'b', 'a'] }], [{ _id: 1 }]],
   // $group
-  ['$group by field with every accumulator', ORDERS, [
-    { $group: {
-      _id: '$user',
-      total: { $sum: '$amount' },
-      orders: { $sum: 1 },
-      n: { $count: {} },
-      avg: { $avg: '$amount' },
-      min: { $min: '$amount' },
-      max: { $max: '$amount' },
-      first: { $first: '$status' },
-      last: { $last: '$status' },
-      statuses: { $push: '$status' },
-      uniq: { $addToSet: '$user' },
-      sd: { $stdDevPop: '$amount' },
-      sds: { $stdDevSamp: '$amount' },
-      merged: { $mergeObjects: { $arrayToObject: [[{ k: '$status', v: '$amount' }]] } },
-    } },
-  ], [
-    { _id: 'u1', total: 380, orders: 2, n: 2, avg: 190, min: 80, max: 300, first: 'paid', last: 'cancelled', statuses: ['paid', 'cancelled'], uniq: ['u1'], sd: 110, sds: Math.sqrt(24200), merged: { paid: 300, cancelled: 80 } },
-    { _id: 'u2', total: 150, orders: 1, n: 1, avg: 150, min: 150, max: 150, first: 'paid', last: 'paid', statuses: ['paid'], uniq: ['u2'], sd: 0, sds: null, merged: { paid: 150 } },
-    { _id: 'u3', total: 220, orders: 1, n: 1, avg: 220, min: 220, max: 220, first: 'pending', last: 'pending', statuses: ['pending'], uniq: ['u3'], sd: 0, sds: null, merged: { pending: 220 } },
-  ]],
-  ['$group null _id totals everything', ORDERS, [{ $group: { _id: null, total: { $sum: '$amount' } } }], [{ _id: null, total: 750 }]],
-  ['$group by object _id', ORDERS, [{ $group: { _id: { u: '$user', s: '$status' }, c: { $sum: 1 } } }, { $match: { c: 1, '_id.u': 'u1' } }], [{ _id: { u: 'u1', s: 'paid' }, c: 1 }, { _id: { u: 'u1', s: 'cancelled' }, c: 1 }]],
-  ['$group by expression', ORDERS, [{ $group: { _id: { $dateToString: { date: '$createdAt', format: '%Y-%m-%d', timezone: 'Asia/Shanghai' } }, n: { $sum: 1 } } }], [{ _id: '2024-01-02', n: 2 }, { _id: '2024-01-03', n: 2 }]],
-  ['$group missing key groups with null', [{ _id: 1 }, { _id: 2, k: null }, { _id: 3, k: 'x' }], [{ $group: { _id: '$k', ids: { $push: '$_id' } } }], [{ _id: null, ids: [1, 2] }, { _id: 'x', ids: [3] }]],
-  ['$group accumulators over missing values', [{ _id: 1 }, { _id: 2, v: 'x' }], [{ $group: { _id: null, s: { $sum: '$v' }, a: { $avg: '$v' }, m: { $max: '$nope' }, f: { $first: '$v' }, p: { $push: '$v' }, set: { $addToSet: '$v' }, sd: { $stdDevPop: '$v' }, mo: { $mergeObjects: '$nope' } } }], [{ _id: null, s: 0, a: null, m: null, f: null, p: ['x'], set: ['x'], sd: null, mo: {} }]],
-  ['$group $sum does not add up arrays', [{ _id: 1, v: [1, 2] }, { _id: 2, v: 3 }], [{ $group: { _id: null, s: { $sum: '$v' } } }], [{ _id: null, s: 3 }]],
-  ['$group $addToSet compares values', [{ _id: 1, v: { a: 1 } }, { _id: 2, v: { a: 1 } }, { _id: 3, v: 1 }, { _id: 4, v: 1.0 }], [{ $group: { _id: null, s: { $addToSet: '$v' } } }], [{ _id: null, s: [{ a: 1 }, 1] }]],
+  [
+    '$group by field with every accumulator',
+    ORDERS,
+    [
+      {
+        $group: {
+          _id: '$user',
+          total: { $sum: '$amount' },
+          orders: { $sum: 1 },
+          n: { $count: {} },
+          avg: { $avg: '$amount' },
+          min: { $min: '$amount' },
+          max: { $max: '$amount' },
+          first: { $first: '$status' },
+          last: { $last: '$status' },
+          statuses: { $push: '$status' },
+          uniq: { $addToSet: '$user' },
+          sd: { $stdDevPop: '$amount' },
+          sds: { $stdDevSamp: '$amount' },
+          merged: { $mergeObjects: { $arrayToObject: [[{ k: '$status', v: '$amount' }]] } },
+        },
+      },
+    ],
+    [
+      {
+        _id: 'u1',
+        total: 380,
+        orders: 2,
+        n: 2,
+        avg: 190,
+        min: 80,
+        max: 300,
+        first: 'paid',
+        last: 'cancelled',
+        statuses: ['paid', 'cancelled'],
+        uniq: ['u1'],
+        sd: 110,
+        sds: Math.sqrt(24200),
+        merged: { paid: 300, cancelled: 80 },
+      },
+      {
+        _id: 'u2',
+        total: 150,
+        orders: 1,
+        n: 1,
+        avg: 150,
+        min: 150,
+        max: 150,
+        first: 'paid',
+        last: 'paid',
+        statuses: ['paid'],
+        uniq: ['u2'],
+        sd: 0,
+        sds: null,
+        merged: { paid: 150 },
+      },
+      {
+        _id: 'u3',
+        total: 220,
+        orders: 1,
+        n: 1,
+        avg: 220,
+        min: 220,
+        max: 220,
+        first: 'pending',
+        last: 'pending',
+        statuses: ['pending'],
+        uniq: ['u3'],
+        sd: 0,
+        sds: null,
+        merged: { pending: 220 },
+      },
+    ],
+  ],
+  [
+    '$group null _id totals everything',
+    ORDERS,
+    [{ $group: { _id: null, total: { $sum: '$amount' } } }],
+    [{ _id: null, total: 750 }],
+  ],
+  [
+    '$group by object _id',
+    ORDERS,
+    [{ $group: { _id: { u: '$user', s: '$status' }, c: { $sum: 1 } } }, { $match: { c: 1, '_id.u': 'u1' } }],
+    [
+      { _id: { u: 'u1', s: 'paid' }, c: 1 },
+      { _id: { u: 'u1', s: 'cancelled' }, c: 1 },
+    ],
+  ],
+  [
+    '$group by expression',
+    ORDERS,
+    [
+      {
+        $group: { _id: { $dateToString: { date: '$createdAt', format: '%Y-%m-%d', timezone: 'Asia/Shanghai' } }, n: { $sum: 1 } },
+      },
+    ],
+    [
+      { _id: '2024-01-02', n: 2 },
+      { _id: '2024-01-03', n: 2 },
+    ],
+  ],
+  [
+    '$group missing key groups with null',
+    [{ _id: 1 }, { _id: 2, k: null }, { _id: 3, k: 'x' }],
+    [{ $group: { _id: '$k', ids: { $push: '$_id' } } }],
+    [
+      { _id: null, ids: [1, 2] },
+      { _id: 'x', ids: [3] },
+    ],
+  ],
+  [
+    '$group accumulators over missing values',
+    [{ _id: 1 }, { _id: 2, v: 'x' }],
+    [
+      {
+        $group: {
+          _id: null,
+          s: { $sum: '$v' },
+          a: { $avg: '$v' },
+          m: { $max: '$nope' },
+          f: { $first: '$v' },
+          p: { $push: '$v' },
+          set: { $addToSet: '$v' },
+          sd: { $stdDevPop: '$v' },
+          mo: { $mergeObjects: '$nope' },
+        },
+      },
+    ],
+    [{ _id: null, s: 0, a: null, m: null, f: null, p: ['x'], set: ['x'], sd: null, mo: {} }],
+  ],
+  [
+    '$group $sum does not add up arrays',
+    [
+      { _id: 1, v: [1, 2] },
+      { _id: 2, v: 3 },
+    ],
+    [{ $group: { _id: null, s: { $sum: '$v' } } }],
+    [{ _id: null, s: 3 }],
+  ],
+  [
+    '$group $addToSet compares values',
+    [
+      { _id: 1, v: { a: 1 } },
+      { _id: 2, v: { a: 1 } },
+      { _id: 3, v: 1 },
+      { _id: 4, v: 1.0 },
+    ],
+    [{ $group: { _id: null, s: { $addToSet: '$v' } } }],
+    [{ _id: null, s: [{ a: 1 }, 1] }],
+  ],
   ['$group on empty input yields nothing', [], [{ $group: { _id: null, n: { $sum: 1 } } }], []],
-  ['$group $sum of money is exact', [0.1, 0.2, 0.3, 0.4].map((v, i) => ({ _id: i, v })), [{ $group: { _id: null, s: { $sum: '$v' } } }], [{ _id: null, s: 1 }]],
+  [
+    '$group $sum of money is exact',
+    [0.1, 0.2, 0.3, 0.4].map((v, i) => ({ _id: i, v })),
+    [{ $group: { _id: null, s: { $sum: '$v' } } }],
+    [{ _id: null, s: 1 }],
+  ],
   // $sort, $skip, $limit, $count
-  ['$sort descending with tie-break', ORDERS, [{ $sort: { user: 1, amount: -1 } }, { $project: { _id: 1 } }], [{ _id: 'o1' }, { _id: 'o3' }, { _id: 'o2' }, { _id: 'o4' }]],
-  ['$skip and $limit', NUMBERS, [{ $sort: { v: -1 } }, { $skip: 1 }, { $limit: 2 }, { $project: { _id: 0, v: 1 } }], [{ v: 8 }, { v: 7 }]],
+  [
+    '$sort descending with tie-break',
+    ORDERS,
+    [{ $sort: { user: 1, amount: -1 } }, { $project: { _id: 1 } }],
+    [{ _id: 'o1' }, { _id: 'o3' }, { _id: 'o2' }, { _id: 'o4' }],
+  ],
+  [
+    '$skip and $limit',
+    NUMBERS,
+    [{ $sort: { v: -1 } }, { $skip: 1 }, { $limit: 2 }, { $project: { _id: 0, v: 1 } }],
+    [{ v: 8 }, { v: 7 }],
+  ],
   ['$skip 0', [{ _id: 1 }], [{ $skip: 0 }], [{ _id: 1 }]],
   ['$skip past the end', [{ _id: 1 }], [{ $skip: 5 }], []],
   ['$count', ORDERS, [{ $match: { status: 'paid' } }, { $count: 'paidOrders' }], [{ paidOrders: 2 }]],
   ['$count of nothing is no document', ORDERS, [{ $match: { status: 'none' } }, { $count: 'n' }], []],
   // $unwind
-  ['$unwind string', [{ _id: 1, a: [1, 2] }, { _id: 2, a: [] }, { _id: 3 }, { _id: 4, a: null }, { _id: 5, a: 'x' }], [{ $unwind: '$a' }], [{ _id: 1, a: 1 }, { _id: 1, a: 2 }, { _id: 5, a: 'x' }]],
-  ['$unwind preserve and index', [{ _id: 1, a: [1, 2] }, { _id: 2, a: [] }, { _id: 3 }, { _id: 4, a: null }, { _id: 5, a: 'x' }], [{ $unwind: { path: '$a', includeArrayIndex: 'i', preserveNullAndEmptyArrays: true } }], [{ _id: 1, a: 1, i: 0 }, { _id: 1, a: 2, i: 1 }, { _id: 2, i: null }, { _id: 3, i: null }, { _id: 4, a: null, i: null }, { _id: 5, a: 'x', i: null }]],
-  ['$unwind nested path', [{ _id: 1, o: { list: ['a', 'b'], k: 1 } }], [{ $unwind: '$o.list' }], [{ _id: 1, o: { list: 'a', k: 1 } }, { _id: 1, o: { list: 'b', k: 1 } }]],
-  ['$unwind then $group', ORDERS, [{ $unwind: '$items' }, { $group: { _id: '$items.sku', qty: { $sum: '$items.qty' } } }, { $sort: { _id: 1 } }], [{ _id: 'a', qty: 4 }, { _id: 'b', qty: 2 }]],
+  [
+    '$unwind string',
+    [{ _id: 1, a: [1, 2] }, { _id: 2, a: [] }, { _id: 3 }, { _id: 4, a: null }, { _id: 5, a: 'x' }],
+    [{ $unwind: '$a' }],
+    [
+      { _id: 1, a: 1 },
+      { _id: 1, a: 2 },
+      { _id: 5, a: 'x' },
+    ],
+  ],
+  [
+    '$unwind preserve and index',
+    [{ _id: 1, a: [1, 2] }, { _id: 2, a: [] }, { _id: 3 }, { _id: 4, a: null }, { _id: 5, a: 'x' }],
+    [{ $unwind: { path: '$a', includeArrayIndex: 'i', preserveNullAndEmptyArrays: true } }],
+    [
+      { _id: 1, a: 1, i: 0 },
+      { _id: 1, a: 2, i: 1 },
+      { _id: 2, i: null },
+      { _id: 3, i: null },
+      { _id: 4, a: null, i: null },
+      { _id: 5, a: 'x', i: null },
+    ],
+  ],
+  [
+    '$unwind nested path',
+    [{ _id: 1, o: { list: ['a', 'b'], k: 1 } }],
+    [{ $unwind: '$o.list' }],
+    [
+      { _id: 1, o: { list: 'a', k: 1 } },
+      { _id: 1, o: { list: 'b', k: 1 } },
+    ],
+  ],
+  [
+    '$unwind then $group',
+    ORDERS,
+    [{ $unwind: '$items' }, { $group: { _id: '$items.sku', qty: { $sum: '$items.qty' } } }, { $sort: { _id: 1 } }],
+    [
+      { _id: 'a', qty: 4 },
+      { _id: 'b', qty: 2 },
+    ],
+  ],
   // $lookup
-  ['$lookup equality', ORDERS.slice(0, 3), [{ $lookup: { from: 'users', localField: 'user', foreignField: '_id', as: 'u' } }, { $project: { 'u.name': 1 } }], [{ _id: 'o1', u: [{ name: 'Ann' }] }, { _id: 'o2', u: [{ name: 'Bo' }] }, { _id: 'o3', u: [{ name: 'Ann' }] }]],
-  ['$lookup no match gives []', [ORDERS[3]!], [{ $lookup: { from: 'users', localField: 'user', foreignField: '_id', as: 'u' } }, { $project: { u: 1 } }], [{ _id: 'o4', u: [] }]],
-  ['$lookup local array matches any element', [{ _id: 1, codes: ['a', 'c'] }], [{ $lookup: { from: 'skus', localField: 'codes', foreignField: 'code', as: 's' } }, { $project: { 's._id': 1 } }], [{ _id: 1, s: [{ _id: 's1' }, { _id: 's3' }] }]],
-  ['$lookup path through array', [{ _id: 1, items: [{ sku: 'b' }, { sku: 'a' }] }], [{ $lookup: { from: 'skus', localField: 'items.sku', foreignField: 'code', as: 's' } }, { $project: { 's.price': 1 } }], [{ _id: 1, s: [{ price: 100 }, { price: 25 }] }]],
-  ['$lookup foreign array contains local value', [{ _id: 1, tag: 'early' }], [{ $lookup: { from: 'users', localField: 'tag', foreignField: 'tags', as: 'u' } }, { $project: { 'u._id': 1 } }], [{ _id: 1, u: [{ _id: 'u1' }, { _id: 'u2' }] }]],
-  ['$lookup missing local matches missing foreign', [{ _id: 1 }], [{ $lookup: { from: 'users', localField: 'tag', foreignField: 'tags', as: 'u' } }, { $project: { 'u._id': 1 } }], [{ _id: 1, u: [{ _id: 'u4' }] }]],
-  ['$lookup into a nested as', [{ _id: 1, user: 'u2' }], [{ $lookup: { from: 'users', localField: 'user', foreignField: '_id', as: 'x.u' } }, { $project: { 'x.u.name': 1, _id: 0 } }], [{ x: { u: [{ name: 'Bo' }] } }]],
-  ['$lookup pipeline with let', [{ _id: 1, max: 30 }, { _id: 2, max: 5 }], [
-    { $lookup: { from: 'skus', let: { limit: '$max' }, pipeline: [{ $match: { $expr: { $lte: ['$price', '$$limit'] } } }, { $project: { _id: 0, code: 1 } }], as: 'cheap' } },
-  ], [{ _id: 1, max: 30, cheap: [{ code: 'b' }, { code: 'c' }] }, { _id: 2, max: 5, cheap: [] }]],
-  ['$lookup pipeline without let', [{ _id: 1 }], [{ $lookup: { from: 'skus', pipeline: [{ $group: { _id: null, n: { $sum: 1 } } }], as: 'stats' } }], [{ _id: 1, stats: [{ _id: null, n: 3 }] }]],
-  ['$lookup pipeline vars reach $addFields', [{ _id: 1, k: 2 }], [
-    { $lookup: { from: 'skus', let: { k: '$k' }, pipeline: [{ $match: { code: 'a' } }, { $project: { _id: 0, v: { $multiply: ['$price', '$$k'] } } }], as: 'r' } },
-  ], [{ _id: 1, k: 2, r: [{ v: 200 }] }]],
-  ['$lookup equality plus pipeline', [{ _id: 1, code: 'a' }], [
-    { $lookup: { from: 'skus', localField: 'code', foreignField: 'code', pipeline: [{ $project: { _id: 0, price: 1 } }], as: 'p' } },
-  ], [{ _id: 1, code: 'a', p: [{ price: 100 }] }]],
-  ['nested $lookup sees outer vars', [{ _id: 1, k: 'a' }], [
-    { $lookup: { from: 'skus', let: { outer: '$k' }, as: 'r', pipeline: [
-      { $match: { $expr: { $eq: ['$code', '$$outer'] } } },
-      { $lookup: { from: 'users', let: { code: '$code' }, as: 'u', pipeline: [{ $match: { $expr: { $eq: ['$$outer', '$$code'] } } }, { $count: 'n' }] } },
-      { $project: { _id: 0, u: 1 } },
-    ] } },
-  ], [{ _id: 1, k: 'a', r: [{ u: [{ n: 3 }] }] }]],
+  [
+    '$lookup equality',
+    ORDERS.slice(0, 3),
+    [{ $lookup: { from: 'users', localField: 'user', foreignField: '_id', as: 'u' } }, { $project: { 'u.name': 1 } }],
+    [
+      { _id: 'o1', u: [{ name: 'Ann' }] },
+      { _id: 'o2', u: [{ name: 'Bo' }] },
+      { _id: 'o3', u: [{ name: 'Ann' }] },
+    ],
+  ],
+  [
+    '$lookup no match gives []',
+    [ORDERS[3]!],
+    [{ $lookup: { from: 'users', localField: 'user', foreignField: '_id', as: 'u' } }, { $project: { u: 1 } }],
+    [{ _id: 'o4', u: [] }],
+  ],
+  [
+    '$lookup local array matches any element',
+    [{ _id: 1, codes: ['a', 'c'] }],
+    [{ $lookup: { from: 'skus', localField: 'codes', foreignField: 'code', as: 's' } }, { $project: { 's._id': 1 } }],
+    [{ _id: 1, s: [{ _id: 's1' }, { _id: 's3' }] }],
+  ],
+  [
+    '$lookup path through array',
+    [{ _id: 1, items: [{ sku: 'b' }, { sku: 'a' }] }],
+    [{ $lookup: { from: 'skus', localField: 'items.sku', foreignField: 'code', as: 's' } }, { $project: { 's.price': 1 } }],
+    [{ _id: 1, s: [{ price: 100 }, { price: 25 }] }],
+  ],
+  [
+    '$lookup foreign array contains local value',
+    [{ _id: 1, tag: 'early' }],
+    [{ $lookup: { from: 'users', localField: 'tag', foreignField: 'tags', as: 'u' } }, { $project: { 'u._id': 1 } }],
+    [{ _id: 1, u: [{ _id: 'u1' }, { _id: 'u2' }] }],
+  ],
+  [
+    '$lookup missing local matches missing foreign',
+    [{ _id: 1 }],
+    [{ $lookup: { from: 'users', localField: 'tag', foreignField: 'tags', as: 'u' } }, { $project: { 'u._id': 1 } }],
+    [{ _id: 1, u: [{ _id: 'u4' }] }],
+  ],
+  [
+    '$lookup into a nested as',
+    [{ _id: 1, user: 'u2' }],
+    [{ $lookup: { from: 'users', localField: 'user', foreignField: '_id', as: 'x.u' } }, { $project: { 'x.u.name': 1, _id: 0 } }],
+    [{ x: { u: [{ name: 'Bo' }] } }],
+  ],
+  [
+    '$lookup pipeline with let',
+    [
+      { _id: 1, max: 30 },
+      { _id: 2, max: 5 },
+    ],
+    [
+      {
+        $lookup: {
+          from: 'skus',
+          let: { limit: '$max' },
+          pipeline: [{ $match: { $expr: { $lte: ['$price', '$$limit'] } } }, { $project: { _id: 0, code: 1 } }],
+          as: 'cheap',
+        },
+      },
+    ],
+    [
+      { _id: 1, max: 30, cheap: [{ code: 'b' }, { code: 'c' }] },
+      { _id: 2, max: 5, cheap: [] },
+    ],
+  ],
+  [
+    '$lookup pipeline without let',
+    [{ _id: 1 }],
+    [{ $lookup: { from: 'skus', pipeline: [{ $group: { _id: null, n: { $sum: 1 } } }], as: 'stats' } }],
+    [{ _id: 1, stats: [{ _id: null, n: 3 }] }],
+  ],
+  [
+    '$lookup pipeline vars reach $addFields',
+    [{ _id: 1, k: 2 }],
+    [
+      {
+        $lookup: {
+          from: 'skus',
+          let: { k: '$k' },
+          pipeline: [{ $match: { code: 'a' } }, { $project: { _id: 0, v: { $multiply: ['$price', '$$k'] } } }],
+          as: 'r',
+        },
+      },
+    ],
+    [{ _id: 1, k: 2, r: [{ v: 200 }] }],
+  ],
+  [
+    '$lookup equality plus pipeline',
+    [{ _id: 1, code: 'a' }],
+    [
+      {
+        $lookup: {
+          from: 'skus',
+          localField: 'code',
+          foreignField: 'code',
+          pipeline: [{ $project: { _id: 0, price: 1 } }],
+          as: 'p',
+        },
+      },
+    ],
+    [{ _id: 1, code: 'a', p: [{ price: 100 }] }],
+  ],
+  [
+    'nested $lookup sees outer vars',
+    [{ _id: 1, k: 'a' }],
+    [
+      {
+        $lookup: {
+          from: 'skus',
+          let: { outer: '$k' },
+          as: 'r',
+          pipeline: [
+            { $match: { $expr: { $eq: ['$code', '$$outer'] } } },
+            {
+              $lookup: {
+                from: 'users',
+                let: { code: '$code' },
+                as: 'u',
+                pipeline: [{ $match: { $expr: { $eq: ['$$outer', '$$code'] } } }, { $count: 'n' }],
+              },
+            },
+            { $project: { _id: 0, u: 1 } },
+          ],
+        },
+      },
+    ],
+    [{ _id: 1, k: 'a', r: [{ u: [{ n: 3 }] }] }],
+  ],
   // $replaceRoot / $replaceWith
   ['$replaceRoot', [{ _id: 1, inner: { a: 1 } }], [{ $replaceRoot: { newRoot: '$inner' } }], [{ a: 1 }]],
-  ['$replaceRoot with $mergeObjects', [{ _id: 1, inner: { a: 1 } }], [{ $replaceRoot: { newRoot: { $mergeObjects: [{ a: 0, b: 0 }, '$inner'] } } }], [{ a: 1, b: 0 }]],
-  ['$replaceWith', [{ _id: 1, x: 2 }], [{ $replaceWith: { id: '$_id', double: { $multiply: ['$x', 2] } } }], [{ id: 1, double: 4 }]],
+  [
+    '$replaceRoot with $mergeObjects',
+    [{ _id: 1, inner: { a: 1 } }],
+    [{ $replaceRoot: { newRoot: { $mergeObjects: [{ a: 0, b: 0 }, '$inner'] } } }],
+    [{ a: 1, b: 0 }],
+  ],
+  [
+    '$replaceWith',
+    [{ _id: 1, x: 2 }],
+    [{ $replaceWith: { id: '$_id', double: { $multiply: ['$x', 2] } } }],
+    [{ id: 1, double: 4 }],
+  ],
   // $sortByCount
-  ['$sortByCount', ORDERS, [{ $sortByCount: '$status' }], [{ _id: 'paid', count: 2 }, { _id: 'cancelled', count: 1 }, { _id: 'pending', count: 1 }]],
-  ['$sortByCount ties keep first-seen order', NUMBERS, [{ $sortByCount: { $mod: ['$v', 2] } }], [{ _id: 1, count: 5 }, { _id: 0, count: 5 }]],
+  [
+    '$sortByCount',
+    ORDERS,
+    [{ $sortByCount: '$status' }],
+    [
+      { _id: 'paid', count: 2 },
+      { _id: 'cancelled', count: 1 },
+      { _id: 'pending', count: 1 },
+    ],
+  ],
+  [
+    '$sortByCount ties keep first-seen order',
+    NUMBERS,
+    [{ $sortByCount: { $mod: ['$v', 2] } }],
+    [
+      { _id: 1, count: 5 },
+      { _id: 0, count: 5 },
+    ],
+  ],
   // $bucket
-  ['$bucket with default count', NUMBERS, [{ $bucket: { groupBy: '$v', boundaries: [0, 3, 6, 10] } }], [{ _id: 0, count: 3 }, { _id: 3, count: 3 }, { _id: 6, count: 4 }]],
-  ['$bucket with default bucket and output', NUMBERS, [{ $bucket: { groupBy: '$v', boundaries: [2, 5, 8], default: 'other', output: { n: { $sum: 1 }, vs: { $push: '$v' } } } }], [{ _id: 2, n: 4, vs: [2, 2, 3, 4] }, { _id: 5, n: 3, vs: [5, 6, 7] }, { _id: 'other', n: 3, vs: [1, 8, 9] }]],
-  ['$bucket default below boundaries sorts first', NUMBERS, [{ $bucket: { groupBy: '$v', boundaries: [5, 10], default: -1 } }], [{ _id: -1, count: 5 }, { _id: 5, count: 5 }]],
-  ['$bucket missing values go to default', [{ _id: 1 }, { _id: 2, v: 1 }], [{ $bucket: { groupBy: '$v', boundaries: [0, 5], default: 'none' } }], [{ _id: 0, count: 1 }, { _id: 'none', count: 1 }]],
-  ['$bucket skips empty buckets', [{ _id: 1, v: 7 }], [{ $bucket: { groupBy: '$v', boundaries: [0, 5, 10] } }], [{ _id: 5, count: 1 }]],
+  [
+    '$bucket with default count',
+    NUMBERS,
+    [{ $bucket: { groupBy: '$v', boundaries: [0, 3, 6, 10] } }],
+    [
+      { _id: 0, count: 3 },
+      { _id: 3, count: 3 },
+      { _id: 6, count: 4 },
+    ],
+  ],
+  [
+    '$bucket with default bucket and output',
+    NUMBERS,
+    [{ $bucket: { groupBy: '$v', boundaries: [2, 5, 8], default: 'other', output: { n: { $sum: 1 }, vs: { $push: '$v' } } } }],
+    [
+      { _id: 2, n: 4, vs: [2, 2, 3, 4] },
+      { _id: 5, n: 3, vs: [5, 6, 7] },
+      { _id: 'other', n: 3, vs: [1, 8, 9] },
+    ],
+  ],
+  [
+    '$bucket default below boundaries sorts first',
+    NUMBERS,
+    [{ $bucket: { groupBy: '$v', boundaries: [5, 10], default: -1 } }],
+    [
+      { _id: -1, count: 5 },
+      { _id: 5, count: 5 },
+    ],
+  ],
+  [
+    '$bucket missing values go to default',
+    [{ _id: 1 }, { _id: 2, v: 1 }],
+    [{ $bucket: { groupBy: '$v', boundaries: [0, 5], default: 'none' } }],
+    [
+      { _id: 0, count: 1 },
+      { _id: 'none', count: 1 },
+    ],
+  ],
+  [
+    '$bucket skips empty buckets',
+    [{ _id: 1, v: 7 }],
+    [{ $bucket: { groupBy: '$v', boundaries: [0, 5, 10] } }],
+    [{ _id: 5, count: 1 }],
+  ],
   // $bucketAuto
-  ['$bucketAuto even split', NUMBERS, [{ $bucketAuto: { groupBy: '$v', buckets: 3 } }], [{ _id: { min: 1, max: 3 }, count: 3 }, { _id: { min: 3, max: 6 }, count: 3 }, { _id: { min: 6, max: 9 }, count: 4 }]],
-  ['$bucketAuto keeps equal keys together', [1, 1, 1, 2, 3].map((v, i) => ({ _id: i, v })), [{ $bucketAuto: { groupBy: '$v', buckets: 2, output: { vs: { $push: '$v' } } } }], [{ _id: { min: 1, max: 2 }, vs: [1, 1, 1] }, { _id: { min: 2, max: 3 }, vs: [2, 3] }]],
-  ['$bucketAuto more buckets than docs', [{ _id: 1, v: 'b' }, { _id: 2, v: 'a' }], [{ $bucketAuto: { groupBy: '$v', buckets: 5 } }], [{ _id: { min: 'a', max: 'b' }, count: 1 }, { _id: { min: 'b', max: 'b' }, count: 1 }]],
+  [
+    '$bucketAuto even split',
+    NUMBERS,
+    [{ $bucketAuto: { groupBy: '$v', buckets: 3 } }],
+    [
+      { _id: { min: 1, max: 3 }, count: 3 },
+      { _id: { min: 3, max: 6 }, count: 3 },
+      { _id: { min: 6, max: 9 }, count: 4 },
+    ],
+  ],
+  [
+    '$bucketAuto keeps equal keys together',
+    [1, 1, 1, 2, 3].map((v, i) => ({ _id: i, v })),
+    [{ $bucketAuto: { groupBy: '$v', buckets: 2, output: { vs: { $push: '$v' } } } }],
+    [
+      { _id: { min: 1, max: 2 }, vs: [1, 1, 1] },
+      { _id: { min: 2, max: 3 }, vs: [2, 3] },
+    ],
+  ],
+  [
+    '$bucketAuto more buckets than docs',
+    [
+      { _id: 1, v: 'b' },
+      { _id: 2, v: 'a' },
+    ],
+    [{ $bucketAuto: { groupBy: '$v', buckets: 5 } }],
+    [
+      { _id: { min: 'a', max: 'b' }, count: 1 },
+      { _id: { min: 'b', max: 'b' }, count: 1 },
+    ],
+  ],
   ['$bucketAuto empty input', [], [{ $bucketAuto: { groupBy: '$v', buckets: 2 } }], []],
   // $facet
-  ['$facet', ORDERS, [{ $facet: { byStatus: [{ $sortByCount: '$status' }, { $limit: 1 }], total: [{ $count: 'n' }] } }], [{ byStatus: [{ _id: 'paid', count: 2 }], total: [{ n: 4 }] }]],
+  [
+    '$facet',
+    ORDERS,
+    [{ $facet: { byStatus: [{ $sortByCount: '$status' }, { $limit: 1 }], total: [{ $count: 'n' }] } }],
+    [{ byStatus: [{ _id: 'paid', count: 2 }], total: [{ n: 4 }] }],
+  ],
   ['$facet on empty input', [], [{ $facet: { all: [{ $skip: 0 }] } }], [{ all: [] }]],
   // combinations, as the shop uses them
-  ['sales by day in Beijing time', ORDERS, [
-    { $match: { status: 'paid' } },
-    { $group: { _id: { $dateToString: { date: '$createdAt', format: '%m-%d', timezone: '+08:00' } }, revenue: { $sum: '$amount' }, orders: { $sum: 1 } } },
-    { $sort: { _id: 1 } },
-  ], [{ _id: '01-02', revenue: 450, orders: 2 }]],
-  ['top skus with price', ORDERS, [
-    { $unwind: '$items' },
-    { $group: { _id: '$items.sku', qty: { $sum: '$items.qty' } } },
-    { $lookup: { from: 'skus', localField: '_id', foreignField: 'code', as: 'sku' } },
-    { $project: { _id: 0, code: '$_id', qty: 1, revenue: { $multiply: ['$qty', { $first: '$sku.price' }] } } },
-    { $sort: { revenue: -1 } },
-  ], [{ qty: 4, code: 'a', revenue: 400 }, { qty: 2, code: 'b', revenue: 50 }]],
+  [
+    'sales by day in Beijing time',
+    ORDERS,
+    [
+      { $match: { status: 'paid' } },
+      {
+        $group: {
+          _id: { $dateToString: { date: '$createdAt', format: '%m-%d', timezone: '+08:00' } },
+          revenue: { $sum: '$amount' },
+          orders: { $sum: 1 },
+        },
+      },
+      { $sort: { _id: 1 } },
+    ],
+    [{ _id: '01-02', revenue: 450, orders: 2 }],
+  ],
+  [
+    'top skus with price',
+    ORDERS,
+    [
+      { $unwind: '$items' },
+      { $group: { _id: '$items.sku', qty: { $sum: '$items.qty' } } },
+      { $lookup: { from: 'skus', localField: '_id', foreignField: 'code', as: 'sku' } },
+      { $project: { _id: 0, code: '$_id', qty: 1, revenue: { $multiply: ['$qty', { $first: '$sku.price' }] } } },
+      { $sort: { revenue: -1 } },
+    ],
+    [
+      { qty: 4, code: 'a', revenue: 400 },
+      { qty: 2, code: 'b', revenue: 50 },
+    ],
+  ],
 ];
 
 for (const [name, input, pipeline, expected] of pipelineCases) {
@@ -622,7 +1147,10 @@ test('pipeline: $sample uses ctx.random and returns distinct documents', (t) => 
   t.deepEqual(run(NUMBERS, [{ $sample: { size: 4 } }], random), picked);
   t.is(run(NUMBERS, [{ $sample: { size: 50 } }]).length, NUMBERS.length);
   t.deepEqual(run(NUMBERS, [{ $sample: { size: 0 } }]), []);
-  t.deepEqual(run(NUMBERS, [{ $sample: { size: 2 } }], () => 0).map((d) => d._id), [0, 1]);
+  t.deepEqual(
+    run(NUMBERS, [{ $sample: { size: 2 } }], () => 0).map((d) => d._id),
+    [0, 1],
+  );
 });
 
 test('pipeline: $lookup of a missing collection fails as loadCollection does', (t) => {
@@ -633,13 +1161,26 @@ test('pipeline: $lookup of a missing collection fails as loadCollection does', (
 const pipelineErrors: Array<[name: string, pipeline: Doc[], message: RegExp, input?: Doc[]]> = [
   ['unknown stage', [{ $frobnicate: {} }], /aggregation stage \$frobnicate is not supported/],
   ...['$geoNear', '$out', '$merge', '$graphLookup', '$collStats', '$indexStats', '$redact', '$unionWith'].map(
-    (stage): [string, Doc[], RegExp] => [`refused stage ${stage}`, [{ [stage]: {} }], new RegExp(`aggregation stage \\${stage} is not supported`)],
+    (stage): [string, Doc[], RegExp] => [
+      `refused stage ${stage}`,
+      [{ [stage]: {} }],
+      new RegExp(`aggregation stage \\${stage} is not supported`),
+    ],
   ),
   ['refused stage after an emptying stage', [{ $match: { none: 1 } }, { $out: 'x' }], /\$out is not supported/],
-  ['unknown operator even on empty input', [{ $project: { x: { $frobnicate: 1 } } }], /aggregation operator \$frobnicate is not supported/, []],
+  [
+    'unknown operator even on empty input',
+    [{ $project: { x: { $frobnicate: 1 } } }],
+    /aggregation operator \$frobnicate is not supported/,
+    [],
+  ],
   ['$match not an object', [{ $match: 'x' }], /\$match must be an object/],
   ['$project empty', [{ $project: {} }], /at least one field/],
-  ['$project mixes inclusion and exclusion', [{ $project: { a: 1, b: 0 } }], /cannot do exclusion on field 'b' in an inclusion projection/],
+  [
+    '$project mixes inclusion and exclusion',
+    [{ $project: { a: 1, b: 0 } }],
+    /cannot do exclusion on field 'b' in an inclusion projection/,
+  ],
   ['$project expression in exclusion', [{ $project: { a: 0, b: { $add: [1, 1] } } }], /cannot use an expression/],
   ['$project path collision', [{ $project: { a: 1, 'a.b': 1 } }], /path collision at a.b/],
   ['$project empty sub-object', [{ $project: { a: {} } }], /empty object is not a valid value/],
@@ -648,8 +1189,16 @@ const pipelineErrors: Array<[name: string, pipeline: Doc[], message: RegExp, inp
   ['$unset empty array', [{ $unset: [] }], /\$unset specification/],
   ['$unset number', [{ $unset: 1 }], /\$unset specification/],
   ['$group without _id', [{ $group: { n: { $sum: 1 } } }], /must include an _id/],
-  ['$group unsupported accumulator', [{ $group: { _id: null, t: { $top: { sortBy: { a: 1 }, output: '$a' } } } }], /\$group accumulator \$top is not supported/],
-  ['$group accumulator with a list', [{ $group: { _id: null, t: { $sum: ['$a', '$b'] } } }], /The \$sum accumulator is a unary operator/],
+  [
+    '$group unsupported accumulator',
+    [{ $group: { _id: null, t: { $top: { sortBy: { a: 1 }, output: '$a' } } } }],
+    /\$group accumulator \$top is not supported/,
+  ],
+  [
+    '$group accumulator with a list',
+    [{ $group: { _id: null, t: { $sum: ['$a', '$b'] } } }],
+    /The \$sum accumulator is a unary operator/,
+  ],
   ['$group field not an accumulator', [{ $group: { _id: null, t: 1 } }], /must be an accumulator object/],
   ['$group dotted field', [{ $group: { _id: null, 'a.b': { $sum: 1 } } }], /cannot contain '.'/],
   ['$group $count with arguments', [{ $group: { _id: null, n: { $count: { x: 1 } } } }], /\$count takes no arguments/],
@@ -668,14 +1217,38 @@ const pipelineErrors: Array<[name: string, pipeline: Doc[], message: RegExp, inp
   ['$unwind bad index field', [{ $unwind: { path: '$items', includeArrayIndex: '$i' } }], /includeArrayIndex/],
   ['$unwind bad preserve', [{ $unwind: { path: '$items', preserveNullAndEmptyArrays: 1 } }], /must be a boolean/],
   ['$lookup without as', [{ $lookup: { from: 'users', localField: 'user', foreignField: '_id' } }], /\$lookup requires 'as'/],
-  ['$lookup half an equality', [{ $lookup: { from: 'users', localField: 'user', as: 'u' } }], /both 'localField' and 'foreignField'/],
+  [
+    '$lookup half an equality',
+    [{ $lookup: { from: 'users', localField: 'user', as: 'u' } }],
+    /both 'localField' and 'foreignField'/,
+  ],
   ['$lookup neither form', [{ $lookup: { from: 'users', as: 'u' } }], /either 'pipeline' or both/],
-  ['$lookup let without pipeline', [{ $lookup: { from: 'users', localField: 'a', foreignField: 'b', let: { x: 1 }, as: 'u' } }], /'let' requires a 'pipeline'/],
+  [
+    '$lookup let without pipeline',
+    [{ $lookup: { from: 'users', localField: 'a', foreignField: 'b', let: { x: 1 }, as: 'u' } }],
+    /'let' requires a 'pipeline'/,
+  ],
   ['$lookup bad let name', [{ $lookup: { from: 'users', let: { X: 1 }, pipeline: [], as: 'u' } }], /invalid variable name "X"/],
-  ['$lookup unknown option', [{ $lookup: { from: 'users', as: 'u', pipeline: [], other: 1 } }], /unrecognized option to \$lookup: other/],
-  ['$lookup pipeline with refused stage', [{ $lookup: { from: 'users', as: 'u', pipeline: [{ $out: 'x' }] } }], /\$out is not supported/],
-  ['$lookup pipeline stage with two keys', [{ $lookup: { from: 'users', as: 'u', pipeline: [{ $match: {}, $limit: 1 }] } }], /exactly one field/],
-  ['$replaceRoot to a scalar', [{ $replaceRoot: { newRoot: '$amount' } }], /must evaluate to an object.*Type of resulting value: 'int'/],
+  [
+    '$lookup unknown option',
+    [{ $lookup: { from: 'users', as: 'u', pipeline: [], other: 1 } }],
+    /unrecognized option to \$lookup: other/,
+  ],
+  [
+    '$lookup pipeline with refused stage',
+    [{ $lookup: { from: 'users', as: 'u', pipeline: [{ $out: 'x' }] } }],
+    /\$out is not supported/,
+  ],
+  [
+    '$lookup pipeline stage with two keys',
+    [{ $lookup: { from: 'users', as: 'u', pipeline: [{ $match: {}, $limit: 1 }] } }],
+    /exactly one field/,
+  ],
+  [
+    '$replaceRoot to a scalar',
+    [{ $replaceRoot: { newRoot: '$amount' } }],
+    /must evaluate to an object.*Type of resulting value: 'int'/,
+  ],
   ['$replaceRoot to missing', [{ $replaceRoot: { newRoot: '$nope' } }], /Type of resulting value: 'missing'/],
   ['$replaceRoot without newRoot', [{ $replaceRoot: { root: '$a' } }], /unrecognized option to \$replaceRoot/],
   ['$replaceWith a string', [{ $replaceWith: '$status' }], /must evaluate to an object/],
@@ -686,12 +1259,32 @@ const pipelineErrors: Array<[name: string, pipeline: Doc[], message: RegExp, inp
   ['$bucket unsorted boundaries', [{ $bucket: { groupBy: '$amount', boundaries: [10, 5] } }], /sorted in ascending order/],
   ['$bucket mixed boundaries', [{ $bucket: { groupBy: '$amount', boundaries: [0, 'a'] } }], /same type/],
   ['$bucket one boundary', [{ $bucket: { groupBy: '$amount', boundaries: [0] } }], /at least 2 values/],
-  ['$bucket default inside boundaries', [{ $bucket: { groupBy: '$amount', boundaries: [0, 100], default: 50 } }], /'default' field must be less than the lowest boundary/],
-  ['$bucket value outside without default', [{ $bucket: { groupBy: '$amount', boundaries: [0, 100] } }], /could not find a matching branch/],
-  ['$bucket groupBy literal', [{ $bucket: { groupBy: 'amount', boundaries: [0, 100] } }], /'groupBy' field must be defined as a \$-prefixed path/],
-  ['$bucket unknown option', [{ $bucket: { groupBy: '$amount', boundaries: [0, 1000], foo: 1 } }], /unrecognized option to \$bucket: foo/],
+  [
+    '$bucket default inside boundaries',
+    [{ $bucket: { groupBy: '$amount', boundaries: [0, 100], default: 50 } }],
+    /'default' field must be less than the lowest boundary/,
+  ],
+  [
+    '$bucket value outside without default',
+    [{ $bucket: { groupBy: '$amount', boundaries: [0, 100] } }],
+    /could not find a matching branch/,
+  ],
+  [
+    '$bucket groupBy literal',
+    [{ $bucket: { groupBy: 'amount', boundaries: [0, 100] } }],
+    /'groupBy' field must be defined as a \$-prefixed path/,
+  ],
+  [
+    '$bucket unknown option',
+    [{ $bucket: { groupBy: '$amount', boundaries: [0, 1000], foo: 1 } }],
+    /unrecognized option to \$bucket: foo/,
+  ],
   ['$bucketAuto zero buckets', [{ $bucketAuto: { groupBy: '$amount', buckets: 0 } }], /'buckets' field must be a positive/],
-  ['$bucketAuto granularity', [{ $bucketAuto: { groupBy: '$amount', buckets: 2, granularity: 'R5' } }], /granularity' is not supported/],
+  [
+    '$bucketAuto granularity',
+    [{ $bucketAuto: { groupBy: '$amount', buckets: 2, granularity: 'R5' } }],
+    /granularity' is not supported/,
+  ],
   ['$facet nested $facet', [{ $facet: { a: [{ $facet: { b: [{ $limit: 1 }] } }] } }], /not allowed to be used within a \$facet/],
   ['$facet empty sub-pipeline', [{ $facet: { a: [] } }], /at least one stage/],
 ];

@@ -47,9 +47,15 @@ test('orderBy on several keys, skip, limit, and field projection', async (t) => 
     ],
   });
   const sorted = await c.orderBy('g', 'asc').orderBy('n', 'desc').get();
-  t.deepEqual(sorted.data.map((d: Rec) => d.n), [4, 2, 3, 1]);
+  t.deepEqual(
+    sorted.data.map((d: Rec) => d.n),
+    [4, 2, 3, 1],
+  );
   const page = await c.orderBy('n', 'asc').skip(1).limit(2).get();
-  t.deepEqual(page.data.map((d: Rec) => d.n), [2, 3]);
+  t.deepEqual(
+    page.data.map((d: Rec) => d.n),
+    [2, 3],
+  );
   const projected = await c.where({ n: 1 }).field({ 'x.y': true, _id: false }).get();
   t.deepEqual(projected.data, [{ x: { y: 1 } }]);
   const excluded = await c.where({ n: 2 }).field({ x: false, _id: false }).get();
@@ -77,7 +83,13 @@ test('count with and without a query', async (t) => {
 
 test('update: where (multi), where with multi false, doc', async (t) => {
   const c = db.collection(await freshCollection(db));
-  await c.add({ data: [{ _id: 'a', k: 1, v: 0 }, { _id: 'b', k: 1, v: 0 }, { _id: 'c', k: 2, v: 0 }] });
+  await c.add({
+    data: [
+      { _id: 'a', k: 1, v: 0 },
+      { _id: 'b', k: 1, v: 0 },
+      { _id: 'c', k: 2, v: 0 },
+    ],
+  });
   const many = await c.where({ k: 1 }).update({ data: { v: _.inc(1) } });
   t.is(many.errMsg, 'collection.update:ok');
   t.is(many.stats.updated, 2);
@@ -87,7 +99,10 @@ test('update: where (multi), where with multi false, doc', async (t) => {
   const missing = await c.doc('zzz').update({ data: { v: 1 } });
   t.is(missing.stats.updated, 0);
   const docs = (await c.orderBy('_id', 'asc').get()).data;
-  t.deepEqual(docs.map((d: Rec) => d.v), [1, 1, 5]);
+  t.deepEqual(
+    docs.map((d: Rec) => d.v),
+    [1, 1, 5],
+  );
   t.deepEqual(docs[2]!.o, { p: 1 });
 });
 
@@ -107,22 +122,46 @@ test('set replaces the whole document or creates it (upsert)', async (t) => {
 
 test('remove by query, by query with multi false, and by doc', async (t) => {
   const c = db.collection(await freshCollection(db));
-  await c.add({ data: [{ _id: '1', k: 1 }, { _id: '2', k: 1 }, { _id: '3', k: 2 }, { _id: '4', k: 3 }] });
+  await c.add({
+    data: [
+      { _id: '1', k: 1 },
+      { _id: '2', k: 1 },
+      { _id: '3', k: 2 },
+      { _id: '4', k: 3 },
+    ],
+  });
   const byDoc = await c.doc('4').remove();
   t.is(byDoc.errMsg, 'document.remove:ok');
   t.is(byDoc.stats.removed, 1);
   const byQuery = await c.where({ k: 1 }).remove();
   t.is(byQuery.errMsg, 'collection.remove:ok');
   t.is(byQuery.stats.removed, 2);
-  t.deepEqual((await c.get()).data.map((d: Rec) => d._id), ['3']);
+  t.deepEqual(
+    (await c.get()).data.map((d: Rec) => d._id),
+    ['3'],
+  );
 });
 
 test('aggregate answers with list', async (t) => {
   const c = db.collection(await freshCollection(db));
-  await c.add({ data: [{ g: 'a', n: 1 }, { g: 'b', n: 2 }, { g: 'a', n: 3 }] });
-  const res = await c.aggregate().match({ n: _.gt(0) }).group({ _id: '$g', total: db.command.aggregate.sum('$n') }).sort({ _id: 1 }).end();
+  await c.add({
+    data: [
+      { g: 'a', n: 1 },
+      { g: 'b', n: 2 },
+      { g: 'a', n: 3 },
+    ],
+  });
+  const res = await c
+    .aggregate()
+    .match({ n: _.gt(0) })
+    .group({ _id: '$g', total: db.command.aggregate.sum('$n') })
+    .sort({ _id: 1 })
+    .end();
   t.is(res.errMsg, 'collection.aggregate:ok');
-  t.deepEqual(res.list, [{ _id: 'a', total: 4 }, { _id: 'b', total: 2 }]);
+  t.deepEqual(res.list, [
+    { _id: 'a', total: 4 },
+    { _id: 'b', total: 2 },
+  ]);
 });
 
 test('createCollection, and creating it twice fails', async (t) => {
@@ -134,7 +173,14 @@ test('createCollection, and creating it twice fails', async (t) => {
 
 test('every action on a missing collection fails with DATABASE_COLLECTION_NOT_EXIST', async (t) => {
   const c = db.collection('never_created');
-  const calls = [() => c.get(), () => c.add({ data: { a: 1 } }), () => c.count(), () => c.where({ a: 1 }).update({ data: { a: 2 } }), () => c.doc('x').remove(), () => c.doc('x').set({ data: { a: 1 } })];
+  const calls = [
+    () => c.get(),
+    () => c.add({ data: { a: 1 } }),
+    () => c.count(),
+    () => c.where({ a: 1 }).update({ data: { a: 2 } }),
+    () => c.doc('x').remove(),
+    () => c.doc('x').set({ data: { a: 1 } }),
+  ];
   for (const call of calls) {
     const err = await errorOf(call());
     t.is(err.errCode, -502005, String(err.errMsg));
@@ -176,7 +222,17 @@ test('a unique index violation is an error and nothing is written', async (t) =>
 
 test('numbers, dates, nested arrays and unicode survive a round trip', async (t) => {
   const c = db.collection(await freshCollection(db));
-  const value = { int: 7, neg: -2147483648, big: 1099511627776, frac: 0.1 + 0.2, at: new Date(1700000000123), deep: [[1, { a: [2] }]], s: '价格 💰', nil: null, yes: true };
+  const value = {
+    int: 7,
+    neg: -2147483648,
+    big: 1099511627776,
+    frac: 0.1 + 0.2,
+    at: new Date(1700000000123),
+    deep: [[1, { a: [2] }]],
+    s: '价格 💰',
+    nil: null,
+    yes: true,
+  };
   const { _id } = await c.add({ data: value });
   t.deepEqual((await c.doc(_id as string).get()).data, { _id, ...value });
 });

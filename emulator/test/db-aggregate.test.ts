@@ -21,8 +21,22 @@ const ORDERS: Rec[] = [
     total: 2448,
     createdAt: new Date('2024-03-01T02:00:00.000Z'),
   },
-  { _id: 'o2', openid: 'u2', status: 'paid', items: [{ sku: 'bread', qty: 3, price: 800 }], total: 2400, createdAt: new Date('2024-03-01T17:30:00.000Z') },
-  { _id: 'o3', openid: 'u1', status: 'pending', items: [{ sku: 'apple', qty: 1, price: 599 }], total: 599, createdAt: new Date('2024-03-02T04:00:00.000Z') },
+  {
+    _id: 'o2',
+    openid: 'u2',
+    status: 'paid',
+    items: [{ sku: 'bread', qty: 3, price: 800 }],
+    total: 2400,
+    createdAt: new Date('2024-03-01T17:30:00.000Z'),
+  },
+  {
+    _id: 'o3',
+    openid: 'u1',
+    status: 'pending',
+    items: [{ sku: 'apple', qty: 1, price: 599 }],
+    total: 599,
+    createdAt: new Date('2024-03-02T04:00:00.000Z'),
+  },
   { _id: 'o4', openid: 'u3', status: 'cancelled', items: [], total: 0, createdAt: new Date('2024-03-03T01:00:00.000Z') },
   {
     _id: 'o5',
@@ -54,10 +68,14 @@ test.before(async () => {
 const o = () => db.collection(orders).aggregate();
 
 test('match with query commands', async (t) => {
-  const res = await o().match({ status: 'paid', total: _.gt(2400) }).end();
+  const res = await o()
+    .match({ status: 'paid', total: _.gt(2400) })
+    .end();
   t.is(res.errMsg, 'collection.aggregate:ok');
   t.deepEqual(res.list, [byId('o1'), byId('o5')]);
-  const either = await o().match(_.or([{ total: _.lt(600) }, { openid: _.in(['u3']) }])).end();
+  const either = await o()
+    .match(_.or([{ total: _.lt(600) }, { openid: _.in(['u3']) }]))
+    .end();
   t.deepEqual(either.list, [byId('o3'), byId('o4')]);
 });
 
@@ -132,13 +150,37 @@ test('group with every accumulator', async (t) => {
   // $addToSet has no defined order, so its arrays are compared sorted.
   const list = res.list.map((g: Rec) => ({ ...g, statuses: [...g.statuses].sort() }));
   t.deepEqual(list, [
-    { _id: 'u1', orders: 2, spent: 3047, avg: 1523.5, min: 599, max: 2448, first: 'o1', last: 'o3', ids: ['o1', 'o3'], statuses: ['paid', 'pending'] },
-    { _id: 'u2', orders: 2, spent: 5499, avg: 2749.5, min: 2400, max: 3099, first: 'o2', last: 'o5', ids: ['o2', 'o5'], statuses: ['paid'] },
+    {
+      _id: 'u1',
+      orders: 2,
+      spent: 3047,
+      avg: 1523.5,
+      min: 599,
+      max: 2448,
+      first: 'o1',
+      last: 'o3',
+      ids: ['o1', 'o3'],
+      statuses: ['paid', 'pending'],
+    },
+    {
+      _id: 'u2',
+      orders: 2,
+      spent: 5499,
+      avg: 2749.5,
+      min: 2400,
+      max: 3099,
+      first: 'o2',
+      last: 'o5',
+      ids: ['o2', 'o5'],
+      statuses: ['paid'],
+    },
   ]);
 });
 
 test('group by null and by a computed key', async (t) => {
-  const all = await o().group({ _id: null, n: $.sum(1), revenue: $.sum('$total') }).end();
+  const all = await o()
+    .group({ _id: null, n: $.sum(1), revenue: $.sum('$total') })
+    .end();
   t.deepEqual(all.list, [{ _id: null, n: 5, revenue: 8546 }]);
   const byPaid = await o()
     .group({ _id: { paid: $.eq(['$status', 'paid']) }, n: $.sum(1) })
@@ -161,7 +203,11 @@ test('sort on several keys, skip and limit', async (t) => {
 });
 
 test('unwind by path string drops empty arrays', async (t) => {
-  const res = await o().match({ _id: _.in(['o1', 'o4']) }).unwind('$items').project({ items: 1 }).end();
+  const res = await o()
+    .match({ _id: _.in(['o1', 'o4']) })
+    .unwind('$items')
+    .project({ items: 1 })
+    .end();
   t.deepEqual(res.list, [
     { _id: 'o1', items: { sku: 'apple', qty: 2, price: 599 } },
     { _id: 'o1', items: { sku: 'milk', qty: 1, price: 1250 } },
@@ -194,7 +240,11 @@ test('lookup by localField / foreignField', async (t) => {
     { sku: 'apple', product: [PRODUCTS[0]] },
     { sku: 'milk', product: [PRODUCTS[1]] },
   ]);
-  const whole = await o().match({ _id: 'o5' }).lookup({ from: products, localField: 'items.sku', foreignField: '_id', as: 'products' }).project({ products: 1 }).end();
+  const whole = await o()
+    .match({ _id: 'o5' })
+    .lookup({ from: products, localField: 'items.sku', foreignField: '_id', as: 'products' })
+    .project({ products: 1 })
+    .end();
   t.deepEqual(whole.list, [{ _id: 'o5', products: [PRODUCTS[0], PRODUCTS[1]] }], 'an array localField matches any element');
 });
 
@@ -262,14 +312,21 @@ test('sample: the requested size, distinct members of the collection', async (t)
 test('bucket with boundaries, default and output', async (t) => {
   const res = await o()
     .sort({ _id: 1 })
-    .bucket({ groupBy: '$total', boundaries: [0, 1000, 3000], default: 'large', output: { n: $.sum(1), ids: $.push('$_id'), revenue: $.sum('$total') } })
+    .bucket({
+      groupBy: '$total',
+      boundaries: [0, 1000, 3000],
+      default: 'large',
+      output: { n: $.sum(1), ids: $.push('$_id'), revenue: $.sum('$total') },
+    })
     .end();
   t.deepEqual(res.list, [
     { _id: 0, n: 2, ids: ['o3', 'o4'], revenue: 599 },
     { _id: 1000, n: 2, ids: ['o1', 'o2'], revenue: 4848 },
     { _id: 'large', n: 1, ids: ['o5'], revenue: 3099 },
   ]);
-  const counted = await o().bucket({ groupBy: '$total', boundaries: [0, 1000, 5000] }).end();
+  const counted = await o()
+    .bucket({ groupBy: '$total', boundaries: [0, 1000, 5000] })
+    .end();
   t.deepEqual(counted.list, [
     { _id: 0, count: 2 },
     { _id: 1000, count: 3 },
@@ -290,7 +347,11 @@ test('aggregate on an empty collection gives an empty list', async (t) => {
   const c = db.collection(await freshCollection(db));
   const bare = await c.aggregate().end();
   t.deepEqual(bare.list, []);
-  const res = await c.aggregate().match({ a: _.gt(0) }).group({ _id: '$a', n: $.sum(1) }).end();
+  const res = await c
+    .aggregate()
+    .match({ a: _.gt(0) })
+    .group({ _id: '$a', n: $.sum(1) })
+    .end();
   t.is(res.errMsg, 'collection.aggregate:ok');
   t.deepEqual(res.list, []);
 });

@@ -54,7 +54,13 @@ test('acknowledged writes survive SIGKILL', async (t) => {
   const store = new Store({ file });
   try {
     t.is(store.db.pragma('integrity_check', { simple: true }), 'ok');
-    const ids = new Set(store.db.prepare('SELECT doc FROM "c$ledger"').pluck().all().map((d) => JSON.parse(d as string)._id as string));
+    const ids = new Set(
+      store.db
+        .prepare('SELECT doc FROM "c$ledger"')
+        .pluck()
+        .all()
+        .map((d) => JSON.parse(d as string)._id as string),
+    );
     const lost = acknowledged.filter((id) => !ids.has(id));
     t.deepEqual(lost, [], `${acknowledged.length} acknowledged writes, ${lost.length} lost`);
     t.true(acknowledged.length >= 300);

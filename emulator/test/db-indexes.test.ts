@@ -28,7 +28,10 @@ test.before(async () => {
 });
 
 function usesIndex(plan: string[]): boolean {
-  return plan.some((d) => /USING (COVERING )?INDEX/.test(d) || /USING INTEGER PRIMARY KEY/.test(d)) && !plan.some((d) => /^SCAN "?c\$indexed"?$/.test(d));
+  return (
+    plan.some((d) => /USING (COVERING )?INDEX/.test(d) || /USING INTEGER PRIMARY KEY/.test(d)) &&
+    !plan.some((d) => /^SCAN "?c\$indexed"?$/.test(d))
+  );
 }
 
 const queries: Array<[string, Record<string, unknown>, Array<[string, 1 | -1]>]> = [
@@ -45,7 +48,11 @@ for (const [title, filter, sort] of queries) {
   test(title, async (t) => {
     const plan = database.explain('indexed', filter, sort);
     t.true(usesIndex(plan), plan.join(' | '));
-    if (sort.length) t.false(plan.some((d) => d.includes('TEMP B-TREE')), `sorted by the index: ${plan.join(' | ')}`);
+    if (sort.length)
+      t.false(
+        plan.some((d) => d.includes('TEMP B-TREE')),
+        `sorted by the index: ${plan.join(' | ')}`,
+      );
     // Same answer as the unindexed collection.
     const withIndex = database.find('indexed', filter, { sort, limit: 1000 }).map((f) => f.doc._id);
     const withoutIndex = database.find('plain', filter, { sort, limit: 1000 }).map((f) => f.doc._id);
@@ -55,17 +62,40 @@ for (const [title, filter, sort] of queries) {
 }
 
 test('through the SDK: indexed equality + sort + limit gives the same page as a full scan', async (t) => {
-  const indexed = await db.collection('indexed').where({ category: 'c2', price: _.gt(100) }).orderBy('price', 'desc').skip(3).limit(20).get();
-  const plain = await db.collection('plain').where({ category: 'c2', price: _.gt(100) }).orderBy('price', 'desc').skip(3).limit(20).get();
+  const indexed = await db
+    .collection('indexed')
+    .where({ category: 'c2', price: _.gt(100) })
+    .orderBy('price', 'desc')
+    .skip(3)
+    .limit(20)
+    .get();
+  const plain = await db
+    .collection('plain')
+    .where({ category: 'c2', price: _.gt(100) })
+    .orderBy('price', 'desc')
+    .skip(3)
+    .limit(20)
+    .get();
   t.deepEqual(indexed.data, plain.data);
   t.is(indexed.data.length, 20);
 });
 
 test('an array under an indexed path makes it multikey: queries stay correct', async (t) => {
   const c = db.collection('multikey');
-  await c.add({ data: [{ _id: 'one', category: 'c3', price: 10 }, { _id: 'multi', category: ['c3', 'c9'], price: 5 }] });
+  await c.add({
+    data: [
+      { _id: 'one', category: 'c3', price: 10 },
+      { _id: 'multi', category: ['c3', 'c9'], price: 5 },
+    ],
+  });
   const res = await c.where({ category: 'c9' }).get();
-  t.deepEqual(res.data.map((d: Rec) => d._id), ['multi']);
+  t.deepEqual(
+    res.data.map((d: Rec) => d._id),
+    ['multi'],
+  );
   const sorted = await c.where({ category: 'c3' }).orderBy('price', 'asc').get();
-  t.deepEqual(sorted.data.map((d: Rec) => d._id), ['multi', 'one']);
+  t.deepEqual(
+    sorted.data.map((d: Rec) => d._id),
+    ['multi', 'one'],
+  );
 });

@@ -32,7 +32,10 @@ test('CRUD through node-sdk', async (t) => {
 
 test('updateAndReturn (database.modifyAndReturnDoc) answers with the updated document', async (t) => {
   const c = await fresh();
-  await c.add([{ _id: 'a', stock: 3 }, { _id: 'b', stock: 0 }]);
+  await c.add([
+    { _id: 'a', stock: 3 },
+    { _id: 'b', stock: 0 },
+  ]);
   const res = await c.where({ stock: _.gt(0) }).updateAndReturn({ stock: _.inc(-1) });
   t.is(res.updated, 1);
   t.is(res.doc._id, 'a');
@@ -43,10 +46,17 @@ test('updateAndReturn (database.modifyAndReturnDoc) answers with the updated doc
 
 test('raw MongoDB mode: $-operators in queries, updates and pipelines', async (t) => {
   const c = await fresh();
-  await c.add([{ _id: 'a', g: 'x', n: 1, tags: ['p'] }, { _id: 'b', g: 'y', n: 5, tags: [] }, { _id: 'c', g: 'x', n: 9, tags: ['q'] }]);
+  await c.add([
+    { _id: 'a', g: 'x', n: 1, tags: ['p'] },
+    { _id: 'b', g: 'y', n: 5, tags: [] },
+    { _id: 'c', g: 'x', n: 9, tags: ['q'] },
+  ]);
   const raw = c.options({ raw: true });
   const found = await raw.where({ $or: [{ n: { $lt: 2 } }, { n: { $gt: 8 } }] }).get();
-  t.deepEqual(found.data.map((d: { _id: string }) => d._id), ['a', 'c']);
+  t.deepEqual(
+    found.data.map((d: { _id: string }) => d._id),
+    ['a', 'c'],
+  );
   const updated = await raw.where({ g: 'x' }).update({ $inc: { n: 10 }, $push: { tags: 'r' } });
   t.is(updated.updated, 2);
   const agg = await db
@@ -54,6 +64,9 @@ test('raw MongoDB mode: $-operators in queries, updates and pipelines', async (t
     .options({ raw: true })
     .aggregate([{ $match: { n: { $gte: 5 } } }, { $group: { _id: '$g', total: { $sum: '$n' } } }, { $sort: { _id: 1 } }])
     .end();
-  t.deepEqual(agg.data, [{ _id: 'x', total: 30 }, { _id: 'y', total: 5 }]);
+  t.deepEqual(agg.data, [
+    { _id: 'x', total: 30 },
+    { _id: 'y', total: 5 },
+  ]);
   t.deepEqual((await c.doc('a').get()).data[0].tags, ['p', 'r']);
 });

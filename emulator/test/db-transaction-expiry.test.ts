@@ -7,7 +7,8 @@ import { until } from './helpers/wait.js';
 const TTL = 1000;
 const { emulator, db } = await startWithSdk([], { transactionTtlMs: TTL });
 test.after.always(() => emulator.close());
-const openTransactions = async () => (await controlClient(emulator.url).request<{ openTransactions: unknown[] }>('GET', '/status')).body.openTransactions;
+const openTransactions = async () =>
+  (await controlClient(emulator.url).request<{ openTransactions: unknown[] }>('GET', '/status')).body.openTransactions;
 
 async function seeded(docs: Array<Record<string, unknown>>) {
   const name = await freshCollection(db);
@@ -21,17 +22,22 @@ test('after commit, abort or expiry, the transaction is gone (DATABASE_TRANSACTI
   await committed.commit();
   t.regex(String((await errorOf(committed.collection(name).doc('x').get())).errMsg), /TransactionNotExist/);
   const expiring = await db.startTransaction();
-  await expiring.collection(name).doc('x').update({ data: { v: 2 } });
+  await expiring
+    .collection(name)
+    .doc('x')
+    .update({ data: { v: 2 } });
   // The emulator sweeps expired transactions every second; the status shows when this one is gone.
   await until(openTransactions, (open) => open.length === 0, 10_000);
   t.regex(String((await errorOf(expiring.collection(name).doc('x').get())).errMsg), /TransactionNotExist/);
   const commitErr = await errorOf(expiring.commit());
   t.is(commitErr.code, 'DATABASE_TRANSACTION_FAIL');
-  t.is((await db.collection(name).doc('x').get()).data.v, 1, 'the expired transaction\'s write never landed');
+  t.is((await db.collection(name).doc('x').get()).data.v, 1, "the expired transaction's write never landed");
   // its lock is gone too
   const next = await db.startTransaction();
-  await next.collection(name).doc('x').update({ data: { v: 3 } });
+  await next
+    .collection(name)
+    .doc('x')
+    .update({ data: { v: 3 } });
   await next.commit();
   t.is((await db.collection(name).doc('x').get()).data.v, 3);
 });
-

@@ -13,20 +13,32 @@ async function seeded(docs: Array<Record<string, unknown>>) {
   return name;
 }
 
-test('reads see the snapshot taken at start, plus the transaction\'s own writes', async (t) => {
-  const name = await seeded([{ _id: 'a', v: 1 }, { _id: 'b', v: 1 }]);
+test("reads see the snapshot taken at start, plus the transaction's own writes", async (t) => {
+  const name = await seeded([
+    { _id: 'a', v: 1 },
+    { _id: 'b', v: 1 },
+  ]);
   const tx = await db.startTransaction();
   // Outside writes after the snapshot: invisible to the transaction.
-  await db.collection(name).doc('a').update({ data: { v: 2 } });
+  await db
+    .collection(name)
+    .doc('a')
+    .update({ data: { v: 2 } });
   await db.collection(name).add({ data: { _id: 'c', v: 1 } });
   await db.collection(name).doc('b').remove();
   t.is((await tx.collection(name).doc('a').get()).data.v, 1);
   t.is((await tx.collection(name).doc('b').get()).data.v, 1);
   const inTx = await tx.collection(name).where({ v: 1 }).get();
-  t.deepEqual(inTx.data.map((d: Rec) => d._id), ['a', 'b']);
+  t.deepEqual(
+    inTx.data.map((d: Rec) => d._id),
+    ['a', 'b'],
+  );
   // Its own writes: visible to it, not to others until commit.
   await tx.collection(name).add({ data: { _id: 'd', v: 1 } });
-  t.deepEqual((await tx.collection(name).where({ v: 1 }).get()).data.map((d: Rec) => d._id), ['a', 'b', 'd']);
+  t.deepEqual(
+    (await tx.collection(name).where({ v: 1 }).get()).data.map((d: Rec) => d._id),
+    ['a', 'b', 'd'],
+  );
   t.is((await db.collection(name).where({ _id: 'd' }).count()).total, 0);
   await tx.commit();
   t.is((await db.collection(name).doc('d').get()).data.v, 1);
@@ -36,8 +48,16 @@ test('a write to a document another open transaction wrote conflicts at once', a
   const name = await seeded([{ _id: 'x', stock: 5 }]);
   const t1 = await db.startTransaction();
   const t2 = await db.startTransaction();
-  await t1.collection(name).doc('x').update({ data: { stock: _.inc(-1) } });
-  const err = await errorOf(t2.collection(name).doc('x').update({ data: { stock: _.inc(-1) } }));
+  await t1
+    .collection(name)
+    .doc('x')
+    .update({ data: { stock: _.inc(-1) } });
+  const err = await errorOf(
+    t2
+      .collection(name)
+      .doc('x')
+      .update({ data: { stock: _.inc(-1) } }),
+  );
   t.regex(String(err.errMsg), /TransactionConflict/);
   await t1.commit();
   await t2.rollback();
@@ -47,37 +67,65 @@ test('a write to a document another open transaction wrote conflicts at once', a
 test('a write to a document changed after the snapshot conflicts', async (t) => {
   const name = await seeded([{ _id: 'x', stock: 5 }]);
   const tx = await db.startTransaction();
-  await db.collection(name).doc('x').update({ data: { stock: 9 } });
-  const err = await errorOf(tx.collection(name).doc('x').update({ data: { stock: _.inc(-1) } }));
+  await db
+    .collection(name)
+    .doc('x')
+    .update({ data: { stock: 9 } });
+  const err = await errorOf(
+    tx
+      .collection(name)
+      .doc('x')
+      .update({ data: { stock: _.inc(-1) } }),
+  );
   t.regex(String(err.errMsg), /TransactionConflict/);
   await tx.rollback();
   t.is((await db.collection(name).doc('x').get()).data.stock, 9);
 });
 
 test('rollback discards every write', async (t) => {
-  const name = await seeded([{ _id: 'x', v: 1 }, { _id: 'y', v: 1 }]);
+  const name = await seeded([
+    { _id: 'x', v: 1 },
+    { _id: 'y', v: 1 },
+  ]);
   const tx = await db.startTransaction();
-  await tx.collection(name).doc('x').update({ data: { v: 2 } });
+  await tx
+    .collection(name)
+    .doc('x')
+    .update({ data: { v: 2 } });
   await tx.collection(name).doc('y').remove();
   await tx.collection(name).add({ data: { _id: 'z' } });
-  await tx.collection(name).doc('w').set({ data: { v: 3 } });
+  await tx
+    .collection(name)
+    .doc('w')
+    .set({ data: { v: 3 } });
   await tx.rollback();
   const docs = (await db.collection(name).get()).data;
-  t.deepEqual(docs, [{ _id: 'x', v: 1 }, { _id: 'y', v: 1 }]);
+  t.deepEqual(docs, [
+    { _id: 'x', v: 1 },
+    { _id: 'y', v: 1 },
+  ]);
 });
 
-test('runTransaction returns the callback\'s value and rejects with what rollback was given', async (t) => {
+test("runTransaction returns the callback's value and rejects with what rollback was given", async (t) => {
   const name = await seeded([{ _id: 'acct', balance: 100 }]);
   const result = await db.runTransaction(async (tx: Rec) => {
     const acct = (await tx.collection(name).doc('acct').get()).data as { balance: number };
-    await tx.collection(name).doc('acct').update({ data: { balance: acct.balance - 30 } });
+    await tx
+      .collection(name)
+      .doc('acct')
+      .update({ data: { balance: acct.balance - 30 } });
     return acct.balance - 30;
   });
   t.is(result, 70);
-  const reason = await errorOf(db.runTransaction(async (tx: Rec) => {
-    await tx.collection(name).doc('acct').update({ data: { balance: 0 } });
-    await tx.rollback({ reason: '余额不足' });
-  }));
+  const reason = await errorOf(
+    db.runTransaction(async (tx: Rec) => {
+      await tx
+        .collection(name)
+        .doc('acct')
+        .update({ data: { balance: 0 } });
+      await tx.rollback({ reason: '余额不足' });
+    }),
+  );
   t.deepEqual(reason as unknown, { reason: '余额不足' });
   t.is((await db.collection(name).doc('acct').get()).data.balance, 70);
 });
@@ -88,9 +136,16 @@ test('runTransaction retries when commit conflicts, through the real SDK', async
   await db.runTransaction(async (tx: Rec) => {
     attempts++;
     const doc = (await tx.collection(name).doc('x').get()).data as { n: number };
-    await tx.collection(name).doc('x').update({ data: { n: doc.n + 1 } });
+    await tx
+      .collection(name)
+      .doc('x')
+      .update({ data: { n: doc.n + 1 } });
     // Another writer changes the document before this transaction commits: the first commit must conflict.
-    if (attempts === 1) await db.collection(name).doc('x').update({ data: { n: 100 } });
+    if (attempts === 1)
+      await db
+        .collection(name)
+        .doc('x')
+        .update({ data: { n: 100 } });
   });
   t.is(attempts, 2);
   t.is((await db.collection(name).doc('x').get()).data.n, 101);
@@ -102,8 +157,14 @@ test('many transactions open at once: concurrent transfers never lose an update'
     Array.from({ length: 20 }, (_v, i) =>
       db.runTransaction(async (tx: Rec) => {
         const s = (await tx.collection(name).doc('stock').get()).data as { n: number };
-        await tx.collection(name).doc(`o${i}`).update({ data: { done: true } });
-        await tx.collection(name).doc('stock').update({ data: { n: s.n + 1 } });
+        await tx
+          .collection(name)
+          .doc(`o${i}`)
+          .update({ data: { done: true } });
+        await tx
+          .collection(name)
+          .doc('stock')
+          .update({ data: { n: s.n + 1 } });
       }, 10),
     ),
   );
@@ -116,15 +177,35 @@ test('many transactions open at once: concurrent transfers never lose an update'
 });
 
 test.serial('the status API counts transactions started, committed and refused with a conflict', async (t) => {
-  const counts = async () => ((await (await fetch(`${emulator.url}/__emulator/status`)).json()) as { transactions: { started: number; committed: number; conflicts: number } }).transactions;
+  const counts = async () =>
+    (
+      (await (await fetch(`${emulator.url}/__emulator/status`)).json()) as {
+        transactions: { started: number; committed: number; conflicts: number };
+      }
+    ).transactions;
   const name = await seeded([{ _id: 'x', stock: 5 }]);
   const before = await counts();
   const t1 = await db.startTransaction();
   const t2 = await db.startTransaction();
-  await t1.collection(name).doc('x').update({ data: { stock: _.inc(-1) } });
-  await errorOf(t2.collection(name).doc('x').update({ data: { stock: _.inc(-1) } }));
+  await t1
+    .collection(name)
+    .doc('x')
+    .update({ data: { stock: _.inc(-1) } });
+  await errorOf(
+    t2
+      .collection(name)
+      .doc('x')
+      .update({ data: { stock: _.inc(-1) } }),
+  );
   await t1.commit();
   await t2.rollback();
   const after = await counts();
-  t.deepEqual({ started: after.started - before.started, committed: after.committed - before.committed, conflicts: after.conflicts - before.conflicts }, { started: 2, committed: 1, conflicts: 1 });
+  t.deepEqual(
+    {
+      started: after.started - before.started,
+      committed: after.committed - before.committed,
+      conflicts: after.conflicts - before.conflicts,
+    },
+    { started: 2, committed: 1, conflicts: 1 },
+  );
 });

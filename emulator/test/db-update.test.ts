@@ -23,7 +23,14 @@ test('plain values become $set on dot paths and keep sibling fields', async (t) 
   const res = await c.doc('x').update({ data: { a: 1, o: { p: 2, r: { s: 3 } }, arr: [1, { b: 2 }], nil: null } });
   t.is(res.errMsg, 'document.update:ok');
   t.is(res.stats.updated, 1);
-  t.deepEqual(await read(c), { _id: 'x', a: 1, o: { p: 2, q: 'keep', r: { s: 3, t: 2 } }, z: 'z', arr: [1, { b: 2 }], nil: null });
+  t.deepEqual(await read(c), {
+    _id: 'x',
+    a: 1,
+    o: { p: 2, q: 'keep', r: { s: 3, t: 2 } },
+    z: 'z',
+    arr: [1, { b: 2 }],
+    nil: null,
+  });
 });
 
 test('_.set(obj) replaces a whole sub-object', async (t) => {
@@ -88,12 +95,21 @@ test('_.push({each, position}) with positive and negative position', async (t) =
 
 test('_.push({each, slice}) with positive and negative slice', async (t) => {
   const c = await withDoc({ a: [1, 2, 3], b: [1, 2, 3], z: [1, 2] });
-  await c.doc('x').update({ data: { a: _.push({ each: [4], slice: 2 }), b: _.push({ each: [4, 5], slice: -3 }), z: _.push({ each: [], slice: 0 }) } });
+  await c.doc('x').update({
+    data: { a: _.push({ each: [4], slice: 2 }), b: _.push({ each: [4, 5], slice: -3 }), z: _.push({ each: [], slice: 0 }) },
+  });
   t.deepEqual(await read(c), { _id: 'x', a: [1, 2], b: [3, 4, 5], z: [] });
 });
 
 test('_.push({each, sort}) ascending, descending and on documents', async (t) => {
-  const c = await withDoc({ up: [3, 1], down: [3, 1], docs: [{ n: 'a', score: 5 }, { n: 'b', score: 1 }] });
+  const c = await withDoc({
+    up: [3, 1],
+    down: [3, 1],
+    docs: [
+      { n: 'a', score: 5 },
+      { n: 'b', score: 1 },
+    ],
+  });
   await c.doc('x').update({
     data: {
       up: _.push({ each: [2], sort: 1 }),
@@ -208,7 +224,14 @@ test('several operators in one update', async (t) => {
 
 test('where().update() changes only the matching documents', async (t) => {
   const c = db.collection(await freshCollection(db));
-  await c.add({ data: [{ _id: 'a', k: 1, v: 0 }, { _id: 'b', k: 2, v: 0 }, { _id: 'c', k: 3, v: 0 }, { _id: 'd', k: 0, v: 0 }] });
+  await c.add({
+    data: [
+      { _id: 'a', k: 1, v: 0 },
+      { _id: 'b', k: 2, v: 0 },
+      { _id: 'c', k: 3, v: 0 },
+      { _id: 'd', k: 0, v: 0 },
+    ],
+  });
   const res = await c.where({ k: _.gte(2) }).update({ data: { v: _.inc(10), tag: 'hit' } });
   t.is(res.errMsg, 'collection.update:ok');
   t.is(res.stats.updated, 2);

@@ -24,13 +24,24 @@ test('the gateway builds event and identity as wx.cloud.callFunction does', asyn
 
 test.serial('an instance forgets the previous caller: a unionid sent once is gone on the next invocation', async (t) => {
   const call = async (headers: Record<string, string>) => {
-    const res = await fetch(`${emulator.url}/functions/whoami`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: '{}' });
-    return (await res.json()) as { result: { context: Record<string, unknown>; unionidVariable: string | null }; requestID: string };
+    const res = await fetch(`${emulator.url}/functions/whoami`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: '{}',
+    });
+    return (await res.json()) as {
+      result: { context: Record<string, unknown>; unionidVariable: string | null };
+      requestID: string;
+    };
   };
   const first = await call({ 'x-wx-openid': 'o-union', 'x-wx-unionid': 'u-union' });
   t.is(first.result.context.UNIONID, 'u-union');
   const second = await call({ 'x-wx-openid': 'o-plain' });
-  t.is(runtime.invocation(second.requestID)!.instanceId, runtime.invocation(first.requestID)!.instanceId, 'the warm instance was reused');
+  t.is(
+    runtime.invocation(second.requestID)!.instanceId,
+    runtime.invocation(first.requestID)!.instanceId,
+    'the warm instance was reused',
+  );
   t.is(second.result.context.OPENID, 'o-plain');
   t.falsy(second.result.context.UNIONID);
   t.is(second.result.unionidVariable, null);
@@ -45,7 +56,11 @@ test('100 concurrent invocations with distinct openids each see only their own O
 });
 
 test('a missing openid, an unknown function and a bad body are refused', async (t) => {
-  const noUser = await fetch(`${emulator.url}/functions/whoami`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
+  const noUser = await fetch(`${emulator.url}/functions/whoami`, {
+    method: 'POST',
+    body: '{}',
+    headers: { 'content-type': 'application/json' },
+  });
   t.is(noUser.status, 401);
   const unknown = await callFunction('nope', {});
   t.is(unknown.status, 404);
@@ -53,7 +68,11 @@ test('a missing openid, an unknown function and a bad body are refused', async (
   const bad = await fetch(`${emulator.url}/functions/whoami`, { method: 'POST', body: '[1]', headers: { 'x-wx-openid': 'o' } });
   t.is(bad.status, 400);
   // Over the platform's 6 MB: the caller gets the gateway's answer (not a reset connection), and the gateway serves on.
-  const huge = await fetch(`${emulator.url}/functions/whoami`, { method: 'POST', body: JSON.stringify({ blob: 'x'.repeat(7 * 1024 * 1024) }), headers: { 'x-wx-openid': 'o' } });
+  const huge = await fetch(`${emulator.url}/functions/whoami`, {
+    method: 'POST',
+    body: JSON.stringify({ blob: 'x'.repeat(7 * 1024 * 1024) }),
+    headers: { 'x-wx-openid': 'o' },
+  });
   t.is(huge.status, 400);
   t.regex(((await huge.json()) as { errMsg: string }).errMsg, /at most 6 MB/);
   t.is((await callFunction('whoami', {})).status, 200);
@@ -64,7 +83,10 @@ test.serial('no more instances run than the cap; the rest wait their turn at the
   t.true(calls.every((c) => c.status === 200 && c.body.result?.slept === 150));
   const instances = new Set(calls.map((c) => runtime.invocation(c.body.requestID)!.instanceId));
   t.true(instances.size > 1 && instances.size <= 8, `${instances.size} instances`);
-  const listed = (await (await fetch(`${emulator.url}/__emulator/functions`)).json()) as { maxInstances: number; functions: Array<{ name: string; instances: number }> };
+  const listed = (await (await fetch(`${emulator.url}/__emulator/functions`)).json()) as {
+    maxInstances: number;
+    functions: Array<{ name: string; instances: number }>;
+  };
   t.is(listed.maxInstances, 8);
   t.true(listed.functions.find((f) => f.name === 'slow')!.instances <= 8);
 });
@@ -114,11 +136,13 @@ test('console output, route and database round trips are kept per invocation', a
   t.is(invocation.openid, 'o-logger');
   t.is(invocation.databaseCalls, 2);
   t.true(invocation.logs.some((l) => l.text === 'whoami called by o-logger'));
-  const listed = (await (await fetch(`${emulator.url}/__emulator/invocations?function=whoami`)).json()) as { invocations: Array<{ id: string; databaseCalls: number }> };
+  const listed = (await (await fetch(`${emulator.url}/__emulator/invocations?function=whoami`)).json()) as {
+    invocations: Array<{ id: string; databaseCalls: number }>;
+  };
   t.is(listed.invocations.find((i) => i.id === invocation.id)?.databaseCalls, 2);
 });
 
-test('cloud.callFunction between functions passes data and the caller\'s identity', async (t) => {
+test("cloud.callFunction between functions passes data and the caller's identity", async (t) => {
   const res = await callFunction('caller', { target: 'whoami', payload: { a: 1 } }, 'o-chain');
   t.is(res.body.result.errMsg, 'callFunction:ok');
   t.deepEqual(res.body.result.callee.event, { a: 1 });
@@ -126,11 +150,15 @@ test('cloud.callFunction between functions passes data and the caller\'s identit
   const failing = await callFunction('caller', { target: 'crash', payload: { mode: 'throw' } });
   t.is(failing.status, 500);
   t.regex(failing.body.errMsg, /callFunction:fail/);
-  t.regex(failing.body.errMsg, /库存不足/, 'the callee\'s error reaches the caller');
+  t.regex(failing.body.errMsg, /库存不足/, "the callee's error reaches the caller");
 });
 
 test('the HTTP access service maps a path to a function with the integration event and response', async (t) => {
-  const res = await fetch(`${emulator.url}/api/echo/orders?status=paid`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"x":1}' });
+  const res = await fetch(`${emulator.url}/api/echo/orders?status=paid`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '{"x":1}',
+  });
   t.is(res.status, 201);
   t.is(res.headers.get('x-echo'), 'POST');
   t.deepEqual(await res.json(), { path: '/api/echo/orders', method: 'POST', query: { status: 'paid' }, body: '{"x":1}' });
@@ -146,7 +174,10 @@ test('function instances reach the server API over its local socket, which goes 
   const res = await callFunction('whoami', { $url: 'visit', touchDatabase: true }, 'o-local');
   t.is(res.body.result.context.OPENID, 'o-local');
   // The instance's SDK keeps its connection alive: it is one of the local socket's, not a loopback TCP one.
-  const status = (await (await fetch(`${emulator.url}/__emulator/status`)).json()) as { localSocket: string; connections: { local: number } };
+  const status = (await (await fetch(`${emulator.url}/__emulator/status`)).json()) as {
+    localSocket: string;
+    connections: { local: number };
+  };
   t.is(status.localSocket, socket);
   t.true(status.connections.local >= 1);
 

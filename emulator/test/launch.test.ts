@@ -3,7 +3,10 @@ import { defaultMaxInstances } from '../src/functions/runtime.js';
 import { parseLaunchArgs } from '../src/launch.js';
 
 test('instances per function default to twice the cores, between 2 and 10', (t) => {
-  t.deepEqual([1, 2, 3, 5, 16].map((cores) => defaultMaxInstances(cores)), [2, 4, 6, 10, 10]);
+  t.deepEqual(
+    [1, 2, 3, 5, 16].map((cores) => defaultMaxInstances(cores)),
+    [2, 4, 6, 10, 10],
+  );
 });
 
 test('--instances sets the cap; anything but a positive integer is refused', (t) => {

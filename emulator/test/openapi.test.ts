@@ -56,7 +56,10 @@ test.serial('a function without permissions.openapi is refused with -604101, and
 test.serial('a function whose config.json grants subscribeMessage.send may send', async (t) => {
   const res: Rec = await asInstance('inst-notify', () => cloud.openapi.subscribeMessage.send(message('o_granted')));
   t.is(res.errCode, 0);
-  t.like(outbox(emulator.host).find((e) => e.touser === 'o_granted'), { functionName: 'notify', outcome: 'sent' });
+  t.like(
+    outbox(emulator.host).find((e) => e.touser === 'o_granted'),
+    { functionName: 'notify', outcome: 'sent' },
+  );
 });
 
 test('subscribeMessage.send succeeds and lands in the outbox with the decoded fields', async (t) => {
@@ -98,7 +101,10 @@ test('invalid bodies are refused with errCode 47003 and recorded as refused', as
     t.is(err.errCode, 47003, JSON.stringify(body));
     t.regex(String(err.errMsg), /^openapi\.subscribeMessage\.send:fail argument invalid!/);
   }
-  t.like(outbox(emulator.host).find((e) => e.touser === 'o_bad_4'), { outcome: 'refused', errcode: 47003 });
+  t.like(
+    outbox(emulator.host).find((e) => e.touser === 'o_bad_4'),
+    { outcome: 'refused', errcode: 47003 },
+  );
 });
 
 test('an API the emulator does not model fails clearly with -604100', async (t) => {
@@ -115,7 +121,10 @@ test('the wire answer is a CommOpenApiResp in application/octet-stream', async (
     key,
     value: Buffer.from(JSON.stringify(v)),
   }));
-  form.append('requestData', new Blob([new Uint8Array(encodeCommApiData({ apiType: 0, pairs }))], { type: 'application/octet-stream' }));
+  form.append(
+    'requestData',
+    new Blob([new Uint8Array(encodeCommApiData({ apiType: 0, pairs }))], { type: 'application/octet-stream' }),
+  );
   const res = await fetch(`${emulator.url}/admin/fn/inst-noPerm`, { method: 'POST', body: form });
   t.is(res.status, 200);
   t.is(res.headers.get('content-type'), 'application/octet-stream');
@@ -135,7 +144,10 @@ test('DELETE /__emulator/outbox empties it', async (t) => {
   const form = new FormData();
   form.append('action', 'wx.openApi');
   form.append('apiName', 'subscribeMessage.send');
-  form.append('requestData', new Blob([new Uint8Array(encodeCommApiData({ apiType: 0, pairs: [{ key: 'touser', value: Buffer.from('"x"') }] }))]));
+  form.append(
+    'requestData',
+    new Blob([new Uint8Array(encodeCommApiData({ apiType: 0, pairs: [{ key: 'touser', value: Buffer.from('"x"') }] }))]),
+  );
   await fetch(`${other.url}/admin`, { method: 'POST', body: form });
   t.is(outbox(other.host).length, 1);
   const res = (await (await fetch(`${other.url}/__emulator/outbox`, { method: 'DELETE' })).json()) as Rec;

@@ -77,7 +77,16 @@ function order(outTradeNo: string, extra: Rec = {}): Rec {
 }
 
 function refund(outTradeNo: string, outRefundNo: string, refundFee: number, extra: Rec = {}): Rec {
-  return { outTradeNo, outRefundNo, totalFee: 1000, refundFee, subMchId: SUB_MCH_ID, envId: emulator.envId, functionName: 'refundNotify', ...extra };
+  return {
+    outTradeNo,
+    outRefundNo,
+    totalFee: 1000,
+    refundFee,
+    subMchId: SUB_MCH_ID,
+    envId: emulator.envId,
+    functionName: 'refundNotify',
+    ...extra,
+  };
 }
 
 async function control(method: string, path: string, body?: unknown): Promise<{ status: number; json: Rec }> {
@@ -93,7 +102,6 @@ async function orderState(outTradeNo: string): Promise<Rec> {
   const { json } = await control('GET', '/orders');
   return (json.orders as Rec[]).find((o) => o.outTradeNo === outTradeNo)!;
 }
-
 
 const acknowledged = (o: Rec) => (o.deliveries as Rec[]).some((d) => d.outcome === 'acknowledged');
 
@@ -114,7 +122,10 @@ test.serial('duplicateNotifications delivers every notification twice', async (t
     const no = tradeNo();
     await cloud.cloudPay.unifiedOrder(order(no));
     await control('POST', `/orders/${no}/pay`);
-    const state = await until(() => orderState(no), (o) => (o.deliveries as Rec[]).length === 2);
+    const state = await until(
+      () => orderState(no),
+      (o) => (o.deliveries as Rec[]).length === 2,
+    );
     t.deepEqual((state.deliveries as Rec[]).map((d) => d.copy).sort(), [0, 1]);
     t.true((state.deliveries as Rec[]).every((d) => d.outcome === 'acknowledged'));
     const calls = runtime.callsFor(no);
@@ -141,7 +152,10 @@ test.serial('refuseCalls fails the next deliveries without calling the function;
         [3, 'acknowledged'],
       ],
     );
-    t.deepEqual((state.deliveries as Rec[]).slice(0, 2).map((d) => d.retryInMs), [50, 100]);
+    t.deepEqual(
+      (state.deliveries as Rec[]).slice(0, 2).map((d) => d.retryInMs),
+      [50, 100],
+    );
     t.is(runtime.callsFor(no).length, 1);
     t.deepEqual((await control('GET', '/faults')).json, { refuseCalls: 0 });
   } finally {
@@ -169,27 +183,34 @@ test.serial('delayMs holds a notification back: the page sees the order paid bef
   }
 });
 
-test.serial('POST /__emulator/pay/idle answers once every pending notification is delivered, 504 while one is held', async (t) => {
-  await control('POST', '/faults', { delayMs: 600_000 });
-  try {
-    const no = tradeNo();
-    await cloud.cloudPay.unifiedOrder(order(no));
-    await control('POST', `/orders/${no}/pay`);
-    const busy = await client.request<Rec>('POST', '/pay/idle', { timeoutMs: 50 });
-    t.is(busy.status, 504);
-    t.is(busy.body.code, 'PAY_NOT_IDLE');
-    t.regex(busy.body.message, /1 delivery attempt\(s\) running/);
-    await t.throwsAsync(client.payIdle(0), { message: /did not become idle \(HTTP 504\)/ });
+test.serial(
+  'POST /__emulator/pay/idle answers once every pending notification is delivered, 504 while one is held',
+  async (t) => {
+    await control('POST', '/faults', { delayMs: 600_000 });
+    try {
+      const no = tradeNo();
+      await cloud.cloudPay.unifiedOrder(order(no));
+      await control('POST', `/orders/${no}/pay`);
+      const busy = await client.request<Rec>('POST', '/pay/idle', { timeoutMs: 50 });
+      t.is(busy.status, 504);
+      t.is(busy.body.code, 'PAY_NOT_IDLE');
+      t.regex(busy.body.message, /1 delivery attempt\(s\) running/);
+      await t.throwsAsync(client.payIdle(0), { message: /did not become idle \(HTTP 504\)/ });
 
-    await control('POST', '/faults', {});
-    const idle = await client.request('POST', '/pay/idle');
-    t.deepEqual(idle, { status: 200, body: { idle: true } });
-    t.deepEqual((await orderState(no)).deliveries.map((d: Rec) => d.outcome), ['acknowledged']);
-  } finally {
-    await control('POST', '/faults', {});
-  }
-  for (const timeoutMs of [-1, 1.5, '10', 60_001]) t.is((await client.request('POST', '/pay/idle', { timeoutMs })).status, 400, String(timeoutMs));
-});
+      await control('POST', '/faults', {});
+      const idle = await client.request('POST', '/pay/idle');
+      t.deepEqual(idle, { status: 200, body: { idle: true } });
+      t.deepEqual(
+        (await orderState(no)).deliveries.map((d: Rec) => d.outcome),
+        ['acknowledged'],
+      );
+    } finally {
+      await control('POST', '/faults', {});
+    }
+    for (const timeoutMs of [-1, 1.5, '10', 60_001])
+      t.is((await client.request('POST', '/pay/idle', { timeoutMs })).status, 400, String(timeoutMs));
+  },
+);
 
 test.serial('deliverAfterRefund: the payment notification arrives again after the refund callback', async (t) => {
   const no = await paidOrder();
@@ -197,7 +218,10 @@ test.serial('deliverAfterRefund: the payment notification arrives again after th
   try {
     const res = await cloud.cloudPay.refund(refund(no, `R${no}`, 1000));
     t.is(res.resultCode, 'SUCCESS');
-    await until(() => orderState(no), (o) => (o.deliveries as Rec[]).filter((d) => d.outcome === 'acknowledged').length === 2);
+    await until(
+      () => orderState(no),
+      (o) => (o.deliveries as Rec[]).filter((d) => d.outcome === 'acknowledged').length === 2,
+    );
     t.deepEqual(
       runtime.callsFor(no).map((c) => c.name),
       ['payNotify', 'refundNotify', 'payNotify'],
@@ -254,7 +278,15 @@ test('the same outTradeNo with another amount is refused', async (t) => {
   t.is(res.errCode, 0, 'the SDK overwrites err_code with 0: callers must test resultCode');
   t.is(res.prepayId, undefined);
   // The code itself is on the wire; the sandbox answers it directly.
-  const raw = pay.sandbox.call('unifiedOrder', { out_trade_no: no, body: 'x', total_fee: 5, spbill_create_ip: '1.2.3.4', sub_mch_id: SUB_MCH_ID, env_id: emulator.envId, function_name: 'payNotify' });
+  const raw = pay.sandbox.call('unifiedOrder', {
+    out_trade_no: no,
+    body: 'x',
+    total_fee: 5,
+    spbill_create_ip: '1.2.3.4',
+    sub_mch_id: SUB_MCH_ID,
+    env_id: emulator.envId,
+    function_name: 'payNotify',
+  });
   t.is(raw.err_code, 'OUT_TRADE_NO_USED');
 });
 
@@ -292,7 +324,10 @@ test('an API the sandbox does not model fails loudly', async (t) => {
 
 test('pay → notification retried until the function acknowledges with errcode 0', async (t) => {
   const no = tradeNo();
-  runtime.script(no, [{ errcode: 1, errmsg: 'busy' }, { ok: false, code: 'FUNCTIONS_EXECUTE_FAIL', message: 'boom' }]);
+  runtime.script(no, [
+    { errcode: 1, errmsg: 'busy' },
+    { ok: false, code: 'FUNCTIONS_EXECUTE_FAIL', message: 'boom' },
+  ]);
   await cloud.cloudPay.unifiedOrder(order(no));
   const paid = await control('POST', `/orders/${no}/pay`);
   t.is(paid.status, 200);
@@ -340,7 +375,13 @@ test('pay → notification retried until the function acknowledges with errcode 
   t.truthy(event.nonceStr);
 
   const query = await cloud.cloudPay.queryOrder({ outTradeNo: no, subMchId: SUB_MCH_ID });
-  t.like(query, { resultCode: 'SUCCESS', tradeState: 'SUCCESS', transactionId: paid.json.transactionId, timeEnd: paid.json.timeEnd, cashFee: 1000 });
+  t.like(query, {
+    resultCode: 'SUCCESS',
+    tradeState: 'SUCCESS',
+    transactionId: paid.json.transactionId,
+    timeEnd: paid.json.timeEnd,
+    cashFee: 1000,
+  });
   const byTransaction = await cloud.cloudPay.queryOrder({ transactionId: paid.json.transactionId, subMchId: SUB_MCH_ID });
   t.is(byTransaction.outTradeNo, no);
 
@@ -353,7 +394,10 @@ test('pay → notification retried until the function acknowledges with errcode 
 
 test('a notification nobody acknowledges stops after the maximum number of attempts', async (t) => {
   const no = tradeNo();
-  runtime.script(no, Array.from({ length: 10 }, () => ({ errcode: -1 })));
+  runtime.script(
+    no,
+    Array.from({ length: 10 }, () => ({ errcode: -1 })),
+  );
   await cloud.cloudPay.unifiedOrder(order(no));
   await control('POST', `/orders/${no}/pay`);
   await client.payIdle();
@@ -403,17 +447,32 @@ test('closeOrder: a closed order cannot be paid; a paid one cannot be closed, an
   t.is(payClosed.status, 409);
   t.is(payClosed.json.code, 'ORDERCLOSED');
   t.like(await cloud.cloudPay.unifiedOrder(order(open)), { resultCode: 'FAIL', errCodeDes: '该订单已关闭' });
-  t.like(await cloud.cloudPay.closeOrder({ outTradeNo: open, subMchId: SUB_MCH_ID }), { resultCode: 'FAIL', errCodeDes: '订单已关闭，无法重复关闭' });
-  t.like(await cloud.cloudPay.closeOrder({ outTradeNo: tradeNo(), subMchId: SUB_MCH_ID }), { resultCode: 'FAIL', errCodeDes: '订单不存在' });
+  t.like(await cloud.cloudPay.closeOrder({ outTradeNo: open, subMchId: SUB_MCH_ID }), {
+    resultCode: 'FAIL',
+    errCodeDes: '订单已关闭，无法重复关闭',
+  });
+  t.like(await cloud.cloudPay.closeOrder({ outTradeNo: tradeNo(), subMchId: SUB_MCH_ID }), {
+    resultCode: 'FAIL',
+    errCodeDes: '订单不存在',
+  });
 
   // The shop gave up on a paid order (say its own cancel raced the payment): closing is refused, and the
   // notification can arrive again late, identical to the first.
   const no = await paidOrder();
-  t.like(await cloud.cloudPay.closeOrder({ outTradeNo: no, subMchId: SUB_MCH_ID }), { resultCode: 'FAIL', errCodeDes: '订单已支付，不能发起关单' });
+  t.like(await cloud.cloudPay.closeOrder({ outTradeNo: no, subMchId: SUB_MCH_ID }), {
+    resultCode: 'FAIL',
+    errCodeDes: '订单已支付，不能发起关单',
+  });
   const again = await control('POST', `/notifications/${no}/redeliver`);
   t.is(again.status, 200);
-  const state = await until(() => orderState(no), (o) => (o.deliveries as Rec[]).filter((d) => d.outcome === 'acknowledged').length === 2);
-  t.deepEqual((state.deliveries as Rec[]).map((d) => d.copy), [0, 1]);
+  const state = await until(
+    () => orderState(no),
+    (o) => (o.deliveries as Rec[]).filter((d) => d.outcome === 'acknowledged').length === 2,
+  );
+  t.deepEqual(
+    (state.deliveries as Rec[]).map((d) => d.copy),
+    [0, 1],
+  );
   const calls = runtime.callsFor(no);
   t.is(calls.length, 2);
   t.deepEqual(calls[1]!.event, calls[0]!.event);
@@ -421,65 +480,93 @@ test('closeOrder: a closed order cannot be paid; a paid one cannot be closed, an
 });
 
 // Serial: holdRefunds holds every refund of the sandbox while it is set.
-test.serial('refund: PROCESSING then SUCCESS with a callback; same outRefundNo is idempotent; never more than paid', async (t) => {
-  const no = await paidOrder();
-  // Held, so the refund is still PROCESSING when queried however slow this machine is; lifted below.
-  await control('POST', '/faults', { holdRefunds: true });
-  const first = await cloud.cloudPay.refund(refund(no, `R1${no}`, 300));
-  t.like(first, { returnCode: 'SUCCESS', resultCode: 'SUCCESS', outTradeNo: no, outRefundNo: `R1${no}`, refundFee: 300, totalFee: 1000, errMsg: 'cloudPay.refund:ok' });
-  t.truthy(first.refundId);
-  const processing = await cloud.cloudPay.queryRefund({ outRefundNo: `R1${no}`, subMchId: SUB_MCH_ID });
-  t.like(processing, { resultCode: 'SUCCESS', refundCount: 1, refundStatus_0: 'PROCESSING', refundFee_0: 300 });
-
-  const repeat = await cloud.cloudPay.refund(refund(no, `R1${no}`, 300));
-  t.is(repeat.refundId, first.refundId, 'the same outRefundNo is the same refund');
-  t.like(await cloud.cloudPay.refund(refund(no, `R1${no}`, 400)), { resultCode: 'FAIL', errCodeDes: '订单金额或退款金额与之前请求不一致，请核实后再试' });
-  t.like(await cloud.cloudPay.refund(refund(no, `R2${no}`, 800)), { resultCode: 'FAIL', errCodeDes: '累计退款金额大于支付金额' });
-  t.like(await cloud.cloudPay.refund(refund(no, `R3${no}`, 1001)), { resultCode: 'FAIL', errCodeDes: '退款金额大于支付金额' });
-  t.like(await cloud.cloudPay.refund(refund(no, `R4${no}`, 100, { totalFee: 999 })), { resultCode: 'FAIL' });
-  // Idle leaves held refunds out: had the hold not worked, the refund would complete and call back before this answers.
-  await client.payIdle();
-  t.like(await cloud.cloudPay.queryRefund({ outRefundNo: `R1${no}`, subMchId: SUB_MCH_ID }), { refundStatus_0: 'PROCESSING' }, 'held past the refund delay');
-  await control('POST', '/faults', {});
-
-  const callback = await until(
-    async () => runtime.callsFor(no).filter((c) => c.name === 'refundNotify'),
-    (calls) => calls.length === 1,
-  );
-  t.deepEqual(callback[0]!.options, { source: 'refund' });
-  t.like(callback[0]!.event, {
-    returnCode: 'SUCCESS',
-    reqInfo: {
+test.serial(
+  'refund: PROCESSING then SUCCESS with a callback; same outRefundNo is idempotent; never more than paid',
+  async (t) => {
+    const no = await paidOrder();
+    // Held, so the refund is still PROCESSING when queried however slow this machine is; lifted below.
+    await control('POST', '/faults', { holdRefunds: true });
+    const first = await cloud.cloudPay.refund(refund(no, `R1${no}`, 300));
+    t.like(first, {
+      returnCode: 'SUCCESS',
+      resultCode: 'SUCCESS',
       outTradeNo: no,
       outRefundNo: `R1${no}`,
-      refundId: first.refundId,
-      transactionId: first.transactionId,
-      totalFee: 1000,
       refundFee: 300,
-      settlementRefundFee: 300,
-      refundStatus: 'SUCCESS',
-      refundRecvAccout: '支付用户零钱',
-      refundRequestSource: 'API',
-    },
-  });
-  t.regex(callback[0]!.event.reqInfo.successTime, /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
+      totalFee: 1000,
+      errMsg: 'cloudPay.refund:ok',
+    });
+    t.truthy(first.refundId);
+    const processing = await cloud.cloudPay.queryRefund({ outRefundNo: `R1${no}`, subMchId: SUB_MCH_ID });
+    t.like(processing, { resultCode: 'SUCCESS', refundCount: 1, refundStatus_0: 'PROCESSING', refundFee_0: 300 });
 
-  const rest = await cloud.cloudPay.refund(refund(no, `R5${no}`, 700));
-  t.is(rest.resultCode, 'SUCCESS');
-  t.like(await cloud.cloudPay.refund(refund(no, `R6${no}`, 1)), { resultCode: 'FAIL', errCodeDes: '订单已全额退款' });
-  await client.payIdle();
-  t.is(runtime.callsFor(no).filter((c) => c.name === 'refundNotify').length, 2, 'the repeated refund got no callback of its own');
+    const repeat = await cloud.cloudPay.refund(refund(no, `R1${no}`, 300));
+    t.is(repeat.refundId, first.refundId, 'the same outRefundNo is the same refund');
+    t.like(await cloud.cloudPay.refund(refund(no, `R1${no}`, 400)), {
+      resultCode: 'FAIL',
+      errCodeDes: '订单金额或退款金额与之前请求不一致，请核实后再试',
+    });
+    t.like(await cloud.cloudPay.refund(refund(no, `R2${no}`, 800)), {
+      resultCode: 'FAIL',
+      errCodeDes: '累计退款金额大于支付金额',
+    });
+    t.like(await cloud.cloudPay.refund(refund(no, `R3${no}`, 1001)), { resultCode: 'FAIL', errCodeDes: '退款金额大于支付金额' });
+    t.like(await cloud.cloudPay.refund(refund(no, `R4${no}`, 100, { totalFee: 999 })), { resultCode: 'FAIL' });
+    // Idle leaves held refunds out: had the hold not worked, the refund would complete and call back before this answers.
+    await client.payIdle();
+    t.like(
+      await cloud.cloudPay.queryRefund({ outRefundNo: `R1${no}`, subMchId: SUB_MCH_ID }),
+      { refundStatus_0: 'PROCESSING' },
+      'held past the refund delay',
+    );
+    await control('POST', '/faults', {});
 
-  const all = await cloud.cloudPay.queryRefund({ outTradeNo: no, subMchId: SUB_MCH_ID });
-  t.like(all, { refundCount: 2, refundFee: 1000, refundStatus_0: 'SUCCESS', refundStatus_1: 'SUCCESS', refundFee_1: 700 });
-  t.is((await cloud.cloudPay.queryOrder({ outTradeNo: no, subMchId: SUB_MCH_ID })).tradeState, 'REFUND');
-  const { json } = await control('GET', '/refunds');
-  const mine = (json.refunds as Rec[]).filter((r) => r.outTradeNo === no);
-  t.deepEqual(mine.map((r) => [r.refundFee, r.status, (r.deliveries as Rec[]).map((d) => d.outcome)]), [
-    [300, 'SUCCESS', ['acknowledged']],
-    [700, 'SUCCESS', ['acknowledged']],
-  ]);
-});
+    const callback = await until(
+      async () => runtime.callsFor(no).filter((c) => c.name === 'refundNotify'),
+      (calls) => calls.length === 1,
+    );
+    t.deepEqual(callback[0]!.options, { source: 'refund' });
+    t.like(callback[0]!.event, {
+      returnCode: 'SUCCESS',
+      reqInfo: {
+        outTradeNo: no,
+        outRefundNo: `R1${no}`,
+        refundId: first.refundId,
+        transactionId: first.transactionId,
+        totalFee: 1000,
+        refundFee: 300,
+        settlementRefundFee: 300,
+        refundStatus: 'SUCCESS',
+        refundRecvAccout: '支付用户零钱',
+        refundRequestSource: 'API',
+      },
+    });
+    t.regex(callback[0]!.event.reqInfo.successTime, /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
+
+    const rest = await cloud.cloudPay.refund(refund(no, `R5${no}`, 700));
+    t.is(rest.resultCode, 'SUCCESS');
+    t.like(await cloud.cloudPay.refund(refund(no, `R6${no}`, 1)), { resultCode: 'FAIL', errCodeDes: '订单已全额退款' });
+    await client.payIdle();
+    t.is(
+      runtime.callsFor(no).filter((c) => c.name === 'refundNotify').length,
+      2,
+      'the repeated refund got no callback of its own',
+    );
+
+    const all = await cloud.cloudPay.queryRefund({ outTradeNo: no, subMchId: SUB_MCH_ID });
+    t.like(all, { refundCount: 2, refundFee: 1000, refundStatus_0: 'SUCCESS', refundStatus_1: 'SUCCESS', refundFee_1: 700 });
+    t.is((await cloud.cloudPay.queryOrder({ outTradeNo: no, subMchId: SUB_MCH_ID })).tradeState, 'REFUND');
+    const { json } = await control('GET', '/refunds');
+    const mine = (json.refunds as Rec[]).filter((r) => r.outTradeNo === no);
+    t.deepEqual(
+      mine.map((r) => [r.refundFee, r.status, (r.deliveries as Rec[]).map((d) => d.outcome)]),
+      [
+        [300, 'SUCCESS', ['acknowledged']],
+        [700, 'SUCCESS', ['acknowledged']],
+      ],
+    );
+  },
+);
 
 test('refund callbacks are retried like payment notifications', async (t) => {
   const no = await paidOrder();
@@ -489,17 +576,29 @@ test('refund callbacks are retried like payment notifications', async (t) => {
     async () => ((await control('GET', '/refunds')).json.refunds as Rec[]).find((r) => r.outTradeNo === no)!,
     (r) => (r.deliveries as Rec[]).some((d) => d.outcome === 'acknowledged'),
   );
-  t.deepEqual((state.deliveries as Rec[]).map((d) => d.outcome), ['rejected', 'acknowledged']);
+  t.deepEqual(
+    (state.deliveries as Rec[]).map((d) => d.outcome),
+    ['rejected', 'acknowledged'],
+  );
 });
 
 test('refunds of unpaid, closed or unknown orders are refused', async (t) => {
   const unpaid = tradeNo();
   await cloud.cloudPay.unifiedOrder(order(unpaid));
-  t.like(await cloud.cloudPay.refund(refund(unpaid, `R${unpaid}`, 100)), { resultCode: 'FAIL', errCodeDes: '订单未支付，不能退款' });
+  t.like(await cloud.cloudPay.refund(refund(unpaid, `R${unpaid}`, 100)), {
+    resultCode: 'FAIL',
+    errCodeDes: '订单未支付，不能退款',
+  });
   await cloud.cloudPay.closeOrder({ outTradeNo: unpaid, subMchId: SUB_MCH_ID });
-  t.like(await cloud.cloudPay.refund(refund(unpaid, `R${unpaid}`, 100)), { resultCode: 'FAIL', errCodeDes: '订单未支付，不能退款' });
+  t.like(await cloud.cloudPay.refund(refund(unpaid, `R${unpaid}`, 100)), {
+    resultCode: 'FAIL',
+    errCodeDes: '订单未支付，不能退款',
+  });
   t.like(await cloud.cloudPay.refund(refund(tradeNo(), 'R-none', 100)), { resultCode: 'FAIL', errCodeDes: '订单不存在' });
-  t.like(await cloud.cloudPay.queryRefund({ outTradeNo: unpaid, subMchId: SUB_MCH_ID }), { resultCode: 'FAIL', errCodeDes: '退款订单查询失败' });
+  t.like(await cloud.cloudPay.queryRefund({ outTradeNo: unpaid, subMchId: SUB_MCH_ID }), {
+    resultCode: 'FAIL',
+    errCodeDes: '退款订单查询失败',
+  });
   const missing = await cloud.cloudPay.refund(refund(unpaid, `R${unpaid}`, 100, { functionName: undefined }));
   t.is(missing.returnCode, 'FAIL');
   t.regex(missing.returnMsg, /function_name/);
@@ -509,7 +608,15 @@ test('control API: orders list, unknown orders, bad bodies', async (t) => {
   const no = tradeNo();
   await cloud.cloudPay.unifiedOrder(order(no));
   const listed = await orderState(no);
-  t.like(listed, { outTradeNo: no, state: 'NOTPAY', totalFee: 1000, functionName: 'payNotify', openid: 'o_buyer_1', deliveries: [], refunds: [] });
+  t.like(listed, {
+    outTradeNo: no,
+    state: 'NOTPAY',
+    totalFee: 1000,
+    functionName: 'payNotify',
+    openid: 'o_buyer_1',
+    deliveries: [],
+    refunds: [],
+  });
   t.is((await control('POST', '/orders/UNKNOWN/pay')).status, 404);
   t.is((await control('POST', '/orders/UNKNOWN/fail')).status, 404);
   const res = await fetch(`${emulator.url}/__emulator/pay/orders/${no}/pay`, { method: 'POST', body: '{not json' });
@@ -522,17 +629,43 @@ test('close() cancels pending retries and refund timers', async (t) => {
     dataFile: ':memory:',
     services: [
       (host) => {
-        host.functions = { names: () => ['f'], config: () => ({}), invoke: async () => ({ ok: true, result: { errcode: 1 }, invocationId: 'x' }) };
+        host.functions = {
+          names: () => ['f'],
+          config: () => ({}),
+          invoke: async () => ({ ok: true, result: { errcode: 1 }, invocationId: 'x' }),
+        };
       },
       payService({ retryScheduleMs: [60_000], refundDelayMs: 60_000 }),
     ],
   });
   const handle = payHandleOf(other.host)!;
-  const req = { out_trade_no: 'C1', body: 'x', total_fee: 10, spbill_create_ip: '127.0.0.1', sub_mch_id: '1', env_id: other.envId, function_name: 'f' };
+  const req = {
+    out_trade_no: 'C1',
+    body: 'x',
+    total_fee: 10,
+    spbill_create_ip: '127.0.0.1',
+    sub_mch_id: '1',
+    env_id: other.envId,
+    function_name: 'f',
+  };
   t.is(handle.sandbox.call('unifiedOrder', req).result_code, 'SUCCESS');
   handle.pay('C1');
-  await until(async () => handle.sandbox.orders.get('C1')!.deliveries.length, (n) => n === 1);
-  t.is(handle.sandbox.call('refund', { out_trade_no: 'C1', out_refund_no: 'RC1', total_fee: 10, refund_fee: 10, sub_mch_id: '1', env_id: other.envId, function_name: 'f' }).result_code, 'SUCCESS');
+  await until(
+    async () => handle.sandbox.orders.get('C1')!.deliveries.length,
+    (n) => n === 1,
+  );
+  t.is(
+    handle.sandbox.call('refund', {
+      out_trade_no: 'C1',
+      out_refund_no: 'RC1',
+      total_fee: 10,
+      refund_fee: 10,
+      sub_mch_id: '1',
+      env_id: other.envId,
+      function_name: 'f',
+    }).result_code,
+    'SUCCESS',
+  );
   await other.close();
   t.true(await handle.idle(0), 'no retry or refund timer outlives close()');
   t.is(handle.sandbox.refunds.get('RC1')!.status, 'PROCESSING');

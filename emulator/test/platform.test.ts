@@ -15,7 +15,11 @@ const emulator = await startEmulator({
   port: 0,
   dataFile: ':memory:',
   collections: ['deliveries', 'payments', 'refunds', 'ticks', 'visits'].map((name) => ({ name })),
-  services: allServices({ functionsDir: FIXTURE_FUNCTIONS, pay: { retryScheduleMs: [50, 100, 200], refundDelayMs: 50 }, timers: { autoStart: false } }),
+  services: allServices({
+    functionsDir: FIXTURE_FUNCTIONS,
+    pay: { retryScheduleMs: [50, 100, 200], refundDelayMs: 50 },
+    timers: { autoStart: false },
+  }),
 });
 pointSdkAt(emulator);
 const { default: sdk } = await import('wx-server-sdk');
@@ -26,7 +30,11 @@ const pay = payHandleOf(emulator.host)!;
 test.after.always(() => emulator.close());
 
 async function control(method: string, path: string, body?: unknown) {
-  const res = await fetch(`${emulator.url}${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(`${emulator.url}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   return { status: res.status, body: (await res.json()) as Rec };
 }
 
@@ -45,7 +53,11 @@ function order(outTradeNo: string, totalFee: number, attach = '') {
 }
 
 async function callFunction(name: string, data: Rec, openid = 'o-user') {
-  const res = await fetch(`${emulator.url}/functions/${name}`, { method: 'POST', headers: { 'x-wx-openid': openid }, body: JSON.stringify(data) });
+  const res = await fetch(`${emulator.url}/functions/${name}`, {
+    method: 'POST',
+    headers: { 'x-wx-openid': openid },
+    body: JSON.stringify(data),
+  });
   return (await res.json()) as Rec;
 }
 
@@ -61,7 +73,10 @@ test('a payment notification is retried until the function acknowledges it', asy
   t.is(payment.totalFee, 1280);
   t.is(payment.payer, 'o-payer');
   const listed = (await control('GET', '/__emulator/pay/orders')).body.orders.find((o: Rec) => o.outTradeNo === 'E2E_RETRY_1');
-  t.deepEqual(listed.deliveries.map((d: Rec) => d.outcome), ['rejected', 'rejected', 'acknowledged']);
+  t.deepEqual(
+    listed.deliveries.map((d: Rec) => d.outcome),
+    ['rejected', 'rejected', 'acknowledged'],
+  );
 });
 
 test.serial('a duplicated and a late notification reach the function, which stays idempotent', async (t) => {
@@ -118,7 +133,7 @@ test('a timer fired through the control API runs its function with the timer eve
   t.is(ticks[0].type, 'Timer');
 });
 
-test('subscribe messages are checked against the function\'s permissions and kept in the outbox', async (t) => {
+test("subscribe messages are checked against the function's permissions and kept in the outbox", async (t) => {
   t.deepEqual(await callFunction('notifier', { item: '蓝牙耳机' }, 'o-buyer').then((r) => r.result), { errCode: 0 });
   t.deepEqual(await callFunction('mute', {}, 'o-buyer').then((r) => r.result), { sent: false, errCode: -604101 });
   const messages = (await control('GET', '/__emulator/outbox')).body.messages as Rec[];

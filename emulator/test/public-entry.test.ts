@@ -12,7 +12,6 @@ import * as entry from '../index.js';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const EMULATOR = path.join(ROOT, 'emulator');
 
-
 const SKIPPED_FOLDERS = new Set(['node_modules', 'build', '.cloudbase', '.git']);
 
 function typeScriptFiles(dir: string): string[] {
@@ -28,7 +27,11 @@ function typeScriptFiles(dir: string): string[] {
 /** Every module a file names: static imports and re-exports, `import()` and `require()`. */
 function specifiers(source: string): string[] {
   const found: string[] = [];
-  const patterns = [/\bfrom\s*['"]([^'"]+)['"]/g, /\bimport\s*['"]([^'"]+)['"]/g, /\b(?:import|require)\s*\(\s*['"]([^'"]+)['"]\s*\)/g];
+  const patterns = [
+    /\bfrom\s*['"]([^'"]+)['"]/g,
+    /\bimport\s*['"]([^'"]+)['"]/g,
+    /\b(?:import|require)\s*\(\s*['"]([^'"]+)['"]\s*\)/g,
+  ];
   for (const pattern of patterns) for (const match of source.matchAll(pattern)) found.push(match[1]!);
   return found;
 }
@@ -46,23 +49,42 @@ function importsInto(files: string[], forbidden: (target: string) => boolean): s
 }
 
 const inside = (folder: string) => (target: string) => target === folder || target.startsWith(folder + path.sep);
-const relative = (file: string) => path.relative(ROOT, file).split(path.sep).join('/');
 
 test('code outside the emulator imports only its public entry', (t) => {
   const outside = typeScriptFiles(ROOT).filter((file) => !inside(EMULATOR)(file));
   const checked = outside;
   t.true(checked.length > 0);
   const internals = [path.join(EMULATOR, 'src'), path.join(EMULATOR, 'test')].map(inside);
-  t.deepEqual(importsInto(checked, (target) => internals.some((isInside) => isInside(target))), [], 'import from emulator/index.ts instead');
+  t.deepEqual(
+    importsInto(checked, (target) => internals.some((isInside) => isInside(target))),
+    [],
+    'import from emulator/index.ts instead',
+  );
 });
 
 test('the emulator imports nothing from outside emulator/', (t) => {
-  t.deepEqual(importsInto(typeScriptFiles(EMULATOR), (target) => !inside(EMULATOR)(target)), []);
+  t.deepEqual(
+    importsInto(typeScriptFiles(EMULATOR), (target) => !inside(EMULATOR)(target)),
+    [],
+  );
 });
 
 test('the entry exports what the shop and its scripts use', (t) => {
-  for (const name of ['startEmulator', 'allServices', 'launch', 'parseLaunchArgs', 'installFunctionRuntime', 'installGateways', 'normalizeIndex', 'sdkEnvironment', 'controlClient'] as const) {
+  for (const name of [
+    'startEmulator',
+    'allServices',
+    'launch',
+    'parseLaunchArgs',
+    'installFunctionRuntime',
+    'installGateways',
+    'normalizeIndex',
+    'sdkEnvironment',
+    'controlClient',
+  ] as const) {
     t.is(typeof entry[name], 'function', name);
   }
-  t.deepEqual(entry.sdkEnvironment({ url: 'http://127.0.0.1:9', envId: 'e1' }).TCB_CONTEXT_CNFG, '{"URL":"http://127.0.0.1:9/admin"}');
+  t.deepEqual(
+    entry.sdkEnvironment({ url: 'http://127.0.0.1:9', envId: 'e1' }).TCB_CONTEXT_CNFG,
+    '{"URL":"http://127.0.0.1:9/admin"}',
+  );
 });

@@ -76,9 +76,15 @@ test('bad cloud paths are refused with INVALID_PARAM', async (t) => {
 });
 
 test('the upload URL refuses a wrong token with a COS error document', async (t) => {
-  const res = await fetch(`${emulator.url}/__storage/upload/${encodeURIComponent('x/y.txt')}?token=1.abc`, { method: 'PUT', body: 'x' });
+  const res = await fetch(`${emulator.url}/__storage/upload/${encodeURIComponent('x/y.txt')}?token=1.abc`, {
+    method: 'PUT',
+    body: 'x',
+  });
   const text = await res.text();
-  t.regex(text, /<Error>\s*<Code>AccessDenied<\/Code>\s*<Message>.+<\/Message>\s*<RequestId>\w+<\/RequestId>\s*<TraceId>\w+<\/TraceId>\s*<\/Error>/);
+  t.regex(
+    text,
+    /<Error>\s*<Code>AccessDenied<\/Code>\s*<Message>.+<\/Message>\s*<RequestId>\w+<\/RequestId>\s*<TraceId>\w+<\/TraceId>\s*<\/Error>/,
+  );
   t.false(fs.existsSync(path.join(emulator.host.dataDir, 'storage', 'x')));
 });
 
@@ -89,7 +95,10 @@ test('tampered and expired temp URLs are refused with 403', async (t) => {
   t.is((await fetch(url)).status, 200);
 
   const badSign = new URL(url);
-  badSign.searchParams.set('sign', url.searchParams.get('sign')!.replace(/^./, (c) => (c === '0' ? '1' : '0')));
+  badSign.searchParams.set(
+    'sign',
+    url.searchParams.get('sign')!.replace(/^./, (c) => (c === '0' ? '1' : '0')),
+  );
   t.is((await fetch(badSign)).status, 403);
   const longer = new URL(url);
   longer.searchParams.set('t', String(Number(url.searchParams.get('t')) + 3600));

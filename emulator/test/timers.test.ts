@@ -88,8 +88,8 @@ const bad: Array<[cron: string, reason: RegExp]> = [
 for (const [cron, reason] of bad) {
   test(`parseCron refuses "${cron}"`, (t) => {
     const err = t.throws(() => parseCron(cron), { instanceOf: CronError });
-    t.regex(err!.message, reason);
-    t.true(err!.message.includes(`"${cron}"`), 'the message quotes the expression');
+    t.regex(err.message, reason);
+    t.true(err.message.includes(`"${cron}"`), 'the message quotes the expression');
     t.throws(() => nextFireTime(cron, new Date()), { instanceOf: CronError });
   });
 }
@@ -140,12 +140,18 @@ async function start(configs: Record<string, FunctionConfig>, options: TimerOpti
 
 async function call(emulator: Emulator, method: string, path: string) {
   const res = await fetch(emulator.url + path, { method });
-  return { status: res.status, body: (await res.json()) as any }; // eslint-disable-line @typescript-eslint/no-explicit-any
+  return { status: res.status, body: await res.json() };
 }
 
-const listTimers = async (emulator: Emulator) => (await call(emulator, 'GET', '/__emulator/timers')).body as { paused: boolean; timers: TimerInfo[] };
+const listTimers = async (emulator: Emulator) =>
+  (await call(emulator, 'GET', '/__emulator/timers')).body as { paused: boolean; timers: TimerInfo[] };
 /** Waits for the stand-in runtime to have recorded more than `count` calls: an every-second timer's next firing. */
-const firedBeyond = (calls: Call[], count: number) => until(async () => calls.length, (n) => n > count, 10_000);
+const firedBeyond = (calls: Call[], count: number) =>
+  until(
+    async () => calls.length,
+    (n) => n > count,
+    10_000,
+  );
 
 const FIXED_NOW = Date.parse(FRI_18H);
 // Refused triggers are logged; keep those lines out of the test output, but check them.
@@ -159,13 +165,23 @@ test('control API lists each timer with its next fire time, and refused triggers
   t.true(paused);
   const byName = Object.fromEntries(timers.map((x) => [x.functionName, x]));
   t.deepEqual(Object.keys(byName).sort(), ['broken', 'failing', 'halfHourly', 'nightly', 'twoTimers']);
-  t.deepEqual(byName.nightly, { functionName: 'nightly', triggerName: 'nightly-2am', cron: '0 0 2 * * * *', nextFireTime: '2024-05-31T18:00:00.000Z', armed: false, firings: [] });
+  t.deepEqual(byName.nightly, {
+    functionName: 'nightly',
+    triggerName: 'nightly-2am',
+    cron: '0 0 2 * * * *',
+    nextFireTime: '2024-05-31T18:00:00.000Z',
+    armed: false,
+    firings: [],
+  });
   t.is(byName.halfHourly!.nextFireTime, '2024-05-31T10:30:00.000Z');
   t.is(byName.failing!.nextFireTime, '2024-05-31T19:00:00.000Z');
   t.is(byName.broken!.nextFireTime, null);
   t.regex(byName.broken!.error!, /invalid cron expression "0 0 25 \* \* \* \*".*0-23/);
   t.regex(byName.twoTimers!.error!, /only one timer trigger per function/);
-  t.true(warnings.some((w) => w.includes('broken') && w.includes('0 0 25 * * * *')), 'the refusal is logged');
+  t.true(
+    warnings.some((w) => w.includes('broken') && w.includes('0 0 25 * * * *')),
+    'the refusal is logged',
+  );
   t.is(calls.length, 0);
 });
 
@@ -174,7 +190,13 @@ test('run fires now with the timer event, answers with the outcome and records t
   t.teardown(() => emulator.close());
   const ran = await call(emulator, 'POST', '/__emulator/timers/nightly/run');
   t.is(ran.status, 200);
-  t.deepEqual(calls, [{ name: 'nightly', event: { Type: 'Timer', TriggerName: 'nightly-2am', Time: '2024-05-31T10:00:00Z', Message: '' }, options: { source: 'timer' } }]);
+  t.deepEqual(calls, [
+    {
+      name: 'nightly',
+      event: { Type: 'Timer', TriggerName: 'nightly-2am', Time: '2024-05-31T10:00:00Z', Message: '' },
+      options: { source: 'timer' },
+    },
+  ]);
   const firing = {
     functionName: 'nightly',
     triggerName: 'nightly-2am',
@@ -237,7 +259,11 @@ test('an every-second timer fires on its own; pause stops it and resume restarts
 
   t.deepEqual((await call(emulator, 'POST', '/__emulator/timers/resume')).body, { paused: false });
   t.true((await listTimers(emulator)).timers[0]!.armed);
-  await until(() => listTimers(emulator), (listed) => listed.timers[0]!.firings.length > atPause, 10_000);
+  await until(
+    () => listTimers(emulator),
+    (listed) => listed.timers[0]!.firings.length > atPause,
+    10_000,
+  );
   t.true(calls.length > atPause, 'fires again after resume');
 });
 
@@ -245,7 +271,11 @@ test('closing the emulator cancels the timers', async (t) => {
   const recording = recordingRuntime({ ticker: timer('tick', '* * * * * * *') });
   let timers: TimerService | undefined;
   // The timers' defaults (autoStart: true) as a plain service.
-  const emulator = await startEmulator({ port: 0, dataFile: ':memory:', services: [recording.install, (host) => void (timers = createTimers(host))] });
+  const emulator = await startEmulator({
+    port: 0,
+    dataFile: ':memory:',
+    services: [recording.install, (host) => void (timers = createTimers(host))],
+  });
   await firedBeyond(recording.calls, 0);
   t.true(timers!.list()[0]!.armed);
   await emulator.close();

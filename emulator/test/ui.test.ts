@@ -20,10 +20,12 @@ import { until } from './helpers/wait.js';
  */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 if (!fs.existsSync(CHROMIUM)) {
-  throw new Error(`Chromium not found at ${CHROMIUM}: the web UI tests need it (apt-get install -y chromium, or set CHROMIUM_PATH)`);
+  throw new Error(
+    `Chromium not found at ${CHROMIUM}: the web UI tests need it (apt-get install -y chromium, or set CHROMIUM_PATH)`,
+  );
 }
 
-type Rec = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Rec = Record<string, any>;
 
 const { emulator, callFunction } = await startWithFunctions({
   collections: [{ name: 'products' }, { name: 'visits' }, { name: 'empty_box' }],
@@ -42,7 +44,10 @@ const seed = [
   { _id: 'p2', name: '香蕉', price: 1590, tags: ['水果', '热带'] },
   { _id: 'p3', name: XSS, price: 1 },
 ];
-emulator.database.actions['database.insertDocument']!({ collectionName: 'products', data: seed.map((d) => JSON.stringify(d)) }, Date.now());
+emulator.database.actions['database.insertDocument']!(
+  { collectionName: 'products', data: seed.map((d) => JSON.stringify(d)) },
+  Date.now(),
+);
 putFile(emulator.host, 'images/banner.txt', '本地商店横幅');
 
 // A signed-in shopper's call (logs a line, touches the database) and an order placed through cloudPay.
@@ -54,7 +59,16 @@ if (ordered.body.result?.resultCode !== 'SUCCESS') throw new Error(`unifiedOrder
 
 const browser: Browser = await chromium.launch({
   executablePath: CHROMIUM,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
 });
 test.after.always(async () => {
   await browser.close();
@@ -78,7 +92,6 @@ async function control(method: string, path: string, body?: unknown): Promise<{ 
   return { status: res.status, json: (await res.json()) as Rec };
 }
 
-
 // ---- the data API ------------------------------------------------------------------------------------------------
 
 test('data API: collections with counts and indexes', async (t) => {
@@ -94,11 +107,21 @@ test('data API: documents come back as relaxed EJSON, paged and filtered', async
   t.is(all.status, 200);
   t.is(all.json.documents.length, 2);
   t.true(all.json.total >= 3);
-  const filtered = await control('GET', `/__emulator/collections/products/documents?query=${encodeURIComponent('{"name":"苹果"}')}`);
+  const filtered = await control(
+    'GET',
+    `/__emulator/collections/products/documents?query=${encodeURIComponent('{"name":"苹果"}')}`,
+  );
   t.is(filtered.json.total, 1);
   t.deepEqual(filtered.json.documents[0].createdAt, { $date: '2024-05-01T08:00:00Z' });
-  const byDate = await control('GET', `/__emulator/collections/products/documents?query=${encodeURIComponent('{"createdAt":{"$lt":{"$date":"2025-01-01T00:00:00Z"}}}')}`);
-  t.deepEqual(byDate.json.documents.map((d: Rec) => d._id), ['p1'], 'an EJSON date in the filter');
+  const byDate = await control(
+    'GET',
+    `/__emulator/collections/products/documents?query=${encodeURIComponent('{"createdAt":{"$lt":{"$date":"2025-01-01T00:00:00Z"}}}')}`,
+  );
+  t.deepEqual(
+    byDate.json.documents.map((d: Rec) => d._id),
+    ['p1'],
+    'an EJSON date in the filter',
+  );
 });
 
 test('data API: insert, read, replace and delete go through the database actions', async (t) => {
@@ -107,7 +130,11 @@ test('data API: insert, read, replace and delete go through the database actions
   t.is(inserted.status, 201);
   const id = inserted.json._id as string;
   t.is(typeof id, 'string');
-  t.deepEqual((await control('GET', `${base}/${id}`)).json.document, { _id: id, label: '盒子', at: { $date: '2024-01-02T03:04:05Z' } });
+  t.deepEqual((await control('GET', `${base}/${id}`)).json.document, {
+    _id: id,
+    label: '盒子',
+    at: { $date: '2024-01-02T03:04:05Z' },
+  });
   const replaced = await control('PUT', `${base}/${id}`, { _id: id, size: 3 });
   t.is(replaced.status, 200);
   t.deepEqual(replaced.json.document, { _id: id, size: 3 }, 'a replace drops the fields not sent');
@@ -118,7 +145,10 @@ test('data API: insert, read, replace and delete go through the database actions
 });
 
 test('data API: bad input is a 400 with the emulator message, unknown collections a 404', async (t) => {
-  const badQuery = await control('GET', `/__emulator/collections/products/documents?query=${encodeURIComponent('{"price":{"$nope":1}}')}`);
+  const badQuery = await control(
+    'GET',
+    `/__emulator/collections/products/documents?query=${encodeURIComponent('{"price":{"$nope":1}}')}`,
+  );
   t.is(badQuery.status, 400);
   t.truthy(badQuery.json.code);
   t.truthy(badQuery.json.message);
@@ -175,7 +205,10 @@ test.serial('database tab: documents are listed, rendered as text, and an edit i
   await page.locator('#db-filter').fill('{"price": {"$gt": 1000}}');
   await page.locator('#db-filter').press('Enter');
   await table.getByText('共 2 条').waitFor();
-  t.deepEqual(await table.locator('tr[data-id]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-id')).sort()), ['p1', 'p2']);
+  t.deepEqual(await table.locator('tr[data-id]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-id')).sort()), [
+    'p1',
+    'p2',
+  ]);
 
   // Insert, then delete (two clicks: no modal dialog).
   await page.getByRole('button', { name: '新建' }).click();

@@ -17,13 +17,33 @@ interface UpdateCase {
 
 const updateCases: UpdateCase[] = [
   // $set, as the SDK sends plain values: dot paths, whole objects replaced
-  { name: '$set top-level and dot path', doc: { _id: 'x', o: { p: 1, q: 1 } }, update: { $set: { a: 1, 'o.p': 2 } }, expected: { _id: 'x', o: { p: 2, q: 1 }, a: 1 } },
-  { name: '$set whole object replaces it', doc: { o: { p: 1, q: 1 } }, update: { $set: { o: { r: 1 } } }, expected: { o: { r: 1 } } },
+  {
+    name: '$set top-level and dot path',
+    doc: { _id: 'x', o: { p: 1, q: 1 } },
+    update: { $set: { a: 1, 'o.p': 2 } },
+    expected: { _id: 'x', o: { p: 2, q: 1 }, a: 1 },
+  },
+  {
+    name: '$set whole object replaces it',
+    doc: { o: { p: 1, q: 1 } },
+    update: { $set: { o: { r: 1 } } },
+    expected: { o: { r: 1 } },
+  },
   { name: '$set creates intermediate objects', doc: {}, update: { $set: { 'a.b.c': 1 } }, expected: { a: { b: { c: 1 } } } },
   { name: '$set array index', doc: { a: [1, 2, 3] }, update: { $set: { 'a.1': 9 } }, expected: { a: [1, 9, 3] } },
   { name: '$set field in array element', doc: { a: [{ b: 1 }] }, update: { $set: { 'a.0.b': 2 } }, expected: { a: [{ b: 2 }] } },
-  { name: '$set arrays, dates and null whole', doc: {}, update: { $set: { a: [1], d: new Date(NOW), n: null } }, expected: { a: [1], d: new Date(NOW), n: null } },
-  { name: 'new fields land in field-name order', doc: { _id: 1 }, update: { $set: { b: 1, a: 1 }, $inc: { c: 1 } }, expected: { _id: 1, a: 1, b: 1, c: 1 } },
+  {
+    name: '$set arrays, dates and null whole',
+    doc: {},
+    update: { $set: { a: [1], d: new Date(NOW), n: null } },
+    expected: { a: [1], d: new Date(NOW), n: null },
+  },
+  {
+    name: 'new fields land in field-name order',
+    doc: { _id: 1 },
+    update: { $set: { b: 1, a: 1 }, $inc: { c: 1 } },
+    expected: { _id: 1, a: 1, b: 1, c: 1 },
+  },
   { name: 'empty update changes nothing', doc: { a: 1 }, update: {}, expected: { a: 1 } },
   // $unset
   { name: '$unset field', doc: { a: 1, b: 2 }, update: { $unset: { a: '' } }, expected: { b: 2 } },
@@ -52,13 +72,48 @@ const updateCases: UpdateCase[] = [
   // $push
   { name: '$push $each appends', doc: { a: [1] }, update: { $push: { a: { $each: [2, 3] } } }, expected: { a: [1, 2, 3] } },
   { name: '$push bare value', doc: { a: [1] }, update: { $push: { a: 2 } }, expected: { a: [1, 2] } },
-  { name: '$push bare array pushes one element', doc: { a: [1] }, update: { $push: { a: [2, 3] } }, expected: { a: [1, [2, 3]] } },
-  { name: '$push missing field creates array', doc: {}, update: { $push: { 'o.a': { $each: [1] } } }, expected: { o: { a: [1] } } },
-  { name: '$push $position 0 (unshift)', doc: { a: [3] }, update: { $push: { a: { $each: [1, 2], $position: 0 } } }, expected: { a: [1, 2, 3] } },
-  { name: '$push $position middle', doc: { a: [1, 4] }, update: { $push: { a: { $each: [2, 3], $position: 1 } } }, expected: { a: [1, 2, 3, 4] } },
-  { name: '$push negative $position counts from end', doc: { a: [1, 2, 4] }, update: { $push: { a: { $each: [3], $position: -1 } } }, expected: { a: [1, 2, 3, 4] } },
-  { name: '$push $position past end appends', doc: { a: [1] }, update: { $push: { a: { $each: [2], $position: 10 } } }, expected: { a: [1, 2] } },
-  { name: '$push $position far negative prepends', doc: { a: [2] }, update: { $push: { a: { $each: [1], $position: -10 } } }, expected: { a: [1, 2] } },
+  {
+    name: '$push bare array pushes one element',
+    doc: { a: [1] },
+    update: { $push: { a: [2, 3] } },
+    expected: { a: [1, [2, 3]] },
+  },
+  {
+    name: '$push missing field creates array',
+    doc: {},
+    update: { $push: { 'o.a': { $each: [1] } } },
+    expected: { o: { a: [1] } },
+  },
+  {
+    name: '$push $position 0 (unshift)',
+    doc: { a: [3] },
+    update: { $push: { a: { $each: [1, 2], $position: 0 } } },
+    expected: { a: [1, 2, 3] },
+  },
+  {
+    name: '$push $position middle',
+    doc: { a: [1, 4] },
+    update: { $push: { a: { $each: [2, 3], $position: 1 } } },
+    expected: { a: [1, 2, 3, 4] },
+  },
+  {
+    name: '$push negative $position counts from end',
+    doc: { a: [1, 2, 4] },
+    update: { $push: { a: { $each: [3], $position: -1 } } },
+    expected: { a: [1, 2, 3, 4] },
+  },
+  {
+    name: '$push $position past end appends',
+    doc: { a: [1] },
+    update: { $push: { a: { $each: [2], $position: 10 } } },
+    expected: { a: [1, 2] },
+  },
+  {
+    name: '$push $position far negative prepends',
+    doc: { a: [2] },
+    update: { $push: { a: { $each: [1], $position: -10 } } },
+    expected: { a: [1, 2] },
+  },
   { name: '$push $sort 1', doc: { a: [3, 1] }, update: { $push: { a: { $each: [2], $sort: 1 } } }, expected: { a: [1, 2, 3] } },
   { name: '$push $sort -1', doc: { a: [3, 1] }, update: { $push: { a: { $each: [2], $sort: -1 } } }, expected: { a: [3, 2, 1] } },
   {
@@ -67,10 +122,30 @@ const updateCases: UpdateCase[] = [
     update: { $push: { a: { $each: [{ s: 2 }], $sort: { s: -1 } } } },
     expected: { a: [{ s: 3 }, { s: 2 }, { s: 1 }] },
   },
-  { name: '$push $slice keeps first n', doc: { a: [1, 2] }, update: { $push: { a: { $each: [3], $slice: 2 } } }, expected: { a: [1, 2] } },
-  { name: '$push negative $slice keeps last n', doc: { a: [1, 2] }, update: { $push: { a: { $each: [3], $slice: -2 } } }, expected: { a: [2, 3] } },
-  { name: '$push $slice 0 empties', doc: { a: [1, 2] }, update: { $push: { a: { $each: [3], $slice: 0 } } }, expected: { a: [] } },
-  { name: '$push empty $each with $slice trims', doc: { a: [1, 2, 3] }, update: { $push: { a: { $each: [], $slice: 1 } } }, expected: { a: [1] } },
+  {
+    name: '$push $slice keeps first n',
+    doc: { a: [1, 2] },
+    update: { $push: { a: { $each: [3], $slice: 2 } } },
+    expected: { a: [1, 2] },
+  },
+  {
+    name: '$push negative $slice keeps last n',
+    doc: { a: [1, 2] },
+    update: { $push: { a: { $each: [3], $slice: -2 } } },
+    expected: { a: [2, 3] },
+  },
+  {
+    name: '$push $slice 0 empties',
+    doc: { a: [1, 2] },
+    update: { $push: { a: { $each: [3], $slice: 0 } } },
+    expected: { a: [] },
+  },
+  {
+    name: '$push empty $each with $slice trims',
+    doc: { a: [1, 2, 3] },
+    update: { $push: { a: { $each: [], $slice: 1 } } },
+    expected: { a: [1] },
+  },
   {
     name: '$push order: position, then sort, then slice',
     doc: { a: [5, 1] },
@@ -84,8 +159,18 @@ const updateCases: UpdateCase[] = [
   { name: '$pop missing field is a no-op', doc: {}, update: { $pop: { a: 1 } }, expected: {} },
   // $pull
   { name: '$pull value', doc: { a: [1, 2, 1, 3] }, update: { $pull: { a: 1 } }, expected: { a: [2, 3] } },
-  { name: '$pull exact document', doc: { a: [{ x: 1 }, { x: 2 }] }, update: { $pull: { a: { x: 1 } } }, expected: { a: [{ x: 2 }] } },
-  { name: '$pull $in on scalars', doc: { tags: ['a', 'b', 'c'] }, update: { $pull: { tags: { $in: ['a', 'b'] } } }, expected: { tags: ['c'] } },
+  {
+    name: '$pull exact document',
+    doc: { a: [{ x: 1 }, { x: 2 }] },
+    update: { $pull: { a: { x: 1 } } },
+    expected: { a: [{ x: 2 }] },
+  },
+  {
+    name: '$pull $in on scalars',
+    doc: { tags: ['a', 'b', 'c'] },
+    update: { $pull: { tags: { $in: ['a', 'b'] } } },
+    expected: { tags: ['c'] },
+  },
   { name: '$pull $gte on scalars', doc: { a: [1, 5, 7] }, update: { $pull: { a: { $gte: 5 } } }, expected: { a: [1] } },
   {
     name: '$pull condition on element documents',
@@ -105,8 +190,23 @@ const updateCases: UpdateCase[] = [
     update: { $pull: { items: { $or: [{ a: 1 }, { b: 2 }] } } },
     expected: { items: [{ c: 3 }] },
   },
-  { name: '$pull regex on strings', doc: { a: ['apple', 'banana'] }, update: { $pull: { a: new BSONRegExp('^a') } }, expected: { a: ['banana'] } },
-  { name: '$pull array value', doc: { a: [[1, 2], [2, 1]] }, update: { $pull: { a: [1, 2] } }, expected: { a: [[2, 1]] } },
+  {
+    name: '$pull regex on strings',
+    doc: { a: ['apple', 'banana'] },
+    update: { $pull: { a: new BSONRegExp('^a') } },
+    expected: { a: ['banana'] },
+  },
+  {
+    name: '$pull array value',
+    doc: {
+      a: [
+        [1, 2],
+        [2, 1],
+      ],
+    },
+    update: { $pull: { a: [1, 2] } },
+    expected: { a: [[2, 1]] },
+  },
   { name: '$pull missing field is a no-op', doc: {}, update: { $pull: { a: 1 } }, expected: {} },
   // $pullAll
   { name: '$pullAll', doc: { a: [1, 2, 3, 1, { x: 1 }] }, update: { $pullAll: { a: [1, 3, { x: 1 }] } }, expected: { a: [2] } },
@@ -116,8 +216,18 @@ const updateCases: UpdateCase[] = [
   { name: '$addToSet existing value', doc: { a: [1, 2] }, update: { $addToSet: { a: 2 } }, expected: { a: [1, 2] } },
   { name: '$addToSet document', doc: { a: [{ x: 1 }] }, update: { $addToSet: { a: { x: 1 } } }, expected: { a: [{ x: 1 }] } },
   { name: '$addToSet $each', doc: { a: [1] }, update: { $addToSet: { a: { $each: [1, 2, 2, 3] } } }, expected: { a: [1, 2, 3] } },
-  { name: "$addToSet with the SDK's literal `each`", doc: { a: [1] }, update: { $addToSet: { a: { each: [1, 2, 3] } } }, expected: { a: [1, 2, 3] } },
-  { name: '$addToSet missing field creates array', doc: {}, update: { $addToSet: { a: { $each: [1, 1] } } }, expected: { a: [1] } },
+  {
+    name: "$addToSet with the SDK's literal `each`",
+    doc: { a: [1] },
+    update: { $addToSet: { a: { each: [1, 2, 3] } } },
+    expected: { a: [1, 2, 3] },
+  },
+  {
+    name: '$addToSet missing field creates array',
+    doc: {},
+    update: { $addToSet: { a: { $each: [1, 1] } } },
+    expected: { a: [1] },
+  },
   // $bit
   { name: '$bit and', doc: { n: 13 }, update: { $bit: { n: { and: 10 } } }, expected: { n: 8 } },
   { name: '$bit or', doc: { n: 13 }, update: { $bit: { n: { or: 10 } } }, expected: { n: 15 } },
@@ -126,10 +236,26 @@ const updateCases: UpdateCase[] = [
   { name: '$bit beyond 32 bits', doc: { n: 2 ** 40 + 1 }, update: { $bit: { n: { and: 2 ** 40 } } }, expected: { n: 2 ** 40 } },
   // $currentDate
   { name: '$currentDate true', doc: {}, update: { $currentDate: { d: true } }, expected: { d: new Date(NOW) } },
-  { name: "$currentDate {$type: 'date'}", doc: {}, update: { $currentDate: { 'o.d': { $type: 'date' } } }, expected: { o: { d: new Date(NOW) } } },
+  {
+    name: "$currentDate {$type: 'date'}",
+    doc: {},
+    update: { $currentDate: { 'o.d': { $type: 'date' } } },
+    expected: { o: { d: new Date(NOW) } },
+  },
   // $setOnInsert
-  { name: '$setOnInsert ignored on update', doc: { a: 1 }, update: { $set: { b: 1 }, $setOnInsert: { c: 1 } }, expected: { a: 1, b: 1 } },
-  { name: '$setOnInsert applied on upsert insert', doc: { a: 1 }, update: { $set: { b: 1 }, $setOnInsert: { c: 1 } }, upsertInsert: true, expected: { a: 1, b: 1, c: 1 } },
+  {
+    name: '$setOnInsert ignored on update',
+    doc: { a: 1 },
+    update: { $set: { b: 1 }, $setOnInsert: { c: 1 } },
+    expected: { a: 1, b: 1 },
+  },
+  {
+    name: '$setOnInsert applied on upsert insert',
+    doc: { a: 1 },
+    update: { $set: { b: 1 }, $setOnInsert: { c: 1 } },
+    upsertInsert: true,
+    expected: { a: 1, b: 1, c: 1 },
+  },
   // Several operators at once
   {
     name: 'several operators',
@@ -188,16 +314,34 @@ const errorCases: ErrorCase[] = [
   { name: 'conflict: $setOnInsert counts too', update: { $set: { a: 1 }, $setOnInsert: { a: 2 } }, message: /conflict/ },
   { name: '$rename onto its own path', update: { $rename: { a: 'a.b' } }, message: /same path/ },
   { name: '$rename target not a string', update: { $rename: { a: 1 } }, message: /must be a string/ },
-  { name: '$rename through an array', doc: { a: [{ b: 1 }] }, update: { $rename: { 'a.0.b': 'c' } }, message: /through an array/ },
-  { name: '$-prefixed field in a $set value', update: { $set: { a: { $gt: 1 } } }, message: /dollar \(\$\) prefixed field '\$gt'/ },
-  { name: '$-prefixed field deep in a $set value', update: { $set: { a: [{ b: { $x: 1 } }] } }, message: /'\$x' in 'a\.0\.b\.\$x'/ },
+  {
+    name: '$rename through an array',
+    doc: { a: [{ b: 1 }] },
+    update: { $rename: { 'a.0.b': 'c' } },
+    message: /through an array/,
+  },
+  {
+    name: '$-prefixed field in a $set value',
+    update: { $set: { a: { $gt: 1 } } },
+    message: /dollar \(\$\) prefixed field '\$gt'/,
+  },
+  {
+    name: '$-prefixed field deep in a $set value',
+    update: { $set: { a: [{ b: { $x: 1 } }] } },
+    message: /'\$x' in 'a\.0\.b\.\$x'/,
+  },
   { name: '$-prefixed path segment', update: { $set: { 'a.$x': 1 } }, message: /dollar/ },
   { name: 'empty path segment', update: { $set: { 'a..b': 1 } }, message: /invalid field path/ },
   { name: '$inc non-number operand', update: { $inc: { n: '1' } }, message: /\$inc for 'n' must be a number/ },
   { name: '$inc on a string field', doc: { n: 'x' }, update: { $inc: { n: 1 } }, message: /\$inc to field 'n'/ },
   { name: '$mul on null', doc: { n: null }, update: { $mul: { n: 2 } }, message: /\$mul to field 'n'/ },
   { name: '$set through a scalar', doc: { a: 5 }, update: { $set: { 'a.b': 1 } }, message: /Cannot create field 'b'/ },
-  { name: '$push on a non-array', doc: { a: 5 }, update: { $push: { a: { $each: [1] } } }, message: /\$push needs an array at 'a'/ },
+  {
+    name: '$push on a non-array',
+    doc: { a: 5 },
+    update: { $push: { a: { $each: [1] } } },
+    message: /\$push needs an array at 'a'/,
+  },
   { name: '$push $each not an array', update: { $push: { a: { $each: 1 } } }, message: /\$each for 'a' must be an array/ },
   { name: '$push unknown clause', update: { $push: { a: { $each: [1], $foo: 1 } } }, message: /unrecognized clause/ },
   { name: '$push bad $position', update: { $push: { a: { $each: [1], $position: 1.5 } } }, message: /\$position/ },
@@ -208,9 +352,18 @@ const errorCases: ErrorCase[] = [
   { name: '$pop bad direction', doc: { a: [1] }, update: { $pop: { a: 2 } }, message: /\$pop expects 1 or -1/ },
   { name: '$pop on a non-array', doc: { a: 'x' }, update: { $pop: { a: 1 } }, message: /\$pop needs an array/ },
   { name: '$pull on a non-array', doc: { a: 1 }, update: { $pull: { a: 1 } }, message: /\$pull needs an array/ },
-  { name: '$pullAll operand not an array', doc: { a: [1] }, update: { $pullAll: { a: 1 } }, message: /\$pullAll expects an array/ },
+  {
+    name: '$pullAll operand not an array',
+    doc: { a: [1] },
+    update: { $pullAll: { a: 1 } },
+    message: /\$pullAll expects an array/,
+  },
   { name: '$addToSet on a non-array', doc: { a: {} }, update: { $addToSet: { a: 1 } }, message: /\$addToSet needs an array/ },
-  { name: '$addToSet $each with other clauses', update: { $addToSet: { a: { $each: [1], $slice: 1 } } }, message: /takes no other clauses/ },
+  {
+    name: '$addToSet $each with other clauses',
+    update: { $addToSet: { a: { $each: [1], $slice: 1 } } },
+    message: /takes no other clauses/,
+  },
   { name: '$bit unknown op', update: { $bit: { n: { nand: 1 } } }, message: /and, or and xor/ },
   { name: '$bit inherited property name', update: { $bit: { n: { constructor: 1 } } }, message: /and, or and xor/ },
   { name: '$bit non-integer operand', update: { $bit: { n: { and: 1.5 } } }, message: /must be an integer/ },
@@ -264,11 +417,7 @@ const PRODUCT: Doc = {
   name: 'tea',
   price: 5,
   spec: { weight: 100, origin: 'yunnan' },
-  skus: [
-    { id: 1, stock: 3, price: 5 },
-    { id: 2, stock: 0, price: 7 },
-    'legacy',
-  ],
+  skus: [{ id: 1, stock: 3, price: 5 }, { id: 2, stock: 0, price: 7 }, 'legacy'],
   tags: ['a', 'b', 'c', 'd'],
 };
 
@@ -295,21 +444,57 @@ const projectionCases: ProjectionCase[] = [
   },
   { name: 'inclusion path into a scalar leaves the field out', spec: { 'name.x': 1, _id: 0 }, expected: {} },
   { name: 'exclusion', spec: { skus: 0, tags: 0, spec: 0 }, expected: { _id: 'p1', name: 'tea', price: 5 } },
-  { name: 'exclusion of _id only', spec: { _id: 0 }, expected: { name: 'tea', price: 5, spec: PRODUCT.spec as Doc, skus: PRODUCT.skus as unknown[], tags: PRODUCT.tags as unknown[] } },
-  { name: 'exclusion dot path', spec: { 'spec.origin': 0, skus: 0, tags: 0 }, expected: { _id: 'p1', name: 'tea', price: 5, spec: { weight: 100 } } },
+  {
+    name: 'exclusion of _id only',
+    spec: { _id: 0 },
+    expected: { name: 'tea', price: 5, spec: PRODUCT.spec, skus: PRODUCT.skus, tags: PRODUCT.tags },
+  },
+  {
+    name: 'exclusion dot path',
+    spec: { 'spec.origin': 0, skus: 0, tags: 0 },
+    expected: { _id: 'p1', name: 'tea', price: 5, spec: { weight: 100 } },
+  },
   {
     name: 'exclusion dot path into array of documents keeps scalars',
     spec: { 'skus.stock': 0, 'skus.price': 0, _id: 0, name: 0, price: 0, spec: 0, tags: 0 },
     expected: { skus: [{ id: 1 }, { id: 2 }, 'legacy'] },
   },
-  { name: '$slice n alone keeps every field', spec: { tags: { $slice: 2 }, skus: 0 }, expected: { _id: 'p1', name: 'tea', price: 5, spec: PRODUCT.spec as Doc, tags: ['a', 'b'] } },
+  {
+    name: '$slice n alone keeps every field',
+    spec: { tags: { $slice: 2 }, skus: 0 },
+    expected: { _id: 'p1', name: 'tea', price: 5, spec: PRODUCT.spec, tags: ['a', 'b'] },
+  },
   { name: '$slice -n', spec: { tags: { $slice: -1 }, name: 1 }, expected: { _id: 'p1', name: 'tea', tags: ['d'] } },
-  { name: '$slice [skip, limit]', spec: { tags: { $slice: [1, 2] }, _id: 0, name: 1 }, expected: { name: 'tea', tags: ['b', 'c'] } },
-  { name: '$slice [negative skip, limit]', spec: { tags: { $slice: [-3, 2] }, _id: 0, name: 1 }, expected: { name: 'tea', tags: ['b', 'c'] } },
-  { name: '$slice on a non-array returns it whole', spec: { name: { $slice: 1 }, _id: 0, price: 1 }, expected: { name: 'tea', price: 5 } },
-  { name: '$elemMatch keeps the first match only', spec: { skus: { $elemMatch: { stock: 0 } } }, expected: { _id: 'p1', skus: [{ id: 2, stock: 0, price: 7 }] } },
-  { name: '$elemMatch with no match omits the field', spec: { skus: { $elemMatch: { stock: 99 } }, name: 1 }, expected: { _id: 'p1', name: 'tea' } },
-  { name: '$elemMatch with operators on scalars', spec: { tags: { $elemMatch: { $gt: 'b' } }, _id: 0 }, expected: { tags: ['c'] } },
+  {
+    name: '$slice [skip, limit]',
+    spec: { tags: { $slice: [1, 2] }, _id: 0, name: 1 },
+    expected: { name: 'tea', tags: ['b', 'c'] },
+  },
+  {
+    name: '$slice [negative skip, limit]',
+    spec: { tags: { $slice: [-3, 2] }, _id: 0, name: 1 },
+    expected: { name: 'tea', tags: ['b', 'c'] },
+  },
+  {
+    name: '$slice on a non-array returns it whole',
+    spec: { name: { $slice: 1 }, _id: 0, price: 1 },
+    expected: { name: 'tea', price: 5 },
+  },
+  {
+    name: '$elemMatch keeps the first match only',
+    spec: { skus: { $elemMatch: { stock: 0 } } },
+    expected: { _id: 'p1', skus: [{ id: 2, stock: 0, price: 7 }] },
+  },
+  {
+    name: '$elemMatch with no match omits the field',
+    spec: { skus: { $elemMatch: { stock: 99 } }, name: 1 },
+    expected: { _id: 'p1', name: 'tea' },
+  },
+  {
+    name: '$elemMatch with operators on scalars',
+    spec: { tags: { $elemMatch: { $gt: 'b' } }, _id: 0 },
+    expected: { tags: ['c'] },
+  },
 ];
 
 for (const c of projectionCases) {

@@ -24,8 +24,25 @@ const key = () => `bench-${++keySeq}-${Date.now()}`;
 
 const openids = Array.from({ length: SHOPPERS }, (_v, i) => `o-bench-${i}`);
 const addressIds = await Promise.all(
-  openids.map(async (openid) =>
-    dataOf((await shop.call<Address>('user', 'addresses.save', { name: '压测', phone: '13900000000', province: '上海市', city: '上海市', district: '浦东新区', detail: '世纪大道 1 号' }, openid)).answer).addressId,
+  openids.map(
+    async (openid) =>
+      dataOf(
+        (
+          await shop.call<Address>(
+            'user',
+            'addresses.save',
+            {
+              name: '压测',
+              phone: '13900000000',
+              province: '上海市',
+              city: '上海市',
+              district: '浦东新区',
+              detail: '世纪大道 1 号',
+            },
+            openid,
+          )
+        ).answer,
+      ).addressId,
   ),
 );
 
@@ -43,7 +60,14 @@ const started = performance.now();
 const [, wallMs] = await timed(() =>
   Promise.all(
     Array.from({ length: ATTEMPTS }, async (_v, i) => {
-      const [{ answer }, t] = await timed(() => shop.call<OrderView>('order', 'create', { lines: [{ skuId, quantity: 1 }], addressId: addressIds[i % SHOPPERS]!, idempotencyKey: key() }, openids[i % SHOPPERS]!));
+      const [{ answer }, t] = await timed(() =>
+        shop.call<OrderView>(
+          'order',
+          'create',
+          { lines: [{ skuId, quantity: 1 }], addressId: addressIds[i % SHOPPERS]!, idempotencyKey: key() },
+          openids[i % SHOPPERS]!,
+        ),
+      );
       latencies.push(t);
       finished.push({ at: performance.now() - started, ok: answer.ok });
       const outcome = answer.ok ? 'ok' : answer.code;
@@ -66,23 +90,40 @@ const skus = ((await shop.db.collection('skus').limit(100).get()).data as Array<
 for (const id of skus) await shop.db.collection('skus').doc(id).update({ stock: 10_000 });
 const roundTrips: Array<[number, number]> = [];
 for (const size of [1, 5, 20]) {
-  const { answer, requestID } = await shop.call('order', 'create', { lines: skus.slice(0, size).map((s) => ({ skuId: s, quantity: 1 })), addressId: addressIds[0], idempotencyKey: key() }, openids[0]!);
+  const { answer, requestID } = await shop.call(
+    'order',
+    'create',
+    { lines: skus.slice(0, size).map((s) => ({ skuId: s, quantity: 1 })), addressId: addressIds[0], idempotencyKey: key() },
+    openids[0]!,
+  );
   if (!answer.ok) throw new Error(`create of ${size} lines failed: ${JSON.stringify(answer)}`);
   roundTrips.push([size, (await shop.invocation(requestID)).databaseCalls]);
 }
 await shop.close();
 
+const cpu =
+  cpuBefore === undefined || cpuAfter === undefined
+    ? 'n/a'
+    : `${((cpuAfter - cpuBefore) / (wallMs / 1000)).toFixed(2)} cores busy, ${(((cpuAfter - cpuBefore) * 1000) / ATTEMPTS).toFixed(2)} ms per attempt`;
+const tx = {
+  started: txAfter.started - txBefore.started,
+  committed: txAfter.committed - txBefore.committed,
+  conflicts: txAfter.conflicts - txBefore.conflicts,
+  requests: txAfter.requests - txBefore.requests,
+};
+const transactionOutcomes = `${tx.committed} committed, ${tx.conflicts} conflicts; ${tx.requests} database requests in all`;
+const refusingSeconds = (wallMs - soldOutMs) / 1000;
 console.log(`
 order.create under contention: ${ATTEMPTS} concurrent attempts, one SKU with stock ${STOCK}, ${SHOPPERS} shoppers, ${warmed} instances started before the rush
   outcomes                 ${[...outcomes].map(([k, v]) => `${k} ${v}`).join(', ')}   (must be ok ${STOCK})
   stock left               ${remaining}
   throughput               ${Math.round(ATTEMPTS / (wallMs / 1000))} attempts/s over ${(wallMs / 1000).toFixed(1)} s   target >= 300/s
-  shop process CPU         ${cpuBefore === undefined || cpuAfter === undefined ? 'n/a' : `${((cpuAfter - cpuBefore) / (wallMs / 1000)).toFixed(2)} cores busy, ${(((cpuAfter - cpuBefore) * 1000) / ATTEMPTS).toFixed(2)} ms per attempt`}
+  shop process CPU         ${cpu}
   machine CPU              ${describeMachineCpu(machineBefore, machineAfter)}
   latency                  p50 ${ms(lat.p50)}  p95 ${ms(lat.p95)}  (includes waiting for a free instance)
   selling the stock        ${(soldOutMs / 1000).toFixed(1)} s (${Math.round(STOCK / (soldOutMs / 1000))} sales/s, transactions contending on one SKU)
-  transactions             ${txAfter.started - txBefore.started} started (${((txAfter.started - txBefore.started) / STOCK).toFixed(1)} per sale), ${txAfter.committed - txBefore.committed} committed, ${txAfter.conflicts - txBefore.conflicts} conflicts; ${txAfter.requests - txBefore.requests} database requests in all
-  refusing the rest        ${refusedAfter} in ${((wallMs - soldOutMs) / 1000).toFixed(1)} s (${Math.round(refusedAfter / ((wallMs - soldOutMs) / 1000))}/s on the fast path)
+  transactions             ${tx.started} started (${(tx.started / STOCK).toFixed(1)} per sale), ${transactionOutcomes}
+  refusing the rest        ${refusedAfter} in ${refusingSeconds.toFixed(1)} s (${Math.round(refusedAfter / refusingSeconds)}/s on the fast path)
 database round trips per order.create (retry check + SKUs, address + SPUs, then the transaction: start, SKUs, a stock write per line, the order, commit)
 ${roundTrips.map(([size, n]) => `  ${String(size).padStart(2)} lines                 ${n}`).join('\n')}`);
 if ((outcomes.get('ok') ?? 0) !== STOCK || remaining !== 0) {

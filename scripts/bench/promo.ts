@@ -20,7 +20,7 @@ const LEFT = Number(args.get('--left') ?? 100);
 const SHOPPERS = 1000;
 const PER_USER = 2;
 
-type Doc = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Doc = Record<string, any>;
 
 const shop = await startBenchShop({ only: ['flashsale', 'coupon'] });
 
@@ -101,11 +101,24 @@ await shop.db.collection('flash_sales').add({
 await shop.warm('flashsale', 'list', {});
 let keySeq = 0;
 const flash = await rush(
-  Array.from({ length: ATTEMPTS }, (_v, i) => () =>
-    shop.call('flashsale', 'buy', { flashSaleId: saleId, quantity: 1, addressId: `addr-${openids[i % SHOPPERS]}`, idempotencyKey: `promo-${++keySeq}-${Date.now()}` }, openids[i % SHOPPERS]!),
+  Array.from(
+    { length: ATTEMPTS },
+    (_v, i) => () =>
+      shop.call(
+        'flashsale',
+        'buy',
+        {
+          flashSaleId: saleId,
+          quantity: 1,
+          addressId: `addr-${openids[i % SHOPPERS]}`,
+          idempotencyKey: `promo-${++keySeq}-${Date.now()}`,
+        },
+        openids[i % SHOPPERS]!,
+      ),
   ),
 );
-const flashOrders = (await shop.db.collection('orders').where({ 'promotion.flashSaleId': saleId }).limit(1000).get()).data as Doc[];
+const flashOrders = (await shop.db.collection('orders').where({ 'promotion.flashSaleId': saleId }).limit(1000).get())
+  .data as Doc[];
 const perShopper = new Map<string, number>();
 for (const o of flashOrders) perShopper.set(o.openid, (perShopper.get(o.openid) ?? 0) + (o.lines[0].quantity as number));
 const remaining = ((await shop.db.collection('flash_sales').doc(saleId).get()).data[0] as Doc).remaining as number;
@@ -115,10 +128,15 @@ const flashOver = [...perShopper.values()].filter((n) => n > PER_USER).length;
 const templateId = 'ct-all-99-10'; // seeded: total 1000, 1 per shopper
 const template = (await shop.db.collection('coupon_templates').doc(templateId).get()).data[0] as Doc;
 const total = template.total as number;
-await shop.db.collection('coupon_templates').doc(templateId).update({ issued: total - LEFT });
+await shop.db
+  .collection('coupon_templates')
+  .doc(templateId)
+  .update({ issued: total - LEFT });
 await shop.warm('coupon', 'claimable', {});
 const claimers = openids.slice(0, Math.ceil(CLAIMS / 2));
-const claims = await rush(Array.from({ length: CLAIMS }, (_v, i) => () => shop.call('coupon', 'claim', { templateId }, claimers[i % claimers.length]!)));
+const claims = await rush(
+  Array.from({ length: CLAIMS }, (_v, i) => () => shop.call('coupon', 'claim', { templateId }, claimers[i % claimers.length]!)),
+);
 const coupons = (await shop.db.collection('user_coupons').where({ templateId }).limit(1000).get()).data as Doc[];
 const perClaimer = new Map<string, number>();
 for (const c of coupons) perClaimer.set(c.openid, (perClaimer.get(c.openid) ?? 0) + 1);
@@ -126,9 +144,10 @@ const issued = ((await shop.db.collection('coupon_templates').doc(templateId).ge
 const couponOver = [...perClaimer.values()].filter((n) => n > (template.perUser as number)).length;
 await shop.close();
 
+const unitsSold = [...perShopper.values()].reduce((a, b) => a + b, 0);
 console.log(`
 ${report(`flash sale: ${ATTEMPTS} concurrent flashsale.buy, ${UNITS} units, ${PER_USER} per shopper, ${SHOPPERS} shoppers`, ATTEMPTS, flash)}
-  orders / units sold      ${flashOrders.length} orders, ${[...perShopper.values()].reduce((a, b) => a + b, 0)} units (must be ${UNITS}); remaining ${remaining}; shoppers over the limit ${flashOver}
+  orders / units sold      ${flashOrders.length} orders, ${unitsSold} units (must be ${UNITS}); remaining ${remaining}; shoppers over the limit ${flashOver}
 
 ${report(`coupon claim rush: ${CLAIMS} concurrent coupon.claim, ${LEFT} left, ${template.perUser} per shopper, ${claimers.length} shoppers`, CLAIMS, claims)}
   coupons issued           ${coupons.length} (must be ${LEFT}); template issued ${issued}/${total}; shoppers over the limit ${couponOver}`);

@@ -14,7 +14,12 @@ export interface BenchShop {
   url: string;
   /** @cloudbase/node-sdk database on the emulator, for setting the scene and reading outcomes. */
   db: ReturnType<ReturnType<typeof tcb.init>['database']>;
-  call<T>(name: string, route: string, params: Record<string, unknown>, openid: string): Promise<{ answer: Envelope<T>; requestID: string }>;
+  call<T>(
+    name: string,
+    route: string,
+    params: Record<string, unknown>,
+    openid: string,
+  ): Promise<{ answer: Envelope<T>; requestID: string }>;
   /** The emulator's record of one invocation (database round trips, duration, cold start). */
   invocation(requestID: string): Promise<{ databaseCalls: number; durationMs: number; coldStart?: boolean }>;
   /** CPU seconds the shop's process has used so far (Linux /proc; undefined elsewhere). */
@@ -33,7 +38,13 @@ export interface BenchShop {
 export async function startBenchShop(options: { only?: string[] } = {}): Promise<BenchShop> {
   // BENCH_PROFILE=<dir> writes a CPU profile of the emulator's process there (node --cpu-prof) for a closer look.
   const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
-  const args = [...profile, '--import', 'tsx', new URL('./serve-shop.ts', import.meta.url).pathname, ...(options.only ? ['--only', options.only.join(',')] : [])];
+  const args = [
+    ...profile,
+    '--import',
+    'tsx',
+    new URL('./serve-shop.ts', import.meta.url).pathname,
+    ...(options.only ? ['--only', options.only.join(',')] : []),
+  ];
   const child: ChildProcess = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   const lines = readline.createInterface({ input: child.stdout! });
   const found: Record<string, string> = {};
@@ -48,18 +59,28 @@ export async function startBenchShop(options: { only?: string[] } = {}): Promise
 
   function request(method: string, path: string, headers: Record<string, string>, body?: string): Promise<unknown> {
     return new Promise((resolve, reject) => {
-      const req = http.request(`${url}${path}`, { method, agent, headers: body ? { ...headers, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) } : headers }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          try {
-            resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
-          } catch (err) {
-            reject(err);
-          }
-        });
-        res.on('error', reject);
-      });
+      const req = http.request(
+        `${url}${path}`,
+        {
+          method,
+          agent,
+          headers: body
+            ? { ...headers, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) }
+            : headers,
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            try {
+              resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+            } catch (err) {
+              reject(err instanceof Error ? err : new Error(String(err)));
+            }
+          });
+          res.on('error', reject);
+        },
+      );
       req.on('error', reject);
       req.end(body);
     });
@@ -71,12 +92,21 @@ export async function startBenchShop(options: { only?: string[] } = {}): Promise
     url,
     db: app.database(),
     async call<T>(name: string, route: string, params: Record<string, unknown>, openid: string) {
-      const body = (await request('POST', `/functions/${name}`, { 'x-wx-openid': openid }, JSON.stringify({ $url: route, ...params }))) as { result?: Envelope<T>; errMsg: string; requestID: string };
+      const body = (await request(
+        'POST',
+        `/functions/${name}`,
+        { 'x-wx-openid': openid },
+        JSON.stringify({ $url: route, ...params }),
+      )) as { result?: Envelope<T>; errMsg: string; requestID: string };
       if (!body.result) throw new Error(`${name}.${route}: ${body.errMsg}`);
       return { answer: body.result, requestID: body.requestID };
     },
     async invocation(requestID) {
-      return (await request('GET', `/__emulator/invocations/${requestID}`, {})) as { databaseCalls: number; durationMs: number; coldStart?: boolean };
+      return (await request('GET', `/__emulator/invocations/${requestID}`, {})) as {
+        databaseCalls: number;
+        durationMs: number;
+        coldStart?: boolean;
+      };
     },
     cpuSeconds() {
       try {
@@ -88,13 +118,18 @@ export async function startBenchShop(options: { only?: string[] } = {}): Promise
       }
     },
     async transactions() {
-      const status = (await request('GET', '/__emulator/status', {})) as { requests: number; transactions: { started: number; committed: number; conflicts: number } };
+      const status = (await request('GET', '/__emulator/status', {})) as {
+        requests: number;
+        transactions: { started: number; committed: number; conflicts: number };
+      };
       return { ...status.transactions, requests: status.requests };
     },
     async warm(name, route, params, instances = 10) {
       let started = 0;
       for (let round = 0; round < 5; round++) {
-        const calls = await Promise.all(Array.from({ length: instances }, (_v, i) => shop.call(name, route, params, `o-warm-${i}`)));
+        const calls = await Promise.all(
+          Array.from({ length: instances }, (_v, i) => shop.call(name, route, params, `o-warm-${i}`)),
+        );
         const cold = (await Promise.all(calls.map((c) => shop.invocation(c.requestID)))).filter((inv) => inv.coldStart).length;
         started += cold;
         if (cold === 0) break;

@@ -36,7 +36,10 @@ export async function readRemoteState(target: CloudTarget, decl: Declarations): 
     decl.collections.filter((c) => existing.has(c.name)),
     4,
     async (c) => {
-      const [indexes, rules] = await Promise.all([target.describeIndexes(c.name), c.rules ? target.describeRules(c.name) : undefined]);
+      const [indexes, rules] = await Promise.all([
+        target.describeIndexes(c.name),
+        c.rules ? target.describeRules(c.name) : undefined,
+      ]);
       collections.set(c.name, { indexes, rules });
     },
   );
@@ -86,38 +89,52 @@ export async function applyPlan(plan: Plan, target: CloudTarget, log: (line: str
 
   for (const c of plan.collections) {
     if (c.create === true) await step(`create collection ${c.name}`, () => target.createCollection(c.name));
-    if (c.createIndexes.length) await step(`create ${c.createIndexes.length} index(es) on ${c.name}: ${c.createIndexes.map((i) => i.name).join(', ')}`, () => target.createIndexes(c.name, c.createIndexes));
-    if (c.rules && c.rules.change !== false) await step(`set security rules of ${c.name}`, () => target.setRules(c.name, c.rules!.rule));
+    if (c.createIndexes.length)
+      await step(
+        `create ${c.createIndexes.length} index(es) on ${c.name}: ${c.createIndexes.map((i) => i.name).join(', ')}`,
+        () => target.createIndexes(c.name, c.createIndexes),
+      );
+    if (c.rules && c.rules.change !== false)
+      await step(`set security rules of ${c.name}`, () => target.setRules(c.name, c.rules!.rule));
   }
 
   await forEachLimited(plan.functions, 4, async (f) => {
     if (f.action === 'create') {
-      await step(`create function ${f.name}${f.triggers.create.length ? ` with timer(s) ${f.triggers.create.map((t) => t.name).join(', ')}` : ''}`, () => target.createFunction(f));
+      await step(
+        `create function ${f.name}${f.triggers.create.length ? ` with timer(s) ${f.triggers.create.map((t) => t.name).join(', ')}` : ''}`,
+        () => target.createFunction(f),
+      );
       return;
     }
     await step(`update function ${f.name} (code and configuration)`, () => target.updateFunction(f));
     for (const name of f.triggers.delete) await step(`delete timer ${f.name}/${name}`, () => target.deleteTrigger(f.name, name));
-    if (f.triggers.create.length) await step(`create timer(s) ${f.triggers.create.map((t) => `${f.name}/${t.name}`).join(', ')}`, () => target.createTriggers(f.name, f.triggers.create));
+    if (f.triggers.create.length)
+      await step(`create timer(s) ${f.triggers.create.map((t) => `${f.name}/${t.name}`).join(', ')}`, () =>
+        target.createTriggers(f.name, f.triggers.create),
+      );
   });
 
   for (const r of plan.routes) {
-    if (r.action === 'create') await step(`create HTTP access ${r.path} → ${r.function}`, () => target.createRoute({ path: r.path, function: r.function }));
+    if (r.action === 'create')
+      await step(`create HTTP access ${r.path} → ${r.function}`, () =>
+        target.createRoute({ path: r.path, function: r.function }),
+      );
   }
 }
 
 export async function forEachLimited<T>(items: T[], limit: number, run: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
-  let failed: unknown;
+  let failed: { error: unknown } | undefined; // the first failure, rethrown as it was thrown
   const worker = async () => {
     while (next < items.length && failed === undefined) {
       const item = items[next++]!;
       try {
         await run(item);
-      } catch (e) {
-        failed ??= e;
+      } catch (error) {
+        failed ??= { error };
       }
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  if (failed !== undefined) throw failed;
+  if (failed) throw failed.error;
 }

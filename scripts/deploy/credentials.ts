@@ -27,16 +27,27 @@ export function resolveCredentials(vars: Record<string, string | undefined>, hom
   const secretId = vars.TENCENTCLOUD_SECRETID?.trim();
   const secretKey = vars.TENCENTCLOUD_SECRETKEY?.trim();
   if (secretId && secretKey) {
-    return { credentials: { secretId, secretKey, token: vars.TENCENTCLOUD_SESSIONTOKEN?.trim() || undefined, source: 'TENCENTCLOUD_SECRETID/TENCENTCLOUD_SECRETKEY' } };
+    return {
+      credentials: {
+        secretId,
+        secretKey,
+        token: vars.TENCENTCLOUD_SESSIONTOKEN?.trim() || undefined,
+        source: 'TENCENTCLOUD_SECRETID/TENCENTCLOUD_SECRETKEY',
+      },
+    };
   }
   if (secretId || secretKey) {
-    return { error: `Only ${secretId ? 'TENCENTCLOUD_SECRETID' : 'TENCENTCLOUD_SECRETKEY'} is set: deploy needs both TENCENTCLOUD_SECRETID and TENCENTCLOUD_SECRETKEY.` };
+    return {
+      error:
+        `Only ${secretId ? 'TENCENTCLOUD_SECRETID' : 'TENCENTCLOUD_SECRETKEY'} is set: ` +
+        'deploy needs both TENCENTCLOUD_SECRETID and TENCENTCLOUD_SECRETKEY.',
+    };
   }
   const authFile = path.join(home, '.config', '.cloudbase', 'auth.json');
   if (fs.existsSync(authFile)) {
     let stored: Record<string, unknown> = {};
     try {
-      stored = ((JSON.parse(fs.readFileSync(authFile, 'utf8')) as { credential?: Record<string, unknown> }).credential ?? {}) as Record<string, unknown>;
+      stored = (JSON.parse(fs.readFileSync(authFile, 'utf8')) as { credential?: Record<string, unknown> }).credential ?? {};
     } catch {
       return { error: `The CloudBase CLI login in ${authFile} cannot be read. Run \`tcb login\` again.\n${HOW}` };
     }
@@ -48,7 +59,10 @@ export function resolveCredentials(vars: Record<string, string | undefined>, hom
     if (id && key) {
       // Temporary keys of `tcb login` last a few hours; the CLI refreshes them when it runs.
       if (token && expires && expires < now + 60_000) {
-        return { error: 'The CloudBase CLI login has expired. Run any tcb command to refresh it (for example `tcb env list`) or `tcb login`, then deploy again.' };
+        return {
+          error:
+            'The CloudBase CLI login has expired. Run any tcb command to refresh it (for example `tcb env list`) or `tcb login`, then deploy again.',
+        };
       }
       return { credentials: { secretId: id, secretKey: key, token, source: `tcb login (${authFile})` } };
     }

@@ -69,7 +69,9 @@ export function readDeployConfig(file: string): DeployConfig {
   if (!Array.isArray(routes)) throw new DeclarationError(`${file}: httpAccess must be a list of {path, function}`);
   for (const r of routes as Array<Partial<HttpRoute>>) {
     if (typeof r?.path !== 'string' || !/^\/[A-Za-z0-9/_.-]*$/.test(r.path) || typeof r.function !== 'string' || !r.function) {
-      throw new DeclarationError(`${file}: httpAccess entry ${JSON.stringify(r)} needs a path starting with / and a function name`);
+      throw new DeclarationError(
+        `${file}: httpAccess entry ${JSON.stringify(r)} needs a path starting with / and a function name`,
+      );
     }
   }
   const defaults = { ...DEFAULTS, ...((rc.functionDefaults ?? {}) as Partial<FunctionDefaults>) };
@@ -89,7 +91,8 @@ const TRIGGER_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,59}$/;
 
 /** The built functions under `root` (only `names` when given: the build leaves folders of removed functions behind). */
 export function readBuiltFunctions(root: string, names?: string[]): BuiltFunction[] {
-  if (!fs.existsSync(root)) throw new DeclarationError(`${root} does not exist: build the functions first (npm run build:functions)`);
+  if (!fs.existsSync(root))
+    throw new DeclarationError(`${root} does not exist: build the functions first (npm run build:functions)`);
   const found = fs
     .readdirSync(root, { withFileTypes: true })
     .filter((d) => d.isDirectory() && fs.existsSync(path.join(root, d.name, 'index.js')))
@@ -106,7 +109,7 @@ function readBuiltFunction(dir: string, name: string): BuiltFunction {
   let config: { timeout?: unknown; triggers?: unknown; permissions?: { openapi?: unknown } } = {};
   if (fs.existsSync(configFile)) {
     try {
-      config = JSON.parse(fs.readFileSync(configFile, 'utf8'));
+      config = JSON.parse(fs.readFileSync(configFile, 'utf8')) as typeof config; // each field is checked below
     } catch (e) {
       throw new DeclarationError(`${configFile}: ${(e as Error).message}`);
     }
@@ -117,14 +120,21 @@ function readBuiltFunction(dir: string, name: string): BuiltFunction {
   const triggers = (config.triggers ?? []) as Array<Partial<TimerTrigger>>;
   if (!Array.isArray(triggers)) throw new DeclarationError(`${configFile}: triggers must be a list`);
   for (const t of triggers) {
-    if (t?.type !== 'timer') throw new DeclarationError(`${configFile}: only timer triggers deploy (got ${JSON.stringify(t?.type)})`);
-    if (typeof t.name !== 'string' || !TRIGGER_NAME.test(t.name)) throw new DeclarationError(`${configFile}: trigger name ${JSON.stringify(t.name)} must start with a letter and use letters, digits, - and _`);
+    if (t?.type !== 'timer')
+      throw new DeclarationError(`${configFile}: only timer triggers deploy (got ${JSON.stringify(t?.type)})`);
+    if (typeof t.name !== 'string' || !TRIGGER_NAME.test(t.name))
+      throw new DeclarationError(
+        `${configFile}: trigger name ${JSON.stringify(t.name)} must start with a letter and use letters, digits, - and _`,
+      );
     if (typeof t.config !== 'string' || t.config.trim().split(/\s+/).length !== CRON_FIELDS) {
-      throw new DeclarationError(`${configFile}: trigger "${t.name}" needs a ${CRON_FIELDS}-field cron (second minute hour day month weekday year)`);
+      throw new DeclarationError(
+        `${configFile}: trigger "${t.name}" needs a ${CRON_FIELDS}-field cron (second minute hour day month weekday year)`,
+      );
     }
   }
   const openapi = config.permissions?.openapi ?? [];
-  if (!Array.isArray(openapi) || openapi.some((a) => typeof a !== 'string')) throw new DeclarationError(`${configFile}: permissions.openapi must be a list of names`);
+  if (!Array.isArray(openapi) || openapi.some((a) => typeof a !== 'string'))
+    throw new DeclarationError(`${configFile}: permissions.openapi must be a list of names`);
   const bundle = fs.readFileSync(path.join(dir, 'index.js'), 'utf8');
   return {
     name,
@@ -139,7 +149,8 @@ function readBuiltFunction(dir: string, name: string): BuiltFunction {
 /** `process.env.NAME` and `process.env["NAME"]` as esbuild leaves them (the build does not minify or define them). */
 export function envReferences(source: string): string[] {
   const names = new Set<string>();
-  for (const m of source.matchAll(/process\.env(?:\.([A-Za-z_][A-Za-z0-9_]*)|\[\s*["']([A-Za-z_][A-Za-z0-9_]*)["']\s*\])/g)) names.add((m[1] ?? m[2])!);
+  for (const m of source.matchAll(/process\.env(?:\.([A-Za-z_][A-Za-z0-9_]*)|\[\s*["']([A-Za-z_][A-Za-z0-9_]*)["']\s*\])/g))
+    names.add((m[1] ?? m[2])!);
   return [...names].sort();
 }
 

@@ -80,17 +80,21 @@ export function managerTarget(options: ManagerOptions): CloudTarget {
 
     async describeIndexes(collection) {
       const info = await app.database.describeCollection(collection);
-      return (info.Indexes ?? []).map(
-        (ix): RemoteIndex => ({
-          name: ix.Name,
-          keys: (ix.Keys ?? []).map((k) => [k.Name ?? '', Number((k as { Direction?: string | number }).Direction) === -1 ? -1 : 1]),
-          unique: !!ix.Unique,
-        }),
-      );
+      return (info.Indexes ?? []).map((ix): RemoteIndex => ({
+        name: ix.Name,
+        keys: (ix.Keys ?? []).map((k) => [
+          k.Name ?? '',
+          Number((k as { Direction?: string | number }).Direction) === -1 ? -1 : 1,
+        ]),
+        unique: !!ix.Unique,
+      }));
     },
 
     async describeRules(collection) {
-      const res = (await tcb.call({ Action: 'DescribeSafeRule', Param: { EnvId: envId, CollectionName: collection } })) as { AclTag?: string; Rule?: string | null };
+      const res = (await tcb.call({ Action: 'DescribeSafeRule', Param: { EnvId: envId, CollectionName: collection } })) as {
+        AclTag?: string;
+        Rule?: string | null;
+      };
       return res.AclTag ? { aclTag: res.AclTag, rule: res.Rule ?? undefined } : undefined;
     },
 
@@ -106,12 +110,18 @@ export function managerTarget(options: ManagerOptions): CloudTarget {
       return {
         runtime: info.Runtime,
         envVariables: Object.fromEntries(variables.map((v) => [v.Key, v.Value])),
-        triggers: (info.Triggers ?? []).map((t) => ({ name: t.TriggerName, type: t.Type, config: normalizeCron(t.TriggerDesc ?? '') })),
+        triggers: (info.Triggers ?? []).map((t) => ({
+          name: t.TriggerName,
+          type: t.Type,
+          config: normalizeCron(t.TriggerDesc ?? ''),
+        })),
       };
     },
 
     async getRoute(path) {
-      const res = (await tcb.call({ Action: 'DescribeCloudBaseGWAPI', Param: { ServiceId: envId, Path: path } })) as { APISet?: Array<{ Path: string; Name: string; Type: number }> };
+      const res = (await tcb.call({ Action: 'DescribeCloudBaseGWAPI', Param: { ServiceId: envId, Path: path } })) as {
+        APISet?: Array<{ Path: string; Name: string; Type: number }>;
+      };
       const api = (res.APISet ?? []).find((a) => a.Path === path);
       return api ? { path: api.Path, function: api.Name } : undefined;
     },
@@ -124,18 +134,31 @@ export function managerTarget(options: ManagerOptions): CloudTarget {
       await app.database.updateCollection(collection, {
         CreateIndexes: indexes.map((ix) => ({
           IndexName: ix.name,
-          MgoKeySchema: { MgoIndexKeys: ix.keys.map(([key, dir]) => ({ Name: key, Direction: String(dir) })), MgoIsUnique: ix.unique },
+          MgoKeySchema: {
+            MgoIndexKeys: ix.keys.map(([key, dir]) => ({ Name: key, Direction: String(dir) })),
+            MgoIsUnique: ix.unique,
+          },
         })),
       });
     },
 
     async setRules(collection, rule) {
-      await tcb.call({ Action: 'ModifySafeRule', Param: { EnvId: envId, CollectionName: collection, AclTag: 'CUSTOM', Rule: rule } });
+      await tcb.call({
+        Action: 'ModifySafeRule',
+        Param: { EnvId: envId, CollectionName: collection, AclTag: 'CUSTOM', Rule: rule },
+      });
     },
 
     async createFunction(fn) {
       // createFunction waits for the function to be Active and creates the triggers itself.
-      await withCodeUpload((mode) => functions.createFunction({ func: { ...funcOf(fn), triggers: fn.triggers.create }, functionPath: fn.dir, force: false, deployMode: mode }));
+      await withCodeUpload((mode) =>
+        functions.createFunction({
+          func: { ...funcOf(fn), triggers: fn.triggers.create },
+          functionPath: fn.dir,
+          force: false,
+          deployMode: mode,
+        }),
+      );
     },
 
     async updateFunction(fn) {

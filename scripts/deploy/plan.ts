@@ -112,7 +112,16 @@ export interface Plan {
 }
 
 export function planDeploy(decl: Declarations, remote?: RemoteState): Plan {
-  const plan: Plan = { envId: decl.envId, stateKnown: !!remote, collections: [], functions: [], routes: [], problems: [], attention: [], warnings: [] };
+  const plan: Plan = {
+    envId: decl.envId,
+    stateKnown: !!remote,
+    collections: [],
+    functions: [],
+    routes: [],
+    problems: [],
+    attention: [],
+    warnings: [],
+  };
   for (const c of decl.collections) plan.collections.push(planCollection(c.name, c.indexes ?? [], c.rules, remote, plan));
   const values = resolveVariables(decl, remote, plan);
   for (const fn of decl.functions) plan.functions.push(planFunction(fn, decl, values, remote, plan));
@@ -129,11 +138,24 @@ function sameKeys(a: Array<[string, number]>, b: Array<[string, number]>): boole
 
 const describeKeys = (keys: Array<[string, number]>) => `{${keys.map(([k, d]) => `${k}: ${d}`).join(', ')}}`;
 
-function planCollection(name: string, declared: Parameters<typeof normalizeIndex>[0][], rules: Record<string, unknown> | undefined, remote: RemoteState | undefined, plan: Plan): CollectionStep {
+function planCollection(
+  name: string,
+  declared: Parameters<typeof normalizeIndex>[0][],
+  rules: Record<string, unknown> | undefined,
+  remote: RemoteState | undefined,
+  plan: Plan,
+): CollectionStep {
   const specs = declared.map(normalizeIndex);
   const ruleText = rules ? JSON.stringify(rules) : undefined;
   if (!remote) {
-    return { name, create: 'unknown', createIndexes: specs, presentIndexes: [], extraIndexes: [], rules: ruleText ? { rule: ruleText, change: 'unknown' } : undefined };
+    return {
+      name,
+      create: 'unknown',
+      createIndexes: specs,
+      presentIndexes: [],
+      extraIndexes: [],
+      rules: ruleText ? { rule: ruleText, change: 'unknown' } : undefined,
+    };
   }
   const existing = remote.collections.get(name);
   const remaining = (existing?.indexes ?? []).filter((ix) => ix.name !== '_id_');
@@ -152,7 +174,9 @@ function planCollection(name: string, declared: Parameters<typeof normalizeIndex
     } else {
       // Dropping and recreating would leave the collection without the index (or the unique constraint) meanwhile.
       plan.attention.push(
-        `${name}: index "${match.name}" is ${describeKeys(match.keys)}${match.unique ? ' unique' : ''} but is declared as ${describeKeys(spec.keys)}${spec.unique ? ' unique' : ''}; left as it is — drop it in the console and deploy again to recreate it`,
+        `${name}: index "${match.name}" is ${describeKeys(match.keys)}${match.unique ? ' unique' : ''} ` +
+          `but is declared as ${describeKeys(spec.keys)}${spec.unique ? ' unique' : ''}; ` +
+          'left as it is — drop it in the console and deploy again to recreate it',
       );
     }
   }
@@ -186,7 +210,9 @@ function resolveVariables(decl: Declarations, remote: RemoteState | undefined, p
     for (const name of fn.envRefs) {
       if (variableSpec(name)) names.add(name);
       else if (!isPlatformVariable(name)) {
-        plan.warnings.push(`${fn.name} reads process.env.${name}, which scripts/deploy/variables.ts does not declare: it is not set`);
+        plan.warnings.push(
+          `${fn.name} reads process.env.${name}, which scripts/deploy/variables.ts does not declare: it is not set`,
+        );
       }
     }
   }
@@ -196,18 +222,23 @@ function resolveVariables(decl: Declarations, remote: RemoteState | undefined, p
     const users = decl.functions.filter((f) => f.envRefs.includes(name)).map((f) => f.name);
     const local = decl.variables[name] || undefined;
     const deployed = new Set<string>();
-    for (const fn of remote?.functions.values() ?? []) if (fn.envVariables[name]) deployed.add(fn.envVariables[name]!);
+    for (const fn of remote?.functions.values() ?? []) if (fn.envVariables[name]) deployed.add(fn.envVariables[name]);
     if (local !== undefined) {
       const invalid = checkValue(name, local);
       if (invalid) plan.problems.push(invalid);
       if (spec.pinned && [...deployed].some((v) => v !== local)) {
-        plan.problems.push(`${name} differs from the value the deployed functions use: data written with it would become unreadable. Unset ${name} to keep the deployed value.`);
+        plan.problems.push(
+          `${name} differs from the value the deployed functions use: data written with it would become unreadable. Unset ${name} to keep the deployed value.`,
+        );
       }
       resolved.set(name, { value: local, source: 'local' });
       continue;
     }
     if (deployed.size > 1) {
-      plan.problems.push(`${name} has different values on the deployed functions; set ${name} to choose one${spec.pinned ? ' (careful: it decides which data stays readable)' : ''}`);
+      plan.problems.push(
+        `${name} has different values on the deployed functions; set ${name} to choose one` +
+          (spec.pinned ? ' (careful: it decides which data stays readable)' : ''),
+      );
       resolved.set(name, { source: 'unset' });
       continue;
     }
@@ -219,7 +250,10 @@ function resolveVariables(decl: Declarations, remote: RemoteState | undefined, p
     const where = `(read by ${users.join(', ')})`;
     if (spec.need === 'required') {
       if (remote) plan.problems.push(`${name} is not set ${where}: ${spec.hint}. Set it in your environment or .env.deploy.`);
-      else plan.warnings.push(`${name} is not set ${where}: a real deploy needs it unless the deployed functions already have it — ${spec.hint}`);
+      else
+        plan.warnings.push(
+          `${name} is not set ${where}: a real deploy needs it unless the deployed functions already have it — ${spec.hint}`,
+        );
     } else if (spec.need === 'recommended') {
       plan.warnings.push(`${name} is not set ${where}: ${spec.hint}`);
     }
@@ -230,7 +264,13 @@ function resolveVariables(decl: Declarations, remote: RemoteState | undefined, p
 // ---------------------------------------------------------------------------------------------------------------
 // Functions
 
-function planFunction(fn: BuiltFunction, decl: Declarations, values: Map<string, Resolved>, remote: RemoteState | undefined, plan: Plan): FunctionStep {
+function planFunction(
+  fn: BuiltFunction,
+  decl: Declarations,
+  values: Map<string, Resolved>,
+  remote: RemoteState | undefined,
+  plan: Plan,
+): FunctionStep {
   const existing = remote?.functions.get(fn.name);
   const action: FunctionStep['action'] = !remote ? 'unknown' : existing ? 'update' : 'create';
   const env: EnvEntry[] = [];
@@ -251,7 +291,10 @@ function planFunction(fn: BuiltFunction, decl: Declarations, values: Map<string,
     keptUnmanaged.push(name);
   }
   if (existing?.runtime && existing.runtime !== decl.functionDefaults.runtime) {
-    plan.attention.push(`${fn.name} runs on ${existing.runtime}, not ${decl.functionDefaults.runtime}: the runtime is fixed when a function is created — change it in the console (or delete and redeploy the function)`);
+    plan.attention.push(
+      `${fn.name} runs on ${existing.runtime}, not ${decl.functionDefaults.runtime}: the runtime is fixed when a function ` +
+        'is created — change it in the console (or delete and redeploy the function)',
+    );
   }
   const triggers: FunctionStep['triggers'] = { create: [], delete: [], keep: [] };
   if (!existing) {
@@ -299,15 +342,25 @@ export function normalizeCron(desc: string): string {
 // ---------------------------------------------------------------------------------------------------------------
 // HTTP access routes
 
-function planRoute(route: { path: string; function: string }, decl: Declarations, remote: RemoteState | undefined, plan: Plan): RouteStep {
+function planRoute(
+  route: { path: string; function: string },
+  decl: Declarations,
+  remote: RemoteState | undefined,
+  plan: Plan,
+): RouteStep {
   if (!decl.functions.some((f) => f.name === route.function)) {
-    plan.problems.push(`cloudbaserc.json httpAccess ${route.path} → ${route.function}: there is no built function "${route.function}"`);
+    plan.problems.push(
+      `cloudbaserc.json httpAccess ${route.path} → ${route.function}: there is no built function "${route.function}"`,
+    );
   }
   if (!remote) return { ...route, action: 'unknown' };
   const bound = remote.routes.find((r) => r.path === route.path);
   if (!bound) return { ...route, action: 'create' };
   if (bound.function === route.function) return { ...route, action: 'present' };
-  plan.attention.push(`HTTP access path ${route.path} is bound to "${bound.function}", declared for "${route.function}"; left as it is — delete it (tcb service delete -p ${route.path}) and deploy again`);
+  plan.attention.push(
+    `HTTP access path ${route.path} is bound to "${bound.function}", declared for "${route.function}"; ` +
+      `left as it is — delete it (tcb service delete -p ${route.path}) and deploy again`,
+  );
   return { ...route, action: 'conflict', boundTo: bound.function };
 }
 
@@ -318,29 +371,49 @@ export function formatPlan(plan: Plan): string {
   const out: string[] = [];
   const ifMissing = plan.stateKnown ? '' : ' (if missing)';
   out.push(`Deploy plan for CloudBase environment ${plan.envId}`);
-  if (!plan.stateKnown) out.push('Dry run: nothing was read from or sent to the environment, so each step applies only where it is needed.');
+  if (!plan.stateKnown)
+    out.push('Dry run: nothing was read from or sent to the environment, so each step applies only where it is needed.');
   out.push('  + create   ~ update   = already there   - delete   ! needs a decision', '');
 
   out.push(`Database: ${plan.collections.length} collections (security rules apply to client access; functions bypass them)`);
   for (const c of plan.collections) {
-    out.push(`  ${c.create === false ? '=' : '+'} ${c.name}${c.create === 'unknown' ? ' (create if missing)' : c.create ? ' (create)' : ''}`);
-    for (const ix of c.createIndexes) out.push(`      + index ${ix.name} ${describeKeys(ix.keys)}${ix.unique ? ' unique' : ''}${ifMissing}`);
+    out.push(
+      `  ${c.create === false ? '=' : '+'} ${c.name}${c.create === 'unknown' ? ' (create if missing)' : c.create ? ' (create)' : ''}`,
+    );
+    for (const ix of c.createIndexes)
+      out.push(`      + index ${ix.name} ${describeKeys(ix.keys)}${ix.unique ? ' unique' : ''}${ifMissing}`);
     for (const name of c.presentIndexes) out.push(`      = index ${name}`);
-    for (const ix of c.extraIndexes) out.push(`      ! extra index ${ix.name} ${describeKeys(ix.keys)}${ix.unique ? ' unique' : ''}: not declared, left in place (never dropped)`);
+    for (const ix of c.extraIndexes)
+      out.push(
+        `      ! extra index ${ix.name} ${describeKeys(ix.keys)}${ix.unique ? ' unique' : ''}: not declared, left in place (never dropped)`,
+      );
     if (c.rules) out.push(`      ${c.rules.change === false ? '=' : '~'} rules ${c.rules.rule}`);
   }
 
   out.push('', `Functions: ${plan.functions.length}`);
   for (const f of plan.functions) {
     const verb = f.action === 'unknown' ? 'create or update' : f.action;
-    out.push(`  ${f.action === 'create' ? '+' : '~'} ${f.name} (${verb}): ${f.runtime}, ${f.memorySize} MB, timeout ${f.timeout === undefined ? 'platform default' : `${f.timeout} s`}, code ${path.relative(process.cwd(), f.dir) || '.'}`);
-    for (const t of f.triggers.create) out.push(`      + timer ${t.name} "${t.config}"${f.action === 'unknown' ? ' (if missing or changed)' : ''}`);
+    out.push(
+      `  ${f.action === 'create' ? '+' : '~'} ${f.name} (${verb}): ${f.runtime}, ${f.memorySize} MB, ` +
+        `timeout ${f.timeout === undefined ? 'platform default' : `${f.timeout} s`}, code ${path.relative(process.cwd(), f.dir) || '.'}`,
+    );
+    for (const t of f.triggers.create)
+      out.push(`      + timer ${t.name} "${t.config}"${f.action === 'unknown' ? ' (if missing or changed)' : ''}`);
     for (const name of f.triggers.keep) out.push(`      = timer ${name}`);
     for (const name of f.triggers.delete) out.push(`      - timer ${name}`);
     for (const e of f.env) {
       const shown = e.value === undefined ? '' : e.secret ? ` = (secret, ${e.value.length} characters)` : ` = ${e.value}`;
-      const from = e.source === 'local' ? 'from your environment' : e.source === 'deployed' ? 'kept from the deployed functions' : plan.stateKnown ? 'not set' : 'not set locally: kept if the deployed functions have it';
-      out.push(`      env ${e.name}${shown} (${from}${e.source === 'unset' && e.need === 'optional' ? '; the code has a default' : ''})`);
+      const from =
+        e.source === 'local'
+          ? 'from your environment'
+          : e.source === 'deployed'
+            ? 'kept from the deployed functions'
+            : plan.stateKnown
+              ? 'not set'
+              : 'not set locally: kept if the deployed functions have it';
+      out.push(
+        `      env ${e.name}${shown} (${from}${e.source === 'unset' && e.need === 'optional' ? '; the code has a default' : ''})`,
+      );
     }
     for (const name of f.keptUnmanaged) out.push(`      = env ${name} (set by hand on the function; kept)`);
     if (f.openapi.length) out.push(`      openapi permissions: ${f.openapi.join(', ')} (config.json, shipped in the package)`);
@@ -349,7 +422,9 @@ export function formatPlan(plan: Plan): string {
   out.push('', `HTTP access: ${plan.routes.length} route${plan.routes.length === 1 ? '' : 's'} (cloudbaserc.json httpAccess)`);
   for (const r of plan.routes) {
     const mark = r.action === 'present' ? '=' : r.action === 'conflict' ? '!' : '+';
-    out.push(`  ${mark} ${r.path} → ${r.function}${r.action === 'unknown' ? ' (if missing)' : r.action === 'conflict' ? ` (bound to ${r.boundTo})` : ''}`);
+    out.push(
+      `  ${mark} ${r.path} → ${r.function}${r.action === 'unknown' ? ' (if missing)' : r.action === 'conflict' ? ` (bound to ${r.boundTo})` : ''}`,
+    );
   }
 
   for (const [title, list] of [
@@ -367,7 +442,8 @@ export function formatPlan(plan: Plan): string {
 /** How many write calls the plan makes (a rough measure for the summary). */
 export function countChanges(plan: Plan): number {
   let n = 0;
-  for (const c of plan.collections) n += (c.create !== false ? 1 : 0) + (c.createIndexes.length ? 1 : 0) + (c.rules && c.rules.change !== false ? 1 : 0);
+  for (const c of plan.collections)
+    n += (c.create !== false ? 1 : 0) + (c.createIndexes.length ? 1 : 0) + (c.rules && c.rules.change !== false ? 1 : 0);
   for (const f of plan.functions) n += 1 + f.triggers.delete.length + (f.triggers.create.length && f.action === 'update' ? 1 : 0);
   for (const r of plan.routes) n += r.action === 'create' || r.action === 'unknown' ? 1 : 0;
   return n;

@@ -32,7 +32,7 @@ export const VARIABLES: VariableSpec[] = [
     pinned: true,
     format: /^[0-9a-fA-F]{64}$/,
     forbidden: { [DEV_DATA_KEY]: 'this is the public development key of npm start and the tests' },
-    hint: '64 hex characters (`openssl rand -hex 32`); encrypts shoppers\' phone numbers and addresses. Keep it safe: it cannot change once data exists.',
+    hint: "64 hex characters (`openssl rand -hex 32`); encrypts shoppers' phone numbers and addresses. Keep it safe: it cannot change once data exists.",
   },
   {
     name: 'PAY_SUB_MCH_ID',
@@ -47,9 +47,24 @@ export const VARIABLES: VariableSpec[] = [
     format: /^[A-Za-z0-9_-]{1,128}$/,
     hint: 'a subscribe-message template id (订阅消息模板 ID) from the mini-program admin console; without it WeChat rejects the message',
   },
-  { name: 'AUTO_CONFIRM_DAYS', need: 'optional', format: /^\d{1,3}$/, hint: 'days after shipping before receipt is confirmed automatically (the code has a default)' },
-  { name: 'MINIPROGRAM_STATE', need: 'optional', format: /^(formal|developer|trial)$/, hint: 'which mini-program version subscribe messages open: formal (default), developer or trial' },
-  { name: 'ORDER_PAYMENT_MINUTES', need: 'optional', format: /^\d{1,4}$/, hint: 'minutes a new order waits for payment (the code has a default)' },
+  {
+    name: 'AUTO_CONFIRM_DAYS',
+    need: 'optional',
+    format: /^\d{1,3}$/,
+    hint: 'days after shipping before receipt is confirmed automatically (the code has a default)',
+  },
+  {
+    name: 'MINIPROGRAM_STATE',
+    need: 'optional',
+    format: /^(formal|developer|trial)$/,
+    hint: 'which mini-program version subscribe messages open: formal (default), developer or trial',
+  },
+  {
+    name: 'ORDER_PAYMENT_MINUTES',
+    need: 'optional',
+    format: /^\d{1,4}$/,
+    hint: 'minutes a new order waits for payment (the code has a default)',
+  },
 ];
 
 /** Set by the platform or read by bundled libraries: never deploy's business. */

@@ -21,7 +21,7 @@ test('build a tcb-router + zod function and call it through the gateway', async 
   });
   fs.mkdirSync(path.join(src, 'shared'));
   fs.mkdirSync(path.join(src, 'hello'));
-  fs.writeFileSync(path.join(src, 'shared', 'greeting.ts'), "export const greet = (name: string) => `你好，${name}`;\n");
+  fs.writeFileSync(path.join(src, 'shared', 'greeting.ts'), 'export const greet = (name: string) => `你好，${name}`;\n');
   fs.writeFileSync(path.join(src, 'hello', 'config.json'), '{ "timeout": 5 }\n');
   fs.writeFileSync(
     path.join(src, 'hello', 'index.ts'),
@@ -44,19 +44,39 @@ export async function main(event: any) {
   );
   const rcBefore = fs.readFileSync('cloudbaserc.json', 'utf8');
   const built = await buildFunctions({ sourceDir: src, outDir: out });
-  t.is(fs.readFileSync('cloudbaserc.json', 'utf8'), rcBefore, "building elsewhere leaves the repository's cloudbaserc.json alone");
-  t.deepEqual(built.map((f) => f.name), ['hello'], 'shared/ is not a function');
+  t.is(
+    fs.readFileSync('cloudbaserc.json', 'utf8'),
+    rcBefore,
+    "building elsewhere leaves the repository's cloudbaserc.json alone",
+  );
+  t.deepEqual(
+    built.map((f) => f.name),
+    ['hello'],
+    'shared/ is not a function',
+  );
   const bundle = fs.readFileSync(path.join(out, 'hello', 'index.js'), 'utf8');
   t.true(bundle.includes('require("wx-server-sdk")'), 'wx-server-sdk stays external');
   t.true(bundle.includes('你好'), 'shared code is bundled');
   t.true(/ZodError/.test(bundle), 'zod is bundled');
-  t.deepEqual(Object.keys(JSON.parse(fs.readFileSync(path.join(out, 'hello', 'package.json'), 'utf8')).dependencies), ['wx-server-sdk']);
+  t.deepEqual(Object.keys(JSON.parse(fs.readFileSync(path.join(out, 'hello', 'package.json'), 'utf8')).dependencies), [
+    'wx-server-sdk',
+  ]);
   t.deepEqual(JSON.parse(fs.readFileSync(path.join(out, 'hello', 'config.json'), 'utf8')), { timeout: 5 });
 
-  const emulator = await startEmulator({ port: 0, dataFile: ':memory:', services: [installFunctionRuntime({ functionsDir: out }), installGateways()] });
+  const emulator = await startEmulator({
+    port: 0,
+    dataFile: ':memory:',
+    services: [installFunctionRuntime({ functionsDir: out }), installGateways()],
+  });
   t.teardown(() => emulator.close());
   const call = async (data: Record<string, unknown>) =>
-    (await (await fetch(`${emulator.url}/functions/hello`, { method: 'POST', headers: { 'x-wx-openid': 'o-built' }, body: JSON.stringify(data) })).json()) as { result: unknown };
+    (await (
+      await fetch(`${emulator.url}/functions/hello`, {
+        method: 'POST',
+        headers: { 'x-wx-openid': 'o-built' },
+        body: JSON.stringify(data),
+      })
+    ).json()) as { result: unknown };
   t.deepEqual((await call({ $url: 'greet', name: '小明' })).result, { ok: true, data: '你好，小明', openid: 'o-built' });
   t.deepEqual((await call({ $url: 'greet', name: '' })).result, { ok: false, code: 'VALIDATION' });
 });
@@ -64,10 +84,17 @@ export async function main(event: any) {
 /** cloudbaserc.json's `functions` are generated from the configs; run `npm run build:functions` after editing one. */
 test('cloudbaserc.json lists every function as its config.json and functionDefaults declare it', (t) => {
   const rc = JSON.parse(committedRc) as { functionRoot: string; functions: Array<Record<string, unknown>> };
-  t.deepEqual(rc.functions, cliFunctions(path.resolve('cloudfunctions'), readDeployConfig('cloudbaserc.json').functionDefaults), 'out of step: run npm run build:functions and commit cloudbaserc.json');
+  t.deepEqual(
+    rc.functions,
+    cliFunctions(path.resolve('cloudfunctions'), readDeployConfig('cloudbaserc.json').functionDefaults),
+    'out of step: run npm run build:functions and commit cloudbaserc.json',
+  );
   t.is(path.resolve(rc.functionRoot), path.resolve('build/functions'), 'the CLI deploys what the build writes');
   t.is(`${JSON.stringify(rc, null, 2)}\n`, committedRc, 'formatted as the build writes it');
-  t.false(rc.functions.some((f) => 'envVariables' in f), 'no variables: the CLI would replace the deployed ones');
+  t.false(
+    rc.functions.some((f) => 'envVariables' in f),
+    'no variables: the CLI would replace the deployed ones',
+  );
 });
 
 test('the functions section is rewritten from the configs, the rest of cloudbaserc.json kept, and only on a change', (t) => {
@@ -78,9 +105,22 @@ test('the functions section is rewritten from the configs, the rest of cloudbase
     fs.mkdirSync(path.join(src, name), { recursive: true });
     fs.writeFileSync(path.join(src, name, 'index.ts'), 'export const main = async () => 1;\n');
   }
-  fs.writeFileSync(path.join(src, 'tick', 'config.json'), '{ "timeout": 30, "triggers": [{ "name": "hourly", "type": "timer", "config": "0 0 * * * * *" }], "permissions": { "openapi": ["subscribeMessage.send"] } }\n');
+  fs.writeFileSync(
+    path.join(src, 'tick', 'config.json'),
+    JSON.stringify({
+      timeout: 30,
+      triggers: [{ name: 'hourly', type: 'timer', config: '0 0 * * * * *' }],
+      permissions: { openapi: ['subscribeMessage.send'] },
+    }) + '\n',
+  );
   const rcFile = path.join(dir, 'cloudbaserc.json');
-  const rest = { version: '2.0', envId: '{{env.ENV_ID}}', functionRoot: './build/functions', functionDefaults: { memorySize: 512 }, httpAccess: [{ path: '/api', function: 'ping' }] };
+  const rest = {
+    version: '2.0',
+    envId: '{{env.ENV_ID}}',
+    functionRoot: './build/functions',
+    functionDefaults: { memorySize: 512 },
+    httpAccess: [{ path: '/api', function: 'ping' }],
+  };
   fs.writeFileSync(rcFile, JSON.stringify({ ...rest, functions: [{ name: 'gone' }] }));
 
   t.true(syncCloudbaseRc(rcFile, src));

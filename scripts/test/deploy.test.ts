@@ -3,7 +3,6 @@ import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import tls from 'node:tls';
 import { collections } from '../../database/collections.js';
@@ -35,16 +34,36 @@ test.after.always(() => {
   cloud.close();
   fs.rmSync(scratch, { recursive: true, force: true });
 });
-const sourceConfig = (name: string) => JSON.parse(fs.readFileSync(path.join('cloudfunctions', name, 'config.json'), 'utf8')) as { timeout?: number; triggers?: Array<{ name: string; type: string; config: string }> };
+const sourceConfig = (name: string) =>
+  JSON.parse(fs.readFileSync(path.join('cloudfunctions', name, 'config.json'), 'utf8')) as {
+    timeout?: number;
+    triggers?: Array<{ name: string; type: string; config: string }>;
+  };
 const RULES = (name: string) => JSON.stringify(collections.find((c) => c.name === name)!.rules);
 const DATA_KEY = 'a1'.repeat(32);
 const ROUTE_FN = built.find((f) => f.name === 'product')?.name ?? built[0]!.name;
 const rcFile = path.join(scratch, 'cloudbaserc.json');
-fs.writeFileSync(rcFile, JSON.stringify({ version: '2.0', envId: '{{env.ENV_ID}}', functionRoot: functionsDir, httpAccess: [{ path: '/shop-api', function: ROUTE_FN }] }));
+fs.writeFileSync(
+  rcFile,
+  JSON.stringify({
+    version: '2.0',
+    envId: '{{env.ENV_ID}}',
+    functionRoot: functionsDir,
+    httpAccess: [{ path: '/shop-api', function: ROUTE_FN }],
+  }),
+);
 
 function declarations(variables: Record<string, string> = {}): Declarations {
   const rc = readDeployConfig(rcFile);
-  return { envId: ENV, collections, functionRoot: functionsDir, functions: built, functionDefaults: rc.functionDefaults, routes: rc.routes, variables };
+  return {
+    envId: ENV,
+    collections,
+    functionRoot: functionsDir,
+    functions: built,
+    functionDefaults: rc.functionDefaults,
+    routes: rc.routes,
+    variables,
+  };
 }
 
 const emptyState = (): RemoteState => ({ collections: new Map(), functions: new Map(), routes: [] });
@@ -56,7 +75,10 @@ test('the plan covers every declared collection, index, rule, function and HTTP 
   const plan = planDeploy(declarations());
   t.false(plan.stateKnown);
   t.deepEqual(plan.problems, []);
-  t.deepEqual(plan.collections.map((c) => c.name), collections.map((c) => c.name));
+  t.deepEqual(
+    plan.collections.map((c) => c.name),
+    collections.map((c) => c.name),
+  );
   for (const c of collections) {
     const step = plan.collections.find((s) => s.name === c.name)!;
     t.is(step.create, 'unknown');
@@ -67,15 +89,24 @@ test('the plan covers every declared collection, index, rule, function and HTTP 
     );
     t.deepEqual(step.rules, { rule: JSON.stringify(c.rules), change: 'unknown' });
   }
-  const names = fs.readdirSync('cloudfunctions').filter((n) => fs.existsSync(path.join('cloudfunctions', n, 'index.ts')) && n !== 'shared' && !n.startsWith('_'));
+  const names = fs
+    .readdirSync('cloudfunctions')
+    .filter((n) => fs.existsSync(path.join('cloudfunctions', n, 'index.ts')) && n !== 'shared' && !n.startsWith('_'));
   t.deepEqual(plan.functions.map((f) => f.name).sort(), names.sort());
   for (const f of plan.functions) {
     const config = sourceConfig(f.name);
     t.is(f.timeout, config.timeout, `${f.name}: timeout from config.json`);
-    t.deepEqual(f.triggers.create, (config.triggers ?? []).map((tr) => ({ name: tr.name, type: 'timer', config: tr.config })), `${f.name}: timers from config.json`);
+    t.deepEqual(
+      f.triggers.create,
+      (config.triggers ?? []).map((tr) => ({ name: tr.name, type: 'timer', config: tr.config })),
+      `${f.name}: timers from config.json`,
+    );
     t.is(f.runtime, 'Nodejs18.15');
   }
-  t.true(plan.functions.some((f) => f.triggers.create.length > 0), 'the jobs timer is in the plan');
+  t.true(
+    plan.functions.some((f) => f.triggers.create.length > 0),
+    'the jobs timer is in the plan',
+  );
   t.deepEqual(plan.routes, [{ path: '/shop-api', function: ROUTE_FN, action: 'unknown' }]);
   const text = formatPlan(plan);
   for (const c of collections) t.true(text.includes(` ${c.name} `), c.name);
@@ -87,9 +118,30 @@ test('existing indexes are not recreated, extra ones are reported and never drop
   state.collections.set('orders', {
     indexes: [
       { name: '_id_', keys: [['_id', 1]], unique: true },
-      { name: 'openid_1_createdAt_-1', keys: [['openid', 1], ['createdAt', -1]], unique: false },
-      { name: 'by_status_created', keys: [['status', 1], ['createdAt', -1]], unique: false }, // same keys, other name
-      { name: 'openid_1_idempotencyKey_1', keys: [['openid', 1], ['idempotencyKey', 1]], unique: false }, // declared unique
+      {
+        name: 'openid_1_createdAt_-1',
+        keys: [
+          ['openid', 1],
+          ['createdAt', -1],
+        ],
+        unique: false,
+      },
+      {
+        name: 'by_status_created',
+        keys: [
+          ['status', 1],
+          ['createdAt', -1],
+        ],
+        unique: false,
+      }, // same keys, other name
+      {
+        name: 'openid_1_idempotencyKey_1',
+        keys: [
+          ['openid', 1],
+          ['idempotencyKey', 1],
+        ],
+        unique: false,
+      }, // declared unique
       { name: 'legacy_1', keys: [['legacy', 1]], unique: false },
     ],
     rules: { aclTag: 'CUSTOM', rule: '{ "read": false, "write": false }' },
@@ -99,12 +151,18 @@ test('existing indexes are not recreated, extra ones are reported and never drop
   const orders = plan.collections.find((c) => c.name === 'orders')!;
   t.false(orders.create);
   t.deepEqual(orders.presentIndexes, ['openid_1_createdAt_-1', 'by_status_created']);
-  const declaredOrders = collections.find((c) => c.name === 'orders')!.indexes!.map(normalizeIndex).map((ix) => ix.name);
+  const declaredOrders = collections
+    .find((c) => c.name === 'orders')!
+    .indexes!.map(normalizeIndex)
+    .map((ix) => ix.name);
   t.deepEqual(
     orders.createIndexes.map((ix) => ix.name),
     declaredOrders.filter((n) => !['openid_1_createdAt_-1', 'status_1_createdAt_-1', 'openid_1_idempotencyKey_1'].includes(n)),
   );
-  t.deepEqual(orders.extraIndexes.map((ix) => ix.name), ['legacy_1']);
+  t.deepEqual(
+    orders.extraIndexes.map((ix) => ix.name),
+    ['legacy_1'],
+  );
   t.deepEqual(orders.rules, { rule: RULES('orders'), change: false }, 'the same rule, spaced differently, is unchanged');
   t.is(plan.attention.length, 1);
   t.regex(plan.attention[0]!, /orders: index "openid_1_idempotencyKey_1" .* declared as .* unique; left as it is/);
@@ -122,14 +180,26 @@ test('variables: one value per environment, deployed values kept, the data key n
   t.true(readers('SHOP_DATA_KEY').length > 0 && readers('PAY_SUB_MCH_ID').length > 0, 'the bundles read the shop variables');
   const keyReader = readers('SHOP_DATA_KEY')[0]!;
   const state = emptyState();
-  state.functions.set(keyReader, { runtime: 'Nodejs18.15', envVariables: { SHOP_DATA_KEY: DATA_KEY, FEATURE_X: 'on', PAY_SUB_MCH_ID: '111' }, triggers: [] });
+  state.functions.set(keyReader, {
+    runtime: 'Nodejs18.15',
+    envVariables: { SHOP_DATA_KEY: DATA_KEY, FEATURE_X: 'on', PAY_SUB_MCH_ID: '111' },
+    triggers: [],
+  });
 
   const kept = planDeploy(declarations({ PAY_SUB_MCH_ID: '1234567890' }), state);
   t.deepEqual(kept.problems, []);
   for (const f of kept.functions) {
     const reads = (n: string) => built.find((b) => b.name === f.name)!.envRefs.includes(n);
-    t.is(f.envVariables.SHOP_DATA_KEY, reads('SHOP_DATA_KEY') ? DATA_KEY : undefined, `${f.name}: the deployed key, only where it is read`);
-    t.is(f.envVariables.PAY_SUB_MCH_ID, reads('PAY_SUB_MCH_ID') ? '1234567890' : undefined, `${f.name}: the deployer's value wins`);
+    t.is(
+      f.envVariables.SHOP_DATA_KEY,
+      reads('SHOP_DATA_KEY') ? DATA_KEY : undefined,
+      `${f.name}: the deployed key, only where it is read`,
+    );
+    t.is(
+      f.envVariables.PAY_SUB_MCH_ID,
+      reads('PAY_SUB_MCH_ID') ? '1234567890' : undefined,
+      `${f.name}: the deployer's value wins`,
+    );
   }
   t.is(kept.functions.find((f) => f.name === keyReader)!.envVariables.FEATURE_X, 'on', 'a variable set by hand is kept');
   t.false(formatPlan(kept).includes(DATA_KEY), 'secrets are never printed');
@@ -141,7 +211,9 @@ test('variables: one value per environment, deployed values kept, the data key n
   t.true(fresh.problems.some((p) => /^SHOP_DATA_KEY is not set/.test(p)));
   t.true(fresh.problems.some((p) => /^PAY_SUB_MCH_ID is not set/.test(p)));
 
-  const bad = planDeploy(declarations({ SHOP_DATA_KEY: '000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f', PAY_SUB_MCH_ID: 'abc' }));
+  const bad = planDeploy(
+    declarations({ SHOP_DATA_KEY: '000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f', PAY_SUB_MCH_ID: 'abc' }),
+  );
   t.true(bad.problems.some((p) => /SHOP_DATA_KEY must not be that value: .*development key/.test(p)));
   t.true(bad.problems.some((p) => /PAY_SUB_MCH_ID is not valid/.test(p)));
 });
@@ -169,7 +241,11 @@ test('timers: unchanged ones stay, changed ones are replaced, stale ones go; HTT
   state.functions.get(jobs.name)!.triggers[0]!.config = '0 */5 * * * * *';
   state.routes[0]!.function = ROUTE_FN;
   plan = planDeploy(declarations({ SHOP_DATA_KEY: DATA_KEY, PAY_SUB_MCH_ID: '1234567890' }), state);
-  t.deepEqual(plan.functions.find((f) => f.name === jobs.name)!.triggers.delete, [timer!.name, 'old-sweep'], 'a changed schedule is replaced');
+  t.deepEqual(
+    plan.functions.find((f) => f.name === jobs.name)!.triggers.delete,
+    [timer!.name, 'old-sweep'],
+    'a changed schedule is replaced',
+  );
   t.is(plan.routes[0]!.action, 'present');
 
   const missing = planDeploy({ ...declarations(), routes: [{ path: '/x', function: 'nope' }] });
@@ -178,28 +254,48 @@ test('timers: unchanged ones stay, changed ones are replaced, stale ones go; HTT
 
 test('applyPlan runs only what is missing and refuses a plan with problems or without state', async (t) => {
   const calls: string[] = [];
-  const rec = (name: string) => async (...args: unknown[]) => void calls.push(`${name} ${typeof args[0] === 'object' ? (args[0] as { name: string }).name : args[0]}`);
+  const rec =
+    (name: string) =>
+    async (...args: unknown[]) =>
+      void calls.push(`${name} ${typeof args[0] === 'string' ? args[0] : (args[0] as { name: string } | undefined)?.name}`);
   const target = new Proxy({} as CloudTarget, { get: (_, prop) => rec(String(prop)) });
   const state = emptyState();
-  for (const c of collections) state.collections.set(c.name, { indexes: (c.indexes ?? []).map(normalizeIndex), rules: { aclTag: 'CUSTOM', rule: JSON.stringify(c.rules) } });
+  for (const c of collections)
+    state.collections.set(c.name, {
+      indexes: (c.indexes ?? []).map(normalizeIndex),
+      rules: { aclTag: 'CUSTOM', rule: JSON.stringify(c.rules) },
+    });
   state.routes.push({ path: '/shop-api', function: ROUTE_FN });
   const plan = planDeploy(declarations({ SHOP_DATA_KEY: DATA_KEY, PAY_SUB_MCH_ID: '1234567890' }), state);
   await applyPlan(plan, target, () => {});
   t.is(calls.filter((c) => !c.startsWith('createFunction ')).length, 0, 'nothing but the functions, which are always uploaded');
   t.deepEqual(calls.map((c) => c.split(' ')[1]).sort(), built.map((f) => f.name).sort());
-  await t.throwsAsync(applyPlan(planDeploy(declarations()), target, () => {}), { message: /without the environment state/ });
-  await t.throwsAsync(applyPlan(planDeploy(declarations(), emptyState()), target, () => {}), { message: /problems/ });
+  await t.throwsAsync(
+    applyPlan(planDeploy(declarations()), target, () => {}),
+    { message: /without the environment state/ },
+  );
+  await t.throwsAsync(
+    applyPlan(planDeploy(declarations(), emptyState()), target, () => {}),
+    { message: /problems/ },
+  );
 });
 
 test('credentials: the environment first, then the CloudBase CLI login; an expired login says what to run', (t) => {
   const cliHome = path.join(scratch, 'cli-home');
   fs.mkdirSync(path.join(cliHome, '.config', '.cloudbase'), { recursive: true });
   const auth = path.join(cliHome, '.config', '.cloudbase', 'auth.json');
-  t.like(resolveCredentials({ TENCENTCLOUD_SECRETID: 'id', TENCENTCLOUD_SECRETKEY: 'key' }, cliHome), { credentials: { secretId: 'id', secretKey: 'key' } });
+  t.like(resolveCredentials({ TENCENTCLOUD_SECRETID: 'id', TENCENTCLOUD_SECRETKEY: 'key' }, cliHome), {
+    credentials: { secretId: 'id', secretKey: 'key' },
+  });
   t.regex((resolveCredentials({ TENCENTCLOUD_SECRETID: 'id' }, home) as { error: string }).error, /needs both/);
   t.regex((resolveCredentials({}, home) as { error: string }).error, /TENCENTCLOUD_SECRETID[\s\S]*tcb login/);
   const now = Date.now();
-  fs.writeFileSync(auth, JSON.stringify({ credential: { tmpSecretId: 'tid', tmpSecretKey: 'tkey', tmpToken: 'tok', tmpExpired: now + 3_600_000, refreshToken: 'r' } }));
+  fs.writeFileSync(
+    auth,
+    JSON.stringify({
+      credential: { tmpSecretId: 'tid', tmpSecretKey: 'tkey', tmpToken: 'tok', tmpExpired: now + 3_600_000, refreshToken: 'r' },
+    }),
+  );
   t.like(resolveCredentials({}, cliHome, now), { credentials: { secretId: 'tid', secretKey: 'tkey', token: 'tok' } });
   t.regex((resolveCredentials({}, cliHome, now + 7_200_000) as { error: string }).error, /login has expired.*tcb env list/);
 });
@@ -227,7 +323,13 @@ interface FakeFunction {
 function fakeTencentCloud() {
   const calls: ApiCall[] = [];
   const connects: string[] = [];
-  const tables = new Map<string, { indexes: Array<{ Name: string; Keys: Array<{ Name: string; Direction: string }>; Unique: boolean }>; rule: { AclTag: string; Rule?: string } }>();
+  const tables = new Map<
+    string,
+    {
+      indexes: Array<{ Name: string; Keys: Array<{ Name: string; Direction: string }>; Unique: boolean }>;
+      rule: { AclTag: string; Rule?: string };
+    }
+  >();
   const functions = new Map<string, FakeFunction>();
   const routes: Array<{ Path: string; Name: string; Type: number }> = [];
   const fail = (Code: string, Message: string) => ({ Error: { Code, Message } });
@@ -237,10 +339,24 @@ function fakeTencentCloud() {
     if (service === 'tcb' && p.EnvId && p.EnvId !== ENV) return fail('ResourceNotFound', `environment ${p.EnvId} not found`);
     switch (key) {
       case 'tcb.DescribeEnvInfo':
-        return { EnvInfo: { EnvBaseInfo: { EnvId: ENV, Databases: [{ InstanceId: 'tnt-fake' }], Storages: [{ AppId: '1250000000', Bucket: 'x-1250000000' }], Functions: [{ Namespace: ENV }], LogServices: [] }, UserInfo: { AppId: '1250000000' } } };
+        return {
+          EnvInfo: {
+            EnvBaseInfo: {
+              EnvId: ENV,
+              Databases: [{ InstanceId: 'tnt-fake' }],
+              Storages: [{ AppId: '1250000000', Bucket: 'x-1250000000' }],
+              Functions: [{ Namespace: ENV }],
+              LogServices: [],
+            },
+            UserInfo: { AppId: '1250000000' },
+          },
+        };
       case 'tcb.ListTables': {
         const names = [...tables.keys()];
-        return { Tables: names.slice(p.MgoOffset, p.MgoOffset + p.MgoLimit).map((TableName) => ({ TableName })), Pager: { Offset: p.MgoOffset, Limit: p.MgoLimit, Total: names.length } };
+        return {
+          Tables: names.slice(p.MgoOffset, p.MgoOffset + p.MgoLimit).map((TableName) => ({ TableName })),
+          Pager: { Offset: p.MgoOffset, Limit: p.MgoLimit, Total: names.length },
+        };
       }
       case 'tcb.DescribeTable': {
         const table = tables.get(p.TableName);
@@ -248,7 +364,10 @@ function fakeTencentCloud() {
       }
       case 'tcb.CreateTable':
         if (tables.has(p.TableName)) return fail('ResourceInUse', 'table exists');
-        tables.set(p.TableName, { indexes: [{ Name: '_id_', Keys: [{ Name: '_id', Direction: '1' }], Unique: true }], rule: { AclTag: 'ADMINONLY' } });
+        tables.set(p.TableName, {
+          indexes: [{ Name: '_id_', Keys: [{ Name: '_id', Direction: '1' }], Unique: true }],
+          rule: { AclTag: 'ADMINONLY' },
+        });
         return {};
       case 'tcb.UpdateTable': {
         const table = tables.get(p.TableName);
@@ -268,11 +387,28 @@ function fakeTencentCloud() {
       case 'scf.GetFunction': {
         const fn = functions.get(p.FunctionName);
         if (!fn || p.Namespace !== ENV) return fail('ResourceNotFound.Function', `function ${p.FunctionName} not found`);
-        return { FunctionName: p.FunctionName, Status: 'Active', Runtime: fn.Runtime, Timeout: fn.Timeout, MemorySize: fn.MemorySize, Environment: { Variables: fn.Variables }, Triggers: fn.Triggers, VpcConfig: {} };
+        return {
+          FunctionName: p.FunctionName,
+          Status: 'Active',
+          Runtime: fn.Runtime,
+          Timeout: fn.Timeout,
+          MemorySize: fn.MemorySize,
+          Environment: { Variables: fn.Variables },
+          Triggers: fn.Triggers,
+          VpcConfig: {},
+        };
       }
       case 'scf.CreateFunction':
         if (functions.has(p.FunctionName)) return fail('ResourceInUse.Function', 'exists');
-        functions.set(p.FunctionName, { Runtime: p.Runtime, Timeout: p.Timeout, MemorySize: p.MemorySize, Namespace: p.Namespace, Variables: p.Environment?.Variables ?? [], Triggers: [], files: zipNames(p.Code.ZipFile) });
+        functions.set(p.FunctionName, {
+          Runtime: p.Runtime,
+          Timeout: p.Timeout,
+          MemorySize: p.MemorySize,
+          Namespace: p.Namespace,
+          Variables: p.Environment?.Variables ?? [],
+          Triggers: [],
+          files: zipNames(p.Code.ZipFile),
+        });
         return {};
       case 'scf.UpdateFunctionCode':
         functions.get(p.FunctionName)!.files = zipNames(p.Code.ZipFile);
@@ -311,9 +447,33 @@ function fakeTencentCloud() {
   const certFile = path.join(scratch, 'fake-cert.pem');
   // A throwaway certificate for *.tencentcloudapi.com, trusted only by the deploy child started below.
   try {
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyFile, '-out', certFile, '-days', '1', '-subj', '/CN=fake tencentcloudapi', '-addext', 'subjectAltName=DNS:*.tencentcloudapi.com', '-addext', 'basicConstraints=critical,CA:TRUE'], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        keyFile,
+        '-out',
+        certFile,
+        '-days',
+        '1',
+        '-subj',
+        '/CN=fake tencentcloudapi',
+        '-addext',
+        'subjectAltName=DNS:*.tencentcloudapi.com',
+        '-addext',
+        'basicConstraints=critical,CA:TRUE',
+      ],
+      { stdio: 'ignore' },
+    );
   } catch (e) {
-    throw new Error(`the deploy test makes a throwaway certificate with openssl (apt-get install openssl): ${(e as Error).message}`);
+    throw new Error(
+      `the deploy test makes a throwaway certificate with openssl (apt-get install openssl): ${(e as Error).message}`,
+    );
   }
   const credentials = { key: fs.readFileSync(keyFile), cert: fs.readFileSync(certFile) };
 
@@ -349,7 +509,10 @@ function fakeTencentCloud() {
     functions,
     routes,
     certFile,
-    listen: () => new Promise<string>((resolve) => proxy.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(proxy.address() as AddressInfo).port}`))),
+    listen: () =>
+      new Promise<string>((resolve) =>
+        proxy.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(proxy.address() as AddressInfo).port}`)),
+      ),
     close: () => {
       proxy.closeAllConnections();
       proxy.close();
@@ -375,13 +538,25 @@ function zipNames(base64: string): string[] {
 
 /** Runs the deploy CLI as `npm run deploy` does, with only the variables given (nothing from the developer's shell). */
 function runDeploy(args: string[], vars: Record<string, string> = {}) {
-  const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: home, http_proxy: proxyUrl, NODE_EXTRA_CA_CERTS: cloud.certFile, ...vars };
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/deploy.ts', ...args, '--config', rcFile, '--vars-file', path.join(scratch, 'no.env')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: home,
+    http_proxy: proxyUrl,
+    NODE_EXTRA_CA_CERTS: cloud.certFile,
+    ...vars,
+  };
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'scripts/deploy.ts', ...args, '--config', rcFile, '--vars-file', path.join(scratch, 'no.env')],
+    { env, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
   child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
+    child.on('close', (code) => resolve({ code, stdout, stderr })),
+  );
 }
 
 const CREDENTIALS = { TENCENTCLOUD_SECRETID: 'AKIDfaketest', TENCENTCLOUD_SECRETKEY: 'fake-secret-key' };
@@ -394,7 +569,11 @@ test.serial('--dry-run builds, prints the whole plan and calls nothing, without 
   t.regex(run.stdout, new RegExp(`Built ${built.length} functions`));
   t.regex(run.stdout, /Dry run: nothing was read from or sent to the environment/);
   for (const c of collections) t.regex(run.stdout, new RegExp(`\\+ ${c.name} \\(create if missing\\)`));
-  for (const f of built) t.regex(run.stdout, new RegExp(`~ ${f.name} \\(create or update\\): Nodejs18\\.15, 256 MB, timeout ${sourceConfig(f.name).timeout} s`));
+  for (const f of built)
+    t.regex(
+      run.stdout,
+      new RegExp(`~ ${f.name} \\(create or update\\): Nodejs18\\.15, 256 MB, timeout ${sourceConfig(f.name).timeout} s`),
+    );
   t.regex(run.stdout, /\+ \/shop-api → \S+ \(if missing\)/);
   t.regex(run.stdout, /\+ timer every-minute "0 \* \* \* \* \* \*"/);
   t.is(cloud.connects.length, before, 'no request left the process');
@@ -414,76 +593,142 @@ test.serial('without credentials a real deploy stops at once with a clear messag
   t.regex(noEnv.stderr, /Pass --env <envId>/);
 });
 
-test.serial('npm run deploy creates what is missing through the real manager-node, then a second run changes nothing but the code', async (t) => {
-  // The environment as someone left it: orders with one declared index, one index under another name and one
-  // extra; carts' unique index under another name; the key-reading function deployed with the data key and a
-  // variable set by hand; the timer function with a stale timer.
-  const orders = collections.find((c) => c.name === 'orders')!;
-  const firstOrders = normalizeIndex(orders.indexes![0]!);
-  const dirs = (ix: ReturnType<typeof normalizeIndex>) => ix.keys.map(([Name, d]) => ({ Name, Direction: String(d) }));
-  cloud.tables.set('orders', {
-    indexes: [
-      { Name: '_id_', Keys: [{ Name: '_id', Direction: '1' }], Unique: true },
-      { Name: firstOrders.name, Keys: dirs(firstOrders), Unique: false },
-      { Name: 'legacy_1', Keys: [{ Name: 'legacy', Direction: '1' }], Unique: false },
-    ],
-    rule: { AclTag: 'CUSTOM', Rule: RULES('orders') },
-  });
-  const cartIndex = normalizeIndex(collections.find((c) => c.name === 'carts')!.indexes![0]!);
-  cloud.tables.set('carts', { indexes: [{ Name: 'cart_owner_sku', Keys: dirs(cartIndex), Unique: true }], rule: { AclTag: 'ADMINONLY' } });
-  const keyReader = built.find((f) => f.envRefs.includes('SHOP_DATA_KEY'))!.name;
-  const jobs = built.find((f) => f.triggers.length > 0)!;
-  cloud.functions.set(keyReader, { Runtime: 'Nodejs18.15', Namespace: ENV, Variables: [{ Key: 'SHOP_DATA_KEY', Value: DATA_KEY }, { Key: 'FEATURE_X', Value: 'on' }], Triggers: [], files: [] });
-  cloud.functions.set(jobs.name, { Runtime: 'Nodejs18.15', Namespace: ENV, Variables: [], Triggers: [{ TriggerName: 'old-sweep', Type: 'timer', TriggerDesc: '{"cron":"0 0 3 * * * *"}' }], files: [] });
-  const vars = { ...CREDENTIALS, PAY_SUB_MCH_ID: '1234567890', TEMPLATE_ORDER_PAID: 'tpl-paid-1' };
+test.serial(
+  'npm run deploy creates what is missing through the real manager-node, then a second run changes nothing but the code',
+  async (t) => {
+    // The environment as someone left it: orders with one declared index, one index under another name and one
+    // extra; carts' unique index under another name; the key-reading function deployed with the data key and a
+    // variable set by hand; the timer function with a stale timer.
+    const orders = collections.find((c) => c.name === 'orders')!;
+    const firstOrders = normalizeIndex(orders.indexes![0]!);
+    const dirs = (ix: ReturnType<typeof normalizeIndex>) => ix.keys.map(([Name, d]) => ({ Name, Direction: String(d) }));
+    cloud.tables.set('orders', {
+      indexes: [
+        { Name: '_id_', Keys: [{ Name: '_id', Direction: '1' }], Unique: true },
+        { Name: firstOrders.name, Keys: dirs(firstOrders), Unique: false },
+        { Name: 'legacy_1', Keys: [{ Name: 'legacy', Direction: '1' }], Unique: false },
+      ],
+      rule: { AclTag: 'CUSTOM', Rule: RULES('orders') },
+    });
+    const cartIndex = normalizeIndex(collections.find((c) => c.name === 'carts')!.indexes![0]!);
+    cloud.tables.set('carts', {
+      indexes: [{ Name: 'cart_owner_sku', Keys: dirs(cartIndex), Unique: true }],
+      rule: { AclTag: 'ADMINONLY' },
+    });
+    const keyReader = built.find((f) => f.envRefs.includes('SHOP_DATA_KEY'))!.name;
+    const jobs = built.find((f) => f.triggers.length > 0)!;
+    cloud.functions.set(keyReader, {
+      Runtime: 'Nodejs18.15',
+      Namespace: ENV,
+      Variables: [
+        { Key: 'SHOP_DATA_KEY', Value: DATA_KEY },
+        { Key: 'FEATURE_X', Value: 'on' },
+      ],
+      Triggers: [],
+      files: [],
+    });
+    cloud.functions.set(jobs.name, {
+      Runtime: 'Nodejs18.15',
+      Namespace: ENV,
+      Variables: [],
+      Triggers: [{ TriggerName: 'old-sweep', Type: 'timer', TriggerDesc: '{"cron":"0 0 3 * * * *"}' }],
+      files: [],
+    });
+    const vars = { ...CREDENTIALS, PAY_SUB_MCH_ID: '1234567890', TEMPLATE_ORDER_PAID: 'tpl-paid-1' };
 
-  const first = await runDeploy(['--env', ENV, '--skip-build', '--functions-dir', functionsDir], vars);
-  t.is(first.code, 0, `${first.stdout}\n${first.stderr}`);
-  t.regex(first.stdout, /! extra index legacy_1 \{legacy: 1\}: not declared, left in place/);
-  t.true(cloud.calls.every((c) => c.authorization.includes('Credential=AKIDfaketest/')), 'every call is signed with the given key');
-  const made = (action: string) => cloud.calls.filter((c) => c.action === action);
+    const first = await runDeploy(['--env', ENV, '--skip-build', '--functions-dir', functionsDir], vars);
+    t.is(first.code, 0, `${first.stdout}\n${first.stderr}`);
+    t.regex(first.stdout, /! extra index legacy_1 \{legacy: 1\}: not declared, left in place/);
+    t.true(
+      cloud.calls.every((c) => c.authorization.includes('Credential=AKIDfaketest/')),
+      'every call is signed with the given key',
+    );
+    const made = (action: string) => cloud.calls.filter((c) => c.action === action);
 
-  // Database: every declared collection, index and rule exists; nothing was dropped or recreated.
-  t.deepEqual(made('CreateTable').map((c) => c.params.TableName).sort(), collections.map((c) => c.name).filter((n) => n !== 'orders' && n !== 'carts').sort());
-  t.false(cloud.calls.some((c) => (/Delete|Drop/.test(c.action) && c.action !== 'DeleteTrigger') || c.params.DropIndexes), 'nothing dropped');
-  for (const c of collections) {
-    const table = cloud.tables.get(c.name)!;
-    for (const ix of (c.indexes ?? []).map(normalizeIndex)) {
-      const found = table.indexes.filter((e) => JSON.stringify(e.Keys) === JSON.stringify(dirs(ix)));
-      t.is(found.length, 1, `${c.name}: ${ix.name} exactly once`);
-      t.is(found[0]!.Unique, ix.unique, `${c.name}: ${ix.name} unique flag`);
+    // Database: every declared collection, index and rule exists; nothing was dropped or recreated.
+    t.deepEqual(
+      made('CreateTable')
+        .map((c) => c.params.TableName)
+        .sort(),
+      collections
+        .map((c) => c.name)
+        .filter((n) => n !== 'orders' && n !== 'carts')
+        .sort(),
+    );
+    t.false(
+      cloud.calls.some((c) => (/Delete|Drop/.test(c.action) && c.action !== 'DeleteTrigger') || c.params.DropIndexes),
+      'nothing dropped',
+    );
+    for (const c of collections) {
+      const table = cloud.tables.get(c.name)!;
+      for (const ix of (c.indexes ?? []).map(normalizeIndex)) {
+        const found = table.indexes.filter((e) => JSON.stringify(e.Keys) === JSON.stringify(dirs(ix)));
+        t.is(found.length, 1, `${c.name}: ${ix.name} exactly once`);
+        t.is(found[0]!.Unique, ix.unique, `${c.name}: ${ix.name} unique flag`);
+      }
+      t.deepEqual(table.rule, { AclTag: 'CUSTOM', Rule: JSON.stringify(c.rules) }, `${c.name}: security rule`);
     }
-    t.deepEqual(table.rule, { AclTag: 'CUSTOM', Rule: JSON.stringify(c.rules) }, `${c.name}: security rule`);
-  }
-  t.true(cloud.tables.get('orders')!.indexes.some((e) => e.Name === 'legacy_1'), 'the extra index is still there');
-  t.false(made('UpdateTable').some((c) => c.params.TableName === 'carts'), 'carts\' index exists under another name: not recreated');
-  t.false(made('UpdateTable').find((c) => c.params.TableName === 'orders')!.params.CreateIndexes.some((ix: { IndexName: string }) => ix.IndexName === firstOrders.name));
-  t.false(made('ModifySafeRule').some((c) => c.params.CollectionName === 'orders'), 'an unchanged rule is not rewritten');
+    t.true(
+      cloud.tables.get('orders')!.indexes.some((e) => e.Name === 'legacy_1'),
+      'the extra index is still there',
+    );
+    t.false(
+      made('UpdateTable').some((c) => c.params.TableName === 'carts'),
+      "carts' index exists under another name: not recreated",
+    );
+    t.false(
+      made('UpdateTable')
+        .find((c) => c.params.TableName === 'orders')!
+        .params.CreateIndexes.some((ix: { IndexName: string }) => ix.IndexName === firstOrders.name),
+    );
+    t.false(
+      made('ModifySafeRule').some((c) => c.params.CollectionName === 'orders'),
+      'an unchanged rule is not rewritten',
+    );
 
-  // Functions: each one with its code, timeout, timers and exactly the variables it reads.
-  for (const f of built) {
-    const fn = cloud.functions.get(f.name)!;
-    const config = sourceConfig(f.name);
-    t.is(fn.Namespace, ENV);
-    t.is(fn.Timeout, config.timeout, `${f.name}: timeout`);
-    t.deepEqual(fn.files, ['config.json', 'index.js', 'package.json'], `${f.name}: the built package, without source maps`);
-    t.deepEqual(fn.Triggers.map((tr) => [tr.TriggerName, JSON.parse(tr.TriggerDesc).cron]), (config.triggers ?? []).map((tr) => [tr.name, tr.config]), `${f.name}: timers`);
-    const expected: Record<string, string> = {};
-    if (f.envRefs.includes('SHOP_DATA_KEY')) expected.SHOP_DATA_KEY = DATA_KEY;
-    if (f.envRefs.includes('PAY_SUB_MCH_ID')) expected.PAY_SUB_MCH_ID = '1234567890';
-    if (f.envRefs.includes('TEMPLATE_ORDER_PAID')) expected.TEMPLATE_ORDER_PAID = 'tpl-paid-1';
-    if (f.name === keyReader) expected.FEATURE_X = 'on';
-    t.deepEqual(Object.fromEntries(fn.Variables.map((v) => [v.Key, v.Value])), expected, `${f.name}: variables`);
-  }
-  t.deepEqual(made('CreateFunction').map((c) => c.params.FunctionName).sort(), built.map((f) => f.name).filter((n) => n !== keyReader && n !== jobs.name).sort());
-  t.deepEqual(made('DeleteTrigger').map((c) => [c.params.FunctionName, c.params.TriggerName]), [[jobs.name, 'old-sweep']]);
-  t.deepEqual(cloud.routes, [{ Path: '/shop-api', Name: ROUTE_FN, Type: 1 }]);
+    // Functions: each one with its code, timeout, timers and exactly the variables it reads.
+    for (const f of built) {
+      const fn = cloud.functions.get(f.name)!;
+      const config = sourceConfig(f.name);
+      t.is(fn.Namespace, ENV);
+      t.is(fn.Timeout, config.timeout, `${f.name}: timeout`);
+      t.deepEqual(fn.files, ['config.json', 'index.js', 'package.json'], `${f.name}: the built package, without source maps`);
+      t.deepEqual(
+        fn.Triggers.map((tr) => [tr.TriggerName, JSON.parse(tr.TriggerDesc).cron]),
+        (config.triggers ?? []).map((tr) => [tr.name, tr.config]),
+        `${f.name}: timers`,
+      );
+      const expected: Record<string, string> = {};
+      if (f.envRefs.includes('SHOP_DATA_KEY')) expected.SHOP_DATA_KEY = DATA_KEY;
+      if (f.envRefs.includes('PAY_SUB_MCH_ID')) expected.PAY_SUB_MCH_ID = '1234567890';
+      if (f.envRefs.includes('TEMPLATE_ORDER_PAID')) expected.TEMPLATE_ORDER_PAID = 'tpl-paid-1';
+      if (f.name === keyReader) expected.FEATURE_X = 'on';
+      t.deepEqual(Object.fromEntries(fn.Variables.map((v) => [v.Key, v.Value])), expected, `${f.name}: variables`);
+    }
+    t.deepEqual(
+      made('CreateFunction')
+        .map((c) => c.params.FunctionName)
+        .sort(),
+      built
+        .map((f) => f.name)
+        .filter((n) => n !== keyReader && n !== jobs.name)
+        .sort(),
+    );
+    t.deepEqual(
+      made('DeleteTrigger').map((c) => [c.params.FunctionName, c.params.TriggerName]),
+      [[jobs.name, 'old-sweep']],
+    );
+    t.deepEqual(cloud.routes, [{ Path: '/shop-api', Name: ROUTE_FN, Type: 1 }]);
 
-  // Again: the environment matches, so only the code is uploaded again.
-  const seen = cloud.calls.length;
-  const second = await runDeploy(['--env', ENV, '--skip-build', '--functions-dir', functionsDir], vars);
-  t.is(second.code, 0, `${second.stdout}\n${second.stderr}`);
-  const writes = cloud.calls.slice(seen).filter((c) => !/^(Describe|Get|List)/.test(c.action)).map((c) => c.action);
-  t.deepEqual([...new Set(writes)].sort(), ['UpdateFunctionCode', 'UpdateFunctionConfiguration']);
-  t.is(writes.filter((a) => a === 'UpdateFunctionCode').length, built.length);
-});
+    // Again: the environment matches, so only the code is uploaded again.
+    const seen = cloud.calls.length;
+    const second = await runDeploy(['--env', ENV, '--skip-build', '--functions-dir', functionsDir], vars);
+    t.is(second.code, 0, `${second.stdout}\n${second.stderr}`);
+    const writes = cloud.calls
+      .slice(seen)
+      .filter((c) => !/^(Describe|Get|List)/.test(c.action))
+      .map((c) => c.action);
+    t.deepEqual([...new Set(writes)].sort(), ['UpdateFunctionCode', 'UpdateFunctionConfiguration']);
+    t.is(writes.filter((a) => a === 'UpdateFunctionCode').length, built.length);
+  },
+);

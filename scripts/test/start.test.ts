@@ -9,7 +9,9 @@ const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'shop-start-'));
 test.after.always(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
 async function start(extra: string[] = []) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts', '--port', '0', '--data-dir', dataDir, ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts', '--port', '0', '--data-dir', dataDir, ...extra], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout.on('data', (c: Buffer) => (output += c.toString()));
   child.stderr.on('data', (c: Buffer) => (output += c.toString()));
@@ -30,7 +32,9 @@ async function start(extra: string[] = []) {
 test.serial('first start seeds the demo shop; a restart keeps the data without seeding again', async (t) => {
   const first = await start(['--reset']);
   t.regex(first.output, /已写入 12 个分类、12 个商品、\d+ 个 SKU/);
-  const status = (await (await fetch(`${first.url}/__emulator/status`)).json()) as { collections: Array<{ name: string; count: number }> };
+  const status = (await (await fetch(`${first.url}/__emulator/status`)).json()) as {
+    collections: Array<{ name: string; count: number }>;
+  };
   const count = (name: string) => status.collections.find((c) => c.name === name)?.count;
   t.is(count('spus'), 12);
   t.true(count('skus')! > 12);
@@ -42,7 +46,9 @@ test.serial('first start seeds the demo shop; a restart keeps the data without s
 
   const second = await start();
   t.notRegex(second.output, /已写入/);
-  const again = (await (await fetch(`${second.url}/__emulator/status`)).json()) as { collections: Array<{ name: string; count: number }> };
+  const again = (await (await fetch(`${second.url}/__emulator/status`)).json()) as {
+    collections: Array<{ name: string; count: number }>;
+  };
   t.is(again.collections.find((c) => c.name === 'spus')?.count, 12);
   t.is(await second.stop(), 0);
 });

@@ -1,13 +1,20 @@
-import { AdminOrderIdInput,AdminOrdersListInput,AdminRoutes,ShipInput,type AdminOrderDetail,type AdminOrderPage,type AdminOrderView } from '../../../typings/admin.js';
-import { cloud } from '../../shared/platform/cloud.js';
-import { shippedMessage } from '../../shared/platform/subscribe-messages.js';
+import {
+  AdminOrderIdInput,
+  AdminOrdersListInput,
+  AdminRoutes,
+  ShipInput,
+  type AdminOrderDetail,
+  type AdminOrderPage,
+  type AdminOrderView,
+} from '../../../typings/admin.js';
+import { sendSubscribeMessage, shippedMessage } from '../../shared/platform/subscribe-messages.js';
 import { notFound } from '../../shared/rules/errors.js';
-import { _,db } from '../../shared/store/db.js';
+import { _, db } from '../../shared/store/db.js';
 import { refuseUnfinishedGroup } from '../../shared/store/group-seats.js';
-import { afterCursor,pageOf } from '../../shared/store/pagination.js';
+import { afterCursor, pageOf } from '../../shared/store/pagination.js';
 import { transitionOrder } from '../../shared/workflows/order-lifecycle.js';
 import { audited } from '../audit.js';
-import { toAdminOrderDetail,toAdminOrderView,type AdminOrderDoc } from '../order-views.js';
+import { toAdminOrderDetail, toAdminOrderView, type AdminOrderDoc } from '../order-views.js';
 import { adminRoute } from '../rbac.js';
 
 /** Every shopper's orders, newest first, by status or all (indexes `{status, createdAt}` and `{createdAt}`). */
@@ -17,7 +24,13 @@ export const list = adminRoute('orders.read', AdminOrdersListInput, async (input
   if (input.cursor) conditions.push(...afterCursor('createdAt', 'desc', input.cursor, true));
   const orders = db.collection<AdminOrderDoc>('orders');
   const query = conditions.length ? orders.where(_.and(conditions)) : orders;
-  const docs = (await query.orderBy('createdAt', 'desc').orderBy('_id', 'asc').limit(input.pageSize + 1).get()).data;
+  const docs = (
+    await query
+      .orderBy('createdAt', 'desc')
+      .orderBy('_id', 'asc')
+      .limit(input.pageSize + 1)
+      .get()
+  ).data;
   const page = pageOf(docs, input.pageSize, (o) => new Date(o.createdAt).getTime());
   return { items: page.items.map(toAdminOrderView), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
 });
@@ -32,24 +45,28 @@ export const detail = adminRoute('orders.read', AdminOrderIdInput, async ({ orde
  * Ships a paid order, then tells the shopper (a message that cannot be sent is logged; the order has shipped). A
  * group-buy order ships only once its group succeeded (checked in the shipping transaction).
  */
-export const ship = adminRoute('orders.ship', ShipInput, async ({ orderId, carrier, trackingNo }, ctx): Promise<AdminOrderView> => {
-  const audit = audited(ctx, AdminRoutes.ordersShip, { carrier, trackingNo });
-  const order = await transitionOrder({
-    orderId,
-    event: 'ship',
-    actor: 'merchant',
-    now: ctx.now,
-    fields: () => ({ shippedAt: ctx.now, shipping: { carrier, trackingNo } }),
-    alongside: async (tx, change) => {
-      await refuseUnfinishedGroup(tx, change.before);
-      await audit(tx, change);
-    },
-  });
-  try {
-    await cloud.openapi.subscribeMessage.send(shippedMessage({ ...order, shipping: { carrier, trackingNo } }));
-  } catch (err) {
-    // The shopper may not have subscribed; the order has shipped either way.
-    console.warn(`shipped message for order ${orderId} not sent`, err);
-  }
-  return toAdminOrderView(order);
-});
+export const ship = adminRoute(
+  'orders.ship',
+  ShipInput,
+  async ({ orderId, carrier, trackingNo }, ctx): Promise<AdminOrderView> => {
+    const audit = audited(ctx, AdminRoutes.ordersShip, { carrier, trackingNo });
+    const order = await transitionOrder({
+      orderId,
+      event: 'ship',
+      actor: 'merchant',
+      now: ctx.now,
+      fields: () => ({ shippedAt: ctx.now, shipping: { carrier, trackingNo } }),
+      alongside: async (tx, change) => {
+        await refuseUnfinishedGroup(tx, change.before);
+        await audit(tx, change);
+      },
+    });
+    try {
+      await sendSubscribeMessage(shippedMessage({ ...order, shipping: { carrier, trackingNo } }));
+    } catch (err) {
+      // The shopper may not have subscribed; the order has shipped either way.
+      console.warn(`shipped message for order ${orderId} not sent`, err);
+    }
+    return toAdminOrderView(order);
+  },
+);

@@ -1,12 +1,18 @@
-import { AdminRoutes,ApproveRefundInput,RejectRefundInput,type AdminOrderView,type RefundApproval } from '../../../typings/admin.js';
+import {
+  AdminRoutes,
+  ApproveRefundInput,
+  RejectRefundInput,
+  type AdminOrderView,
+  type RefundApproval,
+} from '../../../typings/admin.js';
 import { ErrorCode } from '../../../typings/common.js';
 import { type RefundError } from '../../shared/model/order.js';
-import { approvedRefundNo,issueRefund,refundableFee } from '../../shared/platform/cloud-pay.js';
+import { approvedRefundNo, issueRefund, refundableFee } from '../../shared/platform/cloud-pay.js';
 import { ShopError } from '../../shared/rules/errors.js';
 import { db } from '../../shared/store/db.js';
 import { transitionOrder } from '../../shared/workflows/order-lifecycle.js';
 import { audited } from '../audit.js';
-import { toAdminOrderView,type AdminOrderDoc } from '../order-views.js';
+import { toAdminOrderView, type AdminOrderDoc } from '../order-views.js';
 import { adminRoute } from '../rbac.js';
 
 /**
@@ -46,14 +52,18 @@ export const approve = adminRoute('refunds.decide', ApproveRefundInput, async ({
 });
 
 /** Refuses the refund request: the order returns to the state it was requested from (paid or shipped). */
-export const reject = adminRoute('refunds.decide', RejectRefundInput, async ({ orderId, reason }, ctx): Promise<AdminOrderView> => {
-  const order = await transitionOrder({
-    orderId,
-    event: 'reject_refund',
-    actor: 'merchant',
-    now: ctx.now,
-    fields: () => ({ refundRejectedAt: ctx.now, refundRejectReason: reason }),
-    alongside: audited(ctx, AdminRoutes.refundsReject, { reason }),
-  });
-  return toAdminOrderView(order);
-});
+export const reject = adminRoute(
+  'refunds.decide',
+  RejectRefundInput,
+  async ({ orderId, reason }, ctx): Promise<AdminOrderView> => {
+    const order = await transitionOrder({
+      orderId,
+      event: 'reject_refund',
+      actor: 'merchant',
+      now: ctx.now,
+      fields: () => ({ refundRejectedAt: ctx.now, refundRejectReason: reason }),
+      alongside: audited(ctx, AdminRoutes.refundsReject, { reason }),
+    });
+    return toAdminOrderView(order);
+  },
+);

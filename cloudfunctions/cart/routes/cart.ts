@@ -1,11 +1,19 @@
-import { CartAddInput,CartListInput,CartRemoveInput,CartSelectInput,CartUpdateInput,MAX_CART_LINES,type CartView } from '../../../typings/cart.js';
+import {
+  CartAddInput,
+  CartListInput,
+  CartRemoveInput,
+  CartSelectInput,
+  CartUpdateInput,
+  MAX_CART_LINES,
+  type CartView,
+} from '../../../typings/cart.js';
 import { ErrorCode } from '../../../typings/common.js';
-import { type SkuDoc,type SpuDoc } from '../../shared/model/catalog.js';
+import { type SkuDoc, type SpuDoc } from '../../shared/model/catalog.js';
 import { route } from '../../shared/platform/route.js';
-import { ShopError,notFound } from '../../shared/rules/errors.js';
-import { _,db } from '../../shared/store/db.js';
+import { ShopError, notFound } from '../../shared/rules/errors.js';
+import { _, db } from '../../shared/store/db.js';
 import { isDuplicateKey } from '../../shared/store/transactions.js';
-import { cappedQuantity,cartView,type CartDoc } from '../cart.js';
+import { cappedQuantity, cartView, type CartDoc } from '../cart.js';
 
 const carts = () => db.collection<CartDoc>('carts');
 const CONTENDED_RETRIES = 5;
@@ -14,9 +22,25 @@ const CONTENDED_RETRIES = 5;
 async function loadCart(openid: string): Promise<CartView> {
   const lines = (await carts().where({ openid }).orderBy('addedAt', 'desc').limit(MAX_CART_LINES).get()).data;
   const skuIds = [...new Set(lines.map((l) => l.skuId))];
-  const skus = skuIds.length ? (await db.collection<SkuDoc>('skus').where({ _id: _.in(skuIds) }).limit(MAX_CART_LINES).get()).data : [];
+  const skus = skuIds.length
+    ? (
+        await db
+          .collection<SkuDoc>('skus')
+          .where({ _id: _.in(skuIds) })
+          .limit(MAX_CART_LINES)
+          .get()
+      ).data
+    : [];
   const spuIds = [...new Set(skus.map((s) => s.spuId))];
-  const spus = spuIds.length ? (await db.collection<SpuDoc>('spus').where({ _id: _.in(spuIds) }).limit(MAX_CART_LINES).get()).data : [];
+  const spus = spuIds.length
+    ? (
+        await db
+          .collection<SpuDoc>('spus')
+          .where({ _id: _.in(spuIds) })
+          .limit(MAX_CART_LINES)
+          .get()
+      ).data
+    : [];
   return cartView(lines, skus, spus);
 }
 
@@ -39,12 +63,16 @@ export const add = route(CartAddInput, async ({ skuId, quantity }, ctx): Promise
   // Only a line inserted or removed between two steps sends the loop round again.
   for (let attempt = 0; attempt < CONTENDED_RETRIES; attempt++) {
     if (room >= 0) {
-      const grown = await carts().where({ ...mine, quantity: _.lte(room) }).update({ data: { quantity: _.inc(quantity), selected: true } });
+      const grown = await carts()
+        .where({ ...mine, quantity: _.lte(room) })
+        .update({ data: { quantity: _.inc(quantity), selected: true } });
       if (grown.stats.updated === 1) return { ...(await loadCart(ctx.openid)), capped: false };
     }
     // The line exists but adding would pass the stock: it is set to the stock (a no-op when already there).
     const full = { ...mine, quantity: _.gt(room) };
-    await carts().where(full).update({ data: { quantity: sku.stock, selected: true } });
+    await carts()
+      .where(full)
+      .update({ data: { quantity: sku.stock, selected: true } });
     if ((await carts().where(full).count()).total > 0) return { ...(await loadCart(ctx.openid)), capped: true };
 
     const { total } = await carts().where({ openid: ctx.openid }).count();
@@ -65,23 +93,31 @@ export const update = route(CartUpdateInput, async ({ skuId, quantity }, ctx): P
   if (!line) throw notFound('购物车商品');
   const sku = await purchasableSku(skuId);
   const next = cappedQuantity(quantity, sku.stock);
-  await carts().where({ _id: line._id, openid: ctx.openid }).update({ data: { quantity: next.quantity } });
+  await carts()
+    .where({ _id: line._id, openid: ctx.openid })
+    .update({ data: { quantity: next.quantity } });
   return { ...(await loadCart(ctx.openid)), capped: next.capped };
 });
 
 export const remove = route(CartRemoveInput, async ({ skuIds }, ctx) => {
-  const res = await carts().where({ openid: ctx.openid, skuId: _.in([...new Set(skuIds)]) }).remove();
+  const res = await carts()
+    .where({ openid: ctx.openid, skuId: _.in([...new Set(skuIds)]) })
+    .remove();
   if (res.stats.removed === 0) throw notFound('购物车商品');
   return loadCart(ctx.openid);
 });
 
 export const select = route(CartSelectInput, async (input, ctx) => {
   if ('all' in input) {
-    await carts().where({ openid: ctx.openid }).update({ data: { selected: input.selected } });
+    await carts()
+      .where({ openid: ctx.openid })
+      .update({ data: { selected: input.selected } });
   } else {
     const mine = { openid: ctx.openid, skuId: _.in([...new Set(input.skuIds)]) };
     if ((await carts().where(mine).count()).total === 0) throw notFound('购物车商品');
-    await carts().where(mine).update({ data: { selected: input.selected } });
+    await carts()
+      .where(mine)
+      .update({ data: { selected: input.selected } });
   }
   return loadCart(ctx.openid);
 });

@@ -1,9 +1,17 @@
 import { ClaimInput, type ClaimableCoupon, ClaimableInput, type CouponView } from '../../../typings/coupon.js';
-import { COUPON_CLAIMS, COUPON_TEMPLATES, type CouponClaimDoc, type CouponTemplateDoc, USER_COUPONS, type UserCouponDoc, claimKey } from '../../shared/model/coupon.js';
+import {
+  COUPON_CLAIMS,
+  COUPON_TEMPLATES,
+  type CouponClaimDoc,
+  type CouponTemplateDoc,
+  USER_COUPONS,
+  type UserCouponDoc,
+  claimKey,
+} from '../../shared/model/coupon.js';
 import { route } from '../../shared/platform/route.js';
-import { ruleSummary, scopeText, toCouponView } from '../../shared/rules/coupon-quotes.js';
+import { couponClosed, ruleSummary, scopeText, toCouponView } from '../../shared/rules/coupon-quotes.js';
 import { _, db } from '../../shared/store/db.js';
-import { claimCoupon, couponClosed } from '../../shared/workflows/coupon-claim.js';
+import { claimCoupon } from '../../shared/workflows/coupon-claim.js';
 
 const templates = () => db.collection<CouponTemplateDoc>(COUPON_TEMPLATES);
 const claims = () => db.collection<CouponClaimDoc>(COUPON_CLAIMS);
@@ -24,8 +32,15 @@ export const claimable = route(ClaimableInput, async (_input, ctx): Promise<Clai
   if (!open.length) return [];
   const ids = open.map((t) => t._id);
   const [mine, held] = await Promise.all([
-    claims().where({ _id: _.in(ids.map((id) => claimKey(id, ctx.openid))) }).limit(MAX_CLAIMABLE).get(),
-    coupons().where({ openid: ctx.openid, templateId: _.in(ids), status: 'available', validUntil: _.gte(ctx.now) }).field({ templateId: true }).limit(1000).get(),
+    claims()
+      .where({ _id: _.in(ids.map((id) => claimKey(id, ctx.openid))) })
+      .limit(MAX_CLAIMABLE)
+      .get(),
+    coupons()
+      .where({ openid: ctx.openid, templateId: _.in(ids), status: 'available', validUntil: _.gte(ctx.now) })
+      .field({ templateId: true })
+      .limit(1000)
+      .get(),
   ]);
   const claimed = new Map(mine.data.map((c) => [c.templateId, c.claimed]));
   const heldCount = new Map<string, number>();
@@ -40,7 +55,14 @@ export const claimable = route(ClaimableInput, async (_input, ctx): Promise<Clai
       scope: t.scope,
       summary: ruleSummary(t.rule),
       scopeText: scopeText(t.scope),
-      validity: t.validity.type === 'fixed' ? { type: 'fixed', startAt: new Date(t.validity.startAt).toISOString(), endAt: new Date(t.validity.endAt).toISOString() } : { type: 'relative', days: t.validity.days },
+      validity:
+        t.validity.type === 'fixed'
+          ? {
+              type: 'fixed',
+              startAt: new Date(t.validity.startAt).toISOString(),
+              endAt: new Date(t.validity.endAt).toISOString(),
+            }
+          : { type: 'relative', days: t.validity.days },
       claimEndAt: new Date(t.claimEndAt).toISOString(),
       remaining: t.total - t.issued,
       perUser: t.perUser,
@@ -52,4 +74,6 @@ export const claimable = route(ClaimableInput, async (_input, ctx): Promise<Clai
 });
 
 /** Claims one coupon of a template (workflows/coupon-claim.ts): never past its total nor the caller's limit. */
-export const claim = route(ClaimInput, async ({ templateId }, ctx): Promise<CouponView> => toCouponView(await claimCoupon(templateId, ctx), ctx.now));
+export const claim = route(ClaimInput, async ({ templateId }, ctx): Promise<CouponView> =>
+  toCouponView(await claimCoupon(templateId, ctx), ctx.now),
+);

@@ -1,9 +1,9 @@
-import { type CouponPage,ForCartInput,type ForCartResult,MineInput } from '../../../typings/coupon.js';
-import { USER_COUPONS,type UserCouponDoc } from '../../shared/model/coupon.js';
+import { type CouponPage, ForCartInput, type ForCartResult, MineInput } from '../../../typings/coupon.js';
+import { USER_COUPONS, type UserCouponDoc } from '../../shared/model/coupon.js';
 import { route } from '../../shared/platform/route.js';
 import { toCouponView } from '../../shared/rules/coupon-quotes.js';
-import { _,db } from '../../shared/store/db.js';
-import { afterCursor,pageOf } from '../../shared/store/pagination.js';
+import { _, db } from '../../shared/store/db.js';
+import { afterCursor, pageOf } from '../../shared/store/pagination.js';
 import { preview as checkoutPreview } from '../../shared/workflows/checkout.js';
 
 /**

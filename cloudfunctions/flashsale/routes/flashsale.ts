@@ -1,7 +1,13 @@
 import { FlashSaleBuyInput, FlashSaleIdInput, FlashSaleListInput, type FlashSaleView } from '../../../typings/flashsale.js';
 import type { OrderView } from '../../../typings/order.js';
 import type { SkuDoc, SpuDoc } from '../../shared/model/catalog.js';
-import { FLASH_SALES, FLASH_SALE_BUYERS, type FlashSaleBuyerDoc, type FlashSaleDoc, buyerKey } from '../../shared/model/promotion.js';
+import {
+  FLASH_SALES,
+  FLASH_SALE_BUYERS,
+  type FlashSaleBuyerDoc,
+  type FlashSaleDoc,
+  buyerKey,
+} from '../../shared/model/promotion.js';
 import { route } from '../../shared/platform/route.js';
 import { notFound } from '../../shared/rules/errors.js';
 import { flashSaleState } from '../../shared/rules/promotion-state.js';
@@ -39,7 +45,10 @@ async function views(list: FlashSaleDoc[], openid: string, now: Date): Promise<F
   if (!list.length) return [];
   const [skus, counters] = await Promise.all([
     readSkus(list.map((s) => s.skuId)),
-    buyers().where({ _id: _.in(list.map((s) => buyerKey(s._id, openid))) }).limit(MAX_LISTED).get(),
+    buyers()
+      .where({ _id: _.in(list.map((s) => buyerKey(s._id, openid))) })
+      .limit(MAX_LISTED)
+      .get(),
   ]);
   const spus = await readSpus([...skus.values()].map((s) => s.spuId));
   const bought = new Map(counters.data.map((c) => [c.flashSaleId, c.bought]));
@@ -51,7 +60,14 @@ async function views(list: FlashSaleDoc[], openid: string, now: Date): Promise<F
 
 /** Running and upcoming flash sales, starting soonest first, with what is left and what the caller bought. */
 export const list = route(FlashSaleListInput, async (_input, ctx): Promise<FlashSaleView[]> => {
-  const open = (await sales().where({ status: 'active', endAt: _.gt(ctx.now) }).orderBy('startAt', 'asc').orderBy('_id', 'asc').limit(MAX_LISTED).get()).data;
+  const open = (
+    await sales()
+      .where({ status: 'active', endAt: _.gt(ctx.now) })
+      .orderBy('startAt', 'asc')
+      .orderBy('_id', 'asc')
+      .limit(MAX_LISTED)
+      .get()
+  ).data;
   return views(open, ctx.openid, ctx.now);
 });
 
@@ -62,4 +78,6 @@ export const detail = route(FlashSaleIdInput, async ({ flashSaleId }, ctx): Prom
 });
 
 /** Buys at the flash price (workflows/flash-sale-purchase.ts); the same idempotency key gives back the same order. */
-export const buy = route(FlashSaleBuyInput, async (input, ctx): Promise<OrderView> => toOrderView(await buyFlashSale(input, ctx)));
+export const buy = route(FlashSaleBuyInput, async (input, ctx): Promise<OrderView> =>
+  toOrderView(await buyFlashSale(input, ctx)),
+);

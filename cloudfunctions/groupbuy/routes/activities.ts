@@ -1,4 +1,10 @@
-import { ActivityInput, GroupBuyListInput, type ActivityDetail, type ActivityView, type GroupSummary } from '../../../typings/groupbuy.js';
+import {
+  ActivityInput,
+  GroupBuyListInput,
+  type ActivityDetail,
+  type ActivityView,
+  type GroupSummary,
+} from '../../../typings/groupbuy.js';
 import type { SkuDoc, SpuDoc } from '../../shared/model/catalog.js';
 import { GROUP_BUY_ACTIVITIES, GROUP_BUY_GROUPS, type GroupBuyActivityDoc, type GroupDoc } from '../../shared/model/promotion.js';
 import { route } from '../../shared/platform/route.js';
@@ -15,7 +21,12 @@ const MAX_LISTED = 50;
 const MAX_OPEN_GROUPS = 20;
 const iso = (d: Date | string) => new Date(d).toISOString();
 
-function toActivityView(activity: GroupBuyActivityDoc, skus: Map<string, SkuDoc>, spus: Map<string, SpuDoc>, now: Date): ActivityView {
+function toActivityView(
+  activity: GroupBuyActivityDoc,
+  skus: Map<string, SkuDoc>,
+  spus: Map<string, SpuDoc>,
+  now: Date,
+): ActivityView {
   const spu = spus.get(activity.spuId);
   const first = skus.get(activity.skuIds[0] ?? '');
   return {
@@ -39,7 +50,14 @@ function toActivityView(activity: GroupBuyActivityDoc, skus: Map<string, SkuDoc>
 
 /** Running and upcoming activities, starting soonest first. */
 export const list = route(GroupBuyListInput, async (_input, ctx): Promise<ActivityView[]> => {
-  const docs = (await activities().where({ status: 'active', endAt: _.gt(ctx.now) }).orderBy('startAt', 'asc').orderBy('_id', 'asc').limit(MAX_LISTED).get()).data;
+  const docs = (
+    await activities()
+      .where({ status: 'active', endAt: _.gt(ctx.now) })
+      .orderBy('startAt', 'asc')
+      .orderBy('_id', 'asc')
+      .limit(MAX_LISTED)
+      .get()
+  ).data;
   const skus = await readSkus(docs.flatMap((a) => a.skuIds));
   const spus = await readSpus(docs.map((a) => a.spuId));
   return docs.map((a) => toActivityView(a, skus, spus, ctx.now));
@@ -52,7 +70,11 @@ export const activity = route(ActivityInput, async ({ activityId }, ctx): Promis
   const [skus, spus, open] = await Promise.all([
     readSkus(doc.skuIds),
     readSpus([doc.spuId]),
-    groups().where({ activityId, status: 'open', expiresAt: _.gt(ctx.now), paidCount: _.gt(0) }).orderBy('expiresAt', 'asc').limit(MAX_OPEN_GROUPS).get(),
+    groups()
+      .where({ activityId, status: 'open', expiresAt: _.gt(ctx.now), paidCount: _.gt(0) })
+      .orderBy('expiresAt', 'asc')
+      .limit(MAX_OPEN_GROUPS)
+      .get(),
   ]);
   const joinable = open.data.filter((g) => g.seats < g.targetSize);
   const names = await people(joinable.map((g) => g.leaderOpenid));

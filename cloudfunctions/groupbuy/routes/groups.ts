@@ -21,12 +21,21 @@ const iso = (d: Date | string) => new Date(d).toISOString();
 export const group = route(GroupInput, async ({ groupId }, ctx): Promise<GroupView> => {
   const doc = (await groups().doc(groupId).get()).data;
   if (!doc) throw notFound('拼团');
-  const seated = (await members().where({ groupId, status: _.in(['held', 'paid']) }).orderBy('joinedAt', 'asc').limit(100).get()).data;
+  const seated = (
+    await members()
+      .where({ groupId, status: _.in(['held', 'paid']) })
+      .orderBy('joinedAt', 'asc')
+      .limit(100)
+      .get()
+  ).data;
   const names = await people(seated.map((m) => m.openid));
   const mine = seated.find((m) => m.openid === ctx.openid);
   const seatsLeft = Math.max(0, doc.targetSize - doc.seats);
   const joinPrice = tierPrice(doc.tiers, Math.min(doc.seats + 1, doc.targetSize));
-  const title = doc.status === 'open' ? `【还差${seatsLeft}人】${yuan(joinPrice)}拼「${doc.title}」` : `${yuan(tierPrice(doc.tiers, doc.targetSize))}拼「${doc.title}」`;
+  const title =
+    doc.status === 'open'
+      ? `【还差${seatsLeft}人】${yuan(joinPrice)}拼「${doc.title}」`
+      : `${yuan(tierPrice(doc.tiers, doc.targetSize))}拼「${doc.title}」`;
   return {
     groupId,
     activityId: doc.activityId,

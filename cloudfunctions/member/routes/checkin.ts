@@ -1,18 +1,28 @@
 import { ErrorCode } from '../../../typings/common.js';
-import { CalendarInput,CheckinInput,type CheckinCalendar,type CheckinResult,type CheckinState,type MemberSettings } from '../../../typings/member.js';
+import {
+  CalendarInput,
+  CheckinInput,
+  type CheckinCalendar,
+  type CheckinResult,
+  type CheckinState,
+  type MemberSettings,
+} from '../../../typings/member.js';
 import { route } from '../../shared/platform/route.js';
 import { ShopError } from '../../shared/rules/errors.js';
-import { _,db } from '../../shared/store/db.js';
+import { _, db } from '../../shared/store/db.js';
 import { applyPointsChange } from '../../shared/store/points-ledger.js';
 import { loadMemberSettings } from '../../shared/store/shop-settings.js';
 import { withRetries } from '../../shared/store/transactions.js';
-import { checkinId,checkinReward,CHECKINS,checkinStateOf,dayOf,isoDay,shiftDay,type CheckinDoc } from '../member.js';
+import { checkinId, checkinReward, CHECKINS, checkinStateOf, dayOf, isoDay, shiftDay, type CheckinDoc } from '../member.js';
 
 export async function checkinState(openid: string, now: Date, settings: MemberSettings): Promise<CheckinState> {
   const today = dayOf(now);
   const [todayDoc, yesterdayDoc] = await Promise.all([
     db.collection<CheckinDoc>(CHECKINS).doc(checkinId(openid, today)).get(),
-    db.collection<CheckinDoc>(CHECKINS).doc(checkinId(openid, shiftDay(today, -1))).get(),
+    db
+      .collection<CheckinDoc>(CHECKINS)
+      .doc(checkinId(openid, shiftDay(today, -1)))
+      .get(),
   ]);
   return checkinStateOf(today, todayDoc.data ?? null, yesterdayDoc.data ?? null, settings);
 }
@@ -26,13 +36,28 @@ export const checkin = route(CheckinInput, async (_input, ctx): Promise<CheckinR
   const day = dayOf(ctx.now);
   return withRetries(db, async (tx) => {
     const checkins = tx.collection<CheckinDoc>(CHECKINS);
-    if ((await checkins.doc(checkinId(ctx.openid, day)).get()).data) throw new ShopError(ErrorCode.INVALID_STATE, '今天已经签到过了');
+    if ((await checkins.doc(checkinId(ctx.openid, day)).get()).data)
+      throw new ShopError(ErrorCode.INVALID_STATE, '今天已经签到过了');
     const yesterday = (await checkins.doc(checkinId(ctx.openid, shiftDay(day, -1))).get()).data;
     const streak = (yesterday?.streak ?? 0) + 1;
     const reward = checkinReward(streak, settings);
-    const doc: CheckinDoc = { _id: checkinId(ctx.openid, day), openid: ctx.openid, day, streak, points: reward.points, bonus: reward.bonus, at: ctx.now };
+    const doc: CheckinDoc = {
+      _id: checkinId(ctx.openid, day),
+      openid: ctx.openid,
+      day,
+      streak,
+      points: reward.points,
+      bonus: reward.bonus,
+      at: ctx.now,
+    };
     await checkins.add({ data: doc });
-    const { entry } = await applyPointsChange(tx, { openid: ctx.openid, reason: 'checkin', refId: day, delta: reward.points + reward.bonus, at: ctx.now });
+    const { entry } = await applyPointsChange(tx, {
+      openid: ctx.openid,
+      reason: 'checkin',
+      refId: day,
+      delta: reward.points + reward.bonus,
+      at: ctx.now,
+    });
     return { day: isoDay(day), streak, points: reward.points, bonus: reward.bonus, balance: entry.balanceAfter };
   });
 });

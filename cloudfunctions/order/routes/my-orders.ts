@@ -1,12 +1,12 @@
 import { ErrorCode } from '../../../typings/common.js';
-import { ListInput,OrderIdInput,type OrderPage,type OrderView } from '../../../typings/order.js';
+import { ListInput, OrderIdInput, type OrderPage, type OrderView } from '../../../typings/order.js';
 import { type OrderDoc } from '../../shared/model/order.js';
 import { closePayOrder } from '../../shared/platform/cloud-pay.js';
 import { route } from '../../shared/platform/route.js';
-import { ShopError,notFound } from '../../shared/rules/errors.js';
-import { _,db } from '../../shared/store/db.js';
+import { ShopError, notFound } from '../../shared/rules/errors.js';
+import { _, db } from '../../shared/store/db.js';
 import { toOrderView } from '../../shared/store/order-records.js';
-import { afterCursor,pageOf } from '../../shared/store/pagination.js';
+import { afterCursor, pageOf } from '../../shared/store/pagination.js';
 import { transitionOrder } from '../../shared/workflows/order-lifecycle.js';
 import { settlePayment } from '../../shared/workflows/payment-settlement.js';
 
@@ -14,7 +14,15 @@ export const list = route(ListInput, async (input, ctx): Promise<OrderPage> => {
   const conditions: Array<Record<string, unknown>> = [{ openid: ctx.openid }];
   if (input.status !== 'all') conditions.push({ status: input.status });
   if (input.cursor) conditions.push(...afterCursor('createdAt', 'desc', input.cursor, true));
-  const docs = (await db.collection<OrderDoc>('orders').where(_.and(conditions)).orderBy('createdAt', 'desc').orderBy('_id', 'asc').limit(input.pageSize + 1).get()).data;
+  const docs = (
+    await db
+      .collection<OrderDoc>('orders')
+      .where(_.and(conditions))
+      .orderBy('createdAt', 'desc')
+      .orderBy('_id', 'asc')
+      .limit(input.pageSize + 1)
+      .get()
+  ).data;
   const page = pageOf(docs, input.pageSize, (o) => new Date(o.createdAt).getTime());
   return { items: page.items.map(toOrderView), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
 });
@@ -26,7 +34,9 @@ async function ownOrder(orderId: string, openid: string): Promise<OrderDoc> {
   return order;
 }
 
-export const detail = route(OrderIdInput, async ({ orderId }, ctx): Promise<OrderView> => toOrderView(await ownOrder(orderId, ctx.openid)));
+export const detail = route(OrderIdInput, async ({ orderId }, ctx): Promise<OrderView> =>
+  toOrderView(await ownOrder(orderId, ctx.openid)),
+);
 
 /**
  * Cancels an unpaid order and, in the same transaction, returns its stock. Once the shopper started paying, the trade
@@ -51,6 +61,13 @@ export const cancel = route(OrderIdInput, async ({ orderId }, ctx): Promise<Orde
     // `unpaid`: not closed, but not paid either; the cancel goes ahead, and a payment still arriving is refunded.
   }
   // A refused transition (already paid, already cancelled) answers the table's message.
-  const cancelled = await transitionOrder({ orderId, event: 'cancel', actor: 'shopper', openid: ctx.openid, now: ctx.now, fields: () => ({ cancelledAt: ctx.now }) });
+  const cancelled = await transitionOrder({
+    orderId,
+    event: 'cancel',
+    actor: 'shopper',
+    openid: ctx.openid,
+    now: ctx.now,
+    fields: () => ({ cancelledAt: ctx.now }),
+  });
   return toOrderView(cancelled);
 });

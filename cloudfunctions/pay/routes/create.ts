@@ -1,12 +1,12 @@
 import { ErrorCode } from '../../../typings/common.js';
-import { CreatePaymentInput,type CreatedPayment,type RequestPayment } from '../../../typings/pay.js';
+import { CreatePaymentInput, type CreatedPayment, type RequestPayment } from '../../../typings/pay.js';
 import { type OrderDoc } from '../../shared/model/order.js';
-import { PAY_FUNCTION,cloudPay,envId,payRefusal,subMchId } from '../../shared/platform/cloud-pay.js';
+import { PAY_FUNCTION, cloudPay, envId, payRefusal, subMchId } from '../../shared/platform/cloud-pay.js';
 import { route } from '../../shared/platform/route.js';
-import { ShopError,notFound } from '../../shared/rules/errors.js';
-import { clip,orderTitle } from '../../shared/rules/money.js';
+import { ShopError, notFound } from '../../shared/rules/errors.js';
+import { clip, orderTitle } from '../../shared/rules/money.js';
 import { nextState } from '../../shared/rules/order-transitions.js';
-import { _,db } from '../../shared/store/db.js';
+import { _, db } from '../../shared/store/db.js';
 
 /**
  * Starts paying one of the caller's unpaid orders: WeChat Pay's unified order for the order's payable amount, answered
@@ -22,7 +22,10 @@ export const create = route(CreatePaymentInput, async ({ orderId }, ctx): Promis
   // Written before WeChat Pay hears of the order: from now on a cancel or the timer closes the trade there first,
   // and the timer asks after it if no notification comes (jobs).
   if (!order.payStartedAt) {
-    await db.collection('orders').where({ _id: orderId, status: 'pending_payment', payStartedAt: _.exists(false) }).update({ data: { payStartedAt: ctx.now } });
+    await db
+      .collection('orders')
+      .where({ _id: orderId, status: 'pending_payment', payStartedAt: _.exists(false) })
+      .update({ data: { payStartedAt: ctx.now } });
   }
 
   const answer = await cloudPay().unifiedOrder({
@@ -39,5 +42,14 @@ export const create = route(CreatePaymentInput, async ({ orderId }, ctx): Promis
   const refused = payRefusal(answer);
   if (refused || !answer.payment) throw new ShopError(ErrorCode.CONFLICT, refused ?? '微信支付暂时不可用');
   const { timeStamp, nonceStr, package: pkg, signType, paySign } = answer.payment;
-  return { orderId, payment: { timeStamp: timeStamp!, nonceStr: nonceStr!, package: pkg!, signType: signType as RequestPayment['signType'], paySign: paySign! } };
+  return {
+    orderId,
+    payment: {
+      timeStamp: timeStamp!,
+      nonceStr: nonceStr!,
+      package: pkg!,
+      signType: signType as RequestPayment['signType'],
+      paySign: paySign!,
+    },
+  };
 });

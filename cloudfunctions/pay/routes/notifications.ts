@@ -1,6 +1,12 @@
-import { type NotificationAnswer,PaymentNotification,RefundNotification,acknowledge,refuse } from '../../shared/platform/pay-notifications.js';
+import {
+  type NotificationAnswer,
+  PaymentNotification,
+  RefundNotification,
+  acknowledge,
+  refuse,
+} from '../../shared/platform/pay-notifications.js';
 import { ShopError } from '../../shared/rules/errors.js';
-import { settlePayment,settleRefund } from '../../shared/workflows/payment-settlement.js';
+import { settlePayment, settleRefund } from '../../shared/workflows/payment-settlement.js';
 
 /**
  * The platform's side of WeChat Pay. Every notification may arrive late, twice or concurrently with its duplicate (or
@@ -19,7 +25,12 @@ export async function onPayment(event: Record<string, unknown>): Promise<Notific
   if (n.returnCode === 'FAIL' || n.resultCode !== 'SUCCESS') return acknowledge('not paid');
   if (!n.transactionId) return refuse('payment notification without transactionId');
 
-  const { outcome, refundRefused } = await settlePayment({ orderId: n.outTradeNo, transactionId: n.transactionId, totalFee: n.totalFee, timeEnd: n.timeEnd ?? '' });
+  const { outcome, refundRefused } = await settlePayment({
+    orderId: n.outTradeNo,
+    transactionId: n.transactionId,
+    totalFee: n.totalFee,
+    timeEnd: n.timeEnd ?? '',
+  });
   if (outcome.kind === 'refused') return refuse(outcome.reason);
   if (refundRefused) return refuse(`late payment refund failed: ${refundRefused}`);
   return acknowledge();

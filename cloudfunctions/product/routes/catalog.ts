@@ -1,10 +1,18 @@
-import { CategoriesInput,DetailInput,HomeInput,ListInput,type HomeData,type ListData,type ProductDetail } from '../../../typings/product.js';
-import { type CategoryDoc,type SkuDoc,type SpuDoc } from '../../shared/model/catalog.js';
+import {
+  CategoriesInput,
+  DetailInput,
+  HomeInput,
+  ListInput,
+  type HomeData,
+  type ListData,
+  type ProductDetail,
+} from '../../../typings/product.js';
+import { type CategoryDoc, type SkuDoc, type SpuDoc } from '../../shared/model/catalog.js';
 import { route } from '../../shared/platform/route.js';
-import { categoryTree,escapeRegExp,toCard,toDetail } from '../../shared/rules/catalog-views.js';
+import { categoryTree, escapeRegExp, toCard, toDetail } from '../../shared/rules/catalog-views.js';
 import { notFound } from '../../shared/rules/errors.js';
-import { _,db } from '../../shared/store/db.js';
-import { afterCursor,pageOf } from '../../shared/store/pagination.js';
+import { _, db } from '../../shared/store/db.js';
+import { afterCursor, pageOf } from '../../shared/store/pagination.js';
 
 const ON_SHELF = 'on_shelf';
 const RECOMMENDED = 10;
@@ -17,7 +25,12 @@ export const home = route(
   HomeInput,
   async (): Promise<HomeData> => {
     const [banners, categories, recommended] = await Promise.all([
-      db.collection<{ _id: string; image: string; title: string; link: string }>('banners').where({ active: true }).orderBy('sort', 'asc').limit(10).get(),
+      db
+        .collection<{ _id: string; image: string; title: string; link: string }>('banners')
+        .where({ active: true })
+        .orderBy('sort', 'asc')
+        .limit(10)
+        .get(),
       allCategories(),
       db.collection<SpuDoc>('spus').where({ status: ON_SHELF }).orderBy('sales', 'desc').limit(RECOMMENDED).get(),
     ]);
@@ -48,7 +61,9 @@ export const list = route(
     const conditions: Array<Record<string, unknown>> = [{ status: ON_SHELF }];
     if (input.categoryId) {
       // A top-level category lists its subcategories' products too.
-      const children = (await db.collection<CategoryDoc>('categories').where({ parentId: input.categoryId }).limit(1000).get()).data.map((c) => c._id);
+      const children = (
+        await db.collection<CategoryDoc>('categories').where({ parentId: input.categoryId }).limit(1000).get()
+      ).data.map((c) => c._id);
       conditions.push({ categoryId: children.length ? _.in([input.categoryId, ...children]) : input.categoryId });
     }
     if (input.keyword) conditions.push({ title: db.RegExp({ regexp: escapeRegExp(input.keyword), options: 'i' }) });
@@ -76,7 +91,10 @@ export const detail = route(
       db.collection<SkuDoc>('skus').where({ spuId }).limit(1000).get(),
     ]);
     if (!spu.data || spu.data.status !== ON_SHELF) throw notFound('商品');
-    return toDetail(spu.data, skus.data.sort((a, b) => a._id.localeCompare(b._id)));
+    return toDetail(
+      spu.data,
+      skus.data.sort((a, b) => a._id.localeCompare(b._id)),
+    );
   },
   { public: true },
 );

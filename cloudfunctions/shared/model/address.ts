@@ -1,7 +1,6 @@
-/**
- * An address as stored, shared by the user function (which writes it) and checkout (which snapshots it): `phone` and
- * `detail` hold `encryptField` output, never the plain text.
- */
+/** A shopper's address as stored in `addresses`: the user function writes it, order placement snapshots it. */
+
+/** `phone` and `detail` hold `encryptField` output (platform/field-crypto.ts), never the plain text. */
 export interface AddressDoc {
   _id: string;
   openid: string;

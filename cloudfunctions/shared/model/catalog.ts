@@ -1,4 +1,8 @@
-/** Stored shapes of the catalog (database/seed.ts writes them; the admin page will too) and their views. */
+/**
+ * Stored shapes of the catalog: categories, SPUs (products) and their SKUs. database/seed.ts writes them (the admin
+ * page will too); rules/catalog-views.ts turns them into what shoppers see.
+ */
+
 export interface CategoryDoc {
   _id: string;
   name: string;

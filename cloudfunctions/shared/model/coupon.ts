@@ -1,18 +1,17 @@
-import type { CouponRule,CouponScope } from '../../../typings/coupon.js';
-
+import type { CouponRule, CouponScope } from '../../../typings/coupon.js';
 
 /**
- * Coupons as the shop stores and applies them. Templates (`coupon_templates`) say what a coupon takes off, on which
- * goods, for how long and how many may be claimed; a claimed coupon (`user_coupons`) snapshots the template's rule so
- * later edits never change a coupon someone holds. `coupon_claims` counts each shopper's claims per template (the
- * per-user limit's atomic guard). The pure functions price a coupon against lines; the transaction helpers move a
- * coupon through its life with an order: available → locked (order created) → used (paid) → available again when
- * the order is cancelled, times out or is refunded (or expired if its validity ended meanwhile).
+ * Coupons as stored: templates, the coupons shoppers claimed from them, and each shopper's claim count. Priced by
+ * rules/coupon-quotes.ts, moved with orders by store/coupon-wallet.ts, claimed by workflows/coupon-claim.ts.
  */
+
+/** What a coupon takes off, on which goods, for how long and how many may be claimed. */
 export const COUPON_TEMPLATES = 'coupon_templates';
 
+/** Claimed coupons: each snapshots its template's rule, so later edits never change a coupon someone holds. */
 export const USER_COUPONS = 'user_coupons';
 
+/** Each shopper's claims per template: the per-user limit's atomic guard. */
 export const COUPON_CLAIMS = 'coupon_claims';
 
 export type CouponValidity = { type: 'fixed'; startAt: Date; endAt: Date } | { type: 'relative'; days: number };

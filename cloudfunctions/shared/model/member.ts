@@ -1,16 +1,14 @@
 import type { PointsReason } from '../../../typings/member.js';
-import { type CommissionBalances,type CommissionKind,type WithdrawalStatus } from '../../../typings/member.js';
-
+import { type CommissionBalances, type CommissionKind, type WithdrawalStatus } from '../../../typings/member.js';
 
 /**
- * Member points and growth. Every change is one entry of the `points_ledger` whose `_id` is derived from
- * (openid, reason, refId), written in the same transaction as the new balance on the user document (`points`,
- * `growth`). The same event applied twice finds its entry and changes nothing, so callers may retry freely, and the
- * balance always equals the sum of the ledger's deltas. Each order helper runs inside the caller's transaction when
- * given one (so points move with the order or not at all), or in its own.
+ * Members as stored: the member fields of `users`, the points ledger, and referral (分销): invite codes, commissions,
+ * the commission ledger and withdrawals. store/points-ledger.ts and store/commission-ledger.ts write the ledgers.
  */
+
 export const USERS = 'users';
 
+/** One entry per change of a shopper's points or growth (`pointsEntryId`). */
 export const POINTS_LEDGER = 'points_ledger';
 
 /** The member fields of a `users` document (`_id` is the openid); other functions own the rest of it. */
@@ -22,6 +20,7 @@ export interface MemberUserDoc {
   inviteCode?: string;
   inviterOpenid?: string;
   invitedAt?: Date;
+  /** The inviter's four commission balances, fen; moved only by commission ledger entries. */
   commission?: Partial<Record<'pending' | 'available' | 'withdrawing' | 'withdrawn', number>>;
 }
 
@@ -37,24 +36,22 @@ export interface PointsEntryDoc {
   at: Date;
 }
 
+/** A points entry's `_id`: one per (openid, reason, refId), so the same event applied twice finds its entry. */
 export const pointsEntryId = (openid: string, reason: PointsReason, refId: string) => `${openid}:${reason}:${refId}`;
 
-
-/**
- * Referral (分销): invite codes, binding an invitee to the inviter, commission on the invitee's completed orders and
- * the inviter's withdrawals.
- *
- * Money is tracked in four balances on the inviter's user document (`commission.pending / available / withdrawing /
- * withdrawn`, fen). Each movement is one `commission_ledger` entry carrying the deltas of the four balances, written
- * in the same transaction as the balances, with an `_id` derived from the event (`record:<orderId>`,
- * `withdraw:<withdrawalId>`, …) so it applies once: every balance equals the sum of its deltas over the ledger.
- * `commissions` holds one document per order (`_id` = order id) whose status moves pending → settled (after the
- * refund window) or pending → cancelled / settled → reversed (refunded).
- */
+/** One document per invite code (`_id` = the code), naming the shopper who shares it. */
 export const INVITE_CODES = 'invite_codes';
 
+/**
+ * One document per order (`_id` = order id) whose status moves pending → settled (after the refund window) or
+ * pending → cancelled / settled → reversed (refunded).
+ */
 export const COMMISSIONS = 'commissions';
 
+/**
+ * One entry per movement of the commission balances, with the deltas of all four and an `_id` derived from the event
+ * (`record:<orderId>`, `withdraw:<withdrawalId>`, …), so it applies once.
+ */
 export const COMMISSION_LEDGER = 'commission_ledger';
 
 export const WITHDRAWALS = 'withdrawals';

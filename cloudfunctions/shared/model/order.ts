@@ -1,6 +1,14 @@
-import type { Amounts,PricedLine } from '../../../typings/order.js';
+import type { Amounts, PricedLine } from '../../../typings/order.js';
 
-/** The stored order and how shoppers see it. */
+/**
+ * The stored order: its document, statuses, lifecycle events and actors. The transition table is
+ * rules/order-transitions.ts; store/order-records.ts shows an order to shoppers.
+ */
+
+/**
+ * What an order created by a promotion records of it. The order itself stays an ordinary `orders` document, so pay,
+ * cancel, the jobs timer, order lists and the admin work on it unchanged.
+ */
 export type OrderPromotion =
   | { kind: 'flash_sale'; flashSaleId: string; unitPrice: number; quantity: number }
   | { kind: 'group_buy'; activityId: string; groupId: string; leader: boolean; unitPrice: number; quantity: number };
@@ -83,7 +91,6 @@ export interface PaymentRecord {
   timeEnd: string;
 }
 
-
 export const ORDER_STATUSES = [
   'pending_payment',
   'paid',
@@ -123,3 +130,12 @@ export type Actor = (typeof ACTORS)[number];
 
 /** The states a refund can be requested from, and so the states a withdrawn or rejected request returns to. */
 export type RefundableStatus = 'paid' | 'shipped' | 'completed';
+
+/** One status change of an order, as every order effect sees it inside the change's transaction. */
+export interface OrderChange {
+  event: OrderEvent;
+  /** The order as read inside the transaction, and as it is written. */
+  before: OrderDoc;
+  after: OrderDoc;
+  now: Date;
+}

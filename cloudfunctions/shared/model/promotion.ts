@@ -1,18 +1,17 @@
 import type { GroupTier } from '../../../typings/groupbuy.js';
 
-
 /**
- * Group-buy (拼团) with ladder prices (阶梯价). An activity names the SKUs, the tiers, the target size and the time limit;
- * a group is one attempt at reaching the target. Seats are taken by atomic conditional updates on the group document
- * (never more than the target), one member document per shopper and group (`_id` `${groupId}:${openid}`, so a shopper
- * joins once); payments, cancels and refunds move seats through the order effects, in the order's own transaction.
+ * Promotions as stored: group-buys (拼团) with ladder prices (阶梯价), and flash sales (秒杀). The orders they create
+ * are ordinary orders with a `promotion` field (`OrderPromotion`, model/order.ts).
  */
+
 export const GROUP_BUY_ACTIVITIES = 'group_buy_activities';
 
 export const GROUP_BUY_GROUPS = 'group_buy_groups';
 
 export const GROUP_BUY_MEMBERS = 'group_buy_members';
 
+/** A group-buy offer: the SKUs, the tiers, the target size and the time limit. */
 export interface GroupBuyActivityDoc {
   _id: string;
   spuId: string;
@@ -33,6 +32,7 @@ export interface GroupBuyActivityDoc {
 
 export type GroupStatus = 'open' | 'succeeded' | 'failed';
 
+/** One attempt at reaching an activity's target. */
 export interface GroupDoc {
   _id: string;
   activityId: string;
@@ -74,14 +74,8 @@ export interface GroupMemberDoc {
   paidAt?: Date;
 }
 
+/** A group member's `_id`: one member document per shopper and group, so a shopper joins a group once. */
 export const memberKey = (groupId: string, openid: string) => `${groupId}:${openid}`;
-
-
-/**
- * What flash sales (秒杀) and group-buys (拼团) share: the order a promotion creates is an ordinary `orders` document
- * (so pay, cancel, the jobs timer, order lists and the admin work on it unchanged) with a `promotion` field; its
- * lines are priced at the SKU's price with the difference shown as a `promotion` discount (shared/pricing.ts).
- */
 
 export const FLASH_SALES = 'flash_sales';
 

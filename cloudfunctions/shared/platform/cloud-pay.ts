@@ -1,22 +1,15 @@
-import { type OrderDoc } from '../model/order.js';
+import type { OrderDoc, PaymentRecord } from '../model/order.js';
 import { cloud } from './cloud.js';
 
-import { type PaymentRecord } from '../model/order.js';
-
-
-
 /**
- * What WeChat Pay says happened to an order's money, applied to the order. The `pay` function's notifications and the
- * places that learn the same news by asking (the shopper's cancel, the jobs timer) all go through here, so a payment
- * or refund is recorded the same way, once, whichever arrives first; the others find it already recorded.
+ * WeChat Pay as the shop uses it: the cloudPay calls (docs/platform.md, "WeChat Pay (cloudPay)"; docs/wire-protocol.md,
+ * "cloudPay"), how their answers are read, and the refund numbers an order's payment can be paid back under.
  */
 
 /** A payment WeChat Pay confirmed, by notification or by `queryOrder`. */
 export interface ConfirmedPayment extends PaymentRecord {
   orderId: string;
 }
-
-// --- asking WeChat Pay ----------------------------------------------------------------------------------------------
 
 export type PayOrderState =
   /** The shopper paid: the payment as WeChat Pay reports it. */
@@ -34,8 +27,12 @@ export async function queryPayOrder(orderId: string): Promise<PayOrderState> {
   const refused = payRefusal(answer);
   if (refused) return saysNotExist(answer) ? { kind: 'closed' } : { kind: 'unknown', reason: refused };
   if (isPaidState(answer.tradeState)) {
-    if (!answer.transactionId || !answer.totalFee) return { kind: 'unknown', reason: `paid trade without transactionId or totalFee (${answer.tradeState})` };
-    return { kind: 'paid', payment: { orderId, transactionId: answer.transactionId, totalFee: answer.totalFee, timeEnd: answer.timeEnd ?? '' } };
+    if (!answer.transactionId || !answer.totalFee)
+      return { kind: 'unknown', reason: `paid trade without transactionId or totalFee (${answer.tradeState})` };
+    return {
+      kind: 'paid',
+      payment: { orderId, transactionId: answer.transactionId, totalFee: answer.totalFee, timeEnd: answer.timeEnd ?? '' },
+    };
   }
   if (answer.tradeState === 'CLOSED' || answer.tradeState === 'REVOKED') return { kind: 'closed' };
   return { kind: 'unpaid', tradeState: answer.tradeState ?? 'UNKNOWN' };
@@ -53,11 +50,7 @@ export async function closePayOrder(orderId: string): Promise<PayOrderState> {
   return queryPayOrder(orderId);
 }
 
-
-/**
- * WeChat Pay as the shop uses it (platform facts, "WeChat Pay through cloud functions"): the cloudPay calls, the
- * notifications the platform sends back to the `pay` function, and what an order records of its payment.
- */
+/** The function WeChat Pay notifies of payments and refunds (`functionName`). */
 export const PAY_FUNCTION = 'pay';
 
 export function subMchId(): string {
@@ -107,10 +100,15 @@ interface CloudPay {
     envId: string;
     functionName: string;
   }): Promise<CloudPayAnswer>;
-  queryOrder(params: PayOrderRef): Promise<CloudPayAnswer & { tradeState?: TradeState; totalFee?: number; transactionId?: string; timeEnd?: string }>;
+  queryOrder(
+    params: PayOrderRef,
+  ): Promise<CloudPayAnswer & { tradeState?: TradeState; totalFee?: number; transactionId?: string; timeEnd?: string }>;
   closeOrder(params: PayOrderRef): Promise<CloudPayAnswer>;
-  /** One refund by its number; the answer's indexed keys keep WeChat's `_0` suffix (wire reference section 6). */
-  queryRefund(params: { outRefundNo: string; subMchId: string }): Promise<CloudPayAnswer & { refundStatus_0?: string; refundFee_0?: number; outRefundNo_0?: string }>;
+  /** One refund by its number; the answer's indexed keys keep WeChat's `_0` suffix (docs/wire-protocol.md, "cloudPay"). */
+  queryRefund(params: {
+    outRefundNo: string;
+    subMchId: string;
+  }): Promise<CloudPayAnswer & { refundStatus_0?: string; refundFee_0?: number; outRefundNo_0?: string }>;
 }
 
 /** wx-server-sdk's typings do not describe `cloudPay`; this is the part the shop calls. */
@@ -170,7 +168,12 @@ export function refundableFee(order: Pick<OrderDoc, 'payment' | 'priceRefund'>):
  * the same number again (a retry after a timeout, the reconcile timer) is the same refund, never a second one.
  * The result arrives later as a refund notification to the `pay` function.
  */
-export async function issueRefund(refund: { orderId: string; outRefundNo: string; totalFee: number; refundFee: number }): Promise<string | undefined> {
+export async function issueRefund(refund: {
+  orderId: string;
+  outRefundNo: string;
+  totalFee: number;
+  refundFee: number;
+}): Promise<string | undefined> {
   const answer = await cloudPay().refund({
     outTradeNo: refund.orderId,
     outRefundNo: refund.outRefundNo,

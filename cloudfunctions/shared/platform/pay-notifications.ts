@@ -1,7 +1,9 @@
 import { z } from 'zod';
 
-
-// --- notifications ----------------------------------------------------------------------------------------------
+/**
+ * The notifications WeChat Pay sends the `pay` function (a payment, a refund), as zod schemas, and the answers that
+ * acknowledge or refuse them (docs/wire-protocol.md, "cloudPay").
+ */
 
 export const PaymentNotification = z.object({
   returnCode: z.string().optional(),

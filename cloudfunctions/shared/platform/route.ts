@@ -1,14 +1,15 @@
 import TcbRouter from 'tcb-router';
 import type { z } from 'zod';
-import { type Envelope,ErrorCode } from '../../../typings/common.js';
+import { type Envelope, ErrorCode } from '../../../typings/common.js';
 import { cloud } from './cloud.js';
 import { ShopError } from '../rules/errors.js';
 
 /**
- * How every function serves its routes (DESIGN "How a request flows"): tcb-router dispatches on `$url`, the route's
- * zod schema parses the parameters (unknown keys and bad values → VALIDATION, nothing runs), identity comes only from
- * `cloud.getWXContext()`, and the answer is the envelope `{ok: true, data}` or `{ok: false, code, message}`.
+ * How every function serves its routes (docs/architecture.md, "How a request flows"): tcb-router dispatches on `$url`,
+ * the route's zod schema parses the parameters (unknown keys and bad values → VALIDATION, nothing runs), identity comes
+ * only from `cloud.getWXContext()`, and the answer is the envelope `{ok: true, data}` or `{ok: false, code, message}`.
  */
+
 export interface RouteContext {
   /** The caller's openid from the platform; empty for timer and payment invocations. */
   openid: string;
@@ -22,12 +23,16 @@ export interface Route<S extends z.ZodType, R> {
   run(input: z.output<S>, ctx: RouteContext): Promise<R>;
 }
 
-export function route<S extends z.ZodType, R>(input: S, run: (input: z.output<S>, ctx: RouteContext) => Promise<R>, options: { public?: boolean } = {}): Route<S, R> {
+export function route<S extends z.ZodType, R>(
+  input: S,
+  run: (input: z.output<S>, ctx: RouteContext) => Promise<R>,
+  options: { public?: boolean } = {},
+): Route<S, R> {
   return { input, run, ...options };
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type AnyRoute = Route<any, unknown>;
+/** Any route: its `run` is a method, so a route of a narrower schema is one of these. */
+type AnyRoute = Route<z.ZodType, unknown>;
 
 export function serve(routes: Record<string, AnyRoute>): (event: Record<string, unknown>) => Promise<Envelope<unknown>> {
   return async (event) => {

@@ -1,9 +1,11 @@
 import { type OrderDoc } from '../model/order.js';
-import { clip,orderTitle,yuan } from '../rules/money.js';
+import { cloud } from './cloud.js';
+import { clip, orderTitle, yuan } from '../rules/money.js';
 
 /**
- * The subscribe messages about an order. Each keyword respects WeChat's length limit for its type, or the whole send
- * is refused (errcode 47003). Template ids come from the environment (`TEMPLATE_*`).
+ * The subscribe messages about an order, and sending them through the open API. Each keyword respects WeChat's
+ * length limit for its type, or the whole send is refused (errcode 47003). Template ids come from the environment
+ * (`TEMPLATE_*`).
  */
 
 /**
@@ -15,9 +17,10 @@ function miniprogramState(): 'formal' | 'developer' | 'trial' {
   return state === 'developer' || state === 'trial' ? state : 'formal';
 }
 
-
 /** The "order shipped" subscribe message (template keywords: order number, carrier, tracking number, items). */
-export function shippedMessage(order: Pick<OrderDoc, '_id' | 'openid' | 'lines'> & { shipping: { carrier: string; trackingNo: string } }) {
+export function shippedMessage(
+  order: Pick<OrderDoc, '_id' | 'openid' | 'lines'> & { shipping: { carrier: string; trackingNo: string } },
+) {
   return {
     touser: order.openid,
     templateId: process.env.TEMPLATE_ORDER_SHIPPED || 'TPL_ORDER_SHIPPED',
@@ -45,4 +48,23 @@ export function paidMessage(order: Pick<OrderDoc, '_id' | 'openid' | 'lines' | '
     },
     miniprogramState: miniprogramState(),
   };
+}
+
+/** A subscribe message as `subscribeMessage.send` takes it: keywords by name, each with its value. */
+export interface SubscribeMessage {
+  touser: string;
+  templateId: string;
+  page: string;
+  data: Record<string, { value: string }>;
+  miniprogramState: 'formal' | 'developer' | 'trial';
+}
+
+/** wx-server-sdk's typings do not describe `openapi`; this is the one call the shop makes. */
+interface OpenApi {
+  subscribeMessage: { send(message: SubscribeMessage): Promise<unknown> };
+}
+
+/** Sends a subscribe message through the cloud call (`subscribeMessage.send`, permission in config.json). */
+export async function sendSubscribeMessage(message: SubscribeMessage): Promise<void> {
+  await (cloud as unknown as { openapi: OpenApi }).openapi.subscribeMessage.send(message);
 }

@@ -1,7 +1,7 @@
-import type { Category,ProductCard,ProductDetail,SkuView } from '../../../typings/product.js';
-import { CategoryDoc,SkuDoc,SpuDoc } from '../model/catalog.js';
+import type { Category, ProductCard, ProductDetail, SkuView } from '../../../typings/product.js';
+import { CategoryDoc, SkuDoc, SpuDoc } from '../model/catalog.js';
 
-
+/** How shoppers see the catalog: the category tree, product cards and details, built from the stored documents. */
 
 /** Builds the two-level category tree, each level in its `sort` order. */
 export function categoryTree(docs: CategoryDoc[]): Category[] {
@@ -18,11 +18,26 @@ export function categoryTree(docs: CategoryDoc[]): Category[] {
 }
 
 export function toCard(spu: SpuDoc): ProductCard {
-  return { spuId: spu._id, title: spu.title, subtitle: spu.subtitle, image: spu.images[0] ?? '', minPrice: spu.minPrice, maxPrice: spu.maxPrice, sales: spu.sales };
+  return {
+    spuId: spu._id,
+    title: spu.title,
+    subtitle: spu.subtitle,
+    image: spu.images[0] ?? '',
+    minPrice: spu.minPrice,
+    maxPrice: spu.maxPrice,
+    sales: spu.sales,
+  };
 }
 
 export function toDetail(spu: SpuDoc, skus: SkuDoc[]): ProductDetail {
-  const views: SkuView[] = skus.map((s) => ({ skuId: s._id, specValues: s.specValues, price: s.price, originalPrice: s.originalPrice, stock: s.stock, image: s.image || (spu.images[0] ?? '') }));
+  const views: SkuView[] = skus.map((s) => ({
+    skuId: s._id,
+    specValues: s.specValues,
+    price: s.price,
+    originalPrice: s.originalPrice,
+    stock: s.stock,
+    image: s.image || (spu.images[0] ?? ''),
+  }));
   return {
     ...toCard(spu),
     categoryId: spu.categoryId,

@@ -1,16 +1,16 @@
-import type { Amounts,PricedLine } from '../../../typings/order.js';
-import { type SkuDoc,type SpuDoc } from '../model/catalog.js';
+import type { Amounts, PricedLine } from '../../../typings/order.js';
+import { type SkuDoc, type SpuDoc } from '../model/catalog.js';
 import { type UserCouponDoc } from '../model/coupon.js';
-import { ruleSummary,scopeText } from './coupon-quotes.js';
+import { ruleSummary, scopeText } from './coupon-quotes.js';
 import { type MemberSnapshot } from './member-levels.js';
-import { type CheckoutPricing,priceCheckout } from './pricing.js';
-
+import { type CheckoutPricing, priceCheckout } from './pricing.js';
 
 /**
- * Prices a checkout from the database, never from the client: the SKUs and SPUs of all lines are read in two queries
- * (no N+1), off-shelf or unknown items and short stock are reported per line. With a shopper, their member level,
- * coupons and points are read too and priced by `priceCheckout` (pricing.ts), the one place an order's price is made.
+ * Catalog lines priced for a checkout or an order: freight, and the SKU and SPU documents turned into `priceCheckout`'s
+ * input and back into the order's lines and amounts. Pure: the callers read the catalog and the shopper from the
+ * database (workflows/checkout.ts).
  */
+
 export const FREE_SHIPPING_FROM = 9900;
 
 export const FREIGHT = 800;
@@ -28,18 +28,16 @@ export function freightFor(goods: number): number {
   return goods >= FREE_SHIPPING_FROM ? 0 : FREIGHT;
 }
 
-// ---- the shopper at checkout -----------------------------------------------------------------------------------
-
 /** What pricing needs about the shopper, read from the database (never from the client). */
 export interface Shopper {
   now: Date;
   member: MemberSnapshot;
-  /** The coupons to choose from (see `loadShopper`). */
+  /** The coupons to choose from (see `loadShopper`, workflows/checkout.ts). */
   coupons: UserCouponDoc[];
   /** As in the route's input: an id, null (no coupon) or absent (the best). */
   couponId?: string | null;
   usePoints?: number;
-  /** Category → parent category, for category-scoped coupons (`categoryParents`). */
+  /** Category → parent category, for category-scoped coupons (`categoryParents`, workflows/checkout.ts). */
   parents?: Map<string, string | null>;
 }
 
@@ -83,7 +81,15 @@ export function priceLines(lines: CatalogLine[], shopper?: Shopper): PricedCheck
     freight: pricing.freight,
     payable: pricing.payable,
     discounts: pricing.discounts,
-    ...(shopper ? { member: { levelIndex: shopper.member.level.index, levelName: shopper.member.level.name, discountBp: shopper.member.level.discountBp } } : {}),
+    ...(shopper
+      ? {
+          member: {
+            levelIndex: shopper.member.level.index,
+            levelName: shopper.member.level.name,
+            discountBp: shopper.member.level.discountBp,
+          },
+        }
+      : {}),
     coupon: applied
       ? {
           couponId: applied.coupon._id,

@@ -1,6 +1,6 @@
 import test from 'ava';
-import { DEFAULT_MEMBER_SETTINGS,InviteCode } from '../../../typings/member.js';
-import { commissionBalances,commissionFor,newInviteCode } from './commission-rules.js';
+import { DEFAULT_MEMBER_SETTINGS, InviteCode } from '../../../typings/member.js';
+import { commissionBalances, commissionFor, newInviteCode } from './commission-rules.js';
 
 test('commission is floor(paid × rate)', (t) => {
   const table: Array<[paidFen: number, commissionBp: number, commission: number]> = [
@@ -14,7 +14,11 @@ test('commission is floor(paid × rate)', (t) => {
     [999, 333, 33], // 33.2667
   ];
   for (const [paid, commissionBp, commission] of table) {
-    t.is(commissionFor(paid, { ...DEFAULT_MEMBER_SETTINGS, referral: { ...DEFAULT_MEMBER_SETTINGS.referral, commissionBp } }), commission, `${paid} at ${commissionBp}`);
+    t.is(
+      commissionFor(paid, { ...DEFAULT_MEMBER_SETTINGS, referral: { ...DEFAULT_MEMBER_SETTINGS.referral, commissionBp } }),
+      commission,
+      `${paid} at ${commissionBp}`,
+    );
   }
   t.throws(() => commissionFor(-1, DEFAULT_MEMBER_SETTINGS));
   t.throws(() => commissionFor(1.5, DEFAULT_MEMBER_SETTINGS));

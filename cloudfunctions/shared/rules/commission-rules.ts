@@ -1,9 +1,19 @@
 import { randomInt } from 'node:crypto';
 import { ErrorCode } from '../../../typings/common.js';
-import { type CommissionBalances,INVITE_CODE_ALPHABET,type MemberSettings,type WithdrawalStatus,type WithdrawalView } from '../../../typings/member.js';
-import { type MemberUserDoc,WithdrawalDoc } from '../model/member.js';
+import {
+  type CommissionBalances,
+  INVITE_CODE_ALPHABET,
+  type MemberSettings,
+  type WithdrawalStatus,
+  type WithdrawalView,
+} from '../../../typings/member.js';
+import { type MemberUserDoc, WithdrawalDoc } from '../model/member.js';
 import { ShopError } from './errors.js';
 
+/**
+ * Referral (分销) decisions: the commission an order earns, the four balances of a user document, withdrawals as the
+ * inviter sees them, new invite codes. Pure: the ledger is store/commission-ledger.ts, invites store/invites.ts.
+ */
 
 const WITHDRAWAL_LABELS: Record<WithdrawalStatus, string> = { pending: '处理中', paid: '已到账', rejected: '未通过' };
 
@@ -25,11 +35,10 @@ export function commissionBalances(user: Pick<MemberUserDoc, 'commission'> | nul
 
 /** floor(paid × rate); 0 when the rate or the amount is 0. */
 export function commissionFor(paidFen: number, settings: MemberSettings): number {
-  if (!Number.isSafeInteger(paidFen) || paidFen < 0) throw new ShopError(ErrorCode.VALIDATION, '支付金额必须是不小于 0 的整数（分）');
+  if (!Number.isSafeInteger(paidFen) || paidFen < 0)
+    throw new ShopError(ErrorCode.VALIDATION, '支付金额必须是不小于 0 的整数（分）');
   return Math.floor((paidFen * settings.referral.commissionBp) / 10_000);
 }
-
-// ---- invite codes and binding ----------------------------------------------------------------------------------
 
 export function newInviteCode(random: (max: number) => number = randomInt): string {
   return Array.from({ length: 8 }, () => INVITE_CODE_ALPHABET[random(INVITE_CODE_ALPHABET.length)]).join('');

@@ -8,17 +8,66 @@ const DAY = 86_400_000;
 const NOW = new Date('2026-06-01T12:00:00+08:00');
 
 function coupon(rule: CouponRule, scope: CouponScope = { type: 'all' }, fields: Partial<CouponLike> = {}): CouponLike {
-  return { rule, scope, status: 'available', validFrom: new Date(NOW.getTime() - DAY), validUntil: new Date(NOW.getTime() + DAY), ...fields };
+  return {
+    rule,
+    scope,
+    status: 'available',
+    validFrom: new Date(NOW.getTime() - DAY),
+    validUntil: new Date(NOW.getTime() + DAY),
+    ...fields,
+  };
 }
 
 // ---- every kind × scope × threshold edge -------------------------------------------------------------------------
 
 const KINDS: Array<{ name: string; rule: CouponRule; edges: Array<[eligible: number, discount: number | null]> }> = [
   // null: does not apply
-  { name: '满99减10', rule: { kind: 'threshold', threshold: 9900, off: 1000 }, edges: [[0, null], [9899, null], [9900, 1000], [9901, 1000], [50_000, 1000]] },
-  { name: '满50享9折，最高减20', rule: { kind: 'percent', percent: 90, cap: 2000, threshold: 5000 }, edges: [[0, null], [4999, null], [5000, 500], [5009, 500], [19_999, 1999], [20_000, 2000], [50_000, 2000]] },
-  { name: '8.5折不封顶', rule: { kind: 'percent', percent: 85 }, edges: [[0, null], [6, null], [7, 1], [10_001, 1500], [1_000_000, 150_000]] },
-  { name: '无门槛减5', rule: { kind: 'no_threshold', off: 500 }, edges: [[0, null], [1, 1], [499, 499], [500, 500], [501, 500]] },
+  {
+    name: '满99减10',
+    rule: { kind: 'threshold', threshold: 9900, off: 1000 },
+    edges: [
+      [0, null],
+      [9899, null],
+      [9900, 1000],
+      [9901, 1000],
+      [50_000, 1000],
+    ],
+  },
+  {
+    name: '满50享9折，最高减20',
+    rule: { kind: 'percent', percent: 90, cap: 2000, threshold: 5000 },
+    edges: [
+      [0, null],
+      [4999, null],
+      [5000, 500],
+      [5009, 500],
+      [19_999, 1999],
+      [20_000, 2000],
+      [50_000, 2000],
+    ],
+  },
+  {
+    name: '8.5折不封顶',
+    rule: { kind: 'percent', percent: 85 },
+    edges: [
+      [0, null],
+      [6, null],
+      [7, 1],
+      [10_001, 1500],
+      [1_000_000, 150_000],
+    ],
+  },
+  {
+    name: '无门槛减5',
+    rule: { kind: 'no_threshold', off: 500 },
+    edges: [
+      [0, null],
+      [1, 1],
+      [499, 499],
+      [500, 500],
+      [501, 500],
+    ],
+  },
 ];
 
 /** Lines whose in-scope part sums to `eligible` (split over two lines when it can be) plus a line out of scope. */
@@ -80,7 +129,10 @@ test('couponDiscount explains why a coupon does not apply', (t) => {
   t.is(couponDiscount(coupon(five, undefined, { status: 'used' }), lines, NOW).reason, '优惠券已使用');
   t.is(couponDiscount(coupon(five, undefined, { status: 'locked' }), lines, NOW).reason, '优惠券已被订单占用');
   t.is(couponDiscount(coupon(five, undefined, { status: 'expired' }), lines, NOW).reason, '优惠券已过期');
-  t.is(couponDiscount(coupon({ kind: 'percent', percent: 99 }), [{ ...lines[0]!, subtotal: 99 }], NOW).reason, '金额太小，无法优惠');
+  t.is(
+    couponDiscount(coupon({ kind: 'percent', percent: 99 }), [{ ...lines[0]!, subtotal: 99 }], NOW).reason,
+    '金额太小，无法优惠',
+  );
 });
 
 test('couponDiscount: validity bounds are inclusive, in fixed and relative coupons alike', (t) => {
@@ -94,7 +146,9 @@ test('couponDiscount: validity bounds are inclusive, in fixed and relative coupo
   t.like(couponDiscount(c, lines, new Date(validFrom.getTime() - 1)), { applicable: false, reason: '优惠券未到使用时间' });
   t.like(couponDiscount(c, lines, new Date(validUntil.getTime() + 1)), { applicable: false, reason: '优惠券已过期' });
   // Dates as the database or JSON hand them back.
-  t.true(couponDiscount({ ...c, validFrom: validFrom.toISOString(), validUntil: validUntil.toISOString() }, lines, NOW).applicable);
+  t.true(
+    couponDiscount({ ...c, validFrom: validFrom.toISOString(), validUntil: validUntil.toISOString() }, lines, NOW).applicable,
+  );
 });
 
 test('couponDiscount refuses lines that are not integer fen', (t) => {
@@ -113,7 +167,11 @@ test('bestCoupon takes the largest discount, then the coupon expiring soonest; n
   const later = new Date(NOW.getTime() + 5 * DAY);
   const coupons = [
     { ...coupon({ kind: 'threshold', threshold: 9900, off: 1000 }), _id: 'full', validUntil: later },
-    { ...coupon({ kind: 'percent', percent: 90, cap: 2000 }, { type: 'categories', ids: ['c-food'] }), _id: 'food', validUntil: later },
+    {
+      ...coupon({ kind: 'percent', percent: 90, cap: 2000 }, { type: 'categories', ids: ['c-food'] }),
+      _id: 'food',
+      validUntil: later,
+    },
     { ...coupon({ kind: 'no_threshold', off: 1680 }), _id: 'same-sooner', validUntil: soon },
     { ...coupon({ kind: 'no_threshold', off: 99_999 }, { type: 'products', ids: ['spu-z'] }), _id: 'elsewhere' },
     { ...coupon({ kind: 'no_threshold', off: 99_999 }), _id: 'spent', status: 'used' as const },
@@ -123,7 +181,13 @@ test('bestCoupon takes the largest discount, then the coupon expiring soonest; n
   t.is(best?.quote.discount, 1680);
   t.deepEqual(
     rankCoupons(coupons, lines, NOW).map((r) => [r.coupon._id, r.quote.discount]),
-    [['same-sooner', 1680], ['food', 1680], ['full', 1000], ['elsewhere', 0], ['spent', 0]],
+    [
+      ['same-sooner', 1680],
+      ['food', 1680],
+      ['full', 1000],
+      ['elsewhere', 0],
+      ['spent', 0],
+    ],
   );
   t.is(bestCoupon(coupons.slice(3), lines, NOW), null);
   t.is(bestCoupon([], lines, NOW), null);

@@ -1,9 +1,13 @@
 import { ErrorCode } from '../../../typings/common.js';
-import type { CouponRule,CouponScope,CouponStatus,CouponView } from '../../../typings/coupon.js';
-import { CouponValidity,StoredCouponStatus,UserCouponDoc } from '../model/coupon.js';
+import type { CouponRule, CouponScope, CouponStatus, CouponView } from '../../../typings/coupon.js';
+import { type CouponTemplateDoc, CouponValidity, StoredCouponStatus, type UserCouponDoc } from '../model/coupon.js';
 import { ShopError } from './errors.js';
 import { yuan } from './money.js';
 
+/**
+ * What a coupon takes off a set of lines, how a shopper's coupons rank, and how a coupon is labelled and shown. Pure:
+ * moving coupons with orders in the database is store/coupon-wallet.ts.
+ */
 
 /** A line as a coupon sees it: what it is (for the scope) and what it costs before the coupon, in fen. */
 export interface CouponLine {
@@ -52,8 +56,11 @@ export function ruleSummary(rule: CouponRule): string {
   switch (rule.kind) {
     case 'threshold':
       return `满${shortYuan(rule.threshold)}减${shortYuan(rule.off)}`;
-    case 'percent':
-      return `${rule.threshold ? `满${shortYuan(rule.threshold)}享` : ''}${discountText(rule.percent)}${rule.cap ? `，最高减${shortYuan(rule.cap)}元` : ''}`;
+    case 'percent': {
+      const threshold = rule.threshold ? `满${shortYuan(rule.threshold)}享` : '';
+      const cap = rule.cap ? `，最高减${shortYuan(rule.cap)}元` : '';
+      return `${threshold}${discountText(rule.percent)}${cap}`;
+    }
     case 'no_threshold':
       return `无门槛减${shortYuan(rule.off)}元`;
   }
@@ -74,7 +81,12 @@ export function inScope(scope: CouponScope, line: CouponLine): boolean {
   }
 }
 
-const notApplicable = (eligibleSubtotal: number, reason: string): CouponQuote => ({ applicable: false, discount: 0, eligibleSubtotal, reason });
+const notApplicable = (eligibleSubtotal: number, reason: string): CouponQuote => ({
+  applicable: false,
+  discount: 0,
+  eligibleSubtotal,
+  reason,
+});
 
 /**
  * What `coupon` takes off `lines` at `now`: computed only over the lines in its scope, never more than their
@@ -82,11 +94,15 @@ const notApplicable = (eligibleSubtotal: number, reason: string): CouponQuote =>
  */
 export function couponDiscount(coupon: CouponLike, lines: CouponLine[], now: Date): CouponQuote {
   for (const line of lines) {
-    if (!Number.isSafeInteger(line.subtotal) || line.subtotal < 0) throw new ShopError(ErrorCode.VALIDATION, '商品小计必须是不小于 0 的整数（分）');
+    if (!Number.isSafeInteger(line.subtotal) || line.subtotal < 0)
+      throw new ShopError(ErrorCode.VALIDATION, '商品小计必须是不小于 0 的整数（分）');
   }
   const eligible = lines.filter((l) => inScope(coupon.scope, l)).reduce((n, l) => n + l.subtotal, 0);
   if (coupon.status && coupon.status !== 'available') {
-    return notApplicable(eligible, coupon.status === 'used' ? '优惠券已使用' : coupon.status === 'locked' ? '优惠券已被订单占用' : '优惠券已过期');
+    return notApplicable(
+      eligible,
+      coupon.status === 'used' ? '优惠券已使用' : coupon.status === 'locked' ? '优惠券已被订单占用' : '优惠券已过期',
+    );
   }
   if (now.getTime() < time(coupon.validFrom)) return notApplicable(eligible, '优惠券未到使用时间');
   if (now.getTime() > time(coupon.validUntil)) return notApplicable(eligible, '优惠券已过期');
@@ -112,7 +128,11 @@ export function couponDiscount(coupon: CouponLike, lines: CouponLine[], now: Dat
  * Every coupon with its quote, best first: those that apply by discount (largest first), then by the one expiring
  * soonest (use it before it is lost), then by id for a stable order; those that do not apply follow.
  */
-export function rankCoupons<C extends CouponLike>(coupons: C[], lines: CouponLine[], now: Date): Array<{ coupon: C; quote: CouponQuote }> {
+export function rankCoupons<C extends CouponLike>(
+  coupons: C[],
+  lines: CouponLine[],
+  now: Date,
+): Array<{ coupon: C; quote: CouponQuote }> {
   return coupons
     .map((coupon) => ({ coupon, quote: couponDiscount(coupon, lines, now) }))
     .sort(
@@ -125,12 +145,16 @@ export function rankCoupons<C extends CouponLike>(coupons: C[], lines: CouponLin
 }
 
 /** The coupon saving the most on these lines, or null when none applies. */
-export function bestCoupon<C extends CouponLike>(coupons: C[], lines: CouponLine[], now: Date): { coupon: C; quote: CouponQuote } | null {
+export function bestCoupon<C extends CouponLike>(
+  coupons: C[],
+  lines: CouponLine[],
+  now: Date,
+): { coupon: C; quote: CouponQuote } | null {
   const first = rankCoupons(coupons, lines, now)[0];
   return first?.quote.applicable ? first : null;
 }
 
-/** When a coupon claimed at `claimedAt` from `template` can be used. */
+/** When a coupon claimed at `claimedAt` under its template's `validity` can be used. */
 export function validityFor(validity: CouponValidity, claimedAt: Date): { validFrom: Date; validUntil: Date } {
   return validity.type === 'fixed'
     ? { validFrom: new Date(validity.startAt), validUntil: new Date(validity.endAt) }
@@ -158,4 +182,14 @@ export function toCouponView(coupon: UserCouponDoc, now: Date): CouponView {
     ...(coupon.orderId ? { orderId: coupon.orderId } : {}),
     ...(coupon.usedAt ? { usedAt: new Date(coupon.usedAt).toISOString() } : {}),
   };
+}
+
+/** Why a template cannot be claimed at `now` whatever its stock, or undefined. */
+export function couponClosed(template: CouponTemplateDoc, now: Date): ShopError | undefined {
+  if (template.status !== 'active') return new ShopError(ErrorCode.INVALID_STATE, '该优惠券已停止发放');
+  if (now < new Date(template.claimStartAt)) return new ShopError(ErrorCode.INVALID_STATE, '领取尚未开始');
+  if (now > new Date(template.claimEndAt)) return new ShopError(ErrorCode.INVALID_STATE, '领取已结束');
+  if (template.validity.type === 'fixed' && now >= new Date(template.validity.endAt))
+    return new ShopError(ErrorCode.INVALID_STATE, '该优惠券已过期');
+  return undefined;
 }

@@ -1,5 +1,7 @@
 import { ErrorCode } from '../../../typings/common.js';
 
+/** The refusals routes answer with: platform/route.ts turns a `ShopError` into `{ok: false, code, message}`. */
+
 /** A refusal the shopper should see: its code is part of the contract, its message is shown as is (Chinese). */
 export class ShopError extends Error {
   constructor(

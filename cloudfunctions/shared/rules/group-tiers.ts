@@ -1,6 +1,7 @@
 import type { GroupTier } from '../../../typings/groupbuy.js';
 import { GroupStatus } from '../model/promotion.js';
 
+/** Group-buy ladder prices (阶梯价) and the labels of a group's status. Pure. */
 
 export const GROUP_STATUS_LABELS: Record<GroupStatus, string> = { open: '拼团中', succeeded: '拼团成功', failed: '拼团失败' };
 

@@ -1,3 +1,5 @@
+/** Personal data masked for display, once decrypted: enough of a phone number or street to recognise it. */
+
 /** 13812345678 → 138****5678. */
 export function maskPhone(phone: string): string {
   return phone.length >= 7 ? `${phone.slice(0, 3)}****${phone.slice(-4)}` : '****';

@@ -1,6 +1,15 @@
 import test from 'ava';
-import { DEFAULT_MEMBER_SETTINGS,type MemberSettings } from '../../../typings/member.js';
-import { growthEarned,levelFor,maxRedeemablePoints,memberDiscount,nextLevelFor,pointsEarned,pointsForValue,pointsValue } from './member-levels.js';
+import { DEFAULT_MEMBER_SETTINGS, type MemberSettings } from '../../../typings/member.js';
+import {
+  growthEarned,
+  levelFor,
+  maxRedeemablePoints,
+  memberDiscount,
+  nextLevelFor,
+  pointsEarned,
+  pointsForValue,
+  pointsValue,
+} from './member-levels.js';
 
 const settings = DEFAULT_MEMBER_SETTINGS;
 const withSettings = (patch: Partial<MemberSettings>): MemberSettings => ({ ...settings, ...patch });
@@ -87,7 +96,7 @@ test('levelFor and nextLevelFor follow the growth thresholds', (t) => {
   }
 });
 
-test('memberDiscount takes off (100 % - level) of the goods, rounded in the shop\'s favour', (t) => {
+test("memberDiscount takes off (100 % - level) of the goods, rounded in the shop's favour", (t) => {
   const table: Array<[goodsFen: number, discountBp: number, discount: number]> = [
     [10_000, 10_000, 0],
     [10_000, 9800, 200],

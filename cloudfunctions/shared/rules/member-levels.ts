@@ -1,9 +1,11 @@
 import { ErrorCode } from '../../../typings/common.js';
-import type { LevelView,MemberSettings } from '../../../typings/member.js';
+import type { LevelView, MemberSettings } from '../../../typings/member.js';
 import { ShopError } from './errors.js';
 
-
-// ---- pure rules ------------------------------------------------------------------------------------------------
+/**
+ * Member points, growth and levels: what an order earns, what points are worth at checkout, which level a growth value
+ * reaches and what it takes off. Pure: the points ledger is store/points-ledger.ts.
+ */
 
 export function nonNegativeInt(value: number, what: string): number {
   if (!Number.isSafeInteger(value) || value < 0) throw new ShopError(ErrorCode.VALIDATION, `${what}必须是不小于 0 的整数`);
@@ -52,7 +54,15 @@ export function levelFor(growth: number, settings: MemberSettings): LevelView {
 export function nextLevelFor(growth: number, settings: MemberSettings): (LevelView & { growthNeeded: number }) | null {
   const index = levelFor(growth, settings).index + 1;
   const next = settings.levels[index];
-  return next ? { index, name: next.name, minGrowth: next.minGrowth, discountBp: next.discountBp, growthNeeded: next.minGrowth - Math.max(0, growth) } : null;
+  return next
+    ? {
+        index,
+        name: next.name,
+        minGrowth: next.minGrowth,
+        discountBp: next.discountBp,
+        growthNeeded: next.minGrowth - Math.max(0, growth),
+      }
+    : null;
 }
 
 /** The member-level discount on `goodsFen` in fen: the goods less `discountBp` of them, the shop keeping the fraction. */
@@ -61,8 +71,7 @@ export function memberDiscount(goodsFen: number, discountBp: number): number {
   return goodsFen - Math.ceil((goodsFen * discountBp) / 10_000);
 }
 
-// ---- the member at checkout ------------------------------------------------------------------------------------
-
+/** The member as checkout prices them (read by `memberSnapshot`, store/points-ledger.ts). */
 export interface MemberSnapshot {
   settings: MemberSettings;
   points: number;

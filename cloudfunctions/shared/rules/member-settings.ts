@@ -1,6 +1,9 @@
-import { DEFAULT_MEMBER_SETTINGS,MemberSettingsSections,type MemberSettings } from '../../../typings/member.js';
+import { DEFAULT_MEMBER_SETTINGS, MemberSettingsSections, type MemberSettings } from '../../../typings/member.js';
 
-
+/**
+ * The member settings document, parsed. Each section is validated on its own: a broken section falls back to its
+ * defaults (and is logged) instead of taking every member route down with it. Read by store/shop-settings.ts.
+ */
 
 type Section = keyof MemberSettings;
 
@@ -15,7 +18,8 @@ export function parseMemberSettings(doc: unknown): MemberSettings {
       continue;
     }
     // Objects may list only the fields an admin changed; arrays (levels) replace the default whole.
-    const merged = Array.isArray(fallback) || typeof value !== 'object' || Array.isArray(value) ? value : { ...fallback, ...(value as object) };
+    const merged =
+      Array.isArray(fallback) || typeof value !== 'object' || Array.isArray(value) ? value : { ...fallback, ...value };
     const parsed = MemberSettingsSections[section].safeParse(merged);
     if (parsed.success) result[section] = parsed.data;
     else {

@@ -1,8 +1,16 @@
 import test from 'ava';
-import { clip,orderTitle,yuan } from './money.js';
+import { clip, orderTitle, yuan } from './money.js';
 
 test('yuan formats integer fen exactly', (t) => {
-  t.deepEqual([0, 1, 10, 100, 12345, 990000, -250].map(yuan), ['¥0.00', '¥0.01', '¥0.10', '¥1.00', '¥123.45', '¥9900.00', '-¥2.50']);
+  t.deepEqual([0, 1, 10, 100, 12345, 990000, -250].map(yuan), [
+    '¥0.00',
+    '¥0.01',
+    '¥0.10',
+    '¥1.00',
+    '¥123.45',
+    '¥9900.00',
+    '-¥2.50',
+  ]);
 });
 
 test('clip counts characters as WeChat does and marks the cut', (t) => {

@@ -1,7 +1,6 @@
 import { type OrderDoc } from '../model/order.js';
 
-
-// --- messages ------------------------------------------------------------------------------------------------------
+/** Money and orders as shoppers read them (messages, refusals): amounts in yuan, clipped text, an order's title. */
 
 /** Integer fen as shoppers read it: 12345 → "¥123.45". */
 export function yuan(fen: number): string {

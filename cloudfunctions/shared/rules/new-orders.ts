@@ -1,9 +1,13 @@
-import type { Amounts,PricedLine } from '../../../typings/order.js';
+import type { Amounts, PricedLine } from '../../../typings/order.js';
 import { type AddressDoc } from '../model/address.js';
-import { type SkuDoc,type SpuDoc } from '../model/catalog.js';
-import { type OrderDoc,type OrderPromotion } from '../model/order.js';
+import { type SkuDoc, type SpuDoc } from '../model/catalog.js';
+import { type OrderDoc, type OrderPromotion } from '../model/order.js';
 import { priceLines } from './checkout-pricing.js';
 
+/**
+ * New orders before they are written: order numbers, the payment window, and the unpaid order document however it was
+ * bought. Pure: workflows/place-order.ts and its users write them.
+ */
 
 /** Order numbers double as WeChat Pay's outTradeNo: ≤ 32 characters of [0-9A-Za-z]. Time first, so they sort. */
 export function newOrderId(now: Date, random: () => number = Math.random): string {
@@ -37,14 +41,20 @@ export function pendingOrder(o: {
     status: 'pending_payment',
     lines: o.priced.lines,
     amounts: o.priced.amounts,
-    address: { name: address.name, phone: address.phone, province: address.province, city: address.city, district: address.district, detail: address.detail },
+    address: {
+      name: address.name,
+      phone: address.phone,
+      province: address.province,
+      city: address.city,
+      district: address.district,
+      detail: address.detail,
+    },
     remark: o.remark ?? '',
     createdAt: now,
     expiresAt: o.expiresAt ?? new Date(now.getTime() + PAYMENT_MINUTES * 60_000),
     history: [{ event: 'create', from: null, to: 'pending_payment', actor: 'shopper', at: now }],
   };
 }
-
 
 export interface PromotionOrderInput {
   orderId: string;
@@ -64,9 +74,10 @@ export interface PromotionOrderInput {
 }
 
 /**
- * The order of one promotion line, priced by the shop's one pricing path (checkout.ts `priceLines`): the line at the
- * SKU's price, `(price − promotion price) × quantity` as its `promotion` discount, freight by the shop's rule on what
- * is paid for the goods; the address snapshot exactly as order.create takes it (phone and street stay encrypted).
+ * The order of one promotion line, priced by the shop's one pricing path (`priceLines`, rules/checkout-pricing.ts):
+ * the line at the SKU's price, `(price − promotion price) × quantity` as its `promotion` discount, freight by the
+ * shop's rule on what is paid for the goods; the address snapshot exactly as order.create takes it (phone and street
+ * stay encrypted).
  */
 export function promotionOrder(input: PromotionOrderInput): OrderDoc {
   const { sku, spu, quantity, address, now } = input;
@@ -74,7 +85,16 @@ export function promotionOrder(input: PromotionOrderInput): OrderDoc {
   // No shopper: list price less the promotion, freight on the goods at the promotion price; no coupon, level or points.
   const priced = priceLines([{ sku, spu, quantity, promotion: (sku.price - unitPrice) * quantity }]);
   return {
-    ...pendingOrder({ orderId: input.orderId, openid: input.openid, idempotencyKey: input.idempotencyKey, priced, address, remark: input.remark, now, expiresAt: input.expiresAt }),
+    ...pendingOrder({
+      orderId: input.orderId,
+      openid: input.openid,
+      idempotencyKey: input.idempotencyKey,
+      priced,
+      address,
+      remark: input.remark,
+      now,
+      expiresAt: input.expiresAt,
+    }),
     promotion: input.promotion,
   };
 }

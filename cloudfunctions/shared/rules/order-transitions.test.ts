@@ -1,7 +1,15 @@
 import test from 'ava';
-import { ACTORS,ORDER_EVENTS,ORDER_STATUSES,type RefundableStatus } from '../model/order.js';
+import { ACTORS, ORDER_EVENTS, ORDER_STATUSES, type RefundableStatus } from '../model/order.js';
 import { ShopError } from './errors.js';
-import { ORDER_EVENT_LABELS,ORDER_STATUS_LABELS,canTransition,nextState,refundsAutomatically,releasesHoldings,transitions } from './order-transitions.js';
+import {
+  ORDER_EVENT_LABELS,
+  ORDER_STATUS_LABELS,
+  canTransition,
+  nextState,
+  refundsAutomatically,
+  releasesHoldings,
+  transitions,
+} from './order-transitions.js';
 
 const isInvalidState = { instanceOf: ShopError, code: 'INVALID_STATE' } as const;
 
@@ -12,7 +20,7 @@ for (const from of ORDER_STATUSES) {
       if (rows.length === 0) {
         test(`forbidden: ${from} --${event} by ${actor}--> refused`, (t) => {
           const error = t.throws(() => nextState(from, event, actor, { refundRequestedFrom: 'paid' }), isInvalidState);
-          t.regex(error!.message, /[\u4e00-\u9fff]/, 'the message is Chinese');
+          t.regex(error.message, /[\u4e00-\u9fff]/, 'the message is Chinese');
           t.false(canTransition(from, event, actor, { refundRequestedFrom: 'shipped' }));
         });
       }
@@ -82,9 +90,18 @@ test('a failed group-buy: the system closes unpaid seats and refunds paid ones (
 });
 
 test('refunded and cancelled are final (apart from a late payment); completed only takes an after-sale refund request', (t) => {
-  t.deepEqual(transitions.filter((r) => r.from === 'refunded'), []);
-  t.deepEqual(transitions.filter((r) => r.from === 'completed').map((r) => r.event), ['request_refund']);
-  t.deepEqual(transitions.filter((r) => r.from === 'cancelled').map((r) => r.event), ['late_payment']);
+  t.deepEqual(
+    transitions.filter((r) => r.from === 'refunded'),
+    [],
+  );
+  t.deepEqual(
+    transitions.filter((r) => r.from === 'completed').map((r) => r.event),
+    ['request_refund'],
+  );
+  t.deepEqual(
+    transitions.filter((r) => r.from === 'cancelled').map((r) => r.event),
+    ['late_payment'],
+  );
 });
 
 test('the table has no duplicate row, every status is reachable and every event is used', (t) => {
@@ -92,12 +109,26 @@ test('the table has no duplicate row, every status is reachable and every event 
   t.is(new Set(keys).size, keys.length);
   t.true(transitions.every((r) => r.by.length > 0));
   const reached = new Set<string>(['pending_payment', ...transitions.map((r) => r.to)]);
-  t.deepEqual([...ORDER_STATUSES].filter((s) => !reached.has(s)), []);
-  t.deepEqual([...ORDER_EVENTS].filter((e) => !transitions.some((r) => r.event === e)), []);
+  t.deepEqual(
+    [...ORDER_STATUSES].filter((s) => !reached.has(s)),
+    [],
+  );
+  t.deepEqual(
+    [...ORDER_EVENTS].filter((e) => !transitions.some((r) => r.event === e)),
+    [],
+  );
 });
 
 test('every status and event has a Chinese label', (t) => {
   t.deepEqual(Object.keys(ORDER_STATUS_LABELS).sort(), [...ORDER_STATUSES].sort());
   t.deepEqual(Object.keys(ORDER_EVENT_LABELS).sort(), [...ORDER_EVENTS].sort());
-  t.like(ORDER_STATUS_LABELS, { pending_payment: '待付款', paid: '待发货', shipped: '待收货', completed: '已完成', cancelled: '已取消', refunding: '退款中', refunded: '已退款' });
+  t.like(ORDER_STATUS_LABELS, {
+    pending_payment: '待付款',
+    paid: '待发货',
+    shipped: '待收货',
+    completed: '已完成',
+    cancelled: '已取消',
+    refunding: '退款中',
+    refunded: '已退款',
+  });
 });

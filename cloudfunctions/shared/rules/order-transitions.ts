@@ -1,6 +1,11 @@
 import { ErrorCode } from '../../../typings/common.js';
-import { Actor,OrderEvent,OrderStatus,RefundableStatus } from '../model/order.js';
+import { Actor, OrderEvent, OrderStatus, RefundableStatus } from '../model/order.js';
 import { ShopError } from './errors.js';
+
+/**
+ * The order lifecycle as a table: which event, by which actor, moves an order from which status to which, and the
+ * labels shoppers see. Pure: workflows/order-lifecycle.ts and workflows/payment-settlement.ts apply it.
+ */
 
 export interface Transition {
   /** null: the order does not exist yet (it is being created). */

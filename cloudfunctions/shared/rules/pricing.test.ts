@@ -1,8 +1,18 @@
-import test,{ type ExecutionContext } from 'ava';
-import type { CouponRule,CouponScope } from '../../../typings/coupon.js';
-import { inScope,type CouponLike } from './coupon-quotes.js';
+import test, { type ExecutionContext } from 'ava';
+import type { CouponRule, CouponScope } from '../../../typings/coupon.js';
+import { inScope, type CouponLike } from './coupon-quotes.js';
 import { ShopError } from './errors.js';
-import { DISCOUNT_KINDS,allocate,priceCheckout,priceOrder,type CheckoutLineInput,type DiscountParts,type OrderDiscount,type PricedOrder,type PricingInput } from './pricing.js';
+import {
+  DISCOUNT_KINDS,
+  allocate,
+  priceCheckout,
+  priceOrder,
+  type CheckoutLineInput,
+  type DiscountParts,
+  type OrderDiscount,
+  type PricedOrder,
+  type PricingInput,
+} from './pricing.js';
 
 const isValidation = { instanceOf: ShopError, code: 'VALIDATION' } as const;
 const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
@@ -24,7 +34,11 @@ function assertInvariants(t: ExecutionContext, input: PricingInput, order: Price
     else t.is(order.discounts[kind], requested, `${kind} applied in full`);
   }
   t.is(order.discountTotal, sum(DISCOUNT_KINDS.map((k) => order.discounts[k])));
-  t.is(sum(order.lines.map((l) => sum(DISCOUNT_KINDS.map((k) => l.discounts[k])))), order.discountTotal, 'all parts sum to the total discount');
+  t.is(
+    sum(order.lines.map((l) => sum(DISCOUNT_KINDS.map((k) => l.discounts[k])))),
+    order.discountTotal,
+    'all parts sum to the total discount',
+  );
   t.true(order.discountTotal <= order.subtotal);
   t.is(order.freight, input.freight ?? 0);
   t.is(order.payable, order.subtotal - order.discountTotal + order.freight);
@@ -218,14 +232,21 @@ for (const c of cases) {
   test(`pricing: ${c.name}`, (t) => {
     const order = priceOrder(c.input);
     assertInvariants(t, c.input, order);
-    t.deepEqual(order.lines.map((l) => l.discounts), c.lines.map(parts));
+    t.deepEqual(
+      order.lines.map((l) => l.discounts),
+      c.lines.map(parts),
+    );
     t.is(order.payable, c.payable);
     t.deepEqual(order.caps, c.caps ?? []);
   });
 }
 
 test('pricing keeps the line fields in the shape the order stores', (t) => {
-  const order = priceOrder({ lines: [{ skuId: 'sku-1', unitPrice: 1250, quantity: 3 }], discounts: [{ kind: 'coupon', amount: 50 }], freight: 10 });
+  const order = priceOrder({
+    lines: [{ skuId: 'sku-1', unitPrice: 1250, quantity: 3 }],
+    discounts: [{ kind: 'coupon', amount: 50 }],
+    freight: 10,
+  });
   t.deepEqual(order, {
     lines: [{ skuId: 'sku-1', quantity: 3, unitPrice: 1250, subtotal: 3750, discounts: parts({ coupon: 50 }), payable: 3700 }],
     subtotal: 3750,
@@ -247,7 +268,10 @@ const refused: Array<[string, PricingInput]> = [
   ['NaN price', { lines: [{ skuId: 'a', unitPrice: Number.NaN, quantity: 1 }] }],
   ['negative discount', { lines: [{ skuId: 'a', unitPrice: 100, quantity: 1 }], discounts: [{ kind: 'coupon', amount: -10 }] }],
   ['fractional discount', { lines: [{ skuId: 'a', unitPrice: 100, quantity: 1 }], discounts: [{ kind: 'coupon', amount: 0.5 }] }],
-  ['unknown discount kind', { lines: [{ skuId: 'a', unitPrice: 100, quantity: 1 }], discounts: [{ kind: 'cashback' } as unknown as OrderDiscount] }],
+  [
+    'unknown discount kind',
+    { lines: [{ skuId: 'a', unitPrice: 100, quantity: 1 }], discounts: [{ kind: 'cashback' } as unknown as OrderDiscount] },
+  ],
   ['negative freight', { lines: [{ skuId: 'a', unitPrice: 100, quantity: 1 }], freight: -1 }],
   ['fractional freight', { lines: [{ skuId: 'a', unitPrice: 100, quantity: 1 }], freight: 0.01 }],
   ['a subtotal beyond safe integers', { lines: [{ skuId: 'a', unitPrice: Number.MAX_SAFE_INTEGER, quantity: 2 }] }],
@@ -325,7 +349,11 @@ test('property: 3000 seeded random carts keep every invariant', (t) => {
     for (const kind of DISCOUNT_KINDS) {
       const weights = order.lines.map((l) => l.subtotal);
       if (kind === 'promotion' && order.discounts.promotion > 0) {
-        t.deepEqual(order.lines.map((l) => l.discounts.promotion), allocate(order.discounts.promotion, weights), 'the first discount follows the subtotals exactly');
+        t.deepEqual(
+          order.lines.map((l) => l.discounts.promotion),
+          allocate(order.discounts.promotion, weights),
+          'the first discount follows the subtotals exactly',
+        );
       }
       order.lines.forEach((line, i) => {
         if (line.subtotal === 0) t.is(line.discounts[kind], 0, 'a free line takes no discount');
@@ -385,7 +413,11 @@ const masked: Case[] = [
   },
   {
     name: 'a coupon whose lines are all excluded gives nothing',
-    input: { lines: [{ skuId: 'a', unitPrice: 300, quantity: 1 }], discounts: [{ kind: 'coupon', amount: 50, lines: [false] }], freight: 800 },
+    input: {
+      lines: [{ skuId: 'a', unitPrice: 300, quantity: 1 }],
+      discounts: [{ kind: 'coupon', amount: 50, lines: [false] }],
+      freight: 800,
+    },
     lines: [{}],
     payable: 1100,
     caps: [{ kind: 'coupon', requested: 50, applied: 0 }],
@@ -405,7 +437,10 @@ const masked: Case[] = [
       ],
     },
     // after promotions 1600 / 700; member 230 → 160 / 70; points 100 over 1440 / 630 → 69.57 / 30.43 → 70 / 30
-    lines: [{ promotion: 400, member: 160, points: 70 }, { promotion: 100, member: 70, points: 30 }],
+    lines: [
+      { promotion: 400, member: 160, points: 70 },
+      { promotion: 100, member: 70, points: 30 },
+    ],
     payable: 1970,
   },
 ];
@@ -414,7 +449,10 @@ for (const c of masked) {
   test(`pricing (masked): ${c.name}`, (t) => {
     const order = priceOrder(c.input);
     assertInvariants(t, c.input, order);
-    t.deepEqual(order.lines.map((l) => l.discounts), c.lines.map(parts));
+    t.deepEqual(
+      order.lines.map((l) => l.discounts),
+      c.lines.map(parts),
+    );
     t.is(order.payable, c.payable);
     t.deepEqual(order.caps, c.caps ?? []);
     // A masked discount never touches the lines it excludes.
@@ -431,15 +469,26 @@ test('pricing refuses a mask that does not match the lines', (t) => {
   const lines = [{ skuId: 'a', unitPrice: 100, quantity: 1 }];
   t.throws(() => priceOrder({ lines, discounts: [{ kind: 'coupon', amount: 1, lines: [true, false] }] }), isValidation);
   t.throws(() => priceOrder({ lines, discounts: [{ kind: 'coupon', amount: 1, lines: [] }] }), isValidation);
-  t.throws(() => priceOrder({ lines, discounts: [{ kind: 'coupon', amount: 1, lines: ['yes'] as unknown as boolean[] }] }), isValidation);
+  t.throws(
+    () => priceOrder({ lines, discounts: [{ kind: 'coupon', amount: 1, lines: ['yes'] as unknown as boolean[] }] }),
+    isValidation,
+  );
 });
 
 test('property: masked discounts keep every invariant and stay off excluded lines', (t) => {
   const random = prng(7_000_001);
   const int = (max: number) => Math.floor(random() * (max + 1));
   for (let n = 0; n < 2000; n++) {
-    const lines = Array.from({ length: 1 + int(5) }, (_, i) => ({ skuId: `sku-${i}`, unitPrice: [0, 1, 99, int(20_000)][int(3)]!, quantity: 1 + int(3) }));
-    const discounts: OrderDiscount[] = DISCOUNT_KINDS.map((kind) => ({ kind, amount: int(5000), lines: lines.map(() => random() < 0.6) }));
+    const lines = Array.from({ length: 1 + int(5) }, (_, i) => ({
+      skuId: `sku-${i}`,
+      unitPrice: [0, 1, 99, int(20_000)][int(3)]!,
+      quantity: 1 + int(3),
+    }));
+    const discounts: OrderDiscount[] = DISCOUNT_KINDS.map((kind) => ({
+      kind,
+      amount: int(5000),
+      lines: lines.map(() => random() < 0.6),
+    }));
     const input: PricingInput = { lines, discounts, freight: int(1) * 800 };
     const order = priceOrder(input);
     assertInvariants(t, input, order);
@@ -451,9 +500,18 @@ test('property: masked discounts keep every invariant and stay off excluded line
 
 const NOW = new Date('2026-06-01T12:00:00+08:00');
 const REDEEM = { redeem: { pointsPerYuan: 100, maxPercentBp: 5000 } };
-const valid = { status: 'available' as const, validFrom: new Date(NOW.getTime() - 86_400_000), validUntil: new Date(NOW.getTime() + 86_400_000) };
+const valid = {
+  status: 'available' as const,
+  validFrom: new Date(NOW.getTime() - 86_400_000),
+  validUntil: new Date(NOW.getTime() + 86_400_000),
+};
 type TestCoupon = CouponLike & { _id: string };
-const couponOf = (_id: string, rule: CouponRule, scope: CouponScope = { type: 'all' }): TestCoupon => ({ _id, rule, scope, ...valid });
+const couponOf = (_id: string, rule: CouponRule, scope: CouponScope = { type: 'all' }): TestCoupon => ({
+  _id,
+  rule,
+  scope,
+  ...valid,
+});
 
 /** A T-shirt (apparel › T恤) ×2 and a snack (food › 零食) ×1. */
 const CART: CheckoutLineInput[] = [
@@ -474,12 +532,18 @@ test('priceCheckout: every kind in one order, worked by hand', (t) => {
   });
   // goods after promotion 14300; member 715 (540 / 175); the coupon sees the snack at 3325 → 332; points 1000 fen
   // over 10260 / 2993 → 774.17 / 225.83 → 774 / 226.
-  t.deepEqual(priced.lines.map((l) => l.discounts), [parts({ promotion: 1000, member: 540, points: 774 }), parts({ member: 175, coupon: 332, points: 226 })]);
+  t.deepEqual(
+    priced.lines.map((l) => l.discounts),
+    [parts({ promotion: 1000, member: 540, points: 774 }), parts({ member: 175, coupon: 332, points: 226 })],
+  );
   t.deepEqual(priced.discounts, parts({ promotion: 1000, member: 715, coupon: 332, points: 1000 }));
   t.is(priced.payable, 15300 - 3047);
   t.deepEqual(priced.points, { used: 1000, value: 1000, maxUsable: 5000 });
   t.is(priced.coupon?.coupon._id, 'food-90');
-  t.deepEqual(priced.couponLines.map((l) => l.subtotal), [10260, 3325]);
+  t.deepEqual(
+    priced.couponLines.map((l) => l.subtotal),
+    [10260, 3325],
+  );
 });
 
 test('priceCheckout: the best coupon is chosen when none is named; null means none; a named one must apply', (t) => {
@@ -493,25 +557,58 @@ test('priceCheckout: the best coupon is chosen when none is named; null means no
   const best = priceCheckout(base);
   // 20 % of the T-shirts (11800) is 2360, under the 3000 cap: the most.
   t.is(best.coupon?.coupon._id, 'tee-80');
-  t.deepEqual(best.lines.map((l) => l.discounts.coupon), [2360, 0]);
-  t.deepEqual(best.ranked.map((r) => [r.coupon._id, r.quote.applicable]), [['tee-80', true], ['all-99-10', true], ['free-5', true], ['all-500-50', false]]);
+  t.deepEqual(
+    best.lines.map((l) => l.discounts.coupon),
+    [2360, 0],
+  );
+  t.deepEqual(
+    best.ranked.map((r) => [r.coupon._id, r.quote.applicable]),
+    [
+      ['tee-80', true],
+      ['all-99-10', true],
+      ['free-5', true],
+      ['all-500-50', false],
+    ],
+  );
   t.is(priceCheckout({ ...base, couponId: null }).discounts.coupon, 0);
   t.is(priceCheckout({ ...base, couponId: 'free-5' }).discounts.coupon, 500);
   t.throws(() => priceCheckout({ ...base, couponId: 'all-500-50' }), { instanceOf: ShopError, code: 'INVALID_STATE' });
   t.throws(() => priceCheckout({ ...base, couponId: 'someone-elses' }), { instanceOf: ShopError, code: 'NOT_FOUND' });
-  t.throws(() => priceCheckout({ ...base, coupons: [{ ...coupons[1]!, status: 'used' }], couponId: 'free-5' }), { instanceOf: ShopError, code: 'INVALID_STATE' });
-  t.is(priceCheckout({ ...base, coupons: [{ ...coupons[1]!, status: 'locked' }] }).coupon, null, 'a locked coupon is never chosen');
+  t.throws(() => priceCheckout({ ...base, coupons: [{ ...coupons[1]!, status: 'used' }], couponId: 'free-5' }), {
+    instanceOf: ShopError,
+    code: 'INVALID_STATE',
+  });
+  t.is(
+    priceCheckout({ ...base, coupons: [{ ...coupons[1]!, status: 'locked' }] }).coupon,
+    null,
+    'a locked coupon is never chosen',
+  );
 });
 
 test('priceCheckout: points are refused beyond the balance and capped by the rules; no point is spent for nothing', (t) => {
   const base = { lines: [CART[1]!], now: NOW, freight: 800 };
-  t.throws(() => priceCheckout({ ...base, points: { requested: 101, balance: 100, settings: REDEEM } }), { instanceOf: ShopError, code: 'INVALID_STATE' });
+  t.throws(() => priceCheckout({ ...base, points: { requested: 101, balance: 100, settings: REDEEM } }), {
+    instanceOf: ShopError,
+    code: 'INVALID_STATE',
+  });
   // 50 % of 3500: at most 1750 fen, i.e. 1750 points, whatever is asked.
-  t.deepEqual(priceCheckout({ ...base, points: { requested: 9000, balance: 9000, settings: REDEEM } }).points, { used: 1750, value: 1750, maxUsable: 1750 });
+  t.deepEqual(priceCheckout({ ...base, points: { requested: 9000, balance: 9000, settings: REDEEM } }).points, {
+    used: 1750,
+    value: 1750,
+    maxUsable: 1750,
+  });
   // 150 points = ¥1: 151 points are worth 100 fen, the same as 150, so 150 are spent.
   const odd = { redeem: { pointsPerYuan: 150, maxPercentBp: 10_000 } };
-  t.deepEqual(priceCheckout({ ...base, points: { requested: 151, balance: 151, settings: odd } }).points, { used: 150, value: 100, maxUsable: 150 });
-  t.deepEqual(priceCheckout({ ...base, points: { requested: 0, balance: 500, settings: REDEEM } }).points, { used: 0, value: 0, maxUsable: 500 });
+  t.deepEqual(priceCheckout({ ...base, points: { requested: 151, balance: 151, settings: odd } }).points, {
+    used: 150,
+    value: 100,
+    maxUsable: 150,
+  });
+  t.deepEqual(priceCheckout({ ...base, points: { requested: 0, balance: 500, settings: REDEEM } }).points, {
+    used: 0,
+    value: 0,
+    maxUsable: 500,
+  });
 });
 
 test('priceCheckout table: promotion × member × coupon kind and scope × points × freight', (t) => {
@@ -531,10 +628,22 @@ test('priceCheckout table: promotion × member × coupon kind and scope × point
         for (const requested of [0, 333, 100_000])
           for (const freight of [0, 800]) {
             const lines = [{ ...CART[0]!, promotion }, CART[1]!];
-            const input = { lines, now: NOW, memberDiscountBp: bp, coupons: coupon ? [coupon] : [], couponId: coupon ? undefined : null, points: { requested, balance: 100_000, settings: REDEEM }, freight };
+            const input = {
+              lines,
+              now: NOW,
+              memberDiscountBp: bp,
+              coupons: coupon ? [coupon] : [],
+              couponId: coupon ? undefined : null,
+              points: { requested, balance: 100_000, settings: REDEEM },
+              freight,
+            };
             const priced = priceCheckout(input);
             combinations++;
-            assertInvariants(t, { lines, freight, discounts: DISCOUNT_KINDS.map((kind) => ({ kind, amount: priced.discounts[kind] })) }, priced);
+            assertInvariants(
+              t,
+              { lines, freight, discounts: DISCOUNT_KINDS.map((kind) => ({ kind, amount: priced.discounts[kind] })) },
+              priced,
+            );
             t.deepEqual(priced.caps, [], 'a checkout never asks for more than is left');
             t.is(priced.discounts.promotion, promotion);
             const afterPromotion = 15_300 - promotion;
@@ -543,7 +652,9 @@ test('priceCheckout table: promotion × member × coupon kind and scope × point
             const scope = coupon?.scope ?? { type: 'all' as const };
             const inCoupon = priced.couponLines.map((l) => inScope(scope, l));
             const eligible = priced.couponLines.reduce((n, l, i) => n + (inCoupon[i] ? l.subtotal : 0), 0);
-            priced.lines.forEach((l, i) => t.is(l.subtotal - l.discounts.promotion - l.discounts.member, priced.couponLines[i]!.subtotal));
+            priced.lines.forEach((l, i) =>
+              t.is(l.subtotal - l.discounts.promotion - l.discounts.member, priced.couponLines[i]!.subtotal),
+            );
             let expected = 0;
             if (coupon && eligible > 0) {
               const rule = coupon.rule;

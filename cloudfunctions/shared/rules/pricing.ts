@@ -1,24 +1,12 @@
 import { ErrorCode } from '../../../typings/common.js';
 import type { MemberSettings } from '../../../typings/member.js';
-import { type CouponLike,type CouponLine,type CouponQuote,inScope,rankCoupons } from './coupon-quotes.js';
+import { type CouponLike, type CouponLine, type CouponQuote, inScope, rankCoupons } from './coupon-quotes.js';
 import { ShopError } from './errors.js';
-import { maxRedeemablePoints,memberDiscount,pointsForValue,pointsValue } from './member-levels.js';
+import { maxRedeemablePoints, memberDiscount, pointsForValue, pointsValue } from './member-levels.js';
 
 /**
- * An order's price in one place. `priceOrder` composes payable = goods − discounts + freight and shares every
- * discount across the lines in integer fen (largest remainder), so the parts sum exactly to the whole, per line and
- * overall (what partial refunds need). `priceCheckout` decides the discounts of a checkout and prices it:
- *
- * 1. promotion: flash-sale / group prices, given per line by the caller (list price − promotion price) × quantity;
- * 2. member: the level's discount on the goods after promotions (`memberDiscount`, the shop keeps the fraction);
- * 3. coupon: quoted (`couponDiscount`: scope, threshold, percent and cap) on what the lines in its scope still cost
- *    after promotion and member discounts, and shared over those lines only;
- * 4. points: at most `redeem.maxPercentBp` of what is left after the coupon and never beyond the balance; points that
- *    add nothing (rounding) are not spent;
- * 5. freight: added last, never discounted (free from ¥99 of goods at their promotion prices: see checkout.ts).
- *
- * Each discount is capped at what its lines still have to pay, so the later kinds are capped first and no line ever
- * goes below 0. The module does no I/O: the callers read the catalog, the coupons and the member from the database.
+ * An order's price in one place: `priceOrder` composes it from lines, discounts and freight, `priceCheckout` decides a
+ * checkout's discounts. Pure: the callers read the catalog, the coupons and the member from the database.
  */
 
 /** The order in which order-level discounts apply; when they exceed the goods, the later ones are capped first. */
@@ -98,7 +86,9 @@ export function allocate(total: number, weights: readonly number[]): number[] {
     return { index, part: exact / sum, remainder: exact % sum };
   });
   let left = BigInt(total) - shares.reduce((a, s) => a + s.part, 0n);
-  const byRemainder = [...shares].sort((a, b) => (a.remainder === b.remainder ? a.index - b.index : a.remainder > b.remainder ? -1 : 1));
+  const byRemainder = [...shares].sort((a, b) =>
+    a.remainder === b.remainder ? a.index - b.index : a.remainder > b.remainder ? -1 : 1,
+  );
   for (const share of byRemainder) {
     if (left === 0n) break;
     share.part += 1n;
@@ -110,28 +100,35 @@ export function allocate(total: number, weights: readonly number[]): number[] {
 const noDiscounts = (): DiscountParts => ({ promotion: 0, member: 0, coupon: 0, points: 0 });
 
 function maskOf(mask: readonly boolean[], length: number): boolean[] {
-  if (!Array.isArray(mask) || mask.length !== length || mask.some((m) => typeof m !== 'boolean')) {
+  // Checked as unknown input: the flags come from the caller and must match the lines one for one.
+  const flags: unknown = mask;
+  if (!Array.isArray(flags) || flags.length !== length || flags.some((m) => typeof m !== 'boolean')) {
     throw new ShopError(ErrorCode.VALIDATION, '优惠适用的商品行与订单不符');
   }
   return [...mask];
 }
 
 /**
- * Prices an order: line subtotals, order-level discounts shared across lines, freight and what is left to pay.
- * Each discount is shared in proportion to what every line still has to pay after the discounts before it; for the
- * first discount that is the line subtotal, for later ones it differs from the subtotals only by rounding, and it is
- * what guarantees that no line is discounted below 0.
+ * Prices an order: line subtotals, order-level discounts shared across lines, freight and what is left to pay
+ * (payable = goods − discounts + freight). Discounts are shared in integer fen (`allocate`), so the parts sum exactly
+ * to the whole, per line and overall (what partial refunds need). Each discount is shared in proportion to what every
+ * line still has to pay after the discounts before it; for the first discount that is the line subtotal, for later
+ * ones it differs from the subtotals only by rounding, and it is what guarantees that no line is discounted below 0.
  */
 export function priceOrder(input: PricingInput): PricedOrder {
   if (input.lines.length === 0) throw new ShopError(ErrorCode.VALIDATION, '订单没有商品');
   const freight = fen(input.freight ?? 0, '运费');
   const lines: PricedLine[] = input.lines.map((line) => {
     const unitPrice = fen(line.unitPrice, '单价');
-    if (!Number.isSafeInteger(line.quantity) || line.quantity < 1) throw new ShopError(ErrorCode.VALIDATION, '购买数量必须是正整数');
+    if (!Number.isSafeInteger(line.quantity) || line.quantity < 1)
+      throw new ShopError(ErrorCode.VALIDATION, '购买数量必须是正整数');
     const subtotal = fen(unitPrice * line.quantity, '商品小计');
     return { skuId: line.skuId, quantity: line.quantity, unitPrice, subtotal, discounts: noDiscounts(), payable: subtotal };
   });
-  const subtotal = fen(lines.reduce((a, l) => a + l.subtotal, 0), '商品总额');
+  const subtotal = fen(
+    lines.reduce((a, l) => a + l.subtotal, 0),
+    '商品总额',
+  );
 
   // Discounts of one kind over the same lines add up and are shared as one (so the rounding is the same as for
   // their sum); kinds apply in DISCOUNT_KINDS order, groups of one kind in the order they first appear.
@@ -155,7 +152,10 @@ export function priceOrder(input: PricingInput): PricedOrder {
     for (const group of groups.values()) {
       if (group.kind !== kind) continue;
       const weights = lines.map((l, i) => (!group.mask || group.mask[i] ? l.payable : 0));
-      const amount = Math.min(group.amount, weights.reduce((a, b) => a + b, 0));
+      const amount = Math.min(
+        group.amount,
+        weights.reduce((a, b) => a + b, 0),
+      );
       const parts = allocate(amount, weights);
       lines.forEach((line, i) => {
         line.discounts[kind] += parts[i]!;
@@ -214,9 +214,20 @@ export interface CheckoutPricing<C extends CouponLike = CouponLike> extends Pric
 }
 
 /**
- * Prices a checkout: decides the member, coupon and points discounts in the documented order (see the top of the
- * module) and prices the order with them. Refuses (INVALID_STATE / NOT_FOUND) a chosen coupon that is not offered or
- * does not apply, and points beyond the balance, so what it answers is exactly what an order can be created at.
+ * Prices a checkout: decides its discounts in this order and prices the order with them.
+ *
+ * 1. promotion: flash-sale / group prices, given per line by the caller (list price − promotion price) × quantity;
+ * 2. member: the level's discount on the goods after promotions (`memberDiscount`, the shop keeps the fraction);
+ * 3. coupon: quoted (`couponDiscount`: scope, threshold, percent and cap) on what the lines in its scope still cost
+ *    after promotion and member discounts, and shared over those lines only;
+ * 4. points: at most `redeem.maxPercentBp` of what is left after the coupon and never beyond the balance; points that
+ *    add nothing (rounding) are not spent;
+ * 5. freight: added last, never discounted (free from ¥99 of goods at their promotion prices: `freightFor`,
+ *    rules/checkout-pricing.ts).
+ *
+ * Each discount is capped at what its lines still have to pay, so the later kinds are capped first and no line ever
+ * goes below 0. Refuses (INVALID_STATE / NOT_FOUND) a chosen coupon that is not offered or does not apply, and points
+ * beyond the balance, so what it answers is exactly what an order can be created at.
  */
 export function priceCheckout<C extends CouponLike>(input: CheckoutPricingInput<C>): CheckoutPricing<C> {
   const { lines, now } = input;
@@ -227,7 +238,8 @@ export function priceCheckout<C extends CouponLike>(input: CheckoutPricingInput<
   const afterPromotion = priceOrder({ lines: base, discounts: promotions });
 
   const bp = input.memberDiscountBp ?? 10_000;
-  if (!Number.isSafeInteger(bp) || bp < 1 || bp > 10_000) throw new ShopError(ErrorCode.VALIDATION, '会员折扣必须在 1–10000 基点之间');
+  if (!Number.isSafeInteger(bp) || bp < 1 || bp > 10_000)
+    throw new ShopError(ErrorCode.VALIDATION, '会员折扣必须在 1–10000 基点之间');
   const member = memberDiscount(afterPromotion.subtotal - afterPromotion.discountTotal, bp);
   const memberDiscounts: OrderDiscount[] = [...promotions, ...(member ? [{ kind: 'member' as const, amount: member }] : [])];
   const afterMember = priceOrder({ lines: base, discounts: memberDiscounts });
@@ -248,15 +260,20 @@ export function priceCheckout<C extends CouponLike>(input: CheckoutPricingInput<
     coupon = ranked[0]?.quote.applicable ? ranked[0] : null;
   }
   const couponDiscounts: OrderDiscount[] = coupon
-    ? [...memberDiscounts, { kind: 'coupon', amount: coupon.quote.discount, lines: couponLines.map((l) => inScope(coupon.coupon.scope, l)) }]
+    ? [
+        ...memberDiscounts,
+        { kind: 'coupon', amount: coupon.quote.discount, lines: couponLines.map((l) => inScope(coupon.coupon.scope, l)) },
+      ]
     : memberDiscounts;
   const afterCoupon = priceOrder({ lines: base, discounts: couponDiscounts });
 
   const points = { used: 0, value: 0, maxUsable: 0 };
   if (input.points) {
     const { requested, balance, settings } = input.points;
-    if (!Number.isSafeInteger(requested) || requested < 0) throw new ShopError(ErrorCode.VALIDATION, '使用积分必须是不小于 0 的整数');
-    if (requested > Math.max(balance, 0)) throw new ShopError(ErrorCode.INVALID_STATE, `积分不足：可用 ${Math.max(balance, 0)} 积分`);
+    if (!Number.isSafeInteger(requested) || requested < 0)
+      throw new ShopError(ErrorCode.VALIDATION, '使用积分必须是不小于 0 的整数');
+    if (requested > Math.max(balance, 0))
+      throw new ShopError(ErrorCode.INVALID_STATE, `积分不足：可用 ${Math.max(balance, 0)} 积分`);
     points.maxUsable = maxRedeemablePoints(afterCoupon.subtotal - afterCoupon.discountTotal, balance, settings);
     points.value = pointsValue(Math.min(requested, points.maxUsable), settings);
     points.used = pointsForValue(points.value, settings);

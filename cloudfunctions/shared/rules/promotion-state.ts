@@ -4,7 +4,8 @@ import type { ActivityView } from '../../../typings/groupbuy.js';
 import type { FlashSaleDoc, GroupBuyActivityDoc } from '../model/promotion.js';
 import { ShopError } from './errors.js';
 
-/** Where a promotion stands at `now`: the windows of flash sales and group-buy activities. */
+/** Where a promotion stands at `now`: the windows of flash sales and group-buy activities. Pure. */
+
 const ms = (d: Date | string) => new Date(d).getTime();
 
 export function flashSaleState(sale: Pick<FlashSaleDoc, 'startAt' | 'endAt' | 'remaining'>, now: Date): FlashSaleState {

@@ -1,3 +1,5 @@
+/** Memory of one function instance: no SDK, no database, `now` passed in, so it sits with the rules. */
+
 /**
  * What this function instance saw sold out (a SKU, a flash sale, a coupon template), for a moment. In a rush nearly
  * every attempt comes after the last unit went, and each would otherwise cost a read; only refusals are remembered,

@@ -1,16 +1,29 @@
 import { ErrorCode } from '../../../typings/common.js';
-import { type CommissionBalances,type CommissionKind,type MemberSettings } from '../../../typings/member.js';
-import { COMMISSIONS,COMMISSION_LEDGER,CommissionDoc,CommissionEntryDoc,type MemberUserDoc,USERS,WITHDRAWALS,WithdrawalDoc } from '../model/member.js';
-import { commissionBalances,commissionFor } from '../rules/commission-rules.js';
-import { ShopError,notFound } from '../rules/errors.js';
+import { type CommissionBalances, type CommissionKind, type MemberSettings } from '../../../typings/member.js';
+import {
+  COMMISSIONS,
+  COMMISSION_LEDGER,
+  CommissionDoc,
+  CommissionEntryDoc,
+  type MemberUserDoc,
+  USERS,
+  WITHDRAWALS,
+  WithdrawalDoc,
+} from '../model/member.js';
+import { commissionBalances, commissionFor } from '../rules/commission-rules.js';
+import { ShopError, notFound } from '../rules/errors.js';
 import { yuan } from '../rules/money.js';
 import { newOrderId } from '../rules/new-orders.js';
-import { type Transaction,_,db } from './db.js';
-import { inTransaction,userForUpdate } from './points-ledger.js';
+import { type Transaction, _, db } from './db.js';
+import { inTransaction, userForUpdate } from './points-ledger.js';
 import { loadMemberSettings } from './shop-settings.js';
 import { withRetries } from './transactions.js';
 
-
+/**
+ * Commission money: four balances on the inviter's user document (`commission.pending / available / withdrawing /
+ * withdrawn`, fen), moved only by `commission_ledger` entries written in the same transaction and applied once, so
+ * every balance equals the sum of its deltas over the ledger. Commissions and withdrawals move them here.
+ */
 
 const BUCKETS = ['pending', 'available', 'withdrawing', 'withdrawn'] as const;
 
@@ -83,7 +96,8 @@ export async function recordCommission(order: CommissionOrder, options: Commissi
     if (existing) return existing;
     const buyer = (await tx.collection<MemberUserDoc>(USERS).doc(order.openid).get()).data;
     const inviter = buyer?.inviterOpenid;
-    if (!inviter || !buyer.invitedAt || new Date(buyer.invitedAt).getTime() > new Date(order.createdAt).getTime() || amount === 0) return null;
+    if (!inviter || !buyer.invitedAt || new Date(buyer.invitedAt).getTime() > new Date(order.createdAt).getTime() || amount === 0)
+      return null;
     const doc: CommissionDoc = {
       _id: order.orderId,
       orderId: order.orderId,
@@ -97,7 +111,15 @@ export async function recordCommission(order: CommissionOrder, options: Commissi
       dueAt: new Date(order.at.getTime() + settings.referral.refundWindowDays * DAY_MS),
     };
     await tx.collection(COMMISSIONS).add({ data: doc });
-    await moveCommission(tx, { openid: inviter, entryId: `record:${order.orderId}`, kind: 'record', amount, deltas: { pending: amount }, orderId: order.orderId, at: order.at });
+    await moveCommission(tx, {
+      openid: inviter,
+      entryId: `record:${order.orderId}`,
+      kind: 'record',
+      amount,
+      deltas: { pending: amount },
+      orderId: order.orderId,
+      at: order.at,
+    });
     return doc;
   });
 }
@@ -107,8 +129,19 @@ export async function settleCommission(orderId: string, now: Date, tx?: Transact
   return inTransaction(tx, async (t) => {
     const doc = (await t.collection<CommissionDoc>(COMMISSIONS).doc(orderId).get()).data;
     if (!doc || doc.status !== 'pending' || new Date(doc.dueAt).getTime() > now.getTime()) return false;
-    await t.collection(COMMISSIONS).doc(orderId).update({ data: { status: 'settled', settledAt: now } });
-    await moveCommission(t, { openid: doc.inviterOpenid, entryId: `settle:${orderId}`, kind: 'settle', amount: doc.amount, deltas: { pending: -doc.amount, available: doc.amount }, orderId, at: now });
+    await t
+      .collection(COMMISSIONS)
+      .doc(orderId)
+      .update({ data: { status: 'settled', settledAt: now } });
+    await moveCommission(t, {
+      openid: doc.inviterOpenid,
+      entryId: `settle:${orderId}`,
+      kind: 'settle',
+      amount: doc.amount,
+      deltas: { pending: -doc.amount, available: doc.amount },
+      orderId,
+      at: now,
+    });
     return true;
   });
 }
@@ -127,7 +160,15 @@ export async function settleDueCommissions(now: Date, deadline = Date.now() + 45
   let settled = 0;
   for (let batch = 0; batch < SETTLE_MAX_BATCHES && Date.now() < deadline; batch++) {
     const filter = { status: 'pending', dueAt: _.lte(now), ...(skipped.length ? { _id: _.nin(skipped) } : {}) };
-    const due = (await db.collection<{ _id: string }>(COMMISSIONS).where(filter).orderBy('dueAt', 'asc').limit(SETTLE_BATCH).field({ _id: true }).get()).data;
+    const due = (
+      await db
+        .collection<{ _id: string }>(COMMISSIONS)
+        .where(filter)
+        .orderBy('dueAt', 'asc')
+        .limit(SETTLE_BATCH)
+        .field({ _id: true })
+        .get()
+    ).data;
     if (due.length === 0) break;
     for (const { _id } of due) {
       if (Date.now() >= deadline) return settled;
@@ -148,19 +189,44 @@ export async function settleDueCommissions(now: Date, deadline = Date.now() + 45
  * settled one is taken back from the available balance by a negative entry (which may leave it below 0 when the
  * money was withdrawn; later commission makes it up). Once per order; null when there is nothing to undo.
  */
-export async function reverseCommission(orderId: string, options: { at?: Date; tx?: Transaction } = {}): Promise<'cancelled' | 'reversed' | null> {
+export async function reverseCommission(
+  orderId: string,
+  options: { at?: Date; tx?: Transaction } = {},
+): Promise<'cancelled' | 'reversed' | null> {
   const at = options.at ?? new Date();
   return inTransaction(options.tx, async (tx) => {
     const doc = (await tx.collection<CommissionDoc>(COMMISSIONS).doc(orderId).get()).data;
     if (!doc) return null;
     if (doc.status === 'pending') {
-      await tx.collection(COMMISSIONS).doc(orderId).update({ data: { status: 'cancelled', cancelledAt: at } });
-      await moveCommission(tx, { openid: doc.inviterOpenid, entryId: `cancel:${orderId}`, kind: 'cancel', amount: doc.amount, deltas: { pending: -doc.amount }, orderId, at });
+      await tx
+        .collection(COMMISSIONS)
+        .doc(orderId)
+        .update({ data: { status: 'cancelled', cancelledAt: at } });
+      await moveCommission(tx, {
+        openid: doc.inviterOpenid,
+        entryId: `cancel:${orderId}`,
+        kind: 'cancel',
+        amount: doc.amount,
+        deltas: { pending: -doc.amount },
+        orderId,
+        at,
+      });
       return 'cancelled';
     }
     if (doc.status === 'settled') {
-      await tx.collection(COMMISSIONS).doc(orderId).update({ data: { status: 'reversed', reversedAt: at } });
-      await moveCommission(tx, { openid: doc.inviterOpenid, entryId: `reverse:${orderId}`, kind: 'reverse', amount: doc.amount, deltas: { available: -doc.amount }, orderId, at });
+      await tx
+        .collection(COMMISSIONS)
+        .doc(orderId)
+        .update({ data: { status: 'reversed', reversedAt: at } });
+      await moveCommission(tx, {
+        openid: doc.inviterOpenid,
+        entryId: `reverse:${orderId}`,
+        kind: 'reverse',
+        amount: doc.amount,
+        deltas: { available: -doc.amount },
+        orderId,
+        at,
+      });
       return 'reversed';
     }
     return null;
@@ -174,17 +240,32 @@ export async function reverseCommission(orderId: string, options: { at?: Date; t
  * written in one transaction on the user document, so concurrent requests conflict and the later ones see what the
  * first took: they can never withdraw more than was available.
  */
-export async function requestWithdrawal(openid: string, amount: number, at: Date, settings?: MemberSettings): Promise<WithdrawalDoc> {
+export async function requestWithdrawal(
+  openid: string,
+  amount: number,
+  at: Date,
+  settings?: MemberSettings,
+): Promise<WithdrawalDoc> {
   const { referral } = settings ?? (await loadMemberSettings());
   if (!Number.isSafeInteger(amount) || amount <= 0) throw new ShopError(ErrorCode.VALIDATION, '提现金额必须是正整数（分）');
-  if (amount < referral.minWithdrawFen) throw new ShopError(ErrorCode.VALIDATION, `最低提现金额为 ${yuan(referral.minWithdrawFen)}`);
+  if (amount < referral.minWithdrawFen)
+    throw new ShopError(ErrorCode.VALIDATION, `最低提现金额为 ${yuan(referral.minWithdrawFen)}`);
   return withRetries(db, async (tx) => {
     const { user } = await userForUpdate(tx, openid, at);
     const { available } = commissionBalances(user);
-    if (amount > available) throw new ShopError(ErrorCode.INVALID_STATE, `可提现余额不足：可提现 ${yuan(Math.max(available, 0))}`);
+    if (amount > available)
+      throw new ShopError(ErrorCode.INVALID_STATE, `可提现余额不足：可提现 ${yuan(Math.max(available, 0))}`);
     const doc: WithdrawalDoc = { _id: `W${newOrderId(at)}`, openid, amount, status: 'pending', requestedAt: at };
     await tx.collection(WITHDRAWALS).add({ data: doc });
-    await moveCommission(tx, { openid, entryId: `withdraw:${doc._id}`, kind: 'withdraw', amount, deltas: { available: -amount, withdrawing: amount }, withdrawalId: doc._id, at });
+    await moveCommission(tx, {
+      openid,
+      entryId: `withdraw:${doc._id}`,
+      kind: 'withdraw',
+      amount,
+      deltas: { available: -amount, withdrawing: amount },
+      withdrawalId: doc._id,
+      at,
+    });
     return doc;
   });
 }
@@ -194,7 +275,11 @@ export async function requestWithdrawal(openid: string, amount: number, at: Date
  * withdrawn), `rejected` to give it back (withdrawing → available). Deciding the same way again returns the request
  * unchanged; deciding otherwise after a decision is INVALID_STATE.
  */
-export async function settleWithdrawal(withdrawalId: string, outcome: 'paid' | 'rejected', options: { at?: Date; note?: string; tx?: Transaction } = {}): Promise<WithdrawalDoc> {
+export async function settleWithdrawal(
+  withdrawalId: string,
+  outcome: 'paid' | 'rejected',
+  options: { at?: Date; note?: string; tx?: Transaction } = {},
+): Promise<WithdrawalDoc> {
   const at = options.at ?? new Date();
   return inTransaction(options.tx, async (tx) => {
     const doc = (await tx.collection<WithdrawalDoc>(WITHDRAWALS).doc(withdrawalId).get()).data;
@@ -203,8 +288,19 @@ export async function settleWithdrawal(withdrawalId: string, outcome: 'paid' | '
     if (doc.status !== 'pending') throw new ShopError(ErrorCode.INVALID_STATE, '该提现申请已处理');
     const fields = { status: outcome, settledAt: at, ...(options.note ? { note: options.note } : {}) };
     await tx.collection(WITHDRAWALS).doc(withdrawalId).update({ data: fields });
-    const deltas = outcome === 'paid' ? { withdrawing: -doc.amount, withdrawn: doc.amount } : { withdrawing: -doc.amount, available: doc.amount };
-    await moveCommission(tx, { openid: doc.openid, entryId: `withdraw_${outcome}:${withdrawalId}`, kind: `withdraw_${outcome}`, amount: doc.amount, deltas, withdrawalId, at });
+    const deltas =
+      outcome === 'paid'
+        ? { withdrawing: -doc.amount, withdrawn: doc.amount }
+        : { withdrawing: -doc.amount, available: doc.amount };
+    await moveCommission(tx, {
+      openid: doc.openid,
+      entryId: `withdraw_${outcome}:${withdrawalId}`,
+      kind: `withdraw_${outcome}`,
+      amount: doc.amount,
+      deltas,
+      withdrawalId,
+      at,
+    });
     return { ...doc, ...fields };
   });
 }

@@ -20,7 +20,7 @@ test.after.always(() => shop.close());
 
 const DAY = 86_400_000;
 let templates = 0;
-type Doc = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- documents as node-sdk hands them back
+type Doc = Record<string, any>;
 
 /** Claims one coupon through the gateway from a fresh template (¥5 off, 7 days from claiming). */
 async function claimCoupon(openid: string, fields: Record<string, unknown> = {}): Promise<string> {
@@ -35,14 +35,18 @@ async function stored(couponId: string): Promise<Doc> {
 }
 
 const LINES: CouponLine[] = [{ spuId: 'spu-009', categoryId: 'c-tea', parentCategoryId: 'c-food', subtotal: 16_800 }];
-const lock = (openid: string, couponId: string, orderId: string, lines = LINES, now = new Date()) => withRetries(db, (tx) => lockCoupon(tx, { openid, couponId, orderId, now, lines }));
+const lock = (openid: string, couponId: string, orderId: string, lines = LINES, now = new Date()) =>
+  withRetries(db, (tx) => lockCoupon(tx, { openid, couponId, orderId, now, lines }));
 
-test('couponLinesFor adds each line\'s parent category from the database', async (t) => {
+test("couponLinesFor adds each line's parent category from the database", async (t) => {
   const lines = await couponLinesFor([
     { spuId: 'spu-009', categoryId: 'c-tea', subtotal: 100 },
     { spuId: 'spu-x', categoryId: 'c-food', subtotal: 5 },
   ]);
-  t.deepEqual(lines.map((l) => l.parentCategoryId), ['c-food', null]);
+  t.deepEqual(
+    lines.map((l) => l.parentCategoryId),
+    ['c-food', null],
+  );
 });
 
 test('lock → spend → release on refund: the coupon is usable once, then available again', async (t) => {
@@ -52,7 +56,11 @@ test('lock → spend → release on refund: the coupon is usable once, then avai
   t.deepEqual(locked.quote, { applicable: true, discount: 500, eligibleSubtotal: 16_800 });
   t.like(await stored(couponId), { status: 'locked', orderId: 'order-r1' });
   await t.throwsAsync(lock(openid, couponId, 'order-r2'), { instanceOf: ShopError, message: '优惠券已被其他订单占用' });
-  t.deepEqual((await lock(openid, couponId, 'order-r1')).quote, locked.quote, 'locking again for the same order (a retried create) gives the same answer');
+  t.deepEqual(
+    (await lock(openid, couponId, 'order-r1')).quote,
+    locked.quote,
+    'locking again for the same order (a retried create) gives the same answer',
+  );
 
   t.is((await withRetries(db, (tx) => spendCoupon(tx, 'order-r1', new Date())))?.status, 'used');
   t.like(await stored(couponId), { status: 'used', orderId: 'order-r1' });
@@ -62,7 +70,11 @@ test('lock → spend → release on refund: the coupon is usable once, then avai
   t.is((await withRetries(db, (tx) => releaseCoupon(tx, 'order-r1', new Date())))?.status, 'available');
   t.like(await stored(couponId), { status: 'available', orderId: null, lastOrderId: 'order-r1' });
   const again = await stored(couponId);
-  t.is(await withRetries(db, (tx) => releaseCoupon(tx, 'order-r1', new Date())), null, 'released twice: the second finds nothing');
+  t.is(
+    await withRetries(db, (tx) => releaseCoupon(tx, 'order-r1', new Date())),
+    null,
+    'released twice: the second finds nothing',
+  );
   t.deepEqual(await stored(couponId), again);
   t.is((await lock(openid, couponId, 'order-r4')).coupon.orderId, 'order-r4', 'usable again');
 });
@@ -73,10 +85,17 @@ test('lock → release on cancel or timeout before payment', async (t) => {
   await lock(openid, couponId, 'order-c1');
   await withRetries(db, (tx) => releaseCoupon(tx, 'order-c1', new Date()));
   t.like(await stored(couponId), { status: 'available', orderId: null });
-  t.is(await withRetries(db, (tx) => spendCoupon(tx, 'order-c1')), null, 'a late payment of the cancelled order does not spend it');
+  t.is(
+    await withRetries(db, (tx) => spendCoupon(tx, 'order-c1')),
+    null,
+    'a late payment of the cancelled order does not spend it',
+  );
   t.like(await stored(couponId), { status: 'available' });
   const mine = dataOf(await shop.call<{ items: CouponView[] }>('coupon', 'mine', { status: 'available' }, openid));
-  t.deepEqual(mine.items.map((c) => c.couponId), [couponId]);
+  t.deepEqual(
+    mine.items.map((c) => c.couponId),
+    [couponId],
+  );
 });
 
 test('a coupon that comes back after its validity ended is expired, and listed so', async (t) => {
@@ -87,7 +106,10 @@ test('a coupon that comes back after its validity ended is expired, and listed s
   await withRetries(db, (tx) => releaseCoupon(tx, 'order-e1', new Date(validUntil.getTime() + 1)));
   t.like(await stored(couponId), { status: 'expired', orderId: null });
   const expired = dataOf(await shop.call<{ items: CouponView[] }>('coupon', 'mine', { status: 'expired' }, openid));
-  t.deepEqual(expired.items.map((c) => [c.couponId, c.status]), [[couponId, 'expired']]);
+  t.deepEqual(
+    expired.items.map((c) => [c.couponId, c.status]),
+    [[couponId, 'expired']],
+  );
   await t.throwsAsync(lock(openid, couponId, 'order-e2'), { instanceOf: ShopError, message: '优惠券已过期' });
 });
 
@@ -101,10 +123,15 @@ test('another shopper cannot lock my coupon', async (t) => {
 test('lock refuses a coupon not valid yet, past its validity, or not applying to the lines, and changes nothing', async (t) => {
   const openid = 'o-tx-refusals';
   const now = Date.now();
-  const later = await claimCoupon(openid, { validity: { type: 'fixed', startAt: new Date(now + DAY), endAt: new Date(now + 2 * DAY) } });
+  const later = await claimCoupon(openid, {
+    validity: { type: 'fixed', startAt: new Date(now + DAY), endAt: new Date(now + 2 * DAY) },
+  });
   await t.throwsAsync(lock(openid, later, 'order-f1'), { instanceOf: ShopError, message: '优惠券不可用：优惠券未到使用时间' });
   const lapsed = await claimCoupon(openid);
-  await t.throwsAsync(lock(openid, lapsed, 'order-f2', LINES, new Date(now + 8 * DAY)), { instanceOf: ShopError, message: '优惠券已过期' });
+  await t.throwsAsync(lock(openid, lapsed, 'order-f2', LINES, new Date(now + 8 * DAY)), {
+    instanceOf: ShopError,
+    message: '优惠券已过期',
+  });
   const shirts = await claimCoupon(openid, { scope: { type: 'categories', ids: ['c-apparel'] } });
   await t.throwsAsync(lock(openid, shirts, 'order-f3'), { instanceOf: ShopError, message: '优惠券不可用：没有适用此券的商品' });
   for (const id of [later, lapsed, shirts]) t.like(await stored(id), { status: 'available', orderId: null });

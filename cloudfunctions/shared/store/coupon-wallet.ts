@@ -1,11 +1,15 @@
 import { ErrorCode } from '../../../typings/common.js';
 import { type CategoryDoc } from '../model/catalog.js';
-import { StoredCouponStatus,USER_COUPONS,UserCouponDoc } from '../model/coupon.js';
-import { CouponLine,CouponQuote,couponDiscount,effectiveStatus,time } from '../rules/coupon-quotes.js';
+import { StoredCouponStatus, USER_COUPONS, UserCouponDoc } from '../model/coupon.js';
+import { CouponLine, CouponQuote, couponDiscount, effectiveStatus, time } from '../rules/coupon-quotes.js';
 import { ShopError } from '../rules/errors.js';
-import { _,db,type Transaction } from './db.js';
+import { _, db, type Transaction } from './db.js';
 
-
+/**
+ * A shopper's coupons in the database: the usable ones for a cart, and their life with an order: available → locked
+ * (order created) → used (paid) → available again when the order is cancelled, times out or is refunded (or expired
+ * if its validity ended meanwhile).
+ */
 
 /** At most this many usable coupons are considered for one cart. */
 export const MAX_CART_COUPONS = 100;
@@ -23,11 +27,26 @@ export async function usableCoupons(openid: string, now: Date): Promise<UserCoup
 }
 
 /** Adds each line's parent category (one query for all lines), so category coupons match as `inScope` expects. */
-export async function couponLinesFor(lines: Array<{ spuId: string; categoryId: string; subtotal: number }>): Promise<CouponLine[]> {
+export async function couponLinesFor(
+  lines: Array<{ spuId: string; categoryId: string; subtotal: number }>,
+): Promise<CouponLine[]> {
   const ids = [...new Set(lines.map((l) => l.categoryId))];
-  const categories = ids.length ? (await db.collection<CategoryDoc>('categories').where({ _id: _.in(ids) }).limit(1000).get()).data : [];
+  const categories = ids.length
+    ? (
+        await db
+          .collection<CategoryDoc>('categories')
+          .where({ _id: _.in(ids) })
+          .limit(1000)
+          .get()
+      ).data
+    : [];
   const parents = new Map(categories.map((c) => [c._id, c.parentId]));
-  return lines.map((l) => ({ spuId: l.spuId, categoryId: l.categoryId, parentCategoryId: parents.get(l.categoryId) ?? null, subtotal: l.subtotal }));
+  return lines.map((l) => ({
+    spuId: l.spuId,
+    categoryId: l.categoryId,
+    parentCategoryId: parents.get(l.categoryId) ?? null,
+    subtotal: l.subtotal,
+  }));
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -76,7 +95,10 @@ export async function spendCoupon(tx: Transaction, orderId: string, now = new Da
   let spent: UserCouponDoc | null = null;
   for (const coupon of await couponsOf(tx, orderId)) {
     if (coupon.status !== 'locked') continue;
-    await tx.collection(USER_COUPONS).doc(coupon._id).update({ data: { status: 'used', usedAt: now } });
+    await tx
+      .collection(USER_COUPONS)
+      .doc(coupon._id)
+      .update({ data: { status: 'used', usedAt: now } });
     spent = { ...coupon, status: 'used', usedAt: now };
   }
   return spent;

@@ -4,6 +4,7 @@ import { cloud } from '../platform/cloud.js';
  * The database as the functions use it. wx-server-sdk's typings return `Promise<T> | void | string` to cover its
  * callback style; these types describe the promise style the code uses, over the very same SDK objects.
  */
+
 export type Doc = Record<string, unknown> & { _id: string };
 
 export interface Query<T> {
@@ -31,7 +32,9 @@ export interface Collection<T> extends Query<T> {
 }
 
 export interface Transaction {
-  collection<T = Doc>(name: string): Pick<Collection<T>, 'doc' | 'add'> & { where(filter: Record<string, unknown>): Pick<Query<T>, 'get'> };
+  collection<T = Doc>(
+    name: string,
+  ): Pick<Collection<T>, 'doc' | 'add'> & { where(filter: Record<string, unknown>): Pick<Query<T>, 'get'> };
   rollback(reason?: unknown): Promise<void>;
 }
 

@@ -1,17 +1,18 @@
 import { ErrorCode } from '../../../typings/common.js';
-import { type OrderDoc } from '../model/order.js';
-import { GROUP_BUY_GROUPS,GROUP_BUY_MEMBERS,GroupDoc,GroupMemberDoc,memberKey } from '../model/promotion.js';
+import { type OrderChange, type OrderDoc } from '../model/order.js';
+import { GROUP_BUY_GROUPS, GROUP_BUY_MEMBERS, GroupDoc, GroupMemberDoc, memberKey } from '../model/promotion.js';
 import { ShopError } from '../rules/errors.js';
 import { tierPrice } from '../rules/group-tiers.js';
 import { releasesHoldings } from '../rules/order-transitions.js';
-import { type OrderChange } from '../workflows/order-effects.js';
-import { type Transaction,_ } from './db.js';
+import { type Transaction, _ } from './db.js';
 
+/** Group-buy seats as orders move: payments, cancels and refunds move seats in the order's own transaction. */
 
 /**
- * Order effect (order-effects.ts) of a group-buy order: a payment marks the seat paid and, when it is the payment
- * that makes the target in time, the group succeeds at its tier price (the difference refunds follow the transaction,
- * `settleGroupRefunds`); a cancel, timeout, failed group or finished refund gives the seat back while the group is open.
+ * Order effect (workflows/order-effects.ts) of a group-buy order: a payment marks the seat paid and, when it is the
+ * payment that makes the target in time, the group succeeds at its tier price (the difference refunds follow the
+ * transaction, `settleGroupRefunds`); a cancel, timeout, failed group or finished refund gives the seat back while the
+ * group is open.
  */
 export async function groupSeatEffect(tx: Transaction, { event, before, now }: OrderChange): Promise<void> {
   const promotion = before.promotion;
@@ -28,13 +29,16 @@ export async function groupSeatEffect(tx: Transaction, { event, before, now }: O
     await memberRef.update({ data: { status: 'paid', paidAt: now } });
     const paid = group.paidCount + 1;
     const succeeds = group.status === 'open' && paid >= group.targetSize && now.getTime() < new Date(group.expiresAt).getTime();
-    const closing = succeeds ? { status: 'succeeded', succeededAt: now, closePrice: tierPrice(group.tiers, paid), refundsDone: false } : {};
+    const closing = succeeds
+      ? { status: 'succeeded', succeededAt: now, closePrice: tierPrice(group.tiers, paid), refundsDone: false }
+      : {};
     await groupRef.update({ data: { paidCount: _.inc(1), ...closing } });
     return;
   }
   if (member.status !== 'held' && member.status !== 'paid') return;
   await memberRef.update({ data: { status: event === 'refund_succeeded' ? 'refunded' : 'released' } });
-  if (group.status === 'open') await groupRef.update({ data: { seats: _.inc(-1), ...(member.status === 'paid' ? { paidCount: _.inc(-1) } : {}) } });
+  if (group.status === 'open')
+    await groupRef.update({ data: { seats: _.inc(-1), ...(member.status === 'paid' ? { paidCount: _.inc(-1) } : {}) } });
 }
 
 /** The admin's ship step, in its transaction: a group-buy order ships only once its group succeeded. */

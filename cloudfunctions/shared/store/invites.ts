@@ -1,12 +1,13 @@
 import { ErrorCode } from '../../../typings/common.js';
 import { type BindResult } from '../../../typings/member.js';
-import { INVITE_CODES,type MemberUserDoc,USERS } from '../model/member.js';
+import { INVITE_CODES, type MemberUserDoc, USERS } from '../model/member.js';
 import { newInviteCode } from '../rules/commission-rules.js';
-import { ShopError,notFound } from '../rules/errors.js';
-import { _,db } from './db.js';
+import { ShopError, notFound } from '../rules/errors.js';
+import { _, db } from './db.js';
 import { userForUpdate } from './points-ledger.js';
 import { withRetries } from './transactions.js';
 
+/** Referral (分销) invites: each shopper's invite code, and binding an invitee to the inviter. */
 
 /** Inviter chains longer than this are refused rather than walked (each level is one read in the transaction). */
 export const MAX_INVITER_CHAIN = 50;
@@ -64,7 +65,11 @@ export async function bindInviter(openid: string, inviteCode: string, at: Date):
       }
       current = up.inviterOpenid;
     }
-    if (root) await tx.collection(USERS).doc(root).update({ data: { referralRevision: _.inc(1) } });
+    if (root)
+      await tx
+        .collection(USERS)
+        .doc(root)
+        .update({ data: { referralRevision: _.inc(1) } });
     await write({ inviterOpenid: inviter, invitedAt: at, invitedWith: inviteCode });
     return { bound: true };
   });

@@ -1,6 +1,13 @@
 import test from 'ava';
 import { dataOf, startShop } from '../../../testkit/shop.js';
-import type { CommissionLedgerPage,MemberSummary,PointsLedgerPage,ReferralSummary,WithdrawalPage,WithdrawalView } from '../../../typings/member.js';
+import type {
+  CommissionLedgerPage,
+  MemberSummary,
+  PointsLedgerPage,
+  ReferralSummary,
+  WithdrawalPage,
+  WithdrawalView,
+} from '../../../typings/member.js';
 
 /**
  * The shared points and commission helpers that order, pay and jobs call (inside their own transactions), run from
@@ -13,11 +20,17 @@ shop.useSdkInThisProcess();
 const { db } = await import('./db.js');
 const { withRetries } = await import('./transactions.js');
 const points = await import('./points-ledger.js');
-const referral = { ...(await import('../rules/commission-rules.js')), ...(await import('./commission-ledger.js')), ...(await import('./invites.js')), ...(await import('../workflows/order-effects.js')) };
+const referral = {
+  ...(await import('../rules/commission-rules.js')),
+  ...(await import('./commission-ledger.js')),
+  ...(await import('./invites.js')),
+  ...(await import('../workflows/order-effects.js')),
+};
 test.after.always(() => shop.close());
 
 const DAY_MS = 86_400_000;
-const member = <T>(route: string, params: Record<string, unknown>, openid: string) => shop.call<T>('member', route, params, openid);
+const member = <T>(route: string, params: Record<string, unknown>, openid: string) =>
+  shop.call<T>('member', route, params, openid);
 
 type Stored = Record<string, unknown> & { _id: string };
 async function docs(collection: string, where: Record<string, unknown>): Promise<Stored[]> {
@@ -31,27 +44,44 @@ async function user(openid: string): Promise<Stored & { points?: number; growth?
 async function pointsBooks(openid: string) {
   const entries = (await docs('points_ledger', { openid })) as Array<Stored & { delta: number; growthDelta: number }>;
   const u = await user(openid);
-  return { deltas: entries.reduce((n, e) => n + e.delta, 0), growthDeltas: entries.reduce((n, e) => n + e.growthDelta, 0), points: u.points ?? 0, growth: u.growth ?? 0, entries: entries.length };
+  return {
+    deltas: entries.reduce((n, e) => n + e.delta, 0),
+    growthDeltas: entries.reduce((n, e) => n + e.growthDelta, 0),
+    points: u.points ?? 0,
+    growth: u.growth ?? 0,
+    entries: entries.length,
+  };
 }
 
 async function commissionBooks(openid: string) {
   const entries = (await docs('commission_ledger', { openid })) as Array<Stored & { deltas: Record<string, number> }>;
   const sums = { pending: 0, available: 0, withdrawing: 0, withdrawn: 0 };
   for (const e of entries) for (const k of Object.keys(sums) as Array<keyof typeof sums>) sums[k] += e.deltas[k] ?? 0;
-  return { sums, balances: referral.commissionBalances((await user(openid)) as never) };
+  return { sums, balances: referral.commissionBalances(await user(openid)) };
 }
 
 const ref = (openid: string, orderId: string) => ({ openid, orderId, at: new Date() });
 
 test('earning for an order is idempotent: the same order twice earns once', async (t) => {
   const openid = 'o-pts-earn';
-  const [a, b] = await Promise.all([points.earnForOrder({ ...ref(openid, 'EARN1'), paidFen: 12_345 }), points.earnForOrder({ ...ref(openid, 'EARN1'), paidFen: 12_345 })]);
+  const [a, b] = await Promise.all([
+    points.earnForOrder({ ...ref(openid, 'EARN1'), paidFen: 12_345 }),
+    points.earnForOrder({ ...ref(openid, 'EARN1'), paidFen: 12_345 }),
+  ]);
   t.is(a?._id, b?._id);
-  t.like(await points.earnForOrder({ ...ref(openid, 'EARN1'), paidFen: 99_999 }), { delta: 123, growthDelta: 123 }, 'a later call gets the first entry back');
+  t.like(
+    await points.earnForOrder({ ...ref(openid, 'EARN1'), paidFen: 99_999 }),
+    { delta: 123, growthDelta: 123 },
+    'a later call gets the first entry back',
+  );
   t.like(await user(openid), { points: 123, growth: 123 });
   t.is((await docs('points_ledger', { openid })).length, 1);
   t.like(dataOf(await member<MemberSummary>('summary', {}, openid)), { points: 123, growth: 123 });
-  t.is(await points.earnForOrder({ ...ref(openid, 'EARN0'), paidFen: 99 }), null, 'less than ¥1 earns nothing and writes nothing');
+  t.is(
+    await points.earnForOrder({ ...ref(openid, 'EARN0'), paidFen: 99 }),
+    null,
+    'less than ¥1 earns nothing and writes nothing',
+  );
   t.is((await docs('points_ledger', { openid })).length, 1);
 });
 
@@ -62,7 +92,12 @@ test('spending is refused beyond the balance and writes nothing; spending the ba
   t.like(error, { code: 'INVALID_STATE', message: '积分不足：可用 500 积分' });
   t.like(await user(openid), { points: 500 });
   t.is((await docs('points_ledger', { openid })).length, 1);
-  t.like(await points.spendForOrder({ ...ref(openid, 'S-2'), points: 500 }), { delta: -500, balanceAfter: 0, reason: 'order_spend', refId: 'S-2' });
+  t.like(await points.spendForOrder({ ...ref(openid, 'S-2'), points: 500 }), {
+    delta: -500,
+    balanceAfter: 0,
+    reason: 'order_spend',
+    refId: 'S-2',
+  });
   await t.throwsAsync(points.spendForOrder({ ...ref(openid, 'S-3'), points: 1 }), { message: /积分不足/ });
   t.is(await points.spendForOrder({ ...ref(openid, 'S-4'), points: 0 }), null);
   t.like(await user(openid), { points: 0 });
@@ -71,14 +106,16 @@ test('spending is refused beyond the balance and writes nothing; spending the ba
 test('concurrent spends of the whole balance on different orders: one succeeds', async (t) => {
   const openid = 'o-pts-spend-race';
   await points.earnForOrder({ ...ref(openid, 'R-EARN'), paidFen: 30_000 });
-  const results = await Promise.allSettled(Array.from({ length: 10 }, (_v, i) => points.spendForOrder({ ...ref(openid, `R-${i}`), points: 300 })));
+  const results = await Promise.allSettled(
+    Array.from({ length: 10 }, (_v, i) => points.spendForOrder({ ...ref(openid, `R-${i}`), points: 300 })),
+  );
   t.is(results.filter((r) => r.status === 'fulfilled').length, 1);
   t.like(await user(openid), { points: 0 });
   const books = await pointsBooks(openid);
   t.is(books.deltas, books.points);
 });
 
-test('points move with the caller\'s transaction: an aborted order creation spends nothing', async (t) => {
+test("points move with the caller's transaction: an aborted order creation spends nothing", async (t) => {
   const openid = 'o-pts-tx';
   await points.earnForOrder({ ...ref(openid, 'TX-EARN'), paidFen: 10_000 });
   await t.throwsAsync(
@@ -100,7 +137,11 @@ test('cancel or refund returns exactly what the order spent and takes back what 
   await points.spendForOrder({ ...ref(openid, 'RET-1'), points: 400 });
   t.like(await user(openid), { points: 600, growth: 1000 });
   t.deepEqual(await points.returnForOrder(ref(openid, 'RET-1')), { returned: 400, reversed: 0, growthReversed: 0 });
-  t.deepEqual(await points.returnForOrder(ref(openid, 'RET-1')), { returned: 0, reversed: 0, growthReversed: 0 }, 'again: nothing');
+  t.deepEqual(
+    await points.returnForOrder(ref(openid, 'RET-1')),
+    { returned: 0, reversed: 0, growthReversed: 0 },
+    'again: nothing',
+  );
   t.like(await user(openid), { points: 1000, growth: 1000 });
 
   // An order that spent and then earned (completed), refunded afterwards: both undone.
@@ -109,9 +150,16 @@ test('cancel or refund returns exactly what the order spent and takes back what 
   t.like(await user(openid), { points: 1100, growth: 1300 });
   t.like(dataOf(await member<MemberSummary>('summary', {}, openid)), { level: { name: '银卡会员' } });
   const [x, y] = await Promise.all([points.returnForOrder(ref(openid, 'RET-2')), points.returnForOrder(ref(openid, 'RET-2'))]);
-  t.deepEqual([x, y].find((r) => r.returned), { returned: 200, reversed: 300, growthReversed: 300 });
+  t.deepEqual(
+    [x, y].find((r) => r.returned),
+    { returned: 200, reversed: 300, growthReversed: 300 },
+  );
   t.like(await user(openid), { points: 1000, growth: 1000 });
-  t.is(await points.earnForOrder({ ...ref(openid, 'RET-2'), paidFen: 30_000 }), null, 'a refunded order earns nothing afterwards');
+  t.is(
+    await points.earnForOrder({ ...ref(openid, 'RET-2'), paidFen: 30_000 }),
+    null,
+    'a refunded order earns nothing afterwards',
+  );
 
   // Points earned and already spent elsewhere: the reversal takes them anyway (the balance goes below 0).
   await points.spendForOrder({ ...ref(openid, 'RET-3'), points: 1000 });
@@ -149,10 +197,13 @@ test('the points ledger sums to the balance after a mix of check-in, earning, sp
     cursor = page.nextCursor;
   } while (cursor);
   t.is(items.length, 6);
-  t.is(items.reduce((n, i) => n + i.delta, 0), dataOf(await member<MemberSummary>('summary', {}, openid)).points);
+  t.is(
+    items.reduce((n, i) => n + i.delta, 0),
+    dataOf(await member<MemberSummary>('summary', {}, openid)).points,
+  );
 });
 
-test('order events apply points and commission inside the order\'s transaction', async (t) => {
+test("order events apply points and commission inside the order's transaction", async (t) => {
   const [inviter, buyer] = ['o-fx-inviter', 'o-fx-buyer'];
   const code = dataOf(await member<ReferralSummary>('referral.summary', {}, inviter)).inviteCode;
   dataOf(await member('referral.bind', { inviteCode: code }, buyer));
@@ -202,17 +253,28 @@ test.serial('commission: pending on completion, available after the refund windo
   t.is(await referral.recordCommission({ ...order, orderId: 'CM-OLD', createdAt: before }), null, 'ordered before the binding');
   t.is(await referral.recordCommission({ ...order, orderId: 'CM-S', openid: stranger }), null, 'no inviter');
   t.is(await referral.recordCommission({ ...order, orderId: 'CM-SMALL', paidFen: 19 }), null, 'rounds to 0');
-  t.like(dataOf(await member<ReferralSummary>('referral.summary', {}, inviter)), { inviteeCount: 1, commission: { pending: 617, available: 0, settled: 0 } });
+  t.like(dataOf(await member<ReferralSummary>('referral.summary', {}, inviter)), {
+    inviteeCount: 1,
+    commission: { pending: 617, available: 0, settled: 0 },
+  });
 
   t.is(await referral.settleDueCommissions(new Date(completedAt.getTime() + 7 * DAY_MS - 1000)), 0, 'inside the refund window');
   t.is(await referral.settleDueCommissions(new Date(completedAt.getTime() + 7 * DAY_MS)), 1);
   t.is(await referral.settleDueCommissions(new Date(completedAt.getTime() + 8 * DAY_MS)), 0, 'once');
   t.like((await docs('commissions', { _id: 'CM-1' }))[0], { status: 'settled' });
-  t.like(dataOf(await member<ReferralSummary>('referral.summary', {}, inviter)), { commission: { pending: 0, available: 617, settled: 617 } });
+  t.like(dataOf(await member<ReferralSummary>('referral.summary', {}, inviter)), {
+    commission: { pending: 0, available: 617, settled: 617 },
+  });
 
   const ledger = dataOf(await member<CommissionLedgerPage>('commission.ledger', {}, inviter));
-  t.deepEqual(ledger.items.map((i) => [i.kind, i.amount, i.orderId]), [['settle', 617, 'CM-1'], ['record', 617, 'CM-1']]);
-  t.false(JSON.stringify(ledger).includes(invitee), 'the invitee\'s openid is not shown');
+  t.deepEqual(
+    ledger.items.map((i) => [i.kind, i.amount, i.orderId]),
+    [
+      ['settle', 617, 'CM-1'],
+      ['record', 617, 'CM-1'],
+    ],
+  );
+  t.false(JSON.stringify(ledger).includes(invitee), "the invitee's openid is not shown");
   const books = await commissionBooks(inviter);
   t.deepEqual(books.sums, books.balances);
 });
@@ -230,60 +292,104 @@ test.serial('commission reversed on refund: pending is cancelled, settled is tak
 
   t.is(await referral.reverseCommission('RV-PENDING'), 'cancelled');
   t.is(await referral.reverseCommission('RV-SETTLED'), 'reversed');
-  t.deepEqual(await Promise.all([referral.reverseCommission('RV-PENDING'), referral.reverseCommission('RV-SETTLED'), referral.reverseCommission('RV-NONE')]), [null, null, null]);
-  t.false(await referral.settleCommission('RV-PENDING', new Date(now.getTime() + 30 * DAY_MS)), 'a cancelled commission never settles');
+  t.deepEqual(
+    await Promise.all([
+      referral.reverseCommission('RV-PENDING'),
+      referral.reverseCommission('RV-SETTLED'),
+      referral.reverseCommission('RV-NONE'),
+    ]),
+    [null, null, null],
+  );
+  t.false(
+    await referral.settleCommission('RV-PENDING', new Date(now.getTime() + 30 * DAY_MS)),
+    'a cancelled commission never settles',
+  );
   t.like(await user(inviter), { commission: { pending: 0, available: 0, withdrawing: 0, withdrawn: 0 } });
-  const kinds = ((await docs('commission_ledger', { openid: inviter })) as Array<Stored & { kind: string; deltas: Record<string, number> }>).map((e) => `${e.kind}:${e.deltas.pending}/${e.deltas.available}`).sort();
+  const kinds = (
+    (await docs('commission_ledger', { openid: inviter })) as Array<Stored & { kind: string; deltas: Record<string, number> }>
+  )
+    .map((e) => `${e.kind}:${e.deltas.pending}/${e.deltas.available}`)
+    .sort();
   t.deepEqual(kinds, ['cancel:-500/0', 'record:1000/0', 'record:500/0', 'reverse:0/-1000', 'settle:-1000/1000']);
   const books = await commissionBooks(inviter);
   t.deepEqual(books.sums, books.balances);
 });
 
-test.serial('withdrawals: at least the minimum, at most the balance; 10 concurrent requests of the whole balance, one succeeds', async (t) => {
-  const [inviter, invitee] = ['o-wd-inviter', 'o-wd-invitee'];
-  const code = dataOf(await member<ReferralSummary>('referral.summary', {}, inviter)).inviteCode;
-  dataOf(await member('referral.bind', { inviteCode: code }, invitee));
-  const now = new Date();
-  for (const [orderId, paidFen] of [['WD-1', 40_000], ['WD-2', 60_000]] as const) await referral.recordCommission({ orderId, openid: invitee, paidFen, createdAt: now, at: now });
-  t.like(await member('withdrawals.request', { amount: 1000 }, inviter), { ok: false, code: 'INVALID_STATE' }, 'pending commission cannot be withdrawn');
-  t.is(await referral.settleDueCommissions(new Date(now.getTime() + 7 * DAY_MS + 1000)), 2);
-  t.like(await user(inviter), { commission: { available: 5000 } });
+test.serial(
+  'withdrawals: at least the minimum, at most the balance; 10 concurrent requests of the whole balance, one succeeds',
+  async (t) => {
+    const [inviter, invitee] = ['o-wd-inviter', 'o-wd-invitee'];
+    const code = dataOf(await member<ReferralSummary>('referral.summary', {}, inviter)).inviteCode;
+    dataOf(await member('referral.bind', { inviteCode: code }, invitee));
+    const now = new Date();
+    for (const [orderId, paidFen] of [
+      ['WD-1', 40_000],
+      ['WD-2', 60_000],
+    ] as const)
+      await referral.recordCommission({ orderId, openid: invitee, paidFen, createdAt: now, at: now });
+    t.like(
+      await member('withdrawals.request', { amount: 1000 }, inviter),
+      { ok: false, code: 'INVALID_STATE' },
+      'pending commission cannot be withdrawn',
+    );
+    t.is(await referral.settleDueCommissions(new Date(now.getTime() + 7 * DAY_MS + 1000)), 2);
+    t.like(await user(inviter), { commission: { available: 5000 } });
 
-  t.like(await member('withdrawals.request', { amount: 999 }, inviter), { ok: false, code: 'VALIDATION', message: '最低提现金额为 ¥10.00' });
-  t.like(await member('withdrawals.request', { amount: 5001 }, inviter), { ok: false, code: 'INVALID_STATE', message: '可提现余额不足：可提现 ¥50.00' });
-  t.is((await docs('withdrawals', { openid: inviter })).length, 0);
+    t.like(await member('withdrawals.request', { amount: 999 }, inviter), {
+      ok: false,
+      code: 'VALIDATION',
+      message: '最低提现金额为 ¥10.00',
+    });
+    t.like(await member('withdrawals.request', { amount: 5001 }, inviter), {
+      ok: false,
+      code: 'INVALID_STATE',
+      message: '可提现余额不足：可提现 ¥50.00',
+    });
+    t.is((await docs('withdrawals', { openid: inviter })).length, 0);
 
-  const answers = await Promise.all(Array.from({ length: 10 }, () => member<WithdrawalView>('withdrawals.request', { amount: 5000 }, inviter)));
-  const won = answers.filter((a) => a.ok);
-  t.is(won.length, 1, JSON.stringify(answers.filter((a) => !a.ok)));
-  for (const a of answers) if (!a.ok) t.is(a.code, 'INVALID_STATE');
-  const request = dataOf(won[0]!);
-  t.like(request, { amount: 5000, status: 'pending', statusLabel: '处理中' });
-  t.is((await docs('withdrawals', { openid: inviter })).length, 1);
-  t.like(dataOf(await member<ReferralSummary>('referral.summary', {}, inviter)), { commission: { available: 0, withdrawing: 5000, withdrawn: 0, settled: 5000 } });
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, () => member<WithdrawalView>('withdrawals.request', { amount: 5000 }, inviter)),
+    );
+    const won = answers.filter((a) => a.ok);
+    t.is(won.length, 1, JSON.stringify(answers.filter((a) => !a.ok)));
+    for (const a of answers) if (!a.ok) t.is(a.code, 'INVALID_STATE');
+    const request = dataOf(won[0]!);
+    t.like(request, { amount: 5000, status: 'pending', statusLabel: '处理中' });
+    t.is((await docs('withdrawals', { openid: inviter })).length, 1);
+    t.like(dataOf(await member<ReferralSummary>('referral.summary', {}, inviter)), {
+      commission: { available: 0, withdrawing: 5000, withdrawn: 0, settled: 5000 },
+    });
 
-  // The merchant pays it out; deciding again the same way changes nothing, the other way is refused.
-  t.like(await referral.settleWithdrawal(request.withdrawalId, 'paid'), { status: 'paid' });
-  t.like(await referral.settleWithdrawal(request.withdrawalId, 'paid'), { status: 'paid' });
-  await t.throwsAsync(referral.settleWithdrawal(request.withdrawalId, 'rejected'), { message: '该提现申请已处理' });
-  await t.throwsAsync(referral.settleWithdrawal('W-none', 'paid'), { message: '提现申请不存在' });
-  t.like(await user(inviter), { commission: { available: 0, withdrawing: 0, withdrawn: 5000 } });
+    // The merchant pays it out; deciding again the same way changes nothing, the other way is refused.
+    t.like(await referral.settleWithdrawal(request.withdrawalId, 'paid'), { status: 'paid' });
+    t.like(await referral.settleWithdrawal(request.withdrawalId, 'paid'), { status: 'paid' });
+    await t.throwsAsync(referral.settleWithdrawal(request.withdrawalId, 'rejected'), { message: '该提现申请已处理' });
+    await t.throwsAsync(referral.settleWithdrawal('W-none', 'paid'), { message: '提现申请不存在' });
+    t.like(await user(inviter), { commission: { available: 0, withdrawing: 0, withdrawn: 5000 } });
 
-  // A rejected request gives the money back.
-  await referral.recordCommission({ orderId: 'WD-3', openid: invitee, paidFen: 30_000, createdAt: now, at: now });
-  await referral.settleCommission('WD-3', new Date(now.getTime() + 7 * DAY_MS));
-  const second = dataOf(await member<WithdrawalView>('withdrawals.request', { amount: 1000 }, inviter));
-  await referral.settleWithdrawal(second.withdrawalId, 'rejected', { note: '账户信息有误' });
-  t.like(await user(inviter), { commission: { pending: 0, available: 1500, withdrawing: 0, withdrawn: 5000 } });
-  const list = dataOf(await member<WithdrawalPage>('withdrawals.list', { pageSize: 1 }, inviter));
-  t.like(list.items[0], { withdrawalId: second.withdrawalId, status: 'rejected', statusLabel: '未通过' });
-  const rest = dataOf(await member<WithdrawalPage>('withdrawals.list', { pageSize: 1, cursor: list.nextCursor }, inviter));
-  t.like(rest, { items: [{ withdrawalId: request.withdrawalId, status: 'paid' }] });
-  t.is(rest.nextCursor, undefined);
+    // A rejected request gives the money back.
+    await referral.recordCommission({ orderId: 'WD-3', openid: invitee, paidFen: 30_000, createdAt: now, at: now });
+    await referral.settleCommission('WD-3', new Date(now.getTime() + 7 * DAY_MS));
+    const second = dataOf(await member<WithdrawalView>('withdrawals.request', { amount: 1000 }, inviter));
+    await referral.settleWithdrawal(second.withdrawalId, 'rejected', { note: '账户信息有误' });
+    t.like(await user(inviter), { commission: { pending: 0, available: 1500, withdrawing: 0, withdrawn: 5000 } });
+    const list = dataOf(await member<WithdrawalPage>('withdrawals.list', { pageSize: 1 }, inviter));
+    t.like(list.items[0], { withdrawalId: second.withdrawalId, status: 'rejected', statusLabel: '未通过' });
+    const rest = dataOf(await member<WithdrawalPage>('withdrawals.list', { pageSize: 1, cursor: list.nextCursor }, inviter));
+    t.like(rest, { items: [{ withdrawalId: request.withdrawalId, status: 'paid' }] });
+    t.is(rest.nextCursor, undefined);
 
-  const books = await commissionBooks(inviter);
-  t.deepEqual(books.sums, books.balances);
-  const entries = dataOf(await member<CommissionLedgerPage>('commission.ledger', { pageSize: 50 }, inviter)).items;
-  const sum = (k: 'pending' | 'available' | 'withdrawing' | 'withdrawn') => entries.reduce((n, e) => n + e.deltas[k], 0);
-  t.like(dataOf(await member<ReferralSummary>('referral.summary', {}, inviter)), { commission: { pending: sum('pending'), available: sum('available'), withdrawing: sum('withdrawing'), withdrawn: sum('withdrawn') } });
-});
+    const books = await commissionBooks(inviter);
+    t.deepEqual(books.sums, books.balances);
+    const entries = dataOf(await member<CommissionLedgerPage>('commission.ledger', { pageSize: 50 }, inviter)).items;
+    const sum = (k: 'pending' | 'available' | 'withdrawing' | 'withdrawn') => entries.reduce((n, e) => n + e.deltas[k], 0);
+    t.like(dataOf(await member<ReferralSummary>('referral.summary', {}, inviter)), {
+      commission: {
+        pending: sum('pending'),
+        available: sum('available'),
+        withdrawing: sum('withdrawing'),
+        withdrawn: sum('withdrawn'),
+      },
+    });
+  },
+);

@@ -1,12 +1,13 @@
 import type { OrderView } from '../../../typings/order.js';
 import { OrderDoc } from '../model/order.js';
 import { decryptField } from '../platform/field-crypto.js';
-import { maskDetail,maskPhone } from '../rules/masks.js';
+import { maskDetail, maskPhone } from '../rules/masks.js';
 import { ORDER_STATUS_LABELS } from '../rules/order-transitions.js';
 import { db } from './db.js';
 
+/** Orders as shoppers see them, and the lookup that answers a retried order placement. */
 
-
+/** The order for the shopper: its status label, and the address snapshot decrypted and masked. */
 export function toOrderView(order: OrderDoc): OrderView {
   return {
     orderId: order._id,

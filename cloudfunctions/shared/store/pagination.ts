@@ -6,6 +6,7 @@ import { _ } from './db.js';
  * Keyset pagination: a cursor holds the sort value and `_id` of the last item shown, so the next page is a range
  * query on an indexed field instead of a skip that grows with the page number.
  */
+
 export interface CursorPosition {
   value: string | number;
   id: string;
@@ -29,7 +30,12 @@ export function decodeCursor(cursor: string): CursorPosition {
  * The conditions for the page after `cursor` in `orderBy(field, direction).orderBy('_id', 'asc')` order: a range an
  * index can seek (`field` at or beyond the last value) plus the tie rule on `_id`, checked per document.
  */
-export function afterCursor(field: string, direction: 'asc' | 'desc', cursor: string, asDate = false): Array<Record<string, unknown>> {
+export function afterCursor(
+  field: string,
+  direction: 'asc' | 'desc',
+  cursor: string,
+  asDate = false,
+): Array<Record<string, unknown>> {
   const after = decodeCursor(cursor);
   const value = asDate ? new Date(after.value) : after.value;
   const beyond = direction === 'desc' ? _.lt(value) : _.gt(value);
@@ -38,8 +44,14 @@ export function afterCursor(field: string, direction: 'asc' | 'desc', cursor: st
 }
 
 /** Splits a `pageSize + 1` read into the page and the cursor of the next one (absent on the last page). */
-export function pageOf<T extends { _id: string }>(docs: T[], pageSize: number, sortValue: (doc: T) => string | number): { items: T[]; nextCursor?: string } {
+export function pageOf<T extends { _id: string }>(
+  docs: T[],
+  pageSize: number,
+  sortValue: (doc: T) => string | number,
+): { items: T[]; nextCursor?: string } {
   const items = docs.slice(0, pageSize);
   const last = items[items.length - 1];
-  return docs.length > pageSize && last ? { items, nextCursor: encodeCursor({ value: sortValue(last), id: last._id }) } : { items };
+  return docs.length > pageSize && last
+    ? { items, nextCursor: encodeCursor({ value: sortValue(last), id: last._id }) }
+    : { items };
 }

@@ -1,21 +1,30 @@
 import { ErrorCode } from '../../../typings/common.js';
-import type { MemberSettings,PointsReason } from '../../../typings/member.js';
-import { MemberUserDoc,POINTS_LEDGER,PointsEntryDoc,pointsEntryId,USERS } from '../model/member.js';
+import type { MemberSettings, PointsReason } from '../../../typings/member.js';
+import { MemberUserDoc, POINTS_LEDGER, PointsEntryDoc, pointsEntryId, USERS } from '../model/member.js';
 import { ShopError } from '../rules/errors.js';
-import { growthEarned,levelFor,MemberSnapshot,nonNegativeInt,pointsEarned } from '../rules/member-levels.js';
-import { type Transaction,db } from './db.js';
+import { growthEarned, levelFor, MemberSnapshot, nonNegativeInt, pointsEarned } from '../rules/member-levels.js';
+import { type Transaction, db } from './db.js';
 import { loadMemberSettings } from './shop-settings.js';
 import { withRetries } from './transactions.js';
 
-
+/**
+ * Member points and growth. Every change is one `points_ledger` entry, written in the same transaction as the new
+ * balance on the user document under an `_id` derived from the event: applied twice it changes nothing, so callers may
+ * retry freely, and the balance always equals the sum of the ledger's deltas. The other ledgers share `userForUpdate`.
+ */
 
 /**
  * The caller's user document read inside `tx`, created (with the fields the user function gives a new shopper) when
  * the shopper has never opened their profile. The creation is part of `tx`, so it lands only with the change.
  */
-export async function userForUpdate(tx: Transaction, openid: string, at: Date): Promise<{ user: MemberUserDoc; write: (fields: Record<string, unknown>) => Promise<void> }> {
+export async function userForUpdate(
+  tx: Transaction,
+  openid: string,
+  at: Date,
+): Promise<{ user: MemberUserDoc; write: (fields: Record<string, unknown>) => Promise<void> }> {
   const found = (await tx.collection<MemberUserDoc>(USERS).doc(openid).get()).data;
-  if (found) return { user: found, write: async (fields) => void (await tx.collection(USERS).doc(openid).update({ data: fields })) };
+  if (found)
+    return { user: found, write: async (fields) => void (await tx.collection(USERS).doc(openid).update({ data: fields })) };
   const fresh = { _id: openid, openid, nickname: null, avatarUrl: null, createdAt: at, updatedAt: at };
   let created = false;
   return {
@@ -41,7 +50,10 @@ export interface PointsChange {
 }
 
 /** Applies one change inside `tx` unless its entry already exists; refuses to spend beyond the balance. */
-export async function applyPointsChange(tx: Transaction, change: PointsChange): Promise<{ applied: boolean; entry: PointsEntryDoc }> {
+export async function applyPointsChange(
+  tx: Transaction,
+  change: PointsChange,
+): Promise<{ applied: boolean; entry: PointsEntryDoc }> {
   const id = pointsEntryId(change.openid, change.reason, change.refId);
   const existing = (await tx.collection<PointsEntryDoc>(POINTS_LEDGER).doc(id).get()).data;
   if (existing) return { applied: false, entry: existing };
@@ -75,13 +87,18 @@ export function inTransaction<R>(tx: Transaction | undefined, fn: (tx: Transacti
 
 /** What checkout needs about the shopper (outside any transaction: preview, and create before its transaction). */
 export async function memberSnapshot(openid: string, settings?: MemberSettings): Promise<MemberSnapshot> {
-  const [loaded, user] = await Promise.all([settings ?? loadMemberSettings(), db.collection<MemberUserDoc>(USERS).doc(openid).get()]);
+  const [loaded, user] = await Promise.all([
+    settings ?? loadMemberSettings(),
+    db.collection<MemberUserDoc>(USERS).doc(openid).get(),
+  ]);
   const points = user.data?.points ?? 0;
   const growth = user.data?.growth ?? 0;
   return { settings: loaded, points, growth, level: levelFor(growth, loaded) };
 }
 
 // ---- the order's points ----------------------------------------------------------------------------------------
+// Each helper runs inside the caller's transaction when given one (so points move with the order or not at all), or
+// in its own.
 
 export interface OrderPointsRef {
   openid: string;
@@ -96,7 +113,12 @@ export interface OrderPointsRef {
 export async function spendForOrder(ref: OrderPointsRef & { points: number }, tx?: Transaction): Promise<PointsEntryDoc | null> {
   const points = nonNegativeInt(ref.points, '积分');
   if (points === 0) return null;
-  return inTransaction(tx, async (t) => (await applyPointsChange(t, { openid: ref.openid, reason: 'order_spend', refId: ref.orderId, delta: -points, at: ref.at })).entry);
+  return inTransaction(
+    tx,
+    async (t) =>
+      (await applyPointsChange(t, { openid: ref.openid, reason: 'order_spend', refId: ref.orderId, delta: -points, at: ref.at }))
+        .entry,
+  );
 }
 
 /**
@@ -104,14 +126,31 @@ export async function spendForOrder(ref: OrderPointsRef & { points: number }, tx
  * retried timer, a duplicate event) returns the first entry. Nothing is earned for an order whose points were
  * already reversed, or when the amount earns nothing.
  */
-export async function earnForOrder(ref: OrderPointsRef & { paidFen: number; settings?: MemberSettings }, tx?: Transaction): Promise<PointsEntryDoc | null> {
+export async function earnForOrder(
+  ref: OrderPointsRef & { paidFen: number; settings?: MemberSettings },
+  tx?: Transaction,
+): Promise<PointsEntryDoc | null> {
   const settings = ref.settings ?? (await loadMemberSettings());
   const points = pointsEarned(ref.paidFen, settings);
   const growth = growthEarned(ref.paidFen, settings);
   return inTransaction(tx, async (t) => {
-    const reversed = (await t.collection(POINTS_LEDGER).doc(pointsEntryId(ref.openid, 'order_earn_reversal', ref.orderId)).get()).data;
+    const reversed = (
+      await t
+        .collection(POINTS_LEDGER)
+        .doc(pointsEntryId(ref.openid, 'order_earn_reversal', ref.orderId))
+        .get()
+    ).data;
     if (reversed || (points === 0 && growth === 0)) return null;
-    return (await applyPointsChange(t, { openid: ref.openid, reason: 'order_earn', refId: ref.orderId, delta: points, growthDelta: growth, at: ref.at })).entry;
+    return (
+      await applyPointsChange(t, {
+        openid: ref.openid,
+        reason: 'order_earn',
+        refId: ref.orderId,
+        delta: points,
+        growthDelta: growth,
+        at: ref.at,
+      })
+    ).entry;
   });
 }
 
@@ -135,7 +174,13 @@ export async function returnForOrder(ref: OrderPointsRef, tx?: Transaction): Pro
     const earned = await ledger.doc(pointsEntryId(ref.openid, 'order_earn', ref.orderId)).get();
     const result: ReturnedPoints = { returned: 0, reversed: 0, growthReversed: 0 };
     if (spent.data) {
-      const back = await applyPointsChange(t, { openid: ref.openid, reason: 'order_spend_return', refId: ref.orderId, delta: -spent.data.delta, at: ref.at });
+      const back = await applyPointsChange(t, {
+        openid: ref.openid,
+        reason: 'order_spend_return',
+        refId: ref.orderId,
+        delta: -spent.data.delta,
+        at: ref.at,
+      });
       if (back.applied) result.returned = back.entry.delta;
     }
     if (earned.data) {

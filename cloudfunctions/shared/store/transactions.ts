@@ -1,11 +1,13 @@
 import { ErrorCode } from '../../../typings/common.js';
 import { ShopError } from '../rules/errors.js';
-import { type Database,type Transaction } from './db.js';
+import { type Database, type Transaction } from './db.js';
+
+/** Transactions under contention: rerun on write conflicts, and the conflict and duplicate-key errors recognised. */
 
 /**
  * `db.runTransaction` retries only when commit conflicts; a write that conflicts with another open transaction fails
- * at once (platform facts). Under contention (many shoppers buying one SKU) that is the common case, so this runs the
- * whole transaction again after a short random back-off.
+ * at once (docs/platform.md, "Transactions"). Under contention (many shoppers buying one SKU) that is the common case,
+ * so this runs the whole transaction again after a short random back-off.
  */
 export async function withRetries<R>(db: Database, fn: (tx: Transaction) => Promise<R>, attempts = 15): Promise<R> {
   for (let attempt = 1; ; attempt++) {
@@ -23,7 +25,9 @@ export async function withRetries<R>(db: Database, fn: (tx: Transaction) => Prom
 
 export function isConflict(err: unknown): boolean {
   const e = err as { errMsg?: string; message?: string; code?: string } | null;
-  return !!e && (e.code === 'DATABASE_TRANSACTION_CONFLICT' || /TransactionConflict/.test(`${e.errMsg ?? ''} ${e.message ?? ''}`));
+  return (
+    !!e && (e.code === 'DATABASE_TRANSACTION_CONFLICT' || /TransactionConflict/.test(`${e.errMsg ?? ''} ${e.message ?? ''}`))
+  );
 }
 
 export function isDuplicateKey(err: unknown): boolean {

@@ -16,6 +16,8 @@ import { withRetries } from '../store/transactions.js';
 import { categoryParents, loadShopper } from './checkout.js';
 import { placeOrder } from './place-order.js';
 
+/** A cart checkout's order (`order.create`): its stock, coupon and points held and the order written in one transaction. */
+
 /** Enough retries for hundreds of shoppers on one SKU: about 4 s of back-off at most, within the 20 s timeout (config.json). */
 const CONTENDED_ATTEMPTS = 60;
 
@@ -40,7 +42,6 @@ export function placeCartOrder(input: CreateInput, request: { openid: string; no
     // when this instance saw the SKU sold out a moment ago, else after two (and the SKUs), without a lock.
     soldOut: { memory: soldOutSkus, ids: skuIds, refusal: () => new ShopError(ErrorCode.OUT_OF_STOCK, '所选商品已售罄') },
     firstRead: () => readSkus(skuIds),
-    answer: (order) => order,
     // A race on one key with a coupon or points fails in pricing, lockCoupon or spendForOrder (the winner's order
     // holds them), so those refusals look for the winner first.
     racedBy: (err) => err.code === ErrorCode.INVALID_STATE,
@@ -64,23 +65,45 @@ export function placeCartOrder(input: CreateInput, request: { openid: string; no
       // without taking a lock on the stock, and the order can be written in the same round trip as the stock read-back.
       const orderId = newOrderId(now);
       const priced = priceLines(
-        input.lines.map((line) => ({ sku: stocked.get(line.skuId)!, spu: spus.get(stocked.get(line.skuId)!.spuId)!, quantity: line.quantity })),
+        input.lines.map((line) => ({
+          sku: stocked.get(line.skuId)!,
+          spu: spus.get(stocked.get(line.skuId)!.spuId)!,
+          quantity: line.quantity,
+        })),
         shopper,
       );
       const { coupon, points } = priced.pricing;
-      const doc = pendingOrder({ orderId, openid, idempotencyKey: input.idempotencyKey, priced, address, remark: input.remark, now });
+      const doc = pendingOrder({
+        orderId,
+        openid,
+        idempotencyKey: input.idempotencyKey,
+        priced,
+        address,
+        remark: input.remark,
+        now,
+      });
       return withRetries(
         db,
         async (tx) => {
           // The contended writes come first: a transaction that lost the race for a hot SKU fails at its first write,
           // having cost two round trips, instead of after reading and writing everything else.
-          await Promise.all(input.lines.map((line) => tx.collection('skus').doc(line.skuId).update({ data: { stock: _.inc(-line.quantity) } })));
+          await Promise.all(
+            input.lines.map((line) =>
+              tx
+                .collection('skus')
+                .doc(line.skuId)
+                .update({ data: { stock: _.inc(-line.quantity) } }),
+            ),
+          );
           // Then everything else at once, each refusing on its own (a throw aborts the transaction: nothing it wrote
           // lands): the SKUs read back (the transaction sees its own decrement, so a negative stock means too few
           // left), the coupon locked (re-read inside: one another order took meanwhile refuses), the points spent (the
           // balance must still cover them) and the order added.
           const [current, locked] = await Promise.all([
-            tx.collection<SkuDoc>('skus').where({ _id: _.in(skuIds) }).get(),
+            tx
+              .collection<SkuDoc>('skus')
+              .where({ _id: _.in(skuIds) })
+              .get(),
             coupon && lockCoupon(tx, { openid, couponId: coupon.coupon._id, orderId, now, lines: priced.pricing.couponLines }),
             points.used ? spendForOrder({ openid, orderId, at: now, points: points.used }, tx) : undefined,
             tx.collection('orders').add({ data: doc }),
@@ -98,7 +121,8 @@ export function placeCartOrder(input: CreateInput, request: { openid: string; no
           if (!isDeepStrictEqual(repriced.lines, priced.lines) || !isDeepStrictEqual(repriced.amounts, priced.amounts)) {
             throw new ShopError(ErrorCode.CONFLICT, '商品信息已变化，请重新确认订单');
           }
-          if (locked && locked.quote.discount !== coupon!.quote.discount) throw new ShopError(ErrorCode.CONFLICT, '优惠券已变化，请重新确认订单');
+          if (locked && locked.quote.discount !== coupon!.quote.discount)
+            throw new ShopError(ErrorCode.CONFLICT, '优惠券已变化，请重新确认订单');
           return doc;
         },
         // Under a rush every attempt retries until it gets the stock or sees none left, rather than giving up with CONFLICT.
@@ -111,7 +135,11 @@ export function placeCartOrder(input: CreateInput, request: { openid: string; no
 function unbuyable(sku: SkuDoc | undefined, spus: Map<string, SpuDoc>, quantity: number): ShopError | undefined {
   const spu = sku && spus.get(sku.spuId);
   if (!sku || !spu || spu.status !== 'on_shelf') return new ShopError(ErrorCode.NOT_FOUND, '商品已下架或不存在');
-  if (sku.stock < quantity) return new ShopError(ErrorCode.OUT_OF_STOCK, sku.stock ? `「${spu.title}」库存仅剩 ${sku.stock} 件` : `「${spu.title}」已售罄`);
+  if (sku.stock < quantity)
+    return new ShopError(
+      ErrorCode.OUT_OF_STOCK,
+      sku.stock ? `「${spu.title}」库存仅剩 ${sku.stock} 件` : `「${spu.title}」已售罄`,
+    );
   return undefined;
 }
 

@@ -1,15 +1,19 @@
-import type { Amounts,Preview } from '../../../typings/order.js';
+import type { Amounts, Preview } from '../../../typings/order.js';
 import { type SpuDoc } from '../model/catalog.js';
-import { USER_COUPONS,type UserCouponDoc } from '../model/coupon.js';
-import { CatalogLine,priceLines,Shopper } from '../rules/checkout-pricing.js';
+import { USER_COUPONS, type UserCouponDoc } from '../model/coupon.js';
+import { CatalogLine, priceLines, Shopper } from '../rules/checkout-pricing.js';
 import { toCouponView } from '../rules/coupon-quotes.js';
 import { pointsValue } from '../rules/member-levels.js';
 import { loadCatalog } from '../store/catalog-reads.js';
-import { couponLinesFor,usableCoupons } from '../store/coupon-wallet.js';
+import { couponLinesFor, usableCoupons } from '../store/coupon-wallet.js';
 import { db } from '../store/db.js';
 import { memberSnapshot } from '../store/points-ledger.js';
 
-
+/**
+ * Prices a checkout from the database, never from the client: the SKUs and SPUs of all lines are read in two queries
+ * (no N+1), off-shelf or unknown items and short stock are reported per line. With a shopper, their member level,
+ * coupons and points are read too and priced by `priceCheckout` (rules/pricing.ts), the one place a price is made.
+ */
 
 export interface ShopperRequest {
   openid: string;
@@ -46,7 +50,15 @@ export async function categoryParents(spus: Iterable<SpuDoc>, coupons: UserCoupo
   return new Map(lines.map((l) => [l.categoryId, l.parentCategoryId ?? null]));
 }
 
-const EMPTY: Amounts = { subtotal: 0, discountTotal: 0, freight: 0, payable: 0, discounts: { promotion: 0, member: 0, coupon: 0, points: 0 }, coupon: null, pointsUsed: 0 };
+const EMPTY: Amounts = {
+  subtotal: 0,
+  discountTotal: 0,
+  freight: 0,
+  payable: 0,
+  discounts: { promotion: 0, member: 0, coupon: 0, points: 0 },
+  coupon: null,
+  pointsUsed: 0,
+};
 
 /**
  * The checkout page: prices, problems per line and, for a shopper, the breakdown with the coupon picker (every usable
@@ -54,18 +66,30 @@ const EMPTY: Amounts = { subtotal: 0, discountTotal: 0, freight: 0, payable: 0, 
  * `order.create`, so the payable shown is the payable the order gets.
  */
 export async function preview(lines: Array<{ skuId: string; quantity: number }>, request?: ShopperRequest): Promise<Preview> {
-  const [{ skus, spus }, shopper] = await Promise.all([loadCatalog(lines.map((l) => l.skuId)), request ? loadShopper(request, true) : undefined]);
+  const [{ skus, spus }, shopper] = await Promise.all([
+    loadCatalog(lines.map((l) => l.skuId)),
+    request ? loadShopper(request, true) : undefined,
+  ]);
   const problems: Preview['problems'] = [];
   const buyable: CatalogLine[] = [];
   for (const line of lines) {
     const sku = skus.get(line.skuId);
     const spu = sku && spus.get(sku.spuId);
-    if (!sku || !spu || spu.status !== 'on_shelf') problems.push({ skuId: line.skuId, code: 'NOT_FOUND', message: '商品已下架或不存在' });
-    else if (sku.stock < line.quantity) problems.push({ skuId: line.skuId, code: 'OUT_OF_STOCK', message: sku.stock ? `库存仅剩 ${sku.stock} 件` : '已售罄', stock: sku.stock });
+    if (!sku || !spu || spu.status !== 'on_shelf')
+      problems.push({ skuId: line.skuId, code: 'NOT_FOUND', message: '商品已下架或不存在' });
+    else if (sku.stock < line.quantity)
+      problems.push({
+        skuId: line.skuId,
+        code: 'OUT_OF_STOCK',
+        message: sku.stock ? `库存仅剩 ${sku.stock} 件` : '已售罄',
+        stock: sku.stock,
+      });
     else buyable.push({ sku, spu, quantity: line.quantity });
   }
   if (!buyable.length) {
-    const points = shopper ? { balance: shopper.member.points, maxUsable: 0, maxValue: 0, pointsPerYuan: shopper.member.settings.redeem.pointsPerYuan } : undefined;
+    const points = shopper
+      ? { balance: shopper.member.points, maxUsable: 0, maxValue: 0, pointsPerYuan: shopper.member.settings.redeem.pointsPerYuan }
+      : undefined;
     return { lines: [], amounts: { ...EMPTY }, problems, ...(shopper ? { coupons: [], points } : {}) };
   }
   if (shopper) shopper.parents = await categoryParents(new Set(buyable.map((l) => l.spu)), shopper.coupons);

@@ -1,11 +1,21 @@
 import { ErrorCode } from '../../../typings/common.js';
-import { COUPON_CLAIMS, COUPON_TEMPLATES, type CouponClaimDoc, type CouponTemplateDoc, USER_COUPONS, type UserCouponDoc, claimKey } from '../model/coupon.js';
-import { validityFor } from '../rules/coupon-quotes.js';
+import {
+  COUPON_CLAIMS,
+  COUPON_TEMPLATES,
+  type CouponClaimDoc,
+  type CouponTemplateDoc,
+  USER_COUPONS,
+  type UserCouponDoc,
+  claimKey,
+} from '../model/coupon.js';
+import { couponClosed, validityFor } from '../rules/coupon-quotes.js';
 import { ShopError, notFound } from '../rules/errors.js';
 import { SoldOutMemory } from '../rules/sold-out-memory.js';
 import { _, db } from '../store/db.js';
 import { isDuplicateKey } from '../store/transactions.js';
-import { Holdings } from './place-order.js';
+import { Holdings } from './holdings.js';
+
+/** Claiming a coupon (`coupon.claim`): the per-user and total limits held by atomic conditional increments. */
 
 const templates = () => db.collection<CouponTemplateDoc>(COUPON_TEMPLATES);
 const claims = () => db.collection<CouponClaimDoc>(COUPON_CLAIMS);
@@ -21,15 +31,6 @@ function rememberSoldOut(templateId: string, now: Date): ShopError {
   return soldOut();
 }
 
-/** Why a template cannot be claimed at `now` whatever its stock, or undefined. */
-export function couponClosed(template: CouponTemplateDoc, now: Date): ShopError | undefined {
-  if (template.status !== 'active') return new ShopError(ErrorCode.INVALID_STATE, '该优惠券已停止发放');
-  if (now < new Date(template.claimStartAt)) return new ShopError(ErrorCode.INVALID_STATE, '领取尚未开始');
-  if (now > new Date(template.claimEndAt)) return new ShopError(ErrorCode.INVALID_STATE, '领取已结束');
-  if (template.validity.type === 'fixed' && now >= new Date(template.validity.endAt)) return new ShopError(ErrorCode.INVALID_STATE, '该优惠券已过期');
-  return undefined;
-}
-
 /**
  * Takes one of the caller's `perUser` slots for the template, never passing the limit however many claims race:
  * the first claim creates the caller's counter (a racing one loses on the `_id`), later ones increment it only while
@@ -40,17 +41,22 @@ function takeSlot(holdings: Holdings, template: CouponTemplateDoc, openid: strin
   return holdings.take(
     'per-user slot',
     async () => {
-  try {
-    await claims().add({ data: { _id, templateId: template._id, openid, claimed: 1, createdAt: now, updatedAt: now } });
-    return;
-  } catch (err) {
-    if (!isDuplicateKey(err)) throw err;
-  }
-  // The counter exists (counters are never removed).
-  const taken = await claims().where({ _id, claimed: _.lt(template.perUser) }).update({ data: { claimed: _.inc(1), updatedAt: now } });
-  if (taken.stats.updated !== 1) throw limitReached(template.perUser);
+      try {
+        await claims().add({ data: { _id, templateId: template._id, openid, claimed: 1, createdAt: now, updatedAt: now } });
+        return;
+      } catch (err) {
+        if (!isDuplicateKey(err)) throw err;
+      }
+      // The counter exists (counters are never removed).
+      const taken = await claims()
+        .where({ _id, claimed: _.lt(template.perUser) })
+        .update({ data: { claimed: _.inc(1), updatedAt: now } });
+      if (taken.stats.updated !== 1) throw limitReached(template.perUser);
     },
-    () => claims().doc(_id).update({ data: { claimed: _.inc(-1), updatedAt: now } }),
+    () =>
+      claims()
+        .doc(_id)
+        .update({ data: { claimed: _.inc(-1), updatedAt: now } }),
   );
 }
 
@@ -83,7 +89,10 @@ export async function claimCoupon(templateId: string, { openid, now }: { openid:
         const current = (await templates().doc(templateId).get()).data;
         throw (current && couponClosed(current, now)) ?? rememberSoldOut(templateId, now);
       },
-      () => templates().doc(templateId).update({ data: { issued: _.inc(-1) } }),
+      () =>
+        templates()
+          .doc(templateId)
+          .update({ data: { issued: _.inc(-1) } }),
     );
 
     const doc: Omit<UserCouponDoc, '_id'> = {

@@ -8,7 +8,10 @@ import { flashSaleClosed } from '../rules/promotion-state.js';
 import { SoldOutMemory } from '../rules/sold-out-memory.js';
 import { _, db } from '../store/db.js';
 import { isDuplicateKey } from '../store/transactions.js';
-import { type Holdings, addOrder, ownAddress, placeOrder, promotedSku } from './place-order.js';
+import { type Holdings } from './holdings.js';
+import { addOrder, ownAddress, placeOrder, promotedSku } from './place-order.js';
+
+/** Buying at a flash sale's price (`flashsale.buy`): an order placed without a transaction (place-order.ts). */
 
 const sales = () => db.collection<FlashSaleDoc>(FLASH_SALES);
 const buyers = () => db.collection<FlashSaleBuyerDoc>(FLASH_SALE_BUYERS);
@@ -33,7 +36,6 @@ export function buyFlashSale(input: FlashSaleBuyInput, request: { openid: string
     request: { openid, now, idempotencyKey: input.idempotencyKey },
     soldOut: { memory: soldOutSales, ids: [flashSaleId], refusal: soldOut },
     firstRead: async () => (await sales().doc(flashSaleId).get()).data,
-    answer: (order) => order,
     place: async (sale, holdings) => {
       if (!sale) throw notFound('秒杀活动');
       const refusal = flashSaleClosed(sale, now);
@@ -87,10 +89,15 @@ function takeQuota(holdings: Holdings, sale: FlashSaleDoc, openid: string, quant
       } catch (err) {
         if (!isDuplicateKey(err)) throw err;
       }
-      const taken = await buyers().where({ _id, bought: _.lte(sale.perUser - quantity) }).update({ data: { bought: _.inc(quantity) } });
+      const taken = await buyers()
+        .where({ _id, bought: _.lte(sale.perUser - quantity) })
+        .update({ data: { bought: _.inc(quantity) } });
       if (taken.stats.updated !== 1) throw limitReached(sale.perUser);
     },
-    () => buyers().doc(_id).update({ data: { bought: _.inc(-quantity) } }),
+    () =>
+      buyers()
+        .doc(_id)
+        .update({ data: { bought: _.inc(-quantity) } }),
   );
 }
 
@@ -107,6 +114,9 @@ function takeUnits(holdings: Holdings, flashSaleId: string, quantity: number, no
       const closed = current && flashSaleClosed(current, now);
       throw closed || noneLeft(flashSaleId, current?.remaining ?? 0, now);
     },
-    () => sales().doc(flashSaleId).update({ data: { remaining: _.inc(quantity) } }),
+    () =>
+      sales()
+        .doc(flashSaleId)
+        .update({ data: { remaining: _.inc(quantity) } }),
   );
 }

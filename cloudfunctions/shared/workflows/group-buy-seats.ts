@@ -1,5 +1,5 @@
-import { ErrorCode } from '../../../typings/common.js';
 import type { z } from 'zod';
+import { ErrorCode } from '../../../typings/common.js';
 import type { GroupTier, JoinInput, OpenInput } from '../../../typings/groupbuy.js';
 import type { AddressDoc } from '../model/address.js';
 import type { SkuDoc, SpuDoc } from '../model/catalog.js';
@@ -19,13 +19,15 @@ import { PAYMENT_MINUTES, newOrderId, promotionOrder } from '../rules/new-orders
 import { activityState } from '../rules/promotion-state.js';
 import { _, db } from '../store/db.js';
 import { isDuplicateKey } from '../store/transactions.js';
-import { type Holdings, addOrder, holdStock, ownAddress, placeOrder, promotedSku } from './place-order.js';
+import { type Holdings } from './holdings.js';
+import { addOrder, holdStock, ownAddress, placeOrder, promotedSku } from './place-order.js';
 
 /**
  * Seats in group-buys (拼团): opening a group and joining one, each an order placed by place-order.ts. A seat is one
  * conditional increment of the group's `seats` below its target, so a full group takes nobody else however many join
  * at once; one member document per shopper and group (`_id` `${groupId}:${openid}`) makes a shopper join once.
  */
+
 const activities = () => db.collection<GroupBuyActivityDoc>(GROUP_BUY_ACTIVITIES);
 const groups = () => db.collection<GroupDoc>(GROUP_BUY_GROUPS);
 const members = () => db.collection<GroupMemberDoc>(GROUP_BUY_MEMBERS);
@@ -53,14 +55,18 @@ export function openGroup(input: z.output<typeof OpenInput>, request: { openid: 
   return placeOrder({
     request: { openid, now, idempotencyKey: input.idempotencyKey },
     firstRead: async () => (await activities().doc(input.activityId).get()).data,
-    answer: (order) => order,
     place: async (activity, holdings) => {
       if (!activity || activity.status !== 'active') throw notFound('拼团活动');
       const state = activityState(activity, now);
-      if (state !== 'running') throw new ShopError(ErrorCode.INVALID_STATE, state === 'upcoming' ? '拼团活动尚未开始' : '拼团活动已结束');
+      if (state !== 'running')
+        throw new ShopError(ErrorCode.INVALID_STATE, state === 'upcoming' ? '拼团活动尚未开始' : '拼团活动已结束');
       if (!activity.skuIds.includes(input.skuId)) throw new ShopError(ErrorCode.NOT_FOUND, '该规格不参加拼团');
-      if (input.quantity > activity.maxQuantity) throw new ShopError(ErrorCode.INVALID_STATE, `每人限购 ${activity.maxQuantity} 件`);
-      const [address, { sku, spu }] = await Promise.all([ownAddress(input.addressId, openid), seatSku(input.skuId, input.quantity)]);
+      if (input.quantity > activity.maxQuantity)
+        throw new ShopError(ErrorCode.INVALID_STATE, `每人限购 ${activity.maxQuantity} 件`);
+      const [address, { sku, spu }] = await Promise.all([
+        ownAddress(input.addressId, openid),
+        seatSku(input.skuId, input.quantity),
+      ]);
 
       const orderId = newOrderId(now);
       const groupId = `G${orderId}`;
@@ -83,10 +89,26 @@ export function openGroup(input: z.output<typeof OpenInput>, request: { openid: 
         createdAt: now,
         expiresAt,
       };
-      const member: GroupMemberDoc = { _id: memberKey(groupId, openid), groupId, openid, orderId, leader: true, status: 'held', joinedAt: now };
+      const member: GroupMemberDoc = {
+        _id: memberKey(groupId, openid),
+        groupId,
+        openid,
+        orderId,
+        leader: true,
+        status: 'held',
+        joinedAt: now,
+      };
       // Nobody else can be in a group that has no paid leader yet: if the order cannot be written, it goes away whole.
-      await holdings.take('group', () => groups().add({ data: groupDoc }), () => groups().doc(groupId).remove());
-      await holdings.take('member', () => members().add({ data: member }), () => members().doc(member._id).remove());
+      await holdings.take(
+        'group',
+        () => groups().add({ data: groupDoc }),
+        () => groups().doc(groupId).remove(),
+      );
+      await holdings.take(
+        'member',
+        () => members().add({ data: member }),
+        () => members().doc(member._id).remove(),
+      );
       const group = { activityId: activity._id, groupId, tiers: activity.tiers, targetSize: activity.targetSize, expiresAt };
       return addOrder(seatOrder({ orderId, openid, input, sku, spu, address, now, group, members: 1, leader: true }));
     },
@@ -104,8 +126,17 @@ export function joinGroup(input: z.output<typeof JoinInput>, request: { openid: 
   const key = memberKey(groupId, openid);
   return placeOrder({
     request: { openid, now, idempotencyKey: input.idempotencyKey },
-    firstRead: () => Promise.all([groups().doc(groupId).get().then((r) => r.data), members().doc(key).get().then((r) => r.data)]),
-    answer: (order) => order,
+    firstRead: () =>
+      Promise.all([
+        groups()
+          .doc(groupId)
+          .get()
+          .then((r) => r.data),
+        members()
+          .doc(key)
+          .get()
+          .then((r) => r.data),
+      ]),
     // The same key racing itself finds the member document taken by its twin, whose order is the answer.
     racedBy: (err) => err.message === alreadyJoined().message,
     place: async ([groupDoc, seat], holdings) => {
@@ -115,25 +146,42 @@ export function joinGroup(input: z.output<typeof JoinInput>, request: { openid: 
       if (groupDoc.paidCount < 1) throw new ShopError(ErrorCode.INVALID_STATE, '团长尚未付款，暂不能参团');
       if (groupDoc.seats >= groupDoc.targetSize) throw groupFull();
       if (!groupDoc.skuIds.includes(input.skuId)) throw new ShopError(ErrorCode.NOT_FOUND, '该规格不参加拼团');
-      if (input.quantity > groupDoc.maxQuantity) throw new ShopError(ErrorCode.INVALID_STATE, `每人限购 ${groupDoc.maxQuantity} 件`);
-      const [address, { sku, spu }] = await Promise.all([ownAddress(input.addressId, openid), seatSku(input.skuId, input.quantity)]);
+      if (input.quantity > groupDoc.maxQuantity)
+        throw new ShopError(ErrorCode.INVALID_STATE, `每人限购 ${groupDoc.maxQuantity} 件`);
+      const [address, { sku, spu }] = await Promise.all([
+        ownAddress(input.addressId, openid),
+        seatSku(input.skuId, input.quantity),
+      ]);
 
       const orderId = newOrderId(now);
       await takeMembership(holdings, key, { groupId, openid, orderId, leader: false, status: 'held', joinedAt: now });
       await holdings.take(
         'seat',
         async () => {
-          const took = await groups().where({ _id: groupId, status: 'open', expiresAt: _.gt(now), seats: _.lt(groupDoc.targetSize) }).update({ data: { seats: _.inc(1) } });
+          const took = await groups()
+            .where({ _id: groupId, status: 'open', expiresAt: _.gt(now), seats: _.lt(groupDoc.targetSize) })
+            .update({ data: { seats: _.inc(1) } });
           if (took.stats.updated === 1) return;
           const current = (await groups().doc(groupId).get()).data;
           throw current && current.status === 'open' && now.getTime() < ms(current.expiresAt) ? groupFull() : groupEnded();
         },
-        () => groups().doc(groupId).update({ data: { seats: _.inc(-1) } }),
+        () =>
+          groups()
+            .doc(groupId)
+            .update({ data: { seats: _.inc(-1) } }),
       );
       await holdStock(holdings, sku._id, input.quantity, outOfStock);
       // Priced as the group stood when read, this member counted; the close price can only be lower or equal.
-      const group = { activityId: groupDoc.activityId, groupId, tiers: groupDoc.tiers, targetSize: groupDoc.targetSize, expiresAt: groupDoc.expiresAt };
-      return addOrder(seatOrder({ orderId, openid, input, sku, spu, address, now, group, members: groupDoc.seats + 1, leader: false }));
+      const group = {
+        activityId: groupDoc.activityId,
+        groupId,
+        tiers: groupDoc.tiers,
+        targetSize: groupDoc.targetSize,
+        expiresAt: groupDoc.expiresAt,
+      };
+      return addOrder(
+        seatOrder({ orderId, openid, input, sku, spu, address, now, group, members: groupDoc.seats + 1, leader: false }),
+      );
     },
   });
 }
@@ -152,10 +200,15 @@ function takeMembership(holdings: Holdings, key: string, joined: Omit<GroupMembe
       } catch (err) {
         if (!isDuplicateKey(err)) throw err;
       }
-      const retaken = await members().where({ _id: key, status: _.in(['released', 'refunded']) }).update({ data: joined });
+      const retaken = await members()
+        .where({ _id: key, status: _.in(['released', 'refunded']) })
+        .update({ data: joined });
       if (retaken.stats.updated !== 1) throw alreadyJoined();
     },
-    () => members().where({ _id: key, orderId: joined.orderId }).update({ data: { status: 'released' } }),
+    () =>
+      members()
+        .where({ _id: key, orderId: joined.orderId })
+        .update({ data: { status: 'released' } }),
   );
 }
 
@@ -186,7 +239,14 @@ function seatOrder(seat: {
     spu: seat.spu,
     quantity: input.quantity,
     unitPrice,
-    promotion: { kind: 'group_buy', activityId: group.activityId, groupId: group.groupId, leader: seat.leader, unitPrice, quantity: input.quantity },
+    promotion: {
+      kind: 'group_buy',
+      activityId: group.activityId,
+      groupId: group.groupId,
+      leader: seat.leader,
+      unitPrice,
+      quantity: input.quantity,
+    },
     address: seat.address,
     remark: input.remark,
     now,

@@ -1,9 +1,17 @@
 import { type OrderDoc } from '../model/order.js';
-import { GROUP_BUY_GROUPS,GROUP_BUY_MEMBERS,GroupDoc,GroupMemberDoc } from '../model/promotion.js';
-import { cloudPay,issueRefund,payRefusal,priceRefundNo,refundStatusOf,saysNotExist,subMchId } from '../platform/cloud-pay.js';
-import { _,db } from '../store/db.js';
+import { GROUP_BUY_GROUPS, GROUP_BUY_MEMBERS, GroupDoc, GroupMemberDoc } from '../model/promotion.js';
+import {
+  cloudPay,
+  issueRefund,
+  payRefusal,
+  priceRefundNo,
+  refundStatusOf,
+  saysNotExist,
+  subMchId,
+} from '../platform/cloud-pay.js';
+import { _, db } from '../store/db.js';
 
-
+/** Group-buy difference refunds: a succeeded group pays back what each member paid above its close price. */
 
 /** How long an issued difference refund waits for its notification before WeChat Pay is asked about it. */
 export const PRICE_REFUND_QUERY_AFTER_MS = 60_000;
@@ -17,9 +25,19 @@ export const PRICE_REFUND_QUERY_AFTER_MS = 60_000;
  */
 export async function settleGroupRefunds(groupId: string, now: Date): Promise<{ issued: number; done: boolean }> {
   const group = (await db.collection<GroupDoc>(GROUP_BUY_GROUPS).doc(groupId).get()).data;
-  if (!group || group.status !== 'succeeded' || group.refundsDone || group.closePrice === undefined) return { issued: 0, done: true };
-  const members = (await db.collection<GroupMemberDoc>(GROUP_BUY_MEMBERS).where({ groupId, status: 'paid' }).limit(100).get()).data;
-  const orders = members.length ? (await db.collection<OrderDoc>('orders').where({ _id: _.in(members.map((m) => m.orderId)) }).limit(100).get()).data : [];
+  if (!group || group.status !== 'succeeded' || group.refundsDone || group.closePrice === undefined)
+    return { issued: 0, done: true };
+  const members = (await db.collection<GroupMemberDoc>(GROUP_BUY_MEMBERS).where({ groupId, status: 'paid' }).limit(100).get())
+    .data;
+  const orders = members.length
+    ? (
+        await db
+          .collection<OrderDoc>('orders')
+          .where({ _id: _.in(members.map((m) => m.orderId)) })
+          .limit(100)
+          .get()
+      ).data
+    : [];
   let issued = 0;
   let done = true;
   for (const order of orders) {
@@ -30,7 +48,10 @@ export async function settleGroupRefunds(groupId: string, now: Date): Promise<{ 
     const outRefundNo = priceRefundNo(order._id);
     if (order.priceRefund) {
       // Issued before: ask first, so a refund already paid is recorded rather than issued again.
-      if (now.getTime() - new Date(order.priceRefund.issuedAt).getTime() < PRICE_REFUND_QUERY_AFTER_MS && !order.priceRefund.error) {
+      if (
+        now.getTime() - new Date(order.priceRefund.issuedAt).getTime() < PRICE_REFUND_QUERY_AFTER_MS &&
+        !order.priceRefund.error
+      ) {
         done = false;
         continue;
       }
@@ -45,7 +66,10 @@ export async function settleGroupRefunds(groupId: string, now: Date): Promise<{ 
       }
     } else {
       const priceRefund = { outRefundNo, refundFee, reason: 'group_tier', status: 'pending', issuedAt: now };
-      await db.collection('orders').where({ _id: order._id, priceRefund: _.exists(false) }).update({ data: { priceRefund } });
+      await db
+        .collection('orders')
+        .where({ _id: order._id, priceRefund: _.exists(false) })
+        .update({ data: { priceRefund } });
     }
     done = false;
     let refused: string | undefined;
@@ -55,18 +79,33 @@ export async function settleGroupRefunds(groupId: string, now: Date): Promise<{ 
       console.error(`group ${groupId}: difference refund of ${order._id} not issued`, err);
       refused = '微信支付暂时不可用';
     }
-    if (refused) await db.collection('orders').where({ _id: order._id, 'priceRefund.status': 'pending' }).update({ data: { 'priceRefund.error': refused, 'priceRefund.issuedAt': now } });
+    if (refused)
+      await db
+        .collection('orders')
+        .where({ _id: order._id, 'priceRefund.status': 'pending' })
+        .update({ data: { 'priceRefund.error': refused, 'priceRefund.issuedAt': now } });
     else {
       issued++;
-      if (order.priceRefund?.error) await db.collection('orders').where({ _id: order._id, 'priceRefund.status': 'pending' }).update({ data: { 'priceRefund.error': _.remove(), 'priceRefund.issuedAt': now } });
+      if (order.priceRefund?.error)
+        await db
+          .collection('orders')
+          .where({ _id: order._id, 'priceRefund.status': 'pending' })
+          .update({ data: { 'priceRefund.error': _.remove(), 'priceRefund.issuedAt': now } });
     }
   }
-  if (done) await db.collection(GROUP_BUY_GROUPS).where({ _id: groupId, status: 'succeeded' }).update({ data: { refundsDone: true } });
+  if (done)
+    await db
+      .collection(GROUP_BUY_GROUPS)
+      .where({ _id: groupId, status: 'succeeded' })
+      .update({ data: { refundsDone: true } });
   return { issued, done };
 }
 
 /** The difference refund arrived (notification or query): recorded once. */
 export async function markPriceRefundDone(orderId: string, now: Date): Promise<boolean> {
-  const marked = await db.collection('orders').where({ _id: orderId, 'priceRefund.status': 'pending' }).update({ data: { 'priceRefund.status': 'done', 'priceRefund.refundedAt': now, 'priceRefund.error': _.remove() } });
+  const marked = await db
+    .collection('orders')
+    .where({ _id: orderId, 'priceRefund.status': 'pending' })
+    .update({ data: { 'priceRefund.status': 'done', 'priceRefund.refundedAt': now, 'priceRefund.error': _.remove() } });
   return marked.stats.updated === 1;
 }

@@ -1,28 +1,20 @@
 import { type MemberSettings } from '../../../typings/member.js';
-import { type OrderDoc,type OrderEvent } from '../model/order.js';
+import { type OrderChange, type OrderDoc, type OrderEvent } from '../model/order.js';
 import { releasesHoldings } from '../rules/order-transitions.js';
-import { recordCommission,reverseCommission } from '../store/commission-ledger.js';
-import { releaseCoupon,spendCoupon } from '../store/coupon-wallet.js';
-import { type Database,type Transaction,_ } from '../store/db.js';
+import { recordCommission, reverseCommission } from '../store/commission-ledger.js';
+import { releaseCoupon, spendCoupon } from '../store/coupon-wallet.js';
+import { type Database, type Transaction, _ } from '../store/db.js';
 import { returnFlashSaleUnits } from '../store/flash-sale-units.js';
 import { groupSeatEffect } from '../store/group-seats.js';
-import { earnForOrder,returnForOrder } from '../store/points-ledger.js';
+import { earnForOrder, returnForOrder } from '../store/points-ledger.js';
 import { loadMemberSettings } from '../store/shop-settings.js';
 
-
 /**
- * What an order holds or earns outside its own document (stock, and as the shop grows coupons, points, promotion
- * stock, group-buy seats, commission) moves here, inside the transaction that applies the order's lifecycle event.
- * Every place that changes an order's status (`transitionOrder`, the payment and refund settlement) calls
- * `applyOrderEffects`, so an effect is written once, with its event, or not at all.
+ * What an order holds or earns outside its own document (stock, coupons, points, promotion units, group-buy seats,
+ * commission) moves here, inside the transaction that applies the order's lifecycle event. Every place that changes
+ * an order's status (`transitionOrder`, the payment and refund settlement) calls `applyOrderEffects`, so an effect is
+ * written once, with its event, or not at all.
  */
-export interface OrderChange {
-  event: OrderEvent;
-  /** The order as read inside the transaction, and as it is written. */
-  before: OrderDoc;
-  after: OrderDoc;
-  now: Date;
-}
 
 export type OrderEffect = (tx: Transaction, change: OrderChange) => Promise<void>;
 
@@ -30,7 +22,11 @@ export type OrderEffect = (tx: Transaction, change: OrderChange) => Promise<void
 const returnStock: OrderEffect = async (tx, { event, before }) => {
   if (!releasesHoldings(event)) return;
   if (await returnFlashSaleUnits(tx, before)) return;
-  for (const line of before.lines) await tx.collection('skus').doc(line.skuId).update({ data: { stock: _.inc(line.quantity) } });
+  for (const line of before.lines)
+    await tx
+      .collection('skus')
+      .doc(line.skuId)
+      .update({ data: { stock: _.inc(line.quantity) } });
 };
 
 /** Payment spends the order's coupon; cancel, timeout and a completed refund give it back (expired if past its validity). */
@@ -74,16 +70,23 @@ export async function recordSales(db: Database, order: Pick<OrderDoc, 'lines'>, 
   for (const line of order.lines) bySpu.set(line.spuId, (bySpu.get(line.spuId) ?? 0) + line.quantity);
   try {
     await Promise.all([
-      ...order.lines.map((line) => db.collection('skus').doc(line.skuId).update({ data: { sales: _.inc(sign * line.quantity) } })),
-      ...[...bySpu].map(([spuId, quantity]) => db.collection('spus').doc(spuId).update({ data: { sales: _.inc(sign * quantity) } })),
+      ...order.lines.map((line) =>
+        db
+          .collection('skus')
+          .doc(line.skuId)
+          .update({ data: { sales: _.inc(sign * line.quantity) } }),
+      ),
+      ...[...bySpu].map(([spuId, quantity]) =>
+        db
+          .collection('spus')
+          .doc(spuId)
+          .update({ data: { sales: _.inc(sign * quantity) } }),
+      ),
     ]);
   } catch (err) {
     console.warn('sales figures not updated', err);
   }
 }
-
-
-// ---- order events ----------------------------------------------------------------------------------------------
 
 export interface MemberOrderRef {
   orderId: string;
@@ -99,7 +102,13 @@ export interface MemberOrderRef {
  * recorded; closed without a sale (`cancel`, `timeout`, `refund_succeeded`) → spent points returned, earned points
  * taken back, commission cancelled or reversed. Other events change nothing. Idempotent per order and event kind.
  */
-export async function memberEffectsOfOrderEvent(tx: Transaction, order: MemberOrderRef, event: OrderEvent, now: Date, settings?: MemberSettings): Promise<void> {
+export async function memberEffectsOfOrderEvent(
+  tx: Transaction,
+  order: MemberOrderRef,
+  event: OrderEvent,
+  now: Date,
+  settings?: MemberSettings,
+): Promise<void> {
   const ref = { openid: order.openid, orderId: order.orderId, at: now };
   switch (event) {
     case 'confirm_receipt':

@@ -1,10 +1,11 @@
-import { type Actor,type OrderDoc,type OrderEvent,type OrderStatus } from '../model/order.js';
+import { type Actor, type OrderDoc, type OrderEvent, type OrderStatus } from '../model/order.js';
 import { notFound } from '../rules/errors.js';
-import { type TransitionContext,nextState } from '../rules/order-transitions.js';
-import { type Transaction,_,db } from '../store/db.js';
+import { type TransitionContext, nextState } from '../rules/order-transitions.js';
+import { type Transaction, _, db } from '../store/db.js';
 import { withRetries } from '../store/transactions.js';
 import { applyOrderEffects } from './order-effects.js';
 
+/** An order's status changed by a lifecycle event: one transaction per event, its effects included. */
 
 export interface TransitionRequest {
   orderId: string;
@@ -25,8 +26,8 @@ export interface TransitionRequest {
 /**
  * Applies one lifecycle event to one order in one transaction: the order is read inside it, `nextState` decides
  * (INVALID_STATE otherwise), the history gains an entry, and the event's effects (order-effects.ts: stock returned on
- * cancel, ...) are written, all in the
- * same transaction as the request's `alongside` writes. Concurrent events on one order therefore cannot both apply.
+ * cancel, ...) are written, all in the same transaction as the request's `alongside` writes. Concurrent events on one
+ * order therefore cannot both apply.
  */
 export async function transitionOrder(request: TransitionRequest): Promise<OrderDoc> {
   const { orderId, event, actor, now } = request;
@@ -34,12 +35,16 @@ export async function transitionOrder(request: TransitionRequest): Promise<Order
     const current = (await tx.collection<OrderDoc>('orders').doc(orderId).get()).data;
     if (!current || (request.openid !== undefined && current.openid !== request.openid)) throw notFound('订单');
     const from = current.refundRequestedFrom;
-    const context: TransitionContext = from === 'paid' || from === 'shipped' || from === 'completed' ? { refundRequestedFrom: from } : {};
+    const context: TransitionContext =
+      from === 'paid' || from === 'shipped' || from === 'completed' ? { refundRequestedFrom: from } : {};
     const to = nextState(current.status, event, actor, context);
     const fields = request.fields?.(current, to) ?? {};
     const entry = { event, from: current.status, to, actor, at: now };
-    await tx.collection('orders').doc(orderId).update({ data: { ...fields, status: to, history: _.push(entry) } });
-    const after = { ...current, ...fields, status: to, history: [...current.history, entry] } as OrderDoc;
+    await tx
+      .collection('orders')
+      .doc(orderId)
+      .update({ data: { ...fields, status: to, history: _.push(entry) } });
+    const after = { ...current, ...fields, status: to, history: [...current.history, entry] };
     await applyOrderEffects(tx, { event, before: current, after, now });
     await request.alongside?.(tx, { before: current, after });
     return after;

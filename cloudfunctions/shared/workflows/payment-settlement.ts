@@ -1,13 +1,18 @@
 import { type OrderDoc, type OrderEvent, type OrderHistoryEntry } from '../model/order.js';
-import { ConfirmedPayment,issueRefund,lateRefundNo,priceRefundNo } from '../platform/cloud-pay.js';
-import { cloud } from '../platform/cloud.js';
-import { paidMessage } from '../platform/subscribe-messages.js';
+import { ConfirmedPayment, issueRefund, lateRefundNo, priceRefundNo } from '../platform/cloud-pay.js';
+import { paidMessage, sendSubscribeMessage } from '../platform/subscribe-messages.js';
 import { ShopError } from '../rules/errors.js';
-import { nextState,refundsAutomatically } from '../rules/order-transitions.js';
-import { _,db } from '../store/db.js';
+import { nextState, refundsAutomatically } from '../rules/order-transitions.js';
+import { _, db } from '../store/db.js';
 import { withRetries } from '../store/transactions.js';
-import { markPriceRefundDone,settleGroupRefunds } from './group-refunds.js';
-import { applyOrderEffects,recordSales } from './order-effects.js';
+import { markPriceRefundDone, settleGroupRefunds } from './group-refunds.js';
+import { applyOrderEffects, recordSales } from './order-effects.js';
+
+/**
+ * What WeChat Pay says happened to an order's money, applied to the order. The `pay` function's notifications and the
+ * places that learn the same news by asking (the shopper's cancel, the jobs timer) all go through here, so a payment
+ * or refund is recorded the same way, once, whichever arrives first; the others find it already recorded.
+ */
 
 export type PaymentOutcome =
   /** Recorded now: `pay` (the order is paid) or `late_payment` (it stays cancelled and the money goes back). */
@@ -37,17 +42,26 @@ export async function settlePayment(payment: ConfirmedPayment, now = new Date())
       if (!current) return { kind: 'refused', reason: `unknown order ${orderId}` };
       if (current.payment) {
         if (current.payment.transactionId === record.transactionId) return { kind: 'duplicate', order: current };
-        return { kind: 'refused', reason: `order ${orderId} was paid by ${current.payment.transactionId}, another payment ${record.transactionId} arrived` };
+        return {
+          kind: 'refused',
+          reason: `order ${orderId} was paid by ${current.payment.transactionId}, another payment ${record.transactionId} arrived`,
+        };
       }
       if (record.totalFee !== current.amounts.payable) {
-        return { kind: 'refused', reason: `payment ${record.transactionId} of ${record.totalFee} fen for order ${orderId} payable ${current.amounts.payable} fen` };
+        return {
+          kind: 'refused',
+          reason: `payment ${record.transactionId} of ${record.totalFee} fen for order ${orderId} payable ${current.amounts.payable} fen`,
+        };
       }
       // Paid in time, or after the shopper or the timer closed the order: then it stays closed and the money goes back.
       const event: OrderEvent = current.status === 'cancelled' ? 'late_payment' : 'pay';
       const to = nextState(current.status, event, 'system');
       const entry: OrderHistoryEntry = { event, from: current.status, to, actor: 'system', at: now };
       const fields = refundsAutomatically(event) ? { lateRefundPending: true } : { paidAt: now };
-      await tx.collection('orders').doc(orderId).update({ data: { status: to, payment: record, history: _.push(entry), ...fields } });
+      await tx
+        .collection('orders')
+        .doc(orderId)
+        .update({ data: { status: to, payment: record, history: _.push(entry), ...fields } });
       const after: OrderDoc = { ...current, status: to, payment: record, history: [...current.history, entry], ...fields };
       await applyOrderEffects(tx, { event, before: current, after, now });
       return { kind: 'applied', event, order: after };
@@ -66,7 +80,12 @@ export async function settlePayment(payment: ConfirmedPayment, now = new Date())
     await refundGroupDifferences(outcome.order, now);
   }
   if (outcome.order.lateRefundPending) {
-    const refused = await issueRefund({ orderId, outRefundNo: lateRefundNo(orderId), totalFee: record.totalFee, refundFee: record.totalFee });
+    const refused = await issueRefund({
+      orderId,
+      outRefundNo: lateRefundNo(orderId),
+      totalFee: record.totalFee,
+      refundFee: record.totalFee,
+    });
     if (refused) return { outcome, refundRefused: refused };
   }
   return { outcome };
@@ -88,7 +107,7 @@ async function refundGroupDifferences(order: OrderDoc, now: Date): Promise<void>
 
 async function sendPaidMessage(order: OrderDoc): Promise<void> {
   try {
-    await cloud.openapi.subscribeMessage.send(paidMessage(order));
+    await sendSubscribeMessage(paidMessage(order));
   } catch (err) {
     // The shopper may not have subscribed; the payment is recorded either way.
     console.warn(`paid message for order ${order._id} not sent`, err);
@@ -117,7 +136,10 @@ export async function settleRefund(refund: { orderId: string; outRefundNo: strin
     if (current.status === 'refund_approved') {
       const to = nextState(current.status, 'refund_succeeded', 'system');
       const entry: OrderHistoryEntry = { event: 'refund_succeeded', from: current.status, to, actor: 'system', at: now };
-      await tx.collection('orders').doc(orderId).update({ data: { status: to, refundedAt: now, refundError: _.remove(), history: _.push(entry) } });
+      await tx
+        .collection('orders')
+        .doc(orderId)
+        .update({ data: { status: to, refundedAt: now, refundError: _.remove(), history: _.push(entry) } });
       const { refundError: _settled, ...rest } = current;
       const after: OrderDoc = { ...rest, status: to, refundedAt: now, history: [...current.history, entry] };
       await applyOrderEffects(tx, { event: 'refund_succeeded', before: current, after, now });
@@ -125,7 +147,10 @@ export async function settleRefund(refund: { orderId: string; outRefundNo: strin
       return 'refunded';
     }
     if (current.lateRefundPending && outRefundNo === lateRefundNo(orderId)) {
-      await tx.collection('orders').doc(orderId).update({ data: { lateRefundPending: _.remove(), refundError: _.remove(), refundedAt: now } });
+      await tx
+        .collection('orders')
+        .doc(orderId)
+        .update({ data: { lateRefundPending: _.remove(), refundError: _.remove(), refundedAt: now } });
       return 'late_refund_done';
     }
     return 'duplicate';

@@ -8,10 +8,33 @@ import { readSkus, readSpus } from '../store/catalog-reads.js';
 import { _, db } from '../store/db.js';
 import { existingOrder } from '../store/order-records.js';
 import { isDuplicateKey } from '../store/transactions.js';
+import { Holdings } from './holdings.js';
 
 /**
  * Placing an order, however it is bought: cart checkout (`order.create`), a flash sale (`flashsale.buy`) or a
- * group-buy seat (`groupbuy.open` / `join`). Every way runs the same skeleton:
+ * group-buy seat (`groupbuy.open` / `join`). Every way runs `placeOrder` with steps of its own.
+ */
+
+export interface PlacementRequest {
+  openid: string;
+  idempotencyKey: string;
+  now: Date;
+}
+
+export interface Placement<F> {
+  request: PlacementRequest;
+  /** What this instance may have seen sold out (SKUs, a flash sale), and the refusal to answer for it. */
+  soldOut?: { memory: SoldOutMemory; ids: string[]; refusal: () => ShopError };
+  /** The reads that start the attempt, in the same round trip as the retry check. */
+  firstRead: () => Promise<F>;
+  /** The way's own steps: refusals, holdings taken with their give-backs, and the order written. */
+  place: (first: F, holdings: Holdings) => Promise<OrderDoc>;
+  /** Refusals that may come from the same key racing itself (the winner holds the coupon, points or seat). */
+  racedBy?: (err: ShopError) => boolean;
+}
+
+/**
+ * Places an order by the skeleton every way of buying runs:
  *
  * 1. a retry with the same idempotency key gets its order back (an order is never placed twice);
  * 2. what this instance saw sold out a moment ago is refused after that one check (a rush costs one read per loser);
@@ -20,75 +43,30 @@ import { isDuplicateKey } from '../store/transactions.js';
  * 4. when a step fails, everything taken so far is given back, latest first; when the failure says the same key
  *    raced itself (a duplicate key, or a refusal caused by the winner holding what this attempt wanted), the
  *    winner's order is the answer.
+ *
+ * It answers the order: new, retried, or the winner of a race on the same key.
  */
-export interface PlacementRequest {
-  openid: string;
-  idempotencyKey: string;
-  now: Date;
-}
-
-export interface Placement<F, T> {
-  request: PlacementRequest;
-  /** What this instance may have seen sold out (SKUs, a flash sale), and the refusal to answer for it. */
-  soldOut?: { memory: SoldOutMemory; ids: string[]; refusal: () => ShopError };
-  /** The reads that start the attempt, in the same round trip as the retry check. */
-  firstRead: () => Promise<F>;
-  /** The way's own steps: refusals, holdings taken with their give-backs, and the order written. */
-  place: (first: F, holdings: Holdings) => Promise<OrderDoc>;
-  /** What the route answers for an order: a new one, a retried one, or the winner of a race on the same key. */
-  answer: (order: OrderDoc) => T;
-  /** Refusals that may come from the same key racing itself (the winner holds the coupon, points or seat). */
-  racedBy?: (err: ShopError) => boolean;
-}
-
-export async function placeOrder<F, T>(placement: Placement<F, T>): Promise<T> {
-  const { request, soldOut, answer } = placement;
+export async function placeOrder<F>(placement: Placement<F>): Promise<OrderDoc> {
+  const { request, soldOut } = placement;
   const { openid, idempotencyKey, now } = request;
   if (soldOut?.ids.some((id) => soldOut.memory.has(id, now))) {
     // Sold out a moment ago: only a retry of an order that got through still deserves an answer other than no.
     const retried = await existingOrder(openid, idempotencyKey);
-    if (retried) return answer(retried);
+    if (retried) return retried;
     throw soldOut.refusal();
   }
   const [again, first] = await Promise.all([existingOrder(openid, idempotencyKey), placement.firstRead()]);
-  if (again) return answer(again);
+  if (again) return again;
   const holdings = new Holdings();
   try {
-    return answer(await placement.place(first, holdings));
+    return await placement.place(first, holdings);
   } catch (err) {
     await holdings.giveBackAll();
     if (isDuplicateKey(err) || (err instanceof ShopError && placement.racedBy?.(err))) {
       const winner = await existingOrder(openid, idempotencyKey);
-      if (winner) return answer(winner);
+      if (winner) return winner;
     }
     throw err;
-  }
-}
-
-/** What an attempt has taken so far, each with the step that gives it back. */
-export class Holdings {
-  private readonly taken: Array<{ what: string; giveBack: () => Promise<unknown> }> = [];
-
-  /** Runs `take`; if a later step fails, `giveBack` undoes it. A `take` that throws has taken nothing. */
-  async take<R>(what: string, take: () => Promise<R>, giveBack: (taken: R) => Promise<unknown>): Promise<R> {
-    const result = await take();
-    this.taken.push({ what, giveBack: () => giveBack(result) });
-    return result;
-  }
-
-  /**
-   * Gives everything back, latest first. A give-back that fails leaves a count too low (a unit or seat nobody can
-   * take), never too many sold; it is logged for the merchant.
-   */
-  async giveBackAll(): Promise<void> {
-    for (const { what, giveBack } of this.taken.reverse()) {
-      try {
-        await giveBack();
-      } catch (err) {
-        console.error(`placing an order: could not give back the ${what}`, err);
-      }
-    }
-    this.taken.length = 0;
   }
 }
 
@@ -103,10 +81,17 @@ export function holdStock(holdings: Holdings, skuId: string, quantity: number, r
   return holdings.take(
     'stock',
     async () => {
-      const taken = await db.collection('skus').where({ _id: skuId, stock: _.gte(quantity) }).update({ data: { stock: _.inc(-quantity) } });
+      const taken = await db
+        .collection('skus')
+        .where({ _id: skuId, stock: _.gte(quantity) })
+        .update({ data: { stock: _.inc(-quantity) } });
       if (taken.stats.updated !== 1) throw refusal();
     },
-    () => db.collection('skus').doc(skuId).update({ data: { stock: _.inc(quantity) } }),
+    () =>
+      db
+        .collection('skus')
+        .doc(skuId)
+        .update({ data: { stock: _.inc(quantity) } }),
   );
 }
 

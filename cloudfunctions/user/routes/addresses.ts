@@ -1,13 +1,20 @@
 import { randomBytes } from 'node:crypto';
 import { ErrorCode } from '../../../typings/common.js';
-import { AddressDefaultInput,AddressIdInput,AddressSaveInput,AddressesListInput,MAX_ADDRESSES,type Address } from '../../../typings/user.js';
+import {
+  AddressDefaultInput,
+  AddressIdInput,
+  AddressSaveInput,
+  AddressesListInput,
+  MAX_ADDRESSES,
+  type Address,
+} from '../../../typings/user.js';
 import { type AddressDoc } from '../../shared/model/address.js';
 import { encryptField } from '../../shared/platform/field-crypto.js';
 import { route } from '../../shared/platform/route.js';
-import { ShopError,notFound } from '../../shared/rules/errors.js';
-import { _,db,type Transaction } from '../../shared/store/db.js';
+import { ShopError, notFound } from '../../shared/rules/errors.js';
+import { _, db, type Transaction } from '../../shared/store/db.js';
 import { withRetries } from '../../shared/store/transactions.js';
-import { byDefaultThenRecent,toAddress } from '../user.js';
+import { byDefaultThenRecent, toAddress } from '../user.js';
 import { ensureUser } from './profile.js';
 
 const addresses = () => db.collection<AddressDoc>('addresses');
@@ -16,10 +23,17 @@ const addresses = () => db.collection<AddressDoc>('addresses');
  * once write the same document, so one conflicts and retries on the other's result. That keeps the 20-address cap and
  * "exactly one default" true under concurrency, which separate reads and writes could not.
  */
-async function withAddressBook<R>(openid: string, now: Date, change: (tx: Transaction, book: AddressDoc[]) => Promise<R>): Promise<R> {
+async function withAddressBook<R>(
+  openid: string,
+  now: Date,
+  change: (tx: Transaction, book: AddressDoc[]) => Promise<R>,
+): Promise<R> {
   await ensureUser(openid, now);
   return withRetries(db, async (tx) => {
-    await tx.collection('users').doc(openid).update({ data: { addressRevision: _.inc(1) } });
+    await tx
+      .collection('users')
+      .doc(openid)
+      .update({ data: { addressRevision: _.inc(1) } });
     const book = (await tx.collection<AddressDoc>('addresses').where({ openid }).get()).data;
     return change(tx, book);
   });
@@ -27,13 +41,19 @@ async function withAddressBook<R>(openid: string, now: Date, change: (tx: Transa
 
 async function unsetOtherDefaults(tx: Transaction, book: AddressDoc[], addressId: string) {
   for (const other of book.filter((a) => a.isDefault && a._id !== addressId)) {
-    await tx.collection('addresses').doc(other._id).update({ data: { isDefault: false } });
+    await tx
+      .collection('addresses')
+      .doc(other._id)
+      .update({ data: { isDefault: false } });
   }
 }
 
 async function makeDefault(tx: Transaction, book: AddressDoc[], addressId: string) {
   await unsetOtherDefaults(tx, book, addressId);
-  await tx.collection('addresses').doc(addressId).update({ data: { isDefault: true } });
+  await tx
+    .collection('addresses')
+    .doc(addressId)
+    .update({ data: { isDefault: true } });
 }
 
 async function maskedBook(openid: string): Promise<Address[]> {
@@ -70,8 +90,15 @@ export const save = route(AddressSaveInput, async ({ addressId, isDefault, ...fi
       if (isDefault && !current.isDefault) await makeDefault(tx, book, addressId);
       return { ...current, ...stored, isDefault: current.isDefault || isDefault === true };
     }
-    if (book.length >= MAX_ADDRESSES) throw new ShopError(ErrorCode.CONFLICT, `最多保存 ${MAX_ADDRESSES} 个收货地址，请先删除不用的地址`);
-    const doc: AddressDoc = { _id: randomBytes(12).toString('hex'), openid: ctx.openid, ...stored, isDefault: isDefault === true || !book.some((a) => a.isDefault), createdAt: ctx.now };
+    if (book.length >= MAX_ADDRESSES)
+      throw new ShopError(ErrorCode.CONFLICT, `最多保存 ${MAX_ADDRESSES} 个收货地址，请先删除不用的地址`);
+    const doc: AddressDoc = {
+      _id: randomBytes(12).toString('hex'),
+      openid: ctx.openid,
+      ...stored,
+      isDefault: isDefault === true || !book.some((a) => a.isDefault),
+      createdAt: ctx.now,
+    };
     await tx.collection('addresses').add({ data: { ...doc } });
     if (doc.isDefault) await unsetOtherDefaults(tx, book, doc._id);
     return doc;
@@ -85,8 +112,14 @@ export const remove = route(AddressIdInput, async ({ addressId }, ctx): Promise<
     const target = book.find((a) => a._id === addressId);
     if (!target) throw notFound('收货地址');
     await tx.collection('addresses').doc(addressId).remove();
-    const successor = book.filter((a) => a._id !== addressId).sort((a, b) => new Date(b.updatedAt).getTime() - new Date(a.updatedAt).getTime())[0];
-    if (target.isDefault && successor) await tx.collection('addresses').doc(successor._id).update({ data: { isDefault: true } });
+    const successor = book
+      .filter((a) => a._id !== addressId)
+      .sort((a, b) => new Date(b.updatedAt).getTime() - new Date(a.updatedAt).getTime())[0];
+    if (target.isDefault && successor)
+      await tx
+        .collection('addresses')
+        .doc(successor._id)
+        .update({ data: { isDefault: true } });
   });
   return maskedBook(ctx.openid);
 });

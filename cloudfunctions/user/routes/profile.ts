@@ -1,7 +1,7 @@
-import { ProfileInput,ProfileUpdateInput,type Profile } from '../../../typings/user.js';
+import { ProfileInput, ProfileUpdateInput, type Profile } from '../../../typings/user.js';
 import { route } from '../../shared/platform/route.js';
 import { db } from '../../shared/store/db.js';
-import { toProfile,type UserDoc } from '../user.js';
+import { toProfile, type UserDoc } from '../user.js';
 
 const users = () => db.collection<UserDoc>('users');
 
@@ -21,7 +21,9 @@ export async function ensureUser(openid: string, now: Date): Promise<UserDoc> {
   }
 }
 
-export const profile = route(ProfileInput, async (_input, ctx): Promise<Profile> => toProfile(await ensureUser(ctx.openid, ctx.now)));
+export const profile = route(ProfileInput, async (_input, ctx): Promise<Profile> =>
+  toProfile(await ensureUser(ctx.openid, ctx.now)),
+);
 
 export const profileUpdate = route(ProfileUpdateInput, async (input, ctx): Promise<Profile> => {
   const user = await ensureUser(ctx.openid, ctx.now);
@@ -29,6 +31,8 @@ export const profileUpdate = route(ProfileUpdateInput, async (input, ctx): Promi
     ...(input.nickname !== undefined ? { nickname: input.nickname } : {}),
     ...(input.avatarUrl !== undefined ? { avatarUrl: input.avatarUrl } : {}),
   };
-  await users().doc(ctx.openid).update({ data: { ...changes, updatedAt: ctx.now } });
+  await users()
+    .doc(ctx.openid)
+    .update({ data: { ...changes, updatedAt: ctx.now } });
   return toProfile({ ...user, ...changes });
 });

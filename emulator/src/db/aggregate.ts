@@ -58,7 +58,8 @@ function parseStages(raw: unknown, where: string): Stage[] {
   if (!Array.isArray(raw)) throw invalidParam(`${where} must be an array of stages, found: ${typeName(raw)}`);
   const stages = raw.map((item) => {
     const keys = isPlainObject(item) ? Object.keys(item) : [];
-    if (keys.length !== 1) throw invalidParam(`${where}: a pipeline stage must be an object with exactly one field, found: ${describeValue(item)}`);
+    if (keys.length !== 1)
+      throw invalidParam(`${where}: a pipeline stage must be an object with exactly one field, found: ${describeValue(item)}`);
     return { name: keys[0]!, value: (item as Doc)[keys[0]!] };
   });
   checkStageNames(stages);
@@ -148,11 +149,7 @@ function sample(docs: Doc[], spec: unknown, env: Env): Doc[] {
 
 // ---- $project, $addFields/$set, $unset
 
-type ProjectionNode =
-  | { kind: 'include' }
-  | { kind: 'exclude' }
-  | { kind: 'computed'; expr: unknown }
-  | ProjectionTree;
+type ProjectionNode = { kind: 'include' } | { kind: 'exclude' } | { kind: 'computed'; expr: unknown } | ProjectionTree;
 interface ProjectionTree {
   kind: 'tree';
   fields: Map<string, ProjectionNode>;
@@ -208,7 +205,8 @@ function* projectionLeaves(tree: ProjectionTree, prefix = ''): Generator<[string
 }
 
 function parseProject(spec: unknown): { exclusion: boolean; tree: ProjectionTree } {
-  if (!isPlainObject(spec) || Object.keys(spec).length === 0) throw invalidParam('$project specification must be an object with at least one field');
+  if (!isPlainObject(spec) || Object.keys(spec).length === 0)
+    throw invalidParam('$project specification must be an object with at least one field');
   const tree = newTree();
   parseProjectionFields(tree, spec, '', '$project', true);
   const id = tree.fields.get('_id');
@@ -286,7 +284,8 @@ function project(docs: Doc[], spec: unknown, env: Env): Doc[] {
 
 function addFields(stage: string): StageRunner {
   return (docs, spec, env) => {
-    if (!isPlainObject(spec) || Object.keys(spec).length === 0) throw invalidParam(`${stage} specification must be an object with at least one field`);
+    if (!isPlainObject(spec) || Object.keys(spec).length === 0)
+      throw invalidParam(`${stage} specification must be an object with at least one field`);
     const tree = newTree();
     parseProjectionFields(tree, spec, '', stage, false);
     return docs.map((doc) => applyComputed(tree, doc, doc, env) as Doc);
@@ -333,7 +332,8 @@ function parseAccumulators(stage: string, spec: Doc, skipField?: string): Accumu
       if (field.includes('.')) throw invalidParam(`${stage}: the field name '${field}' cannot contain '.'`);
       if (field.startsWith('$')) throw invalidParam(`${stage}: the field name '${field}' cannot be an operator name`);
       const keys = isPlainObject(value) ? Object.keys(value) : [];
-      if (keys.length !== 1 || !keys[0]!.startsWith('$')) throw invalidParam(`${stage}: the field '${field}' must be an accumulator object`);
+      if (keys.length !== 1 || !keys[0]!.startsWith('$'))
+        throw invalidParam(`${stage}: the field '${field}' must be an accumulator object`);
       const op = keys[0]!;
       if (!Object.hasOwn(ACCUMULATORS, op)) throw unsupported(`${stage} accumulator ${op}`);
       const expr = (value as Doc)[op];
@@ -382,34 +382,46 @@ function group(docs: Doc[], spec: unknown, env: Env): Doc[] {
 }
 
 function sortByCount(docs: Doc[], spec: unknown, env: Env): Doc[] {
-  if (!isFieldPathOrOperator(spec)) throw invalidParam('the sortByCount field must be defined as a $-prefixed path or an expression object');
+  if (!isFieldPathOrOperator(spec))
+    throw invalidParam('the sortByCount field must be defined as a $-prefixed path or an expression object');
   checkExpression(spec);
-  const counts = groupBy(docs, (doc) => evaluateExpression(spec, doc, env.vars)).map((g) => ({ _id: g.key, count: g.docs.length }));
+  const counts = groupBy(docs, (doc) => evaluateExpression(spec, doc, env.vars)).map((g) => ({
+    _id: g.key,
+    count: g.docs.length,
+  }));
   return counts.sort((a, b) => b.count - a.count);
 }
 
 function groupByExpression(stage: string, groupBy: unknown): unknown {
   if (!isFieldPathOrOperator(groupBy))
-    throw invalidParam(`The ${stage} 'groupBy' field must be defined as a $-prefixed path or an expression object, but found: ${describeValue(groupBy)}`);
+    throw invalidParam(
+      `The ${stage} 'groupBy' field must be defined as a $-prefixed path or an expression object, but found: ${describeValue(groupBy)}`,
+    );
   checkExpression(groupBy);
   return groupBy;
 }
 
 function outputAccumulators(stage: string, output: unknown): Accumulator[] {
   if (output === undefined) return [{ field: 'count', op: '$sum', expr: 1 }];
-  if (!isPlainObject(output)) throw invalidParam(`The ${stage} 'output' field must be an object, but found type: ${typeName(output)}`);
+  if (!isPlainObject(output))
+    throw invalidParam(`The ${stage} 'output' field must be an object, but found type: ${typeName(output)}`);
   return parseAccumulators(stage, output);
 }
 
-function checkBoundaries(boundaries: unknown): unknown[] {
-  if (!Array.isArray(boundaries) || boundaries.length < 2)
-    throw invalidParam(`The $bucket 'boundaries' field must be an array of at least 2 values, but found: ${describeValue(boundaries)}`);
+function checkBoundaries(spec: unknown): unknown[] {
+  if (!Array.isArray(spec) || spec.length < 2)
+    throw invalidParam(`The $bucket 'boundaries' field must be an array of at least 2 values, but found: ${describeValue(spec)}`);
+  const boundaries: unknown[] = spec;
   for (let i = 1; i < boundaries.length; i++) {
     const [prev, next] = [boundaries[i - 1], boundaries[i]];
     if (typeBracket(prev) !== typeBracket(next))
-      throw invalidParam(`All values in the 'boundaries' option to $bucket must have the same type. Found conflicting types ${typeName(prev)} and ${typeName(next)}.`);
+      throw invalidParam(
+        `All values in the 'boundaries' option to $bucket must have the same type. Found conflicting types ${typeName(prev)} and ${typeName(next)}.`,
+      );
     if (compareValues(prev, next) >= 0)
-      throw invalidParam(`The 'boundaries' option to $bucket must be sorted in ascending order, but ${describeValue(prev)} is not less than ${describeValue(next)}`);
+      throw invalidParam(
+        `The 'boundaries' option to $bucket must be sorted in ascending order, but ${describeValue(prev)} is not less than ${describeValue(next)}`,
+      );
   }
   return boundaries;
 }
@@ -422,8 +434,15 @@ function bucket(docs: Doc[], spec: unknown, env: Env): Doc[] {
   const lowest = boundaries[0];
   const highest = boundaries[boundaries.length - 1];
   const hasDefault = Object.hasOwn(options, 'default');
-  if (hasDefault && typeBracket(options.default) === typeBracket(lowest) && compareValues(options.default, lowest) >= 0 && compareValues(options.default, highest) < 0)
-    throw invalidParam("The $bucket 'default' field must be less than the lowest boundary or greater than or equal to the highest boundary.");
+  if (
+    hasDefault &&
+    typeBracket(options.default) === typeBracket(lowest) &&
+    compareValues(options.default, lowest) >= 0 &&
+    compareValues(options.default, highest) < 0
+  )
+    throw invalidParam(
+      "The $bucket 'default' field must be less than the lowest boundary or greater than or equal to the highest boundary.",
+    );
   const accumulators = outputAccumulators('$bucket', options.output);
   const grouped = groupBy(docs, (doc) => {
     const value = evaluateExpression(groupByExpr, doc, env.vars) ?? null;
@@ -448,10 +467,13 @@ function bucketAuto(docs: Doc[], spec: unknown, env: Env): Doc[] {
   const options = stageOptions('$bucketAuto', spec, ['groupBy', 'buckets', 'output', 'granularity'], ['groupBy', 'buckets']);
   if (Object.hasOwn(options, 'granularity')) throw unsupported("$bucketAuto 'granularity'");
   const groupByExpr = groupByExpression('$bucketAuto', options.groupBy);
-  if (!isNumeric(options.buckets)) throw invalidParam(`The $bucketAuto 'buckets' field must be a numeric value, but found type: ${typeName(options.buckets)}`);
+  if (!isNumeric(options.buckets))
+    throw invalidParam(`The $bucketAuto 'buckets' field must be a numeric value, but found type: ${typeName(options.buckets)}`);
   const buckets = toNumber(options.buckets);
   if (!Number.isInteger(buckets) || buckets <= 0)
-    throw invalidParam(`The $bucketAuto 'buckets' field must be a positive 32-bit integer, but found: ${describeValue(options.buckets)}`);
+    throw invalidParam(
+      `The $bucketAuto 'buckets' field must be a positive 32-bit integer, but found: ${describeValue(options.buckets)}`,
+    );
   const accumulators = outputAccumulators('$bucketAuto', options.output);
   const keyed = docs
     .map((doc) => ({ key: evaluateExpression(groupByExpr, doc, env.vars) ?? null, doc }))
@@ -473,13 +495,19 @@ function bucketAuto(docs: Doc[], spec: unknown, env: Env): Doc[] {
 // ---- $unwind, $lookup, $replaceRoot/$replaceWith, $facet
 
 function unwind(docs: Doc[], spec: unknown): Doc[] {
-  const options = typeof spec === 'string' ? { path: spec } : stageOptions('$unwind', spec, ['path', 'includeArrayIndex', 'preserveNullAndEmptyArrays'], ['path']);
+  const options =
+    typeof spec === 'string'
+      ? { path: spec }
+      : stageOptions('$unwind', spec, ['path', 'includeArrayIndex', 'preserveNullAndEmptyArrays'], ['path']);
   const { path, includeArrayIndex: indexField, preserveNullAndEmptyArrays: preserve = false } = options;
   if (typeof path !== 'string' || path.length < 2 || !path.startsWith('$'))
     throw invalidParam(`path option to $unwind stage should be prefixed with a '$': ${describeValue(path)}`);
   if (indexField !== undefined && (typeof indexField !== 'string' || indexField === '' || indexField.startsWith('$')))
-    throw invalidParam(`includeArrayIndex option to $unwind stage should be a non-empty string not starting with '$': ${describeValue(indexField)}`);
-  if (typeof preserve !== 'boolean') throw invalidParam(`preserveNullAndEmptyArrays option to $unwind stage must be a boolean, found: ${typeName(preserve)}`);
+    throw invalidParam(
+      `includeArrayIndex option to $unwind stage should be a non-empty string not starting with '$': ${describeValue(indexField)}`,
+    );
+  if (typeof preserve !== 'boolean')
+    throw invalidParam(`preserveNullAndEmptyArrays option to $unwind stage must be a boolean, found: ${typeName(preserve)}`);
   const field = path.slice(1);
   splitPath(field);
   const withIndex = (doc: Doc, index: number | null) => (indexField === undefined ? doc : withPath(doc, indexField, index));
@@ -501,7 +529,7 @@ function unwind(docs: Doc[], spec: unknown): Doc[] {
 /** The values `localField` joins on: array elements one by one, and null when the field is missing. */
 function localValues(doc: Doc, path: string): unknown[] {
   const values = lookupAll(doc, path)
-    .flatMap((v) => (Array.isArray(v) ? v : [v]))
+    .flatMap((v): unknown[] => (Array.isArray(v) ? v : [v]))
     .filter((v) => v !== undefined);
   return values.length ? values : [null];
 }
@@ -509,14 +537,17 @@ function localValues(doc: Doc, path: string): unknown[] {
 function lookup(docs: Doc[], spec: unknown, env: Env): Doc[] {
   const options = stageOptions('$lookup', spec, ['from', 'as', 'localField', 'foreignField', 'let', 'pipeline'], ['from', 'as']);
   const { from, as, localField, foreignField } = options;
-  if (typeof from !== 'string' || from === '') throw invalidParam(`$lookup 'from' must be a collection name, found: ${describeValue(from)}`);
-  if (typeof as !== 'string' || as === '') throw invalidParam(`$lookup 'as' must be a non-empty string, found: ${describeValue(as)}`);
+  if (typeof from !== 'string' || from === '')
+    throw invalidParam(`$lookup 'from' must be a collection name, found: ${describeValue(from)}`);
+  if (typeof as !== 'string' || as === '')
+    throw invalidParam(`$lookup 'as' must be a non-empty string, found: ${describeValue(as)}`);
   splitPath(as);
   const byEquality = localField !== undefined || foreignField !== undefined;
   if (byEquality && (typeof localField !== 'string' || typeof foreignField !== 'string'))
     throw invalidParam("$lookup requires both 'localField' and 'foreignField' to be strings when either is given");
   const hasPipeline = Object.hasOwn(options, 'pipeline');
-  if (!byEquality && !hasPipeline) throw invalidParam("$lookup requires either 'pipeline' or both 'localField' and 'foreignField'");
+  if (!byEquality && !hasPipeline)
+    throw invalidParam("$lookup requires either 'pipeline' or both 'localField' and 'foreignField'");
   const letSpec = options.let ?? {};
   if (!isPlainObject(letSpec)) throw invalidParam(`$lookup 'let' must be an object, found: ${typeName(letSpec)}`);
   if (Object.hasOwn(options, 'let') && !hasPipeline) throw invalidParam("$lookup 'let' requires a 'pipeline'");
@@ -546,7 +577,10 @@ function replaceDocuments(stage: string, docs: Doc[], newRoot: unknown, env: Env
   return docs.map((doc) => {
     const root = evaluateExpression(newRoot, doc, env.vars);
     if (!isPlainObject(root))
-      throw invalidParam(`${stage}: 'newRoot' expression must evaluate to an object, but resulting value was: ${describeValue(root)}. Type of resulting value: '${typeName(root)}'.`);
+      throw invalidParam(
+        `${stage}: 'newRoot' expression must evaluate to an object, but resulting value was: ${describeValue(root)}. ` +
+          `Type of resulting value: '${typeName(root)}'.`,
+      );
     return root;
   });
 }
@@ -561,9 +595,11 @@ function replaceWith(docs: Doc[], spec: unknown, env: Env): Doc[] {
 }
 
 function facet(docs: Doc[], spec: unknown, env: Env): Doc[] {
-  if (!isPlainObject(spec) || Object.keys(spec).length === 0) throw invalidParam('$facet specification must be a non-empty object');
+  if (!isPlainObject(spec) || Object.keys(spec).length === 0)
+    throw invalidParam('$facet specification must be a non-empty object');
   const facets = Object.entries(spec).map(([name, raw]) => {
-    if (name.startsWith('$') || name.includes('.')) throw invalidParam(`$facet output field '${name}' may not start with '$' or contain '.'`);
+    if (name.startsWith('$') || name.includes('.'))
+      throw invalidParam(`$facet output field '${name}' may not start with '$' or contain '.'`);
     const stages = parseStages(raw, `$facet '${name}'`);
     if (stages.length === 0) throw invalidParam(`$facet '${name}' must have at least one stage`);
     if (stages.some((s) => s.name === '$facet')) throw invalidParam('$facet is not allowed to be used within a $facet stage');

@@ -9,7 +9,7 @@ import { type SortSpec, parseSortSpec, sortComparator } from './sort.js';
 import { type CollectionMeta, type Row, Store, tableName } from './store.js';
 import { type Transaction, TransactionManager, conflict } from './transactions.js';
 import { applyUpdate, isOperatorUpdate, replaceDocument, validateNewDocument } from './update.js';
-import { type Doc, indexKey, isPlainObject } from './values.js';
+import { type Doc, indexKey, isPlainObject, typeName } from './values.js';
 import { checkCollectionName } from './schema.js';
 import { randomHex } from '../random.js';
 
@@ -73,8 +73,7 @@ export class DatabaseService {
 
   private addCollection(body: Body): Body {
     const name = collectionName(body);
-    if (!this.store.createCollection(name))
-      throw new CloudBaseError(ErrorCode.COLLECTION_ALREADY_EXIST, `Table exist: ${name}`);
+    if (!this.store.createCollection(name)) throw new CloudBaseError(ErrorCode.COLLECTION_ALREADY_EXIST, `Table exist: ${name}`);
     return {};
   }
 
@@ -114,7 +113,7 @@ export class DatabaseService {
       found = one ? [one] : [];
     } else {
       found = this.find(collection, filter, {
-        sort: body.order === undefined ? [] : parseSortSpec(decode(String(body.order), { now })),
+        sort: body.order === undefined ? [] : parseSortSpec(decode(sortText(body.order), { now })),
         skip: nonNegativeInt(body.offset, 'offset', 0),
         limit: pageLimit(body.limit),
         tx,
@@ -204,7 +203,8 @@ export class DatabaseService {
     const stages: Stage[] = body.stages.map((s) => {
       if (!isPlainObject(s) || typeof s.stageKey !== 'string' || typeof s.stageValue !== 'string')
         throw invalidParam('each stage needs stageKey and stageValue');
-      return { name: s.stageKey, value: (decodeParsed({ v: JSON.parse(checkJson(s.stageValue)) }, { now }) as Doc).v };
+      const parsed: unknown = JSON.parse(checkJson(s.stageValue));
+      return { name: s.stageKey, value: (decodeParsed({ v: parsed }, { now }) as Doc).v };
     });
     // The leading $match, and a $sort right after it, run as an indexed query; the rest runs in memory.
     let filter: Doc = {};
@@ -281,7 +281,9 @@ export class DatabaseService {
   }
 
   private transactionOf(body: Body, now: number): Transaction | undefined {
-    return body.transactionId === undefined || body.transactionId === '' ? undefined : this.transactions.get(body.transactionId, now);
+    return body.transactionId === undefined || body.transactionId === ''
+      ? undefined
+      : this.transactions.get(body.transactionId, now);
   }
 
   findById(collection: string, id: unknown, tx?: Transaction): Found | undefined {
@@ -353,7 +355,13 @@ export class DatabaseService {
         const write = own?.get(idHex);
         let visible: { doc: string; seq: number } | null;
         if (write) visible = write.doc === null ? null : { doc: write.doc, seq: ownSeq++ };
-        else visible = this.transactions.visibleAt(collection, idHex, this.store.getRow(collection, Buffer.from(idHex, 'hex')), tx.snapshot);
+        else
+          visible = this.transactions.visibleAt(
+            collection,
+            idHex,
+            this.store.getRow(collection, Buffer.from(idHex, 'hex')),
+            tx.snapshot,
+          );
         if (!visible) continue;
         const f = found(visible.seq, idHex, visible.doc);
         if (matches(f.doc)) all.set(idHex, f);
@@ -371,7 +379,10 @@ export class DatabaseService {
     const plan = planQuery(filter, sort, this.store.collection(collection));
     const where = plan.where.length ? ` WHERE ${plan.where.join(' AND ')}` : '';
     const table = tableName(collection);
-    const { sql, params } = plan.orderBy || sort.length === 0 ? streamingSql(table, plan, where, 0, limit) : { sql: `SELECT seq, id, ver, doc FROM "${table}"${where}`, params: plan.params };
+    const { sql, params } =
+      plan.orderBy || sort.length === 0
+        ? streamingSql(table, plan, where, 0, limit)
+        : { sql: `SELECT seq, id, ver, doc FROM "${table}"${where}`, params: plan.params };
     return (this.store.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as Array<{ detail: string }>).map((r) => r.detail);
   }
 
@@ -379,7 +390,11 @@ export class DatabaseService {
     const meta = this.store.collection(collection);
     const plan = planQuery(filter, [], meta);
     const where = plan.where.length ? ` WHERE ${plan.where.join(' AND ')}` : '';
-    if (plan.exact) return this.store.statement(`SELECT count(*) FROM "${tableName(collection)}"${where}`).pluck().get(...plan.params) as number;
+    if (plan.exact)
+      return this.store
+        .statement(`SELECT count(*) FROM "${tableName(collection)}"${where}`)
+        .pluck()
+        .get(...plan.params) as number;
     return this.find(collection, filter, {}).length;
   }
 
@@ -530,6 +545,12 @@ function decodeObject(value: unknown, what: string, now: number): Doc {
   return decoded;
 }
 
+/** The `order` field is the EJSON text of a sort object, as the SDK sends it; no other value decodes to one. */
+function sortText(order: unknown): string {
+  if (typeof order !== 'string') throw invalidParam(`order must be an EJSON string, got ${typeName(order)}`);
+  return order;
+}
+
 function checkJson(text: string): string {
   try {
     JSON.parse(text);
@@ -552,7 +573,8 @@ function checkId(id: unknown): void {
 
 function nonNegativeInt(value: unknown, what: string, fallback: number): number {
   if (value === undefined || value === null) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) throw invalidParam(`${what} must be a nonnegative integer`);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0)
+    throw invalidParam(`${what} must be a nonnegative integer`);
   return value;
 }
 
@@ -571,7 +593,8 @@ function toUpdate(data: Doc): Doc {
 /** The equality fields of a filter, the seed of an upserted document (MongoDB's upsert rule). */
 function equalityFields(filter: Doc): Doc {
   const out: Doc = {};
-  for (const [k, v] of Object.entries(filter)) if (!k.startsWith('$') && !(isPlainObject(v) && Object.keys(v).some((x) => x.startsWith('$')))) out[k] = v;
+  for (const [k, v] of Object.entries(filter))
+    if (!k.startsWith('$') && !(isPlainObject(v) && Object.keys(v).some((x) => x.startsWith('$')))) out[k] = v;
   return out;
 }
 
@@ -581,7 +604,10 @@ export function newId(): string {
 }
 
 function duplicateKey(collection: string, id: unknown): CloudBaseError {
-  return new CloudBaseError(ErrorCode.DUPLICATE_WRITE, `E11000 duplicate key error collection: ${collection} dup key: { _id: ${JSON.stringify(id)} }`);
+  return new CloudBaseError(
+    ErrorCode.DUPLICATE_WRITE,
+    `E11000 duplicate key error collection: ${collection} dup key: { _id: ${JSON.stringify(id)} }`,
+  );
 }
 
 /** SQLite's UNIQUE violations, on `id` or the key column of a unique index, as MongoDB's duplicate key error. */
@@ -591,5 +617,8 @@ function duplicateError(err: unknown, collection: CollectionMeta): unknown {
   const column = /\.(id|k\d+)\b/.exec(message)?.[1];
   const path = [...collection.keyColumns].find(([, c]) => c === column)?.[0];
   const index = column === 'id' ? '_id_' : collection.indexes.find((i) => i.unique && i.keys.some(([p]) => p === path))?.name;
-  return new CloudBaseError(ErrorCode.DUPLICATE_WRITE, `E11000 duplicate key error collection: ${collection.name}${index ? ` index: ${index}` : ''}`);
+  return new CloudBaseError(
+    ErrorCode.DUPLICATE_WRITE,
+    `E11000 duplicate key error collection: ${collection.name}${index ? ` index: ${index}` : ''}`,
+  );
 }

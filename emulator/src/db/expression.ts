@@ -1,16 +1,7 @@
-import { BSONRegExp, ObjectId, Timestamp } from 'bson';
+import { BSONRegExp, BSONSymbol, Binary, Decimal128, Double, Int32, Long, ObjectId, Timestamp } from 'bson';
 import { type CloudBaseError, invalidParam, unsupported } from '../errors.js';
 import { resolveFieldPath } from './paths.js';
-import {
-  type Doc,
-  compareStrings,
-  compareValues,
-  isPlainObject,
-  toNumber,
-  toRegExp,
-  typeBracket,
-  typeName,
-} from './values.js';
+import { type Doc, compareStrings, compareValues, isPlainObject, toNumber, toRegExp, typeBracket, typeName } from './values.js';
 
 /**
  * MongoDB aggregation expressions evaluated over decoded documents: `$field.path`, `$$variables`, operator objects
@@ -53,7 +44,9 @@ const USER_VARIABLE = /^[a-z\u0080-\uffff][A-Za-z0-9_\u0080-\uffff]*$/;
 /** User variables (`$let`, `as`, `$lookup` `let`) must start with a lowercase letter, as in MongoDB. */
 export function checkVariableName(name: unknown, where: string): string {
   if (typeof name !== 'string' || !USER_VARIABLE.test(name))
-    throw invalidParam(`${where}: invalid variable name ${describeValue(name)}; it must start with a lowercase letter and contain only letters, digits and '_'`);
+    throw invalidParam(
+      `${where}: invalid variable name ${describeValue(name)}; it must start with a lowercase letter and contain only letters, digits and '_'`,
+    );
   return name;
 }
 
@@ -61,14 +54,26 @@ export function describeValue(v: unknown): string {
   if (v === undefined) return 'missing';
   if (v instanceof Date) return `Date(${v.toISOString()})`;
   try {
-    return JSON.stringify(v) ?? String(v);
+    return JSON.stringify(v) ?? unrenderable(v);
   } catch {
-    return String(v);
+    return unrenderable(v);
+  }
+}
+
+/** What String() says of a value JSON cannot render: a bigint, a symbol, a function, or an object holding a cycle. */
+function unrenderable(v: unknown): string {
+  switch (typeof v) {
+    case 'bigint':
+    case 'symbol':
+    case 'function':
+      return v.toString();
+    default:
+      return Array.isArray(v) ? v.join() : Object.prototype.toString.call(v);
   }
 }
 
 /** bson's Timestamp extends Long, so `typeBracket` alone would count it as a number. */
-export function isNumeric(v: unknown): boolean {
+export function isNumeric(v: unknown): v is number | bigint | Long | Decimal128 {
   return v !== undefined && v !== null && !(v instanceof Timestamp) && typeBracket(v) === 3;
 }
 
@@ -88,7 +93,9 @@ function evaluate(expr: unknown, scope: Scope): unknown {
   const keys = Object.keys(expr);
   if (keys[0]?.startsWith('$')) {
     if (keys.length !== 1)
-      throw invalidParam(`an expression specification must contain exactly one field, the name of the expression. Found ${keys.length} fields in ${describeValue(expr)}`);
+      throw invalidParam(
+        `an expression specification must contain exactly one field, the name of the expression. Found ${keys.length} fields in ${describeValue(expr)}`,
+      );
     const op = keys[0];
     if (!Object.hasOwn(OPERATORS, op)) throw unsupported(`aggregation operator ${op}`);
     return OPERATORS[op]!(expr[op], scope, op);
@@ -183,7 +190,9 @@ function requireIntegral(op: string, v: unknown, what: string): number {
 
 function requireIndex(op: string, v: unknown, what: string): number {
   if (!isNumeric(v) || !Number.isInteger(toNumber(v)))
-    throw invalidParam(`${op} requires an integral ${what}, found a value of type: ${typeName(v)}, with value: ${describeValue(v)}`);
+    throw invalidParam(
+      `${op} requires an integral ${what}, found a value of type: ${typeName(v)}, with value: ${describeValue(v)}`,
+    );
   const n = toNumber(v);
   if (n < 0) throw invalidParam(`${op} requires a nonnegative ${what}, found: ${n}`);
   return n;
@@ -268,7 +277,8 @@ function pow(base: number, exponent: number): number {
 
 function log(x: number, base: number): number {
   if (!(x > 0) && !Number.isNaN(x)) throw invalidParam(`$log's argument must be a positive number, but is ${x}`);
-  if (!(base > 0 && base !== 1) && !Number.isNaN(base)) throw invalidParam(`$log's base must be a positive number not equal to 1, but is ${base}`);
+  if (!(base > 0 && base !== 1) && !Number.isNaN(base))
+    throw invalidParam(`$log's base must be a positive number not equal to 1, but is ${base}`);
   return Math.log(x) / Math.log(base);
 }
 
@@ -293,7 +303,8 @@ function roundOrTrunc(mode: 'round' | 'trunc'): Operator {
     if (isNullish(v) || (list.length > 1 && isNullish(p))) return null;
     const x = requireNumber(op, v);
     const place = list.length > 1 ? requireIntegral(op, p, 'place') : 0;
-    if (place < -20 || place > 100) throw invalidParam(`cannot apply ${op} with precision value ${place} value must be in [-20, 100]`);
+    if (place < -20 || place > 100)
+      throw invalidParam(`cannot apply ${op} with precision value ${place} value must be in [-20, 100]`);
     if (!Number.isFinite(x)) return x;
     const factor = 10 ** Math.abs(place);
     const scaled = Number((place >= 0 ? x * factor : x / factor).toPrecision(15));
@@ -419,7 +430,8 @@ function substrBytes(args: unknown, scope: Scope, op: string): string {
   const upper = count < 0 ? bytes.length : Math.min(bytes.length, lower + count);
   if (lower >= bytes.length) return '';
   if (isContinuationByte(bytes[lower])) throw invalidParam(`${op}: Invalid range, starting index is a UTF-8 continuation byte.`);
-  if (isContinuationByte(bytes[upper])) throw invalidParam(`${op}: Invalid range, ending index is in the middle of a UTF-8 character.`);
+  if (isContinuationByte(bytes[upper]))
+    throw invalidParam(`${op}: Invalid range, ending index is in the middle of a UTF-8 character.`);
   return bytes.subarray(lower, upper).toString('utf8');
 }
 
@@ -449,14 +461,21 @@ function strcasecmp(args: unknown, scope: Scope, op: string): number {
 function split(args: unknown, scope: Scope, op: string): unknown {
   const [s, separator] = evalOperands(op, args, scope, 2);
   if (isNullish(s) || isNullish(separator)) return null;
-  if (typeof s !== 'string') throw invalidParam(`$split requires an expression that evaluates to a string as a first argument, found: ${typeName(s)}`);
+  if (typeof s !== 'string')
+    throw invalidParam(`$split requires an expression that evaluates to a string as a first argument, found: ${typeName(s)}`);
   if (typeof separator !== 'string')
-    throw invalidParam(`$split requires an expression that evaluates to a string as a second argument, found: ${typeName(separator)}`);
+    throw invalidParam(
+      `$split requires an expression that evaluates to a string as a second argument, found: ${typeName(separator)}`,
+    );
   if (separator === '') throw invalidParam('$split requires a non-empty separator');
   return s.split(separator);
 }
 
-const WHITESPACE = new Set(Array.from('\0 \t\n\v\f\r\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000'));
+const WHITESPACE = new Set(
+  Array.from(
+    '\0 \t\n\v\f\r\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000',
+  ),
+);
 
 function trim(fromStart: boolean, fromEnd: boolean): Operator {
   return (args, scope, op) => {
@@ -515,7 +534,8 @@ function regexMatch(args: unknown, scope: Scope, op: string): boolean {
     throw invalidParam(`${op} needs 'regex' to be of type string or regex, found: ${typeName(regex)}`);
   }
   if (!isNullish(options)) {
-    if (typeof options !== 'string') throw invalidParam(`${op} needs 'options' to be of type string, found: ${typeName(options)}`);
+    if (typeof options !== 'string')
+      throw invalidParam(`${op} needs 'options' to be of type string, found: ${typeName(options)}`);
     if (flags && options) throw invalidParam(`${op}: found regex option(s) specified in both 'regex' and 'option' fields`);
     const bad = [...options].find((f) => !'imsx'.includes(f));
     if (bad) throw invalidParam(`${op}: invalid flag in regex options: ${bad}`);
@@ -649,7 +669,22 @@ export function valueKey(v: unknown): string {
   }
   if (v instanceof RegExp) return `r/${v.source}/${v.flags}`;
   if (v instanceof BSONRegExp) return `r/${v.pattern}/${v.options}`;
-  return `${typeName(v)}:${String(v)}`;
+  return `${typeName(v)}:${ownText(v)}`;
+}
+
+/** String(v) for the values left to `valueKey`: bson classes print themselves, but MinKey, MaxKey, Code and DBRef have only Object's text. */
+function ownText(v: unknown): string {
+  if (v instanceof Timestamp) return v.toJSON().$timestamp; // its 64-bit value in decimal, as Long's toString gives it
+  if (
+    v instanceof ObjectId ||
+    v instanceof Binary ||
+    v instanceof Uint8Array ||
+    v instanceof BSONSymbol ||
+    v instanceof Int32 ||
+    v instanceof Double
+  )
+    return v.toString();
+  return Object.prototype.toString.call(v);
 }
 
 export function distinctValues(values: unknown[]): unknown[] {
@@ -698,7 +733,11 @@ function setDifference(args: unknown, scope: Scope, op: string): unknown {
 
 function setEquals(args: unknown, scope: Scope, op: string): boolean {
   const keySets = evalOperands(op, args, scope, 2, Infinity).map((v, i) => {
-    const array = requireArray(op, v, `All operands of $setEquals must be arrays. ${i + 1}-th argument is of type: ${typeName(v)}`);
+    const array = requireArray(
+      op,
+      v,
+      `All operands of $setEquals must be arrays. ${i + 1}-th argument is of type: ${typeName(v)}`,
+    );
     return new Set(array.map(valueKey));
   });
   const [first, ...rest] = keySets;
@@ -708,7 +747,9 @@ function setEquals(args: unknown, scope: Scope, op: string): boolean {
 function setIsSubset(args: unknown, scope: Scope, op: string): boolean {
   const [a, b] = evalOperands(op, args, scope, 2);
   const left = requireArray(op, a, `both operands of $setIsSubset must be arrays. First argument is of type: ${typeName(a)}`);
-  const right = new Set(requireArray(op, b, `both operands of $setIsSubset must be arrays. Second argument is of type: ${typeName(b)}`).map(valueKey));
+  const right = new Set(
+    requireArray(op, b, `both operands of $setIsSubset must be arrays. Second argument is of type: ${typeName(b)}`).map(valueKey),
+  );
   return left.every((v) => right.has(valueKey(v)));
 }
 
@@ -753,7 +794,8 @@ export function mergeObjects(op: string, values: unknown[]): Doc {
   const out: Doc = {};
   for (const v of values) {
     if (isNullish(v)) continue;
-    if (!isPlainObject(v)) throw invalidParam(`${op} requires object inputs, but input ${describeValue(v)} is of type ${typeName(v)}`);
+    if (!isPlainObject(v))
+      throw invalidParam(`${op} requires object inputs, but input ${describeValue(v)} is of type ${typeName(v)}`);
     for (const [key, value] of Object.entries(v)) if (value !== undefined) out[key] = value;
   }
   return out;
@@ -770,7 +812,16 @@ function overOperands(compute: (values: unknown[]) => unknown): Operator {
 // ---- types and conversion
 
 type ConvertTarget = 'double' | 'decimal' | 'int' | 'long' | 'string' | 'bool' | 'date' | 'objectId';
-const TYPE_CODES: Record<number, ConvertTarget> = { 1: 'double', 2: 'string', 7: 'objectId', 8: 'bool', 9: 'date', 16: 'int', 18: 'long', 19: 'decimal' };
+const TYPE_CODES: Record<number, ConvertTarget> = {
+  1: 'double',
+  2: 'string',
+  7: 'objectId',
+  8: 'bool',
+  9: 'date',
+  16: 'int',
+  18: 'long',
+  19: 'decimal',
+};
 const CONVERT_TARGETS = new Set<string>(Object.values(TYPE_CODES));
 
 const INTEGER_STRING = /^[+-]?\d+$/;
@@ -843,12 +894,20 @@ const DATE_STRING = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?
 function parseDateString(s: string): Date | undefined {
   const m = DATE_STRING.exec(s.trim());
   if (!m) return undefined;
-  const [year, month, day, hour, minute, second] = [1, 2, 3, 4, 5, 6].map((i) => Number(m[i] ?? 0)) as [number, number, number, number, number, number];
+  const [year, month, day, hour, minute, second] = [1, 2, 3, 4, 5, 6].map((i) => Number(m[i] ?? 0)) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   const millis = Number((m[7] ?? '0').padEnd(3, '0').slice(0, 3));
   const ms = Date.UTC(year, month - 1, day, hour, minute, second, millis);
   const check = new Date(ms);
-  if (check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day || hour > 23 || minute > 59 || second > 59) return undefined;
-  return new Date(ms - (m[8] ? parseOffset(m[8]) ?? 0 : 0) * 60_000);
+  if (check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day || hour > 23 || minute > 59 || second > 59)
+    return undefined;
+  return new Date(ms - (m[8] ? (parseOffset(m[8]) ?? 0) : 0) * 60_000);
 }
 
 function toDate(v: unknown): Date {
@@ -1001,7 +1060,7 @@ function timezoneOffset(op: string, tz: unknown, ms: number): number {
   if (fixed !== undefined) return fixed;
   const parts: Record<string, number> = {};
   for (const p of zoneFormatter(op, tz).formatToParts(new Date(ms))) parts[p.type] = Number(p.value);
-  const asUtc = Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour! % 24, parts.minute!, parts.second!);
+  const asUtc = Date.UTC(parts.year!, parts.month! - 1, parts.day, parts.hour! % 24, parts.minute, parts.second);
   return Math.round((asUtc - Math.floor(ms / 1000) * 1000) / 60_000);
 }
 
@@ -1068,7 +1127,8 @@ function checkDateFormat(op: string, format: string): void {
     if (format[i] !== '%') continue;
     const spec = format[++i];
     if (spec === undefined) throw invalidParam(`${op}: unmatched '%' at end of format string`);
-    if (!Object.hasOwn(DATE_FORMAT_SPECIFIERS, spec)) throw invalidParam(`${op}: invalid format character '%${spec}' in format string`);
+    if (!Object.hasOwn(DATE_FORMAT_SPECIFIERS, spec))
+      throw invalidParam(`${op}: invalid format character '%${spec}' in format string`);
   }
 }
 
@@ -1118,23 +1178,33 @@ function arrayToObject(args: unknown, scope: Scope, op: string): unknown {
   const items = requireArray(op, v, `$arrayToObject requires an array input, found: ${typeName(v)}`);
   const out: Doc = {};
   const pairs = Array.isArray(items[0]);
-  if (items.length && !pairs && !isPlainObject(items[0])) throw invalidParam(`Unrecognised input type format for $arrayToObject: ${typeName(items[0])}`);
+  if (items.length && !pairs && !isPlainObject(items[0]))
+    throw invalidParam(`Unrecognised input type format for $arrayToObject: ${typeName(items[0])}`);
   for (const item of items) {
     let key: unknown;
     let value: unknown;
     if (pairs) {
-      if (!Array.isArray(item)) throw invalidParam(`$arrayToObject requires a consistent input format. Elements must all be arrays or all be objects. Array was detected, now found: ${typeName(item)}`);
-      if (item.length !== 2) throw invalidParam(`$arrayToObject requires an array of size 2 arrays, found array of size: ${item.length}`);
-      [key, value] = item;
+      if (!Array.isArray(item))
+        throw invalidParam(
+          `$arrayToObject requires a consistent input format. Elements must all be arrays or all be objects. Array was detected, now found: ${typeName(item)}`,
+        );
+      if (item.length !== 2)
+        throw invalidParam(`$arrayToObject requires an array of size 2 arrays, found array of size: ${item.length}`);
+      key = item[0];
+      value = item[1];
     } else {
-      if (!isPlainObject(item)) throw invalidParam(`$arrayToObject requires a consistent input format. Elements must all be arrays or all be objects. Object was detected, now found: ${typeName(item)}`);
+      if (!isPlainObject(item))
+        throw invalidParam(
+          `$arrayToObject requires a consistent input format. Elements must all be arrays or all be objects. Object was detected, now found: ${typeName(item)}`,
+        );
       const fields = Object.keys(item);
       if (fields.length !== 2 || !fields.includes('k') || !fields.includes('v'))
         throw invalidParam(`$arrayToObject requires an object with keys 'k' and 'v', found: ${describeValue(item)}`);
       key = item.k;
       value = item.v;
     }
-    if (typeof key !== 'string') throw invalidParam(`$arrayToObject requires the key to be of type string, found: ${typeName(key)}`);
+    if (typeof key !== 'string')
+      throw invalidParam(`$arrayToObject requires the key to be of type string, found: ${typeName(key)}`);
     if (key.includes('\0')) throw invalidParam('Key field cannot contain an embedded null byte');
     out[key] = value;
   }
@@ -1150,9 +1220,12 @@ function getField(args: unknown, scope: Scope, op: string): unknown {
     if (Object.hasOwn(named, 'input')) inputExpr = named.input;
   }
   if (typeof fieldExpr === 'string' && fieldExpr.startsWith('$'))
-    throw invalidParam(`${op} requires 'field' to be a constant string; use {$literal: ${JSON.stringify(fieldExpr)}} for a name starting with '$'`);
+    throw invalidParam(
+      `${op} requires 'field' to be a constant string; use {$literal: ${JSON.stringify(fieldExpr)}} for a name starting with '$'`,
+    );
   const field = evaluate(fieldExpr, scope);
-  if (typeof field !== 'string') throw invalidParam(`${op} requires 'field' to evaluate to type String, but got ${typeName(field)}`);
+  if (typeof field !== 'string')
+    throw invalidParam(`${op} requires 'field' to evaluate to type String, but got ${typeName(field)}`);
   const input = evaluate(inputExpr, scope);
   if (isNullish(input)) return null;
   if (!isPlainObject(input)) throw invalidParam(`${op} requires 'input' to evaluate to type Object, but got ${typeName(input)}`);

@@ -10,7 +10,19 @@ import { type Doc, compareValues, isPlainObject, isRegex, toRegExp, typeBracket,
 export type Predicate = (doc: Doc) => boolean;
 type CandidatesPredicate = (candidates: unknown[]) => boolean;
 
-const GEO_OPERATORS = new Set(['$near', '$nearSphere', '$geoWithin', '$geoIntersects', '$geometry', '$maxDistance', '$minDistance', '$box', '$center', '$centerSphere', '$polygon']);
+const GEO_OPERATORS = new Set([
+  '$near',
+  '$nearSphere',
+  '$geoWithin',
+  '$geoIntersects',
+  '$geometry',
+  '$maxDistance',
+  '$minDistance',
+  '$box',
+  '$center',
+  '$centerSphere',
+  '$polygon',
+]);
 const UNSUPPORTED_TOP_LEVEL = new Set(['$where', '$text', '$jsonSchema', '$function', '$accumulator']);
 
 export function compileFilter(filter: unknown, vars?: Vars): Predicate {
@@ -124,7 +136,9 @@ function compileOperator(op: string, arg: unknown, ops: Doc, vars?: Vars): Candi
     }
     case '$all': {
       if (!Array.isArray(arg)) throw invalidParam('$all needs an array');
-      const each = arg.map((item) => (isPlainObject(item) && '$elemMatch' in item ? compileOperators(item, vars) : compileCondition(item, vars)));
+      const each = arg.map((item) =>
+        isPlainObject(item) && '$elemMatch' in item ? compileOperators(item, vars) : compileCondition(item, vars),
+      );
       return (c) => each.length > 0 && each.every((t) => t(c));
     }
     case '$elemMatch':
@@ -151,7 +165,12 @@ function compileOperator(op: string, arg: unknown, ops: Doc, vars?: Vars): Candi
     case '$type': {
       const wanted = (Array.isArray(arg) ? arg : [arg]).map(typeAlias);
       return (c) =>
-        c.some((v) => v !== undefined && (wanted.some((w) => typeMatches(v, w)) || (Array.isArray(v) && v.some((el) => wanted.some((w) => typeMatches(el, w))))));
+        c.some(
+          (v) =>
+            v !== undefined &&
+            (wanted.some((w) => typeMatches(v, w)) ||
+              (Array.isArray(v) && v.some((el) => wanted.some((w) => typeMatches(el, w))))),
+        );
     }
   }
   if (GEO_OPERATORS.has(op)) throw unsupported(`geo query operator ${op}`);
@@ -162,7 +181,13 @@ function compileOperator(op: string, arg: unknown, ops: Doc, vars?: Vars): Candi
 function comparisonTest(op: string, arg: unknown): CandidatesPredicate {
   if (isRegex(arg)) throw invalidParam(`${op} cannot take a regular expression`);
   const accept =
-    op === '$gt' ? (c: number) => c > 0 : op === '$gte' ? (c: number) => c >= 0 : op === '$lt' ? (c: number) => c < 0 : (c: number) => c <= 0;
+    op === '$gt'
+      ? (c: number) => c > 0
+      : op === '$gte'
+        ? (c: number) => c >= 0
+        : op === '$lt'
+          ? (c: number) => c < 0
+          : (c: number) => c <= 0;
   const bracket = typeBracket(arg);
   const test = (v: unknown) => typeBracket(v) === bracket && accept(compareValues(v, arg));
   return (candidates) => candidates.some((v) => (Array.isArray(v) ? (Array.isArray(arg) && test(v)) || v.some(test) : test(v)));
@@ -193,12 +218,26 @@ function elemMatchTest(arg: unknown, vars?: Vars): CandidatesPredicate {
 }
 
 const TYPE_CODES: Record<number, string> = {
-  1: 'double', 2: 'string', 3: 'object', 4: 'array', 5: 'binData', 7: 'objectId', 8: 'bool', 9: 'date', 10: 'null',
-  11: 'regex', 16: 'int', 17: 'timestamp', 18: 'long', 19: 'decimal', [-1]: 'minKey', 127: 'maxKey',
+  1: 'double',
+  2: 'string',
+  3: 'object',
+  4: 'array',
+  5: 'binData',
+  7: 'objectId',
+  8: 'bool',
+  9: 'date',
+  10: 'null',
+  11: 'regex',
+  16: 'int',
+  17: 'timestamp',
+  18: 'long',
+  19: 'decimal',
+  [-1]: 'minKey',
+  127: 'maxKey',
 };
 
 function typeAlias(t: unknown): string {
-  if (typeof t === 'number' && TYPE_CODES[t]) return TYPE_CODES[t]!;
+  if (typeof t === 'number' && TYPE_CODES[t]) return TYPE_CODES[t];
   if (typeof t === 'string' && (Object.values(TYPE_CODES).includes(t) || t === 'number')) return t;
   throw invalidParam(`unknown $type: ${JSON.stringify(t)}`);
 }

@@ -62,8 +62,9 @@ function conjuncts(filter: Doc): Array<[string | undefined, unknown]> {
   for (const [key, value] of Object.entries(filter)) {
     if (value === undefined) continue;
     if (key === '$and' && Array.isArray(value)) {
-      for (const sub of value) if (isPlainObject(sub)) out.push(...conjuncts(sub));
-      else out.push([undefined, sub]);
+      for (const sub of value)
+        if (isPlainObject(sub)) out.push(...conjuncts(sub));
+        else out.push([undefined, sub]);
     } else if (key.startsWith('$')) {
       out.push([undefined, value]);
     } else {

@@ -137,7 +137,8 @@ function include(doc: Doc, tree: Tree): Doc {
 function includeNested(value: unknown, tree: Tree): unknown {
   if (isPlainObject(value)) return include(value, tree);
   // Scalars in the array have none of the listed fields, so MongoDB drops them.
-  if (Array.isArray(value)) return value.filter((el) => isPlainObject(el) || Array.isArray(el)).map((el) => includeNested(el, tree));
+  if (Array.isArray(value))
+    return value.filter((el) => isPlainObject(el) || Array.isArray(el)).map((el) => includeNested(el, tree));
   return undefined;
 }
 
@@ -146,7 +147,8 @@ function exclude(doc: Doc, tree: Tree): Doc {
   const out: Doc = {};
   for (const [key, value] of Object.entries(doc)) {
     const rule = tree.get(key);
-    const projected = rule === undefined ? cloneValue(value) : rule instanceof Map ? excludeNested(value, rule) : applyRule(value, rule);
+    const projected =
+      rule === undefined ? cloneValue(value) : rule instanceof Map ? excludeNested(value, rule) : applyRule(value, rule);
     if (projected !== undefined) out[key] = projected;
   }
   return out;

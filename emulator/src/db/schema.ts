@@ -31,7 +31,7 @@ export function normalizeIndex(decl: IndexDeclaration): IndexSpec {
   }
   return {
     name: decl.name ?? keys.map(([p, d]) => `${p}_${d}`).join('_'),
-    keys: keys as Array<[string, 1 | -1]>,
+    keys,
     unique: decl.unique ?? false,
   };
 }

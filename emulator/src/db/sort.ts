@@ -18,7 +18,7 @@ export function parseSortSpec(spec: unknown): SortSpec {
  * ascending and the largest when descending; a missing field sorts as null.
  */
 function sortKey(doc: Doc, path: string, direction: 1 | -1): unknown {
-  const values = lookupAll(doc, path).flatMap((v) => (Array.isArray(v) ? (v.length ? v : [undefined]) : [v]));
+  const values = lookupAll(doc, path).flatMap((v): unknown[] => (Array.isArray(v) ? (v.length ? v : [undefined]) : [v]));
   let best = values[0];
   for (let i = 1; i < values.length; i++) {
     const c = compareValues(values[i], best);

@@ -82,24 +82,34 @@ export class Store {
     `);
     this.load();
     // Started last: a store that failed to open leaves no worker behind.
-    if (options.file !== ':memory:') this.checkpointer = new Checkpointer(options.file, options.checkpoint ?? { walBytes: 32 * 1024 * 1024, intervalMs: 200 });
+    if (options.file !== ':memory:')
+      this.checkpointer = new Checkpointer(options.file, options.checkpoint ?? { walBytes: 32 * 1024 * 1024, intervalMs: 200 });
   }
 
   private load(): void {
     const names = this.db.prepare('SELECT name FROM meta_collections ORDER BY created_at, name').pluck().all() as string[];
     for (const name of names) {
-      const indexes = (this.db.prepare('SELECT spec FROM meta_indexes WHERE collection = ? ORDER BY name').pluck().all(name) as string[]).map(
-        (s) => JSON.parse(s) as IndexSpec,
+      const indexes = (
+        this.db.prepare('SELECT spec FROM meta_indexes WHERE collection = ? ORDER BY name').pluck().all(name) as string[]
+      ).map((s) => JSON.parse(s) as IndexSpec);
+      const multikey = new Set(
+        this.db.prepare('SELECT path FROM meta_multikey WHERE collection = ?').pluck().all(name) as string[],
       );
-      const multikey = new Set(this.db.prepare('SELECT path FROM meta_multikey WHERE collection = ?').pluck().all(name) as string[]);
-      const columns = this.db.prepare('SELECT path, name FROM meta_key_columns WHERE collection = ?').raw().all(name) as Array<[string, string]>;
+      const columns = this.db.prepare('SELECT path, name FROM meta_key_columns WHERE collection = ?').raw().all(name) as Array<
+        [string, string]
+      >;
       this.collections.set(name, { name, indexes, multikey, keyColumns: new Map(columns) });
-      const max = this.db.prepare(`SELECT max(ver) FROM "${tableName(name)}"`).pluck().get() as number | null;
+      const max = this.db
+        .prepare(`SELECT max(ver) FROM "${tableName(name)}"`)
+        .pluck()
+        .get() as number | null;
       this.clock = Math.max(this.clock, max ?? 0);
     }
-    const format = this.db.prepare("SELECT value FROM meta_settings WHERE key = 'key_format'").pluck().get() as string | undefined;
+    const format = this.db.prepare("SELECT value FROM meta_settings WHERE key = 'key_format'").pluck().get() as
+      string | undefined;
     if (format !== String(KEY_FORMAT)) {
-      if (format !== undefined) for (const c of this.collections.values()) for (const p of c.keyColumns.keys()) this.backfillKeys(c, p);
+      if (format !== undefined)
+        for (const c of this.collections.values()) for (const p of c.keyColumns.keys()) this.backfillKeys(c, p);
       this.db.prepare("INSERT OR REPLACE INTO meta_settings (key, value) VALUES ('key_format', ?)").run(String(KEY_FORMAT));
     }
   }
@@ -135,7 +145,9 @@ export class Store {
   createCollection(name: string): boolean {
     if (this.collections.has(name)) return false;
     this.db.transaction(() => {
-      this.db.exec(`CREATE TABLE "${tableName(name)}" (seq INTEGER PRIMARY KEY, id BLOB NOT NULL UNIQUE, ver INTEGER NOT NULL, doc TEXT NOT NULL)`);
+      this.db.exec(
+        `CREATE TABLE "${tableName(name)}" (seq INTEGER PRIMARY KEY, id BLOB NOT NULL UNIQUE, ver INTEGER NOT NULL, doc TEXT NOT NULL)`,
+      );
       this.db.prepare('INSERT INTO meta_collections (name, created_at) VALUES (?, ?)').run(name, Date.now());
     })();
     this.collections.set(name, { name, indexes: [], multikey: new Set(), keyColumns: new Map() });
@@ -181,11 +193,15 @@ export class Store {
         if (c.indexes.some((old) => same(old, spec))) continue;
         const columns = spec.keys.map(([p, d]) => `${c.keyColumns.get(p)} ${d === 1 ? 'ASC' : 'DESC'}`).join(', ');
         try {
-          this.db.exec(`CREATE ${spec.unique ? 'UNIQUE ' : ''}INDEX "${sqlIndexName(name, spec.name)}" ON "${table}" (${columns})`);
+          this.db.exec(
+            `CREATE ${spec.unique ? 'UNIQUE ' : ''}INDEX "${sqlIndexName(name, spec.name)}" ON "${table}" (${columns})`,
+          );
         } catch (err) {
           throw new Error(`cannot build index ${spec.name} on ${name}: ${(err as Error).message}`);
         }
-        this.db.prepare('INSERT INTO meta_indexes (collection, name, spec) VALUES (?, ?, ?)').run(name, spec.name, JSON.stringify(spec));
+        this.db
+          .prepare('INSERT INTO meta_indexes (collection, name, spec) VALUES (?, ?, ?)')
+          .run(name, spec.name, JSON.stringify(spec));
       }
     })();
     c.indexes = wanted;
@@ -248,7 +264,9 @@ export class Store {
   }
 
   count(collection: string): number {
-    return this.statement(`SELECT count(*) FROM "${tableName(collection)}"`).pluck().get() as number;
+    return this.statement(`SELECT count(*) FROM "${tableName(collection)}"`)
+      .pluck()
+      .get() as number;
   }
 
   /** Runs `fn` in one SQLite transaction: all of its writes land, or none (e.g. on a unique-index violation). */
@@ -289,5 +307,5 @@ export function treeKey(value: unknown): Buffer {
     const date = v.$date;
     if (isPlainObject(date) && typeof date.$numberLong === 'string') return indexKey(new Date(Number(date.$numberLong)));
   }
-  return indexKey(EJSON.deserialize({ v: value }, { relaxed: true }).v);
+  return indexKey((EJSON.deserialize({ v: value }, { relaxed: true }) as { v: unknown }).v);
 }

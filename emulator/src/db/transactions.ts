@@ -77,7 +77,8 @@ export class TransactionManager {
 
   end(tx: Transaction): void {
     this.open.delete(tx.id);
-    for (const [collection, writes] of tx.writes) for (const idHex of writes.keys()) this.locks.delete(lockKey(collection, idHex));
+    for (const [collection, writes] of tx.writes)
+      for (const idHex of writes.keys()) this.locks.delete(lockKey(collection, idHex));
     this.prune();
   }
 
@@ -101,7 +102,7 @@ export class TransactionManager {
   lock(tx: Transaction, collection: string, idHex: string, write: PendingWrite): void {
     this.locks.set(lockKey(collection, idHex), tx.id);
     let writes = tx.writes.get(collection);
-    if (!writes) tx.writes.set(collection, (writes = new Map()));
+    if (!writes) tx.writes.set(collection, (writes = new Map<string, PendingWrite>()));
     writes.set(idHex, write);
   }
 
@@ -132,11 +133,16 @@ export class TransactionManager {
   recordSuperseded(collection: string, idHex: string, previous: Row | undefined, ver: number): void {
     if (this.open.size === 0) return;
     let byId = this.history.get(collection);
-    if (!byId) this.history.set(collection, (byId = new Map()));
+    if (!byId) this.history.set(collection, (byId = new Map<string, Version[]>()));
     let versions = byId.get(idHex);
     if (!versions) byId.set(idHex, (versions = []));
     const lastTo = versions.length ? versions[versions.length - 1]!.to : 0;
-    versions.push({ from: previous ? previous.ver : lastTo, to: ver, doc: previous ? previous.doc : null, seq: previous?.seq ?? 0 });
+    versions.push({
+      from: previous ? previous.ver : lastTo,
+      to: ver,
+      doc: previous ? previous.doc : null,
+      seq: previous?.seq ?? 0,
+    });
   }
 
   private prune(): void {

@@ -161,8 +161,24 @@ const HANDLERS: Record<string, Handler> = {
   $set: setField,
   $setOnInsert: setField,
   $unset: (doc, path) => unsetPath(doc, path),
-  $inc: (doc, path, arg) => arithmetic(doc, path, arg, '$inc', (cur, n) => cur + n, (n) => n),
-  $mul: (doc, path, arg) => arithmetic(doc, path, arg, '$mul', (cur, n) => cur * n, () => 0),
+  $inc: (doc, path, arg) =>
+    arithmetic(
+      doc,
+      path,
+      arg,
+      '$inc',
+      (cur, n) => cur + n,
+      (n) => n,
+    ),
+  $mul: (doc, path, arg) =>
+    arithmetic(
+      doc,
+      path,
+      arg,
+      '$mul',
+      (cur, n) => cur * n,
+      () => 0,
+    ),
   $min: (doc, path, arg) => {
     const cur = getPath(doc, path);
     if (cur === undefined || compareValues(arg, cur) < 0) setField(doc, path, arg);
@@ -183,13 +199,21 @@ const HANDLERS: Record<string, Handler> = {
     const array = existingArray(doc, path, '$pull');
     if (!array) return;
     const matches = pullMatcher(arg);
-    setPath(doc, path, array.filter((el) => !matches(el)));
+    setPath(
+      doc,
+      path,
+      array.filter((el) => !matches(el)),
+    );
   },
   $pullAll: (doc, path, arg) => {
     if (!Array.isArray(arg)) throw invalidParam(`$pullAll expects an array for '${path}', got ${describe(arg)}`);
     const array = existingArray(doc, path, '$pullAll');
     if (!array) return;
-    setPath(doc, path, array.filter((el) => !arg.some((v) => valuesEqual(el, v))));
+    setPath(
+      doc,
+      path,
+      array.filter((el) => !arg.some((v) => valuesEqual(el, v))),
+    );
   },
   $bit: bit,
   $currentDate: (doc, path, arg, ctx) => {
@@ -255,7 +279,8 @@ function push(doc: Doc, path: string, arg: unknown): void {
   }
   const { $each: items, $position: position, $slice: slice, $sort: sort } = modifiers;
   if (!Array.isArray(items)) throw invalidParam(`$push $each for '${path}' must be an array, got ${describe(items)}`);
-  if (position !== undefined && !Number.isInteger(position)) throw invalidParam(`$push $position for '${path}' must be an integer`);
+  if (position !== undefined && !Number.isInteger(position))
+    throw invalidParam(`$push $position for '${path}' must be an integer`);
   if (slice !== undefined && !Number.isInteger(slice)) throw invalidParam(`$push $slice for '${path}' must be an integer`);
   const compare = sort === undefined ? undefined : pushSortComparator(sort, path);
   validateStorable(items, path);
@@ -263,7 +288,7 @@ function push(doc: Doc, path: string, arg: unknown): void {
   const current = existingArray(doc, path, '$push') ?? [];
   let at = position === undefined ? current.length : (position as number);
   at = at < 0 ? Math.max(0, current.length + at) : Math.min(at, current.length);
-  let array = [...current.slice(0, at), ...cloneValue(items), ...current.slice(at)];
+  let array = [...current.slice(0, at), ...cloneValue<unknown[]>(items), ...current.slice(at)];
   if (compare) array.sort(compare);
   if (slice !== undefined) {
     const n = slice as number;
@@ -361,7 +386,7 @@ function existingArray(doc: Doc, path: string, op: string): unknown[] | undefine
   const value = getPath(doc, path);
   if (value === undefined) return undefined;
   if (!Array.isArray(value)) throw invalidParam(`${op} needs an array at '${path}', found ${describe(value)}`);
-  return value;
+  return value as unknown[];
 }
 
 function describe(v: unknown): string {

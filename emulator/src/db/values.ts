@@ -8,7 +8,7 @@ export type Doc = Record<string, unknown>;
 
 export function isPlainObject(v: unknown): v is Doc {
   if (v === null || typeof v !== 'object') return false;
-  const proto = Object.getPrototypeOf(v);
+  const proto: unknown = Object.getPrototypeOf(v);
   return proto === Object.prototype || proto === null;
 }
 
@@ -142,7 +142,11 @@ export function toRegExp(v: RegExp | BSONRegExp | { pattern: string; options: st
   let re = regexCache.get(cacheKey);
   if (!re) {
     let pattern = v.pattern;
-    if (v.options.includes('x')) pattern = pattern.replace(/\\#/g, '\u0000').replace(/\s+|#.*$/gm, '').replace(/\u0000/g, '\\#');
+    if (v.options.includes('x'))
+      pattern = pattern
+        .replaceAll('\\#', '\u0000')
+        .replace(/\s+|#.*$/gm, '')
+        .replaceAll('\u0000', '\\#');
     const flags = [...v.options].filter((f) => 'ims'.includes(f)).join('') + 'u';
     try {
       re = new RegExp(pattern, flags);
@@ -171,7 +175,12 @@ export function cloneValue<T>(v: T): T {
 export function typeName(v: unknown): string {
   if (v === undefined) return 'missing';
   if (v === null) return 'null';
-  if (typeof v === 'number') return Number.isInteger(v) && Math.abs(v) < 2 ** 31 ? 'int' : Number.isInteger(v) && Number.isSafeInteger(v) ? 'long' : 'double';
+  if (typeof v === 'number')
+    return Number.isInteger(v) && Math.abs(v) < 2 ** 31
+      ? 'int'
+      : Number.isInteger(v) && Number.isSafeInteger(v)
+        ? 'long'
+        : 'double';
   if (typeof v === 'string') return 'string';
   if (typeof v === 'boolean') return 'bool';
   if (Array.isArray(v)) return 'array';

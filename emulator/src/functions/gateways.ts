@@ -28,7 +28,11 @@ export function installGateways(options: { httpRoutes?: HttpRoute[] } = {}) {
       const requestID = randomHex(12);
       const openid = header(req, 'x-wx-openid');
       if (!openid) {
-        sendJson(res, 401, { errCode: -1, errMsg: 'cloud.callFunction:fail the x-wx-openid header (the signed-in user) is required', requestID });
+        sendJson(res, 401, {
+          errCode: -1,
+          errMsg: 'cloud.callFunction:fail the x-wx-openid header (the signed-in user) is required',
+          requestID,
+        });
         return;
       }
       let data: unknown;
@@ -36,7 +40,11 @@ export function installGateways(options: { httpRoutes?: HttpRoute[] } = {}) {
         const raw = (await readBody(req, 6 * 1024 * 1024)).toString('utf8');
         data = raw.trim() ? JSON.parse(raw) : {};
       } catch {
-        sendJson(res, 400, { errCode: -1, errMsg: 'cloud.callFunction:fail the request body must be JSON (at most 6 MB)', requestID });
+        sendJson(res, 400, {
+          errCode: -1,
+          errMsg: 'cloud.callFunction:fail the request body must be JSON (at most 6 MB)',
+          requestID,
+        });
         return;
       }
       if (data === null || typeof data !== 'object' || Array.isArray(data)) {
@@ -50,7 +58,8 @@ export function installGateways(options: { httpRoutes?: HttpRoute[] } = {}) {
         source: 'gateway',
         identity: { openid, appid, unionid, clientIp: req.socket.remoteAddress?.replace(/^::ffff:/, '') },
       });
-      if (outcome.ok) sendJson(res, 200, { result: outcome.result, errMsg: 'cloud.callFunction:ok', requestID: outcome.invocationId });
+      if (outcome.ok)
+        sendJson(res, 200, { result: outcome.result, errMsg: 'cloud.callFunction:ok', requestID: outcome.invocationId });
       else sendClientError(res, outcome, requestID);
     });
 
@@ -58,11 +67,14 @@ export function installGateways(options: { httpRoutes?: HttpRoute[] } = {}) {
       const prefix = route.path.replace(/\/+$/, '') || '';
       host.addRoute('*', `${prefix}/*`, async (req, res, _params, url) => {
         const body = await readBody(req, 6 * 1024 * 1024);
-        const textual = /^(text\/|application\/(json|x-www-form-urlencoded|xml))/.test(req.headers['content-type'] ?? '') || body.length === 0;
+        const textual =
+          /^(text\/|application\/(json|x-www-form-urlencoded|xml))/.test(req.headers['content-type'] ?? '') || body.length === 0;
         const event = {
           path: url.pathname,
           httpMethod: req.method,
-          headers: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : (v ?? '')])),
+          headers: Object.fromEntries(
+            Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : (v ?? '')]),
+          ),
           queryStringParameters: Object.fromEntries(url.searchParams),
           body: textual ? body.toString('utf8') : body.toString('base64'),
           isBase64Encoded: !textual,
@@ -87,7 +99,11 @@ function header(req: http.IncomingMessage, name: string): string | undefined {
 
 function sendClientError(res: http.ServerResponse, outcome: Extract<InvocationOutcome, { ok: false }>, requestID: string): void {
   const e = CLIENT_ERRORS[outcome.code];
-  sendJson(res, e.status, { errCode: e.errCode, errMsg: `cloud.callFunction:fail ${e.errCode} ${e.text}. ${outcome.message}`, requestID: outcome.invocationId ?? requestID });
+  sendJson(res, e.status, {
+    errCode: e.errCode,
+    errMsg: `cloud.callFunction:fail ${e.errCode} ${e.text}. ${outcome.message}`,
+    requestID: outcome.invocationId ?? requestID,
+  });
 }
 
 /**
@@ -100,7 +116,11 @@ function sendIntegrationResponse(res: http.ServerResponse, result: unknown): voi
     const headers = (r.headers && typeof r.headers === 'object' ? r.headers : {}) as Record<string, string>;
     const body = r.body === undefined ? '' : typeof r.body === 'string' ? r.body : JSON.stringify(r.body);
     const bytes = r.isBase64Encoded ? Buffer.from(body, 'base64') : Buffer.from(body, 'utf8');
-    res.writeHead(r.statusCode, { 'content-type': 'application/json; charset=utf-8', ...headers, 'content-length': bytes.length });
+    res.writeHead(r.statusCode, {
+      'content-type': 'application/json; charset=utf-8',
+      ...headers,
+      'content-length': bytes.length,
+    });
     res.end(bytes);
     return;
   }

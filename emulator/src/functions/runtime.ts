@@ -5,7 +5,14 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { CloudBaseError, ErrorCode } from '../errors.js';
 import { type AdminCaller, type EmulatorHost, sendJson as send } from '../host.js';
-import type { CallerIdentity, FunctionConfig, FunctionRuntime, InvocationOutcome, InvokeOptions, InvocationSource } from './types.js';
+import type {
+  CallerIdentity,
+  FunctionConfig,
+  FunctionRuntime,
+  InvocationOutcome,
+  InvokeOptions,
+  InvocationSource,
+} from './types.js';
 import { randomHex } from '../random.js';
 
 /**
@@ -120,7 +127,10 @@ export class FunctionRuntimeService implements FunctionRuntime {
       const dir = path.join(this.options.functionsDir, name);
       if (!fs.existsSync(path.join(dir, 'index.js'))) continue;
       const configFile = path.join(dir, 'config.json');
-      this.configs.set(name, fs.existsSync(configFile) ? (JSON.parse(fs.readFileSync(configFile, 'utf8')) as FunctionConfig) : {});
+      this.configs.set(
+        name,
+        fs.existsSync(configFile) ? (JSON.parse(fs.readFileSync(configFile, 'utf8')) as FunctionConfig) : {},
+      );
     }
   }
 
@@ -173,7 +183,12 @@ export class FunctionRuntimeService implements FunctionRuntime {
     const outcome = await new Promise<InvocationOutcome>((resolve) => {
       const timer = setTimeout(() => {
         invocation.outcome = 'timeout';
-        settle({ ok: false, code: 'FUNCTIONS_TIME_LIMIT_EXCEEDED', message: `Invoking task timed out after ${timeoutMs / 1000} seconds`, invocationId: invocation.id });
+        settle({
+          ok: false,
+          code: 'FUNCTIONS_TIME_LIMIT_EXCEEDED',
+          message: `Invoking task timed out after ${timeoutMs / 1000} seconds`,
+          invocationId: invocation.id,
+        });
         this.retire(instance);
       }, timeoutMs);
       const settle = (o: InvocationOutcome) => {
@@ -265,7 +280,11 @@ export class FunctionRuntimeService implements FunctionRuntime {
     const id = randomHex(8);
     const config = this.configs.get(name) ?? {};
     const worker = new Worker(WORKER_FILE, {
-      workerData: { entry: path.join(this.options.functionsDir, name, 'index.js'), server: this.host.baseUrl(), localSocket: this.host.localSocket() },
+      workerData: {
+        entry: path.join(this.options.functionsDir, name, 'index.js'),
+        server: this.host.baseUrl(),
+        localSocket: this.host.localSocket(),
+      },
       // The variables the CloudBase runtime gives a function, which wx-server-sdk reads (emulator/README.md, "Pointing
       // the SDKs at it"); WX_* are set per invocation.
       env: {
@@ -292,36 +311,60 @@ export class FunctionRuntimeService implements FunctionRuntime {
     const ready = new Promise<string | undefined>((resolve) => (markReady = resolve));
     const instance: Instance = { id, functionName: name, worker, ready, dead: false };
     this.instances.set(id, instance);
-    worker.on('message', (msg: { type: string; id?: string; level?: string; text?: string; result?: unknown; message?: string; error?: string }) => {
-      if (msg.type === 'ready') return markReady(msg.error);
-      const current = instance.current;
-      if (msg.type === 'log') {
-        const target = (msg.id && current?.invocation.id === msg.id ? current.invocation : undefined) ?? this.invocation(msg.id ?? '');
-        target?.logs.push({ level: msg.level ?? 'log', text: msg.text ?? '', at: Date.now() });
-        return;
-      }
-      if (!current || (msg.id && msg.id !== current.invocation.id)) {
-        if (msg.type === 'crash') this.retire(instance);
-        return;
-      }
-      if (msg.type === 'result') current.settle({ ok: true, result: msg.result, invocationId: current.invocation.id });
-      else if (msg.type === 'error') {
-        current.invocation.logs.push({ level: 'error', text: msg.message ?? '', at: Date.now() });
-        current.settle({ ok: false, code: 'FUNCTIONS_EXECUTE_FAIL', message: firstLine(msg.message), invocationId: current.invocation.id });
-      } else if (msg.type === 'crash') {
-        current.invocation.outcome = 'crash';
-        current.invocation.logs.push({ level: 'error', text: msg.message ?? '', at: Date.now() });
-        current.settle({ ok: false, code: 'FUNCTIONS_EXECUTE_FAIL', message: firstLine(msg.message), invocationId: current.invocation.id });
-        this.retire(instance);
-      }
-    });
+    worker.on(
+      'message',
+      (msg: { type: string; id?: string; level?: string; text?: string; result?: unknown; message?: string; error?: string }) => {
+        if (msg.type === 'ready') return markReady(msg.error);
+        const current = instance.current;
+        if (msg.type === 'log') {
+          const target =
+            (msg.id && current?.invocation.id === msg.id ? current.invocation : undefined) ?? this.invocation(msg.id ?? '');
+          target?.logs.push({ level: msg.level ?? 'log', text: msg.text ?? '', at: Date.now() });
+          return;
+        }
+        if (!current || (msg.id && msg.id !== current.invocation.id)) {
+          if (msg.type === 'crash') this.retire(instance);
+          return;
+        }
+        if (msg.type === 'result') current.settle({ ok: true, result: msg.result, invocationId: current.invocation.id });
+        else if (msg.type === 'error') {
+          current.invocation.logs.push({ level: 'error', text: msg.message ?? '', at: Date.now() });
+          current.settle({
+            ok: false,
+            code: 'FUNCTIONS_EXECUTE_FAIL',
+            message: firstLine(msg.message),
+            invocationId: current.invocation.id,
+          });
+        } else if (msg.type === 'crash') {
+          current.invocation.outcome = 'crash';
+          current.invocation.logs.push({ level: 'error', text: msg.message ?? '', at: Date.now() });
+          current.settle({
+            ok: false,
+            code: 'FUNCTIONS_EXECUTE_FAIL',
+            message: firstLine(msg.message),
+            invocationId: current.invocation.id,
+          });
+          this.retire(instance);
+        }
+      },
+    );
     worker.on('error', (err) => {
-      instance.current?.settle({ ok: false, code: 'FUNCTIONS_EXECUTE_FAIL', message: err.message, invocationId: instance.current.invocation.id });
+      instance.current?.settle({
+        ok: false,
+        code: 'FUNCTIONS_EXECUTE_FAIL',
+        message: err.message,
+        invocationId: instance.current.invocation.id,
+      });
       this.retire(instance);
     });
     worker.on('exit', () => {
       markReady('the function instance exited while starting');
-      instance.current?.settle({ ok: false, code: 'FUNCTIONS_EXECUTE_FAIL', message: 'the function instance exited', invocationId: instance.current.invocation.id });
+      instance.current?.settle({
+        ok: false,
+        code: 'FUNCTIONS_EXECUTE_FAIL',
+        message: 'the function instance exited',
+        invocationId: instance.current.invocation.id,
+      });
       this.retire(instance);
     });
     return instance;
@@ -351,25 +394,45 @@ export class FunctionRuntimeService implements FunctionRuntime {
     // cloud.callFunction from inside a function (`functions.invokeFunction`): the callee runs with the caller's identity.
     host.addJsonAction('functions.invokeFunction', async (body, caller) => {
       const name = body.function_name;
-      if (typeof name !== 'string' || !this.configs.has(name)) throw new CloudBaseError(ErrorCode.FUNCTIONS_REQUEST_FAIL, `function ${String(name)} does not exist`);
+      if (typeof name !== 'string' || !this.configs.has(name))
+        throw new CloudBaseError(ErrorCode.FUNCTIONS_REQUEST_FAIL, `function ${String(name)} does not exist`);
       let data: Record<string, unknown> = {};
       try {
-        data = typeof body.request_data === 'string' && body.request_data ? (JSON.parse(body.request_data) as Record<string, unknown>) : {};
+        data =
+          typeof body.request_data === 'string' && body.request_data
+            ? (JSON.parse(body.request_data) as Record<string, unknown>)
+            : {};
       } catch {
         throw new CloudBaseError(ErrorCode.INVALID_PARAM, 'request_data is not JSON');
       }
       const parent = caller.invocationId ? this.invocation(caller.invocationId) : undefined;
-      const outcome = await this.invoke(name, data, { source: 'callFunction', identity: parent?.openid ? { openid: parent.openid } : undefined });
-      if (!outcome.ok) throw new CloudBaseError(outcome.code === 'FUNCTIONS_TIME_LIMIT_EXCEEDED' ? ErrorCode.FUNCTIONS_TIME_LIMIT_EXCEEDED : ErrorCode.FUNCTIONS_EXECUTE_FAIL, outcome.message);
+      const outcome = await this.invoke(name, data, {
+        source: 'callFunction',
+        identity: parent?.openid ? { openid: parent.openid } : undefined,
+      });
+      if (!outcome.ok)
+        throw new CloudBaseError(
+          outcome.code === 'FUNCTIONS_TIME_LIMIT_EXCEEDED'
+            ? ErrorCode.FUNCTIONS_TIME_LIMIT_EXCEEDED
+            : ErrorCode.FUNCTIONS_EXECUTE_FAIL,
+          outcome.message,
+        );
       return { data: { response_data: outcome.result === undefined ? '' : JSON.stringify(outcome.result) } };
     });
     host.addRoute('GET', '/__emulator/functions', (_req, res) => {
-      send(res, 200, { functions: this.names().map((name) => ({ name, config: this.config(name), instances: this.pools.get(name)?.count ?? 0 })), maxInstances: this.maxInstances, stats: this.stats });
+      send(res, 200, {
+        functions: this.names().map((name) => ({ name, config: this.config(name), instances: this.pools.get(name)?.count ?? 0 })),
+        maxInstances: this.maxInstances,
+        stats: this.stats,
+      });
     });
     host.addRoute('GET', '/__emulator/invocations', (_req, res, _params, url) => {
       const fn = url.searchParams.get('function');
       const limit = Math.min(Number(url.searchParams.get('limit') ?? 100) || 100, HISTORY);
-      const list = this.invocations.filter((i) => !fn || i.functionName === fn).slice(-limit).reverse();
+      const list = this.invocations
+        .filter((i) => !fn || i.functionName === fn)
+        .slice(-limit)
+        .reverse();
       send(res, 200, { invocations: list.map(summary) });
     });
     host.addRoute('GET', '/__emulator/invocations/:id', (_req, res, params) => {

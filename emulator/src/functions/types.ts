@@ -25,7 +25,12 @@ export interface InvokeOptions {
 
 export type InvocationOutcome =
   | { ok: true; result: unknown; invocationId: string }
-  | { ok: false; code: 'FUNCTION_NOT_FOUND' | 'FUNCTIONS_EXECUTE_FAIL' | 'FUNCTIONS_TIME_LIMIT_EXCEEDED'; message: string; invocationId?: string };
+  | {
+      ok: false;
+      code: 'FUNCTION_NOT_FOUND' | 'FUNCTIONS_EXECUTE_FAIL' | 'FUNCTIONS_TIME_LIMIT_EXCEEDED';
+      message: string;
+      invocationId?: string;
+    };
 
 export interface FunctionRuntime {
   names(): string[];

@@ -36,10 +36,14 @@ function describe(err) {
 // A worker's own process.env is served from C++ on every read, and wx-server-sdk reads a dozen variables several times
 // per database call: a plain object (behind a proxy that keeps the platform's string coercion on writes) took that
 // off every round trip. Child processes still inherit it (child_process defaults to process.env).
-process.env = new Proxy({ ...process.env }, {
-  set: (target, key, value) => Reflect.set(target, key, String(value)),
-  defineProperty: (target, key, desc) => Reflect.defineProperty(target, key, 'value' in desc ? { ...desc, value: String(desc.value) } : desc),
-});
+process.env = new Proxy(
+  { ...process.env },
+  {
+    set: (target, key, value) => Reflect.set(target, key, String(value)),
+    defineProperty: (target, key, desc) =>
+      Reflect.defineProperty(target, key, 'value' in desc ? { ...desc, value: String(desc.value) } : desc),
+  },
+);
 
 // The SDK's calls to the emulator (TCB_CONTEXT_CNFG's URL) go over the emulator's local socket: same HTTP, same
 // server, without the loopback TCP stack (server.ts says what it saved when measured).
@@ -49,7 +53,8 @@ if (workerData.localSocket && workerData.server) {
   class LocalAgent extends http.Agent {
     /** @param {import('node:net').NetConnectOpts & { host?: string; port?: number | string }} options */
     createConnection(options, callback) {
-      if (options.host === hostname && String(options.port) === port) return net.createConnection({ path: workerData.localSocket });
+      if (options.host === hostname && String(options.port) === port)
+        return net.createConnection({ path: workerData.localSocket });
       return super.createConnection(options, callback);
     }
   }

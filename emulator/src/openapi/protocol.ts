@@ -100,5 +100,5 @@ export function encodeCommOpenApiResp(resp: CommOpenApiResp): Buffer {
 }
 
 export function decodeCommOpenApiResp(bytes: Buffer): CommOpenApiResp {
-  return CommOpenApiRespType.toObject(CommOpenApiRespType.decode(bytes), { defaults: true }) as CommOpenApiResp;
+  return CommOpenApiRespType.toObject(CommOpenApiRespType.decode(bytes), { defaults: true });
 }

@@ -52,17 +52,23 @@ export function installOpenApi(host: EmulatorHost): void {
   // WeChat msgids are large integers; stay below 2^53 so the SDK hands back a plain number.
   let nextMsgId = Date.now() * 100;
 
-  host.addMultipartAction('wx.openApi', async (parts, caller) => {
+  const openApi = (parts: Map<string, Buffer>, caller: AdminCaller): RawReply => {
     const apiName = parts.get('apiName')?.toString('utf8') ?? '';
     let body: Record<string, unknown>;
     try {
       const request = decodeCommApiData(parts.get('requestData') ?? Buffer.alloc(0));
       if (request.apiType !== ApiType.OPEN_API) {
-        return wxReply({ errcode: API_NOT_FOUND, errmsg: `API not found: ${request.svrkitApiName ?? apiName} (api type ${request.apiType}) is not supported by the local CloudBase emulator` });
+        return wxReply({
+          errcode: API_NOT_FOUND,
+          errmsg: `API not found: ${request.svrkitApiName ?? apiName} (api type ${request.apiType}) is not supported by the local CloudBase emulator`,
+        });
       }
       body = Object.fromEntries(request.pairs.map((p) => [p.key, JSON.parse(p.value.toString('utf8')) as unknown]));
     } catch (err) {
-      return wxReply({ errcode: DATA_FORMAT_ERROR, errmsg: `data format error: requestData is not a valid CommApiData message (${(err as Error).message})` });
+      return wxReply({
+        errcode: DATA_FORMAT_ERROR,
+        errmsg: `data format error: requestData is not a valid CommApiData message (${(err as Error).message})`,
+      });
     }
 
     const record = (outcome: OutboxEntry['outcome'], errcode: number, errmsg: string, msgid?: number): void => {
@@ -86,11 +92,18 @@ export function installOpenApi(host: EmulatorHost): void {
     };
 
     if (!hasPermission(host, caller, apiName)) {
-      record('refused', NO_PERMISSION, `function ${caller.functionName} has no permission to call ${apiName} (config.json permissions.openapi)`);
+      record(
+        'refused',
+        NO_PERMISSION,
+        `function ${caller.functionName} has no permission to call ${apiName} (config.json permissions.openapi)`,
+      );
       return reply({ errorCode: NO_PERMISSION });
     }
     if (apiName !== 'subscribeMessage.send') {
-      return wxReply({ errcode: API_NOT_FOUND, errmsg: `API not found: openapi ${apiName} is not supported by the local CloudBase emulator` });
+      return wxReply({
+        errcode: API_NOT_FOUND,
+        errmsg: `API not found: openapi ${apiName} is not supported by the local CloudBase emulator`,
+      });
     }
     const problem = validateSubscribeMessage(body);
     if (problem) {
@@ -101,7 +114,9 @@ export function installOpenApi(host: EmulatorHost): void {
     const msgid = nextMsgId++;
     record('sent', 0, 'ok', msgid);
     return wxReply({ errcode: 0, errmsg: 'ok', msgid });
-  });
+  };
+  // The executor turns a throw into a rejection, as an async handler would.
+  host.addMultipartAction('wx.openApi', (parts, caller) => new Promise((resolve) => resolve(openApi(parts, caller))));
 
   host.addRoute('GET', '/__emulator/outbox', (_req, res) => sendJson(res, 200, { messages: entries }));
   host.addRoute('DELETE', '/__emulator/outbox', (_req, res) => sendJson(res, 200, { cleared: clearOutbox(host) }));

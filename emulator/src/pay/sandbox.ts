@@ -4,9 +4,9 @@ import { randomHex } from '../random.js';
 /**
  * The WeChat Pay (v2) sandbox behind `cloud.cloudPay.*`: orders, refunds and the rules WeChat Pay applies to them.
  * State lives in memory only. Requests and replies are snake_case objects: the SDK turns the caller's camelCase
- * into snake_case and the reply back (docs/wire-protocol.md, on cloudPay). Malformed requests answer `return_code: 'FAIL'`; business errors answer `return_code: 'SUCCESS',
- * result_code: 'FAIL', err_code, err_code_des`. Note the SDK overwrites `errCode` with 0 on the caller's side, so
- * shop code only sees `resultCode: 'FAIL'` and `errCodeDes`.
+ * into snake_case and the reply back (docs/wire-protocol.md, on cloudPay). Malformed requests answer
+ * `return_code: 'FAIL'`; business errors answer `return_code: 'SUCCESS', result_code: 'FAIL', err_code, err_code_des`.
+ * Note the SDK overwrites `errCode` with 0 on the caller's side, so shop code only sees `resultCode: 'FAIL'` and `errCodeDes`.
  * Notification delivery and timers belong to service.ts; this file only says what happened.
  */
 export type WxRequest = Record<string, unknown>;
@@ -165,9 +165,11 @@ export class PaySandbox {
 
     const existing = this.orders.get(outTradeNo);
     if (existing) {
-      if (existing.state === 'SUCCESS' || existing.state === 'REFUND') return this.fail(existing.subMchId, 'ORDERPAID', '该订单已支付');
+      if (existing.state === 'SUCCESS' || existing.state === 'REFUND')
+        return this.fail(existing.subMchId, 'ORDERPAID', '该订单已支付');
       if (existing.state === 'CLOSED') return this.fail(existing.subMchId, 'ORDERCLOSED', '该订单已关闭');
-      if (existing.totalFee !== totalFee || existing.subMchId !== subMchId) return this.fail(subMchId, 'OUT_TRADE_NO_USED', '商户订单号重复');
+      if (existing.totalFee !== totalFee || existing.subMchId !== subMchId)
+        return this.fail(subMchId, 'OUT_TRADE_NO_USED', '商户订单号重复');
       // WeChat hands back the same prepay_id for an identical, still unpaid order.
       return this.prepayReply(existing);
     }
@@ -227,7 +229,8 @@ export class PaySandbox {
     const outTradeNo = text(req, 'out_trade_no', { max: 32 });
     const order = this.orders.get(outTradeNo);
     if (!order || order.subMchId !== subMchId) return this.fail(subMchId, 'ORDERNOTEXIST', '订单不存在');
-    if (order.state === 'SUCCESS' || order.state === 'REFUND') return this.fail(subMchId, 'ORDERPAID', '订单已支付，不能发起关单');
+    if (order.state === 'SUCCESS' || order.state === 'REFUND')
+      return this.fail(subMchId, 'ORDERPAID', '订单已支付，不能发起关单');
     if (order.state === 'CLOSED') return this.fail(subMchId, 'ORDERCLOSED', '订单已关闭，无法重复关闭');
     order.state = 'CLOSED';
     order.closedAt = new Date(this.clock()).toISOString();
@@ -250,14 +253,16 @@ export class PaySandbox {
     const previous = this.refunds.get(outRefundNo);
     if (previous) {
       // Same out_refund_no again: the same refund, not a new one.
-      if (previous.outTradeNo !== order.outTradeNo || previous.refundFee !== refundFee || previous.totalFee !== totalFee) return mismatch();
+      if (previous.outTradeNo !== order.outTradeNo || previous.refundFee !== refundFee || previous.totalFee !== totalFee)
+        return mismatch();
       return this.refundReply(previous, order);
     }
     if (totalFee !== order.totalFee) return mismatch();
     if (refundFee > totalFee) return this.fail(subMchId, 'INVALID_REQUEST', '退款金额大于支付金额');
     if (order.refundedFee >= order.totalFee) return this.fail(subMchId, 'INVALID_REQUEST', '订单已全额退款');
     if (order.refundedFee + refundFee > order.totalFee) return this.fail(subMchId, 'INVALID_REQUEST', '累计退款金额大于支付金额');
-    if (this.refundsOf(order).length >= MAX_REFUNDS_PER_ORDER) return this.fail(subMchId, 'INVALID_REQUEST', '退款次数超过限制，一笔订单最多退款50次');
+    if (this.refundsOf(order).length >= MAX_REFUNDS_PER_ORDER)
+      return this.fail(subMchId, 'INVALID_REQUEST', '退款次数超过限制，一笔订单最多退款50次');
 
     const refund: PayRefund = {
       outRefundNo,
@@ -361,7 +366,11 @@ export class PaySandbox {
   /** The shopper's payment fails or is cancelled: the order stays NOTPAY and nothing is notified. */
   failPayment(outTradeNo: string): PayOrder {
     const order = this.orderOrThrow(outTradeNo);
-    if (order.state !== 'NOTPAY') throw new SandboxError(order.state === 'CLOSED' ? 'ORDERCLOSED' : 'ORDERPAID', `订单状态为 ${order.state}，不能模拟支付失败`);
+    if (order.state !== 'NOTPAY')
+      throw new SandboxError(
+        order.state === 'CLOSED' ? 'ORDERCLOSED' : 'ORDERPAID',
+        `订单状态为 ${order.state}，不能模拟支付失败`,
+      );
     order.paymentFailures++;
     return order;
   }
@@ -413,8 +422,12 @@ export class PaySandbox {
     const subMchId = text(req, 'sub_mch_id');
     const outTradeNo = optionalText(req, 'out_trade_no', 32);
     const transactionId = optionalText(req, 'transaction_id', 32);
-    if (outTradeNo === undefined && transactionId === undefined) throw new MalformedRequest('out_trade_no 和 transaction_id 不能同时为空');
-    const order = transactionId !== undefined ? [...this.orders.values()].find((o) => o.transactionId === transactionId) : this.orders.get(outTradeNo!);
+    if (outTradeNo === undefined && transactionId === undefined)
+      throw new MalformedRequest('out_trade_no 和 transaction_id 不能同时为空');
+    const order =
+      transactionId !== undefined
+        ? [...this.orders.values()].find((o) => o.transactionId === transactionId)
+        : this.orders.get(outTradeNo!);
     return order && order.subMchId === subMchId ? order : undefined;
   }
 
@@ -426,7 +439,8 @@ export class PaySandbox {
 
   private functionNameOf(req: WxRequest): string {
     const name = text(req, 'function_name', { max: 128 });
-    if (this.options.functionExists && !this.options.functionExists(name)) throw new MalformedRequest(`回调云函数 ${name} 不存在`);
+    if (this.options.functionExists && !this.options.functionExists(name))
+      throw new MalformedRequest(`回调云函数 ${name} 不存在`);
     return name;
   }
 
@@ -438,8 +452,20 @@ export class PaySandbox {
       package: `prepay_id=${order.prepayId}`,
       sign_type: 'MD5',
     };
-    payment.pay_sign = this.sign({ appId: payment.app_id, timeStamp: payment.time_stamp, nonceStr: payment.nonce_str, package: payment.package, signType: 'MD5' });
-    return this.signed({ ...this.success(order.subMchId), sub_appid: order.appid, trade_type: 'JSAPI', prepay_id: order.prepayId, payment });
+    payment.pay_sign = this.sign({
+      appId: payment.app_id,
+      timeStamp: payment.time_stamp,
+      nonceStr: payment.nonce_str,
+      package: payment.package,
+      signType: 'MD5',
+    });
+    return this.signed({
+      ...this.success(order.subMchId),
+      sub_appid: order.appid,
+      trade_type: 'JSAPI',
+      prepay_id: order.prepayId,
+      payment,
+    });
   }
 
   private refundReply(refund: PayRefund, order: PayOrder): WxReply {
@@ -459,7 +485,14 @@ export class PaySandbox {
   }
 
   private base(subMchId: string): WxReply {
-    return { return_code: 'SUCCESS', return_msg: 'OK', appid: this.appid, mch_id: this.mchId, sub_mch_id: subMchId, nonce_str: nonce() };
+    return {
+      return_code: 'SUCCESS',
+      return_msg: 'OK',
+      appid: this.appid,
+      mch_id: this.mchId,
+      sub_mch_id: subMchId,
+      nonce_str: nonce(),
+    };
   }
 
   private success(subMchId: string): WxReply {
@@ -481,7 +514,10 @@ export class PaySandbox {
       .filter((k) => k !== 'sign' && fields[k] !== '' && fields[k] !== undefined && typeof fields[k] !== 'object')
       .sort()
       .map((k) => `${k}=${String(fields[k])}`);
-    return createHash('md5').update(`${pairs.join('&')}&key=${this.key}`).digest('hex').toUpperCase();
+    return createHash('md5')
+      .update(`${pairs.join('&')}&key=${this.key}`)
+      .digest('hex')
+      .toUpperCase();
   }
 }
 
@@ -504,7 +540,8 @@ function optionalText(req: WxRequest, key: string, max: number): string | undefi
 function fee(req: WxRequest, key: string): number {
   const value = req[key];
   if (value === undefined || value === null) throw new MalformedRequest(`缺少参数 ${key}`);
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) throw new MalformedRequest(`参数 ${key} 必须是正整数（单位：分）`);
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0)
+    throw new MalformedRequest(`参数 ${key} 必须是正整数（单位：分）`);
   return value;
 }
 

@@ -1,8 +1,16 @@
 import type http from 'node:http';
-import { type EmulatorHost, readBody, sendJson } from '../host.js';
+import { type EmulatorHost, type RawReply, readBody, sendJson } from '../host.js';
 import { unsupported } from '../errors.js';
 import type { InvocationSource } from '../functions/types.js';
-import { type DeliveryAttempt, PAY_API_NAMES, type PayApiName, type PayOrder, type PayRefund, PaySandbox, SandboxError } from './sandbox.js';
+import {
+  type DeliveryAttempt,
+  PAY_API_NAMES,
+  type PayApiName,
+  type PayOrder,
+  type PayRefund,
+  PaySandbox,
+  SandboxError,
+} from './sandbox.js';
 
 /**
  * The WeChat Pay sandbox as an emulator service: the `wx.wxPayApi` multipart action that `cloud.cloudPay.*` calls,
@@ -50,7 +58,9 @@ const IDLE_WAIT_DEFAULT_MS = 10_000;
 const IDLE_WAIT_MAX_MS = 60_000;
 
 // 15s/15s/30s/3m/10m/20m/30m/30m/30m/60m/3h/3h/3h/6h/6h: WeChat Pay v2's documented notify schedule.
-const WECHAT_RETRY_SCHEDULE_MS = [15, 15, 30, 180, 600, 1200, 1800, 1800, 1800, 3600, 10800, 10800, 10800, 21600, 21600].map((s) => s * 1000);
+const WECHAT_RETRY_SCHEDULE_MS = [15, 15, 30, 180, 600, 1200, 1800, 1800, 1800, 3600, 10800, 10800, 10800, 21600, 21600].map(
+  (s) => s * 1000,
+);
 
 const handles = new WeakMap<EmulatorHost, PayHandle>();
 
@@ -208,7 +218,12 @@ function install(host: EmulatorHost, options: PayOptions): PayHandle {
 
   function completeRefund(refund: PayRefund): void {
     sandbox.completeRefund(refund.outRefundNo);
-    const done = deliver({ kind: 'refund', functionName: refund.functionName, event: refund.notification!, log: refund.deliveries });
+    const done = deliver({
+      kind: 'refund',
+      functionName: refund.functionName,
+      event: refund.notification!,
+      log: refund.deliveries,
+    });
     if (faults.deliverAfterRefund) {
       const order = sandbox.orderOrThrow(refund.outTradeNo);
       void track(done.then(() => deliver(paymentNotification(order))));
@@ -239,7 +254,7 @@ function install(host: EmulatorHost, options: PayOptions): PayHandle {
   };
   handles.set(host, handle);
 
-  host.addMultipartAction('wx.wxPayApi', async (parts) => {
+  const payApi = (parts: Map<string, Buffer>): RawReply => {
     const apiName = parts.get('apiName')?.toString('utf8') ?? '';
     if (!(PAY_API_NAMES as readonly string[]).includes(apiName)) throw unsupported(`cloudPay.${apiName}`);
     let request: unknown;
@@ -252,9 +267,15 @@ function install(host: EmulatorHost, options: PayOptions): PayHandle {
     // Not `application/json; charset=utf-8`: with exactly that type, node-sdk parses the body itself and the SDK
     // fails (docs/wire-protocol.md, on cloudPay).
     return { contentType: 'application/json', body: JSON.stringify(reply) };
-  });
+  };
+  // The executor turns a throw (an unknown API) into a rejection, as an async handler would.
+  host.addMultipartAction('wx.wxPayApi', (parts) => new Promise((resolve) => resolve(payApi(parts))));
 
-  const control = (method: string, path: string, fn: (params: Record<string, string>, body: Record<string, unknown>) => unknown) =>
+  const control = (
+    method: string,
+    path: string,
+    fn: (params: Record<string, string>, body: Record<string, unknown>) => unknown,
+  ) =>
     host.addRoute(method, `/__emulator/pay${path}`, async (req, res, params) => {
       try {
         sendJson(res, 200, fn(params, await jsonBody(req)));
@@ -265,7 +286,9 @@ function install(host: EmulatorHost, options: PayOptions): PayHandle {
       }
     });
 
-  control('GET', '/orders', () => ({ orders: [...sandbox.orders.values()].map((o) => ({ ...o, refunds: sandbox.refundsOf(o).map((r) => r.outRefundNo) })) }));
+  control('GET', '/orders', () => ({
+    orders: [...sandbox.orders.values()].map((o) => ({ ...o, refunds: sandbox.refundsOf(o).map((r) => r.outRefundNo) })),
+  }));
   control('GET', '/refunds', () => ({ refunds: [...sandbox.refunds.values()] }));
   control('POST', '/orders/:outTradeNo/pay', ({ outTradeNo }, body) => handle.pay(outTradeNo!, optionalString(body, 'openid')));
   control('POST', '/orders/:outTradeNo/fail', ({ outTradeNo }) => handle.failPayment(outTradeNo!));
@@ -276,7 +299,8 @@ function install(host: EmulatorHost, options: PayOptions): PayHandle {
     for (const key of ['duplicateNotifications', 'delayMs', 'refuseCalls'] as const) {
       const value = body[key];
       if (value === undefined) continue;
-      if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) throw new BadControlRequest(`${key} must be a non-negative integer`);
+      if (typeof value !== 'number' || !Number.isInteger(value) || value < 0)
+        throw new BadControlRequest(`${key} must be a non-negative integer`);
       next[key] = value;
     }
     for (const key of ['deliverAfterRefund', 'holdRefunds'] as const) {

@@ -127,7 +127,8 @@ export function installStorage(host: EmulatorHost): void {
 
   host.addJsonAction('storage.getUploadMetadata', (body) => {
     const cloudPath = checkCloudPath(body.path);
-    if (body.method !== undefined && body.method !== 'put') throw invalidParam(`unsupported upload method ${JSON.stringify(body.method)}; only "put"`);
+    if (body.method !== undefined && body.method !== 'put')
+      throw invalidParam(`unsupported upload method ${JSON.stringify(body.method)}; only "put"`);
     const expiresAt = Math.floor(Date.now() / 1000) + UPLOAD_TTL_S;
     const token = `${expiresAt}.${sign('put', cloudPath, expiresAt)}`;
     return {
@@ -148,7 +149,9 @@ export function installStorage(host: EmulatorHost): void {
     } catch (err) {
       return cosError(res, 400, 'InvalidArgument', (err as Error).message);
     }
-    const [expiresAt, signature] = (url.searchParams.get('token') ?? String(req.headers['x-cos-security-token'] ?? '')).split('.');
+    const [expiresAt, signature] = (url.searchParams.get('token') ?? String(req.headers['x-cos-security-token'] ?? '')).split(
+      '.',
+    );
     if (!verify('put', cloudPath, expiresAt ?? null, signature ?? null)) {
       req.resume();
       return cosError(res, 403, 'AccessDenied', 'upload token is invalid or expired; call storage.getUploadMetadata again');
@@ -178,10 +181,16 @@ export function installStorage(host: EmulatorHost): void {
         return { fileID: fileid, tempFileURL: '', code: (err as CloudBaseError).code, message: (err as Error).message };
       }
       if (max_age !== undefined && (typeof max_age !== 'number' || !Number.isInteger(max_age) || max_age <= 0)) {
-        return { fileID: fileid, tempFileURL: '', code: 'INVALID_PARAM', message: `maxAge must be a positive integer number of seconds: ${String(max_age)}` };
+        return {
+          fileID: fileid,
+          tempFileURL: '',
+          code: 'INVALID_PARAM',
+          message: `maxAge must be a positive integer number of seconds: ${typeof max_age === 'string' ? max_age : JSON.stringify(max_age)}`,
+        };
       }
-      if (!isFile(fileOf(cloudPath))) return { fileID: fileid, tempFileURL: '', code: FILE_NOT_EXIST, message: 'storage file not exists' };
-      const maxAge = (max_age as number | undefined) ?? DEFAULT_MAX_AGE_S;
+      if (!isFile(fileOf(cloudPath)))
+        return { fileID: fileid, tempFileURL: '', code: FILE_NOT_EXIST, message: 'storage file not exists' };
+      const maxAge = max_age ?? DEFAULT_MAX_AGE_S;
       return { fileID: fileid, tempFileURL: tempUrl(cloudPath, maxAge), code: 'SUCCESS', maxAge };
     });
     return { data: { download_list } };
@@ -236,7 +245,9 @@ function arrayField(body: Body, name: string): unknown[] {
 /** COS's XML error document; the SDK parses it and needs all four elements (Code, Message, RequestId, TraceId). */
 function cosError(res: http.ServerResponse, status: number, code: string, message: string): void {
   const id = randomHex(8);
-  const xml = `<?xml version='1.0' encoding='utf-8' ?>\n<Error>\n<Code>${code}</Code>\n<Message>${escapeXml(message)}</Message>\n<RequestId>${id}</RequestId>\n<TraceId>${id}</TraceId>\n</Error>`;
+  const xml =
+    `<?xml version='1.0' encoding='utf-8' ?>\n<Error>\n<Code>${code}</Code>\n<Message>${escapeXml(message)}</Message>\n` +
+    `<RequestId>${id}</RequestId>\n<TraceId>${id}</TraceId>\n</Error>`;
   res.writeHead(status, { 'content-type': 'application/xml', 'content-length': Buffer.byteLength(xml) });
   res.end(xml);
 }

@@ -36,7 +36,8 @@ const DAY_NAMES = /^(?:[\d*,/-]|MON|TUE|WED|THU|FRI|SAT|SUN)+$/i;
 export function parseCron(expression: string): CronSchedule {
   if (typeof expression !== 'string') throw new CronError(String(expression), 'not a string');
   const fields = expression.trim().split(/\s+/).filter(Boolean);
-  if (fields.length !== 7) throw new CronError(expression, `expected 7 fields (second minute hour day month weekday year), got ${fields.length}`);
+  if (fields.length !== 7)
+    throw new CronError(expression, `expected 7 fields (second minute hour day month weekday year), got ${fields.length}`);
   // cron-parser also accepts `?`, `L`, `#` and `H`, which CloudBase does not: refuse them up front.
   fields.forEach((field, i) => {
     const allowed = i === 4 ? MONTH_NAMES : i === 5 ? DAY_NAMES : NUMERIC;

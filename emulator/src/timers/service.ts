@@ -98,7 +98,13 @@ export function createTimers(host: EmulatorHost, options: TimerOptions = {}): Ti
       const existing = entries.get(name);
       if (existing?.signature === signature) continue;
       if (existing) disarm(existing);
-      const entry: Entry = { functionName: name, triggerName: first.name, cron: first.config, signature, firings: existing?.firings ?? [] };
+      const entry: Entry = {
+        functionName: name,
+        triggerName: first.name,
+        cron: first.config,
+        signature,
+        firings: existing?.firings ?? [],
+      };
       if (timers.length > 1) entry.error = `only one timer trigger per function, found ${timers.length}`;
       else {
         try {
@@ -165,7 +171,8 @@ export function createTimers(host: EmulatorHost, options: TimerOptions = {}): Ti
     };
     entry.firings.unshift(firing);
     entry.firings.length = Math.min(entry.firings.length, KEEP_FIRINGS);
-    if (!outcome.ok) console.warn(`[timers] ${entry.functionName} (${entry.triggerName}) failed: ${outcome.code} ${outcome.message}`);
+    if (!outcome.ok)
+      console.warn(`[timers] ${entry.functionName} (${entry.triggerName}) failed: ${outcome.code} ${outcome.message}`);
     return firing;
   }
 
@@ -238,7 +245,8 @@ export function createTimers(host: EmulatorHost, options: TimerOptions = {}): Ti
     for (const entry of entries.values()) disarm(entry);
   });
 
-  if (!host.functions) console.warn('[timers] no function runtime installed yet; install it before the timers to arm them at start-up');
+  if (!host.functions)
+    console.warn('[timers] no function runtime installed yet; install it before the timers to arm them at start-up');
   reload();
   return service;
 }

@@ -61,7 +61,8 @@ export function installWebUi(host: EmulatorHost): void {
       'content-length': PAGE.length,
       'cache-control': 'no-store',
       // Everything comes from here; no inline script may run.
-      'content-security-policy': "default-src 'self'; script-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:; connect-src 'self'",
+      'content-security-policy':
+        "default-src 'self'; script-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:; connect-src 'self'",
       'x-content-type-options': 'nosniff',
     });
     res.end(PAGE);

@@ -53,7 +53,8 @@ async function objectBody(req: http.IncomingMessage): Promise<Record<string, unk
   } catch {
     throw new HttpError(400, ErrorCode.INVALID_PARAM, '请求体不是合法的 JSON');
   }
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new HttpError(400, ErrorCode.INVALID_PARAM, '文档必须是 JSON 对象');
+  if (body === null || typeof body !== 'object' || Array.isArray(body))
+    throw new HttpError(400, ErrorCode.INVALID_PARAM, '文档必须是 JSON 对象');
   return body as Record<string, unknown>;
 }
 
@@ -82,21 +83,30 @@ export function installDataApi(host: EmulatorHost): void {
     return relaxed(text);
   }
 
-  const route = (method: string, pattern: string, fn: (req: http.IncomingMessage, params: Record<string, string>, url: URL) => Promise<[number, unknown]> | [number, unknown]) =>
+  const route = (
+    method: string,
+    pattern: string,
+    fn: (req: http.IncomingMessage, params: Record<string, string>, url: URL) => Promise<[number, unknown]> | [number, unknown],
+  ) =>
     host.addRoute(method, pattern, async (req, res, params, url) => {
       try {
         const [status, body] = await fn(req, params, url);
         sendJson(res, status, body);
       } catch (err) {
         if (err instanceof HttpError) sendJson(res, err.status, { code: err.code, message: err.message });
-        else if (err instanceof CloudBaseError) sendJson(res, err.code === ErrorCode.COLLECTION_NOT_EXIST ? 404 : 400, { code: err.code, message: err.message });
+        else if (err instanceof CloudBaseError)
+          sendJson(res, err.code === ErrorCode.COLLECTION_NOT_EXIST ? 404 : 400, { code: err.code, message: err.message });
         else throw err;
       }
     });
 
   route('GET', '/__emulator/collections', () => [
     200,
-    { collections: store.collectionNames().map((name) => ({ name, count: store.count(name), indexes: store.collection(name).indexes })) },
+    {
+      collections: store
+        .collectionNames()
+        .map((name) => ({ name, count: store.count(name), indexes: store.collection(name).indexes })),
+    },
   ]);
 
   route('GET', '/__emulator/collections/:name/documents', (_req, params, url) => {
@@ -110,7 +120,8 @@ export function installDataApi(host: EmulatorHost): void {
       throw new HttpError(400, ErrorCode.INVALID_PARAM, '筛选条件不是合法的 JSON');
     }
     const total = action('database.calculateDocument', { collectionName, query: queryText }).total as number;
-    const list = action('database.getDocument', { collectionName, query: queryText, queryType: 'WHERE', offset: skip, limit }).list as string[];
+    const list = action('database.getDocument', { collectionName, query: queryText, queryType: 'WHERE', offset: skip, limit })
+      .list as string[];
     return [200, { total, skip, limit, documents: list.map(relaxed) }];
   });
 
@@ -122,7 +133,10 @@ export function installDataApi(host: EmulatorHost): void {
     return [201, { _id: id, document: typeof id === 'string' ? getById(collectionName, id) : undefined }];
   });
 
-  route('GET', '/__emulator/collections/:name/documents/:id', (_req, params) => [200, { document: getById(collectionOf(params), params.id!) }]);
+  route('GET', '/__emulator/collections/:name/documents/:id', (_req, params) => [
+    200,
+    { document: getById(collectionOf(params), params.id!) },
+  ]);
 
   route('PUT', '/__emulator/collections/:name/documents/:id', async (req, params) => {
     const collectionName = collectionOf(params);
@@ -142,7 +156,11 @@ export function installDataApi(host: EmulatorHost): void {
 
   route('DELETE', '/__emulator/collections/:name/documents/:id', (_req, params) => {
     const collectionName = collectionOf(params);
-    const data = action('database.removeDocument', { collectionName, queryType: 'DOC', query: JSON.stringify({ _id: params.id }) });
+    const data = action('database.removeDocument', {
+      collectionName,
+      queryType: 'DOC',
+      query: JSON.stringify({ _id: params.id }),
+    });
     if (!data.deleted) throw new HttpError(404, 'DOCUMENT_NOT_EXIST', `文档不存在: ${params.id}`);
     return [200, { deleted: data.deleted }];
   });

@@ -2,7 +2,8 @@
 export const PAGE_STYLE = String.raw`
 :root{--fg:#1f2329;--muted:#646a73;--line:#e5e6eb;--bg:#f5f6f7;--brand:#07c160;--brand-dark:#06ad56;--blue:#3370ff;--red:#f54a45;--orange:#ff8800}
 *{box-sizing:border-box}
-body{margin:0;font:14px/1.5 system-ui,-apple-system,"PingFang SC","Noto Sans CJK SC","Microsoft YaHei","WenQuanYi Zen Hei",sans-serif;color:var(--fg);background:var(--bg)}
+body{margin:0;font:14px/1.5 system-ui,-apple-system,"PingFang SC","Noto Sans CJK SC","Microsoft YaHei","WenQuanYi Zen Hei",sans-serif;
+  color:var(--fg);background:var(--bg)}
 header{display:flex;align-items:center;gap:1rem;padding:.6rem 1.2rem;background:#fff;border-bottom:1px solid var(--line);position:sticky;top:0;z-index:2}
 header h1{font-size:16px;margin:0;white-space:nowrap}
 header .env{color:var(--muted);font-size:13px}
@@ -29,7 +30,8 @@ tr.selected td{background:#eef3ff}
 .empty{color:var(--muted);padding:.6rem 0}
 code,pre,.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12px}
 code{background:var(--bg);padding:0 .3rem;border-radius:3px}
-pre{background:#f7f8fa;border:1px solid var(--line);border-radius:6px;padding:.6rem;overflow:auto;max-height:24rem;margin:.3rem 0 .8rem;white-space:pre-wrap;word-break:break-all}
+pre{background:#f7f8fa;border:1px solid var(--line);border-radius:6px;padding:.6rem;
+  overflow:auto;max-height:24rem;margin:.3rem 0 .8rem;white-space:pre-wrap;word-break:break-all}
 .cell{max-width:22rem;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
 button.btn{border:1px solid var(--line);background:#fff;border-radius:6px;padding:.25rem .8rem;cursor:pointer;font:inherit}
 button.btn:hover{border-color:var(--blue);color:var(--blue)}
@@ -40,10 +42,12 @@ button.btn.danger:hover{border-color:var(--red)}
 button.btn:disabled{opacity:.5;cursor:default}
 .row{display:flex;gap:.5rem;align-items:center;flex-wrap:wrap;margin-bottom:.6rem}
 input.text{border:1px solid var(--line);border-radius:6px;padding:.3rem .6rem;font:12px ui-monospace,Menlo,Consolas,monospace;min-width:24rem;flex:1}
-textarea{width:100%;min-height:18rem;border:1px solid var(--line);border-radius:6px;padding:.6rem;font:12px/1.5 ui-monospace,Menlo,Consolas,monospace;resize:vertical}
+textarea{width:100%;min-height:18rem;border:1px solid var(--line);
+  border-radius:6px;padding:.6rem;font:12px/1.5 ui-monospace,Menlo,Consolas,monospace;resize:vertical}
 .split{display:grid;grid-template-columns:14rem 1fr;gap:1rem}
 .split2{display:grid;grid-template-columns:minmax(0,3fr) minmax(0,2fr);gap:1rem}
-.list button{display:flex;justify-content:space-between;width:100%;border:0;background:none;padding:.4rem .6rem;border-radius:6px;cursor:pointer;font:inherit;text-align:left}
+.list button{display:flex;justify-content:space-between;width:100%;border:0;background:none;
+  padding:.4rem .6rem;border-radius:6px;cursor:pointer;font:inherit;text-align:left}
 .list button:hover{background:var(--bg)}
 .list button.active{background:#e8f8ef;color:var(--brand-dark);font-weight:600}
 .badge{display:inline-block;border-radius:10px;padding:0 .5rem;font-size:12px;background:var(--bg);color:var(--muted);white-space:nowrap}

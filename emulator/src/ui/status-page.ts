@@ -11,10 +11,10 @@ const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)}
 
 export function renderStatusPage(view: StatusView): string {
   const rows = view.collections
-    .map(
-      (c) =>
-        `<tr><td>${escape(c.name)}</td><td class="n">${c.count}</td><td>${c.indexes.map((i) => escape(i.name) + (i.unique ? ' (唯一)' : '')).join('<br>') || '—'}</td></tr>`,
-    )
+    .map((c) => {
+      const indexes = c.indexes.map((i) => escape(i.name) + (i.unique ? ' (唯一)' : '')).join('<br>') || '—';
+      return `<tr><td>${escape(c.name)}</td><td class="n">${c.count}</td><td>${indexes}</td></tr>`;
+    })
     .join('');
   return `<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>CloudBase 本地模拟器</title>
@@ -24,8 +24,10 @@ table{border-collapse:collapse;min-width:40rem}td,th{border-bottom:1px solid #e5
 .n{text-align:right;font-variant-numeric:tabular-nums}code{background:#f2f3f5;padding:0 .3rem;border-radius:3px}
 </style></head><body>
 <h1>CloudBase 本地模拟器</h1>
-<p>环境 <code>${escape(view.envId)}</code> · 服务接口 <code>POST /admin</code> · 请求 ${view.requests} 次，错误 ${view.errors} 次 · 进行中的事务 ${view.openTransactions.length} 个</p>
+<p>环境 <code>${escape(view.envId)}</code> · 服务接口 <code>POST /admin</code>
+· 请求 ${view.requests} 次，错误 ${view.errors} 次 · 进行中的事务 ${view.openTransactions.length} 个</p>
 <h2>集合</h2>
-<table><thead><tr><th>集合</th><th class="n">文档数</th><th>索引</th></tr></thead><tbody>${rows || '<tr><td colspan="3">暂无集合</td></tr>'}</tbody></table>
+<table><thead><tr><th>集合</th><th class="n">文档数</th><th>索引</th></tr></thead>
+<tbody>${rows || '<tr><td colspan="3">暂无集合</td></tr>'}</tbody></table>
 </body></html>`;
 }

@@ -9,7 +9,11 @@ export const FIXTURE_FUNCTIONS = fileURLToPath(new URL('../fixtures/functions', 
 
 /** An in-memory emulator running the fixture functions, with the client gateway and HTTP access service. */
 export async function startWithFunctions(
-  options: { collections?: CollectionDeclaration[]; httpRoutes?: HttpRoute[]; services?: Array<(host: EmulatorHost) => void | Promise<void>> } & Partial<EmulatorOptions> = {},
+  options: {
+    collections?: CollectionDeclaration[];
+    httpRoutes?: HttpRoute[];
+    services?: Array<(host: EmulatorHost) => void | Promise<void>>;
+  } & Partial<EmulatorOptions> = {},
 ) {
   let runtime: FunctionRuntimeService | undefined;
   const install = installFunctionRuntime({ functionsDir: FIXTURE_FUNCTIONS, maxInstances: 8 });
@@ -17,12 +21,23 @@ export async function startWithFunctions(
     port: 0,
     dataFile: ':memory:',
     ...options,
-    services: [(host) => void (runtime = install(host)), installGateways({ httpRoutes: options.httpRoutes }), ...(options.services ?? [])],
+    services: [
+      (host) => void (runtime = install(host)),
+      installGateways({ httpRoutes: options.httpRoutes }),
+      ...(options.services ?? []),
+    ],
   });
   /** `wx.cloud.callFunction` as a signed-in user. */
   async function callFunction(name: string, data: Record<string, unknown>, openid = 'o-test-user') {
-    const res = await fetch(`${emulator.url}/functions/${name}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-wx-openid': openid }, body: JSON.stringify(data) });
-    return { status: res.status, body: (await res.json()) as { result?: any; errCode?: number; errMsg: string; requestID: string } }; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const res = await fetch(`${emulator.url}/functions/${name}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-wx-openid': openid },
+      body: JSON.stringify(data),
+    });
+    return {
+      status: res.status,
+      body: (await res.json()) as { result?: any; errCode?: number; errMsg: string; requestID: string },
+    };
   }
   return { emulator, runtime: runtime!, callFunction };
 }

@@ -13,9 +13,9 @@ export async function startWithSdk(collections: CollectionDeclaration[] = [], op
   const { default: sdk } = await import('wx-server-sdk');
   // The SDK's typings return `Promise<T> | void | string` to cover its callback style, which these tests never use;
   // the tests assert on what the SDK actually hands back instead.
-  const cloud = sdk as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  const cloud = sdk as any;
   cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV });
-  return { emulator, cloud, db: cloud.database() as any }; // eslint-disable-line @typescript-eslint/no-explicit-any
+  return { emulator, cloud, db: cloud.database() };
 }
 
 export function pointSdkAt(emulator: Emulator): void {
@@ -31,7 +31,9 @@ export async function freshCollection(db: { createCollection(name: string): Prom
 }
 
 /** The error a rejected SDK call carried, for asserting on errCode / errMsg / code. */
-export async function errorOf(promise: Promise<unknown>): Promise<{ errCode?: number; errMsg?: string; code?: string; message?: string }> {
+export async function errorOf(
+  promise: Promise<unknown>,
+): Promise<{ errCode?: number; errMsg?: string; code?: string; message?: string }> {
   try {
     await promise;
   } catch (err) {
@@ -41,4 +43,4 @@ export async function errorOf(promise: Promise<unknown>): Promise<{ errCode?: nu
 }
 
 /** A document or SDK object as the tests see it (see the note in startWithSdk). */
-export type Rec = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+export type Rec = Record<string, any>;

@@ -26,7 +26,11 @@ export interface Attrs extends Listeners {
 type AttrValue = Attrs[keyof Attrs];
 
 /** Builds an element: attributes (on* are listeners; false, null and undefined are left out) and children. */
-export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Attrs = {},
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag);
   for (const [key, value] of Object.entries(attrs) as Array<[string, AttrValue]>) {
     if (value === undefined || value === null || value === false) continue;
@@ -61,33 +65,75 @@ export function time(value: string | number | null | undefined): string {
   if (value === undefined || value === null || value === '') return '—';
   const d = new Date(value);
   if (isNaN(d.getTime())) return String(value);
-  return d.getFullYear() + '-' + pad(d.getMonth() + 1) + '-' + pad(d.getDate()) + ' ' + pad(d.getHours()) + ':' + pad(d.getMinutes()) + ':' + pad(d.getSeconds());
+  return (
+    d.getFullYear() +
+    '-' +
+    pad(d.getMonth() + 1) +
+    '-' +
+    pad(d.getDate()) +
+    ' ' +
+    pad(d.getHours()) +
+    ':' +
+    pad(d.getMinutes()) +
+    ':' +
+    pad(d.getSeconds())
+  );
 }
 export const json = (value: unknown): string => JSON.stringify(value, null, 2);
-export const compact = (value: unknown): string => (value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value));
+export const compact = (value: unknown): string =>
+  value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value);
 export const yuan = (fen: number | undefined): string => '¥' + (Number(fen || 0) / 100).toFixed(2);
-export const bytes = (n: number): string => (n < 1024 ? n + ' B' : n < 1048576 ? (n / 1024).toFixed(1) + ' KB' : (n / 1048576).toFixed(1) + ' MB');
+export const bytes = (n: number): string =>
+  n < 1024 ? n + ' B' : n < 1048576 ? (n / 1024).toFixed(1) + ' KB' : (n / 1048576).toFixed(1) + ' MB';
 export const badge = (text: string, kind?: string): HTMLSpanElement => h('span', { class: 'badge ' + (kind || '') }, text);
-export const card = (title: string | null, ...body: Child[]): HTMLElement => h('section', { class: 'card' }, title ? h('h2', {}, title) : null, ...body);
+export const card = (title: string | null, ...body: Child[]): HTMLElement =>
+  h('section', { class: 'card' }, title ? h('h2', {}, title) : null, ...body);
 export const empty = (text: string): HTMLDivElement => h('div', { class: 'empty' }, text);
 
 /** A table from column headers and rows; a header starting with '#' is right-aligned. */
 export function table(headers: string[], rows: HTMLTableRowElement[], emptyText?: string): HTMLElement {
   if (!rows.length) return empty(emptyText || '暂无数据');
-  const head = h('tr', {}, headers.map((t) => h('th', { class: t.startsWith('#') ? 'n' : '' }, t.replace(/^#/, ''))));
+  const head = h(
+    'tr',
+    {},
+    headers.map((t) => h('th', { class: t.startsWith('#') ? 'n' : '' }, t.replace(/^#/, ''))),
+  );
   return h('table', {}, h('thead', {}, head), h('tbody', {}, rows));
 }
 /** A row; a cell that is already a `<td>` is kept, anything else is wrapped in one. */
 export function row(cells: Child[], attrs?: Attrs): HTMLTableRowElement {
-  return h('tr', attrs || {}, cells.map((c) => (c instanceof HTMLTableCellElement && c.tagName === 'TD' ? c : h('td', {}, c))));
+  return h(
+    'tr',
+    attrs || {},
+    cells.map((c) => (c instanceof HTMLTableCellElement && c.tagName === 'TD' ? c : h('td', {}, c))),
+  );
 }
 export const num = (value: string | number): HTMLTableCellElement => h('td', { class: 'n' }, String(value));
 
 /** A badge's text and kind per value. */
 export type Labels = Record<string, readonly [text: string, kind: string]>;
 export const OUTCOME: Labels = { ok: ['成功', 'ok'], error: ['错误', 'err'], timeout: ['超时', 'err'], crash: ['崩溃', 'err'] };
-export const SOURCE: Record<string, string> = { gateway: '小程序', callFunction: '云函数调用', http: 'HTTP 访问', timer: '定时触发', payment: '支付通知', refund: '退款通知', control: '控制接口' };
-export const TRADE_STATE: Labels = { NOTPAY: ['待支付', 'warn'], SUCCESS: ['已支付', 'ok'], REFUND: ['转入退款', 'info'], CLOSED: ['已关闭', ''] };
+export const SOURCE: Record<string, string> = {
+  gateway: '小程序',
+  callFunction: '云函数调用',
+  http: 'HTTP 访问',
+  timer: '定时触发',
+  payment: '支付通知',
+  refund: '退款通知',
+  control: '控制接口',
+};
+export const TRADE_STATE: Labels = {
+  NOTPAY: ['待支付', 'warn'],
+  SUCCESS: ['已支付', 'ok'],
+  REFUND: ['转入退款', 'info'],
+  CLOSED: ['已关闭', ''],
+};
 export const REFUND_STATUS: Labels = { PROCESSING: ['退款中', 'warn'], SUCCESS: ['退款成功', 'ok'] };
-export const DELIVERY: Labels = { acknowledged: ['已确认', 'ok'], rejected: ['函数拒绝', 'err'], failed: ['调用失败', 'err'], refused: ['模拟拒绝', 'warn'], 'no-runtime': ['无函数运行时', 'err'] };
+export const DELIVERY: Labels = {
+  acknowledged: ['已确认', 'ok'],
+  rejected: ['函数拒绝', 'err'],
+  failed: ['调用失败', 'err'],
+  refused: ['模拟拒绝', 'warn'],
+  'no-runtime': ['无函数运行时', 'err'],
+};
 export const pick = (labels: Labels, key: string): HTMLSpanElement => badge(...(labels[key] || [String(key), '']));

@@ -21,4 +21,9 @@ startPage([
   { id: 'timers', label: '定时器', render: renderTimers },
   { id: 'storage', label: '存储', render: renderStorage },
 ]);
-api<Status>('GET', '/__emulator/status').then((s) => { byId('env').textContent = '环境 ' + s.envId; }, () => undefined);
+api<Status>('GET', '/__emulator/status').then(
+  (s) => {
+    byId('env').textContent = '环境 ' + s.envId;
+  },
+  () => undefined,
+);

@@ -1,0 +1,31 @@
+/**
+ * Multi-step writes without a transaction (placing an order from a promotion, claiming a coupon): each step that takes
+ * something names the step that gives it back, so an attempt that fails half-way undoes exactly what it took.
+ */
+
+/** What an attempt has taken so far, each with the step that gives it back. */
+export class Holdings {
+  private readonly taken: Array<{ what: string; giveBack: () => Promise<unknown> }> = [];
+
+  /** Runs `take`; if a later step fails, `giveBack` undoes it. A `take` that throws has taken nothing. */
+  async take<R>(what: string, take: () => Promise<R>, giveBack: (taken: R) => Promise<unknown>): Promise<R> {
+    const result = await take();
+    this.taken.push({ what, giveBack: () => giveBack(result) });
+    return result;
+  }
+
+  /**
+   * Gives everything back, latest first. A give-back that fails leaves a count too low (a unit or seat nobody can
+   * take), never too many sold; it is logged for the merchant.
+   */
+  async giveBackAll(): Promise<void> {
+    for (const { what, giveBack } of this.taken.reverse()) {
+      try {
+        await giveBack();
+      } catch (err) {
+        console.error(`could not give back the ${what}`, err);
+      }
+    }
+    this.taken.length = 0;
+  }
+}
