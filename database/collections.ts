@@ -57,7 +57,7 @@ export const collections: CollectionDeclaration[] = [
     indexes: [{ keys: { at: -1 } }, { keys: { actor: 1, at: -1 } }, { keys: { target: 1, at: -1 } }],
     rules: serverOnly,
   },
-  // Coupons (cloudfunctions/shared/coupons.ts): templates open for claiming by end of their claim window; `issued`
+  // Coupons (cloudfunctions/shared/model/coupon.ts): templates open for claiming by end of their claim window; `issued`
   // only moves by conditional increments.
   { name: 'coupon_templates', indexes: [{ keys: { status: 1, claimEndAt: 1 } }], rules: serverOnly },
   // Claimed coupons: the shopper's lists (available by expiry, used by claim time, expired), the coupon an order
@@ -74,7 +74,8 @@ export const collections: CollectionDeclaration[] = [
   },
   // One counter per shopper and template, `_id` `${templateId}:${openid}`: the per-user claim limit's atomic guard.
   { name: 'coupon_claims', indexes: [{ keys: { templateId: 1 } }], rules: serverOnly },
-  // Members (cloudfunctions/shared/settings.ts, points.ts, referral.ts). `settings`: one document per area (`member`).
+  // Members (shared/model/member.ts; store/shop-settings.ts, points-ledger.ts, commission-ledger.ts).
+  // `settings`: one document per area (`member`).
   { name: 'settings', rules: serverOnly },
   // Points ledger, `_id` `${openid}:${reason}:${refId}` (each event applies once); the shopper's ledger newest first.
   { name: 'points_ledger', indexes: [{ keys: { openid: 1, at: -1 } }], rules: serverOnly },
@@ -96,12 +97,12 @@ export const collections: CollectionDeclaration[] = [
     indexes: [{ keys: { openid: 1, requestedAt: -1 } }, { keys: { status: 1, requestedAt: 1 } }],
     rules: serverOnly,
   },
-  // Flash sales (cloudfunctions/shared/promotions.ts): running and upcoming ones by start; `remaining` only moves by
+  // Flash sales (cloudfunctions/shared/model/promotion.ts): running and upcoming ones by start; `remaining` only moves by
   // conditional increments.
   { name: 'flash_sales', indexes: [{ keys: { status: 1, startAt: 1 } }, { keys: { status: 1, endAt: 1 } }], rules: serverOnly },
   // One counter per shopper and flash sale, `_id` `${flashSaleId}:${openid}`: the per-user limit's atomic guard.
   { name: 'flash_sale_buyers', indexes: [{ keys: { flashSaleId: 1 } }], rules: serverOnly },
-  // Group-buy (cloudfunctions/shared/group-buy.ts): activities by start; groups joinable per activity, and the timer's
+  // Group-buy (cloudfunctions/shared/model/promotion.ts): activities by start; groups joinable per activity, and the timer's
   // queues (open past expiry, failed with members to settle, succeeded with difference refunds to confirm).
   { name: 'group_buy_activities', indexes: [{ keys: { status: 1, startAt: 1 } }], rules: serverOnly },
   {

@@ -292,7 +292,7 @@ export async function seedDemoShop(
 }
 
 /**
- * Claimable demo coupons (cloudfunctions/shared/coupons.ts `CouponTemplateDoc`): claim windows open now and run for a
+ * Claimable demo coupons (cloudfunctions/shared/model/coupon.ts `CouponTemplateDoc`): claim windows open now and run for a
  * month; amounts in fen.
  */
 function demoCouponTemplates(now: number): Array<Record<string, unknown>> {
@@ -343,7 +343,7 @@ function demoCouponTemplates(now: number): Array<Record<string, unknown>> {
 }
 
 /**
- * An upcoming flash sale (cloudfunctions/shared/promotions.ts `FlashSaleDoc`): the black noise-cancelling earphones at
+ * An upcoming flash sale (cloudfunctions/shared/model/promotion.ts `FlashSaleDoc`): the black noise-cancelling earphones at
  * ¥199 instead of ¥399, 50 units of its own stock, 1 per shopper, starting in an hour for an hour.
  */
 function demoFlashSales(now: number): Array<Record<string, unknown>> {
@@ -367,7 +367,7 @@ function demoFlashSales(now: number): Array<Record<string, unknown>> {
 }
 
 /**
- * A running group-buy (cloudfunctions/shared/group-buy.ts `GroupBuyActivityDoc`) on the daily-nuts gift box: ¥59 for 2,
+ * A running group-buy (cloudfunctions/shared/model/promotion.ts `GroupBuyActivityDoc`) on the daily-nuts gift box: ¥59 for 2,
  * ¥49 for 3 (the target), 24 hours to fill a group, for a month.
  */
 function demoGroupBuys(now: number): Array<Record<string, unknown>> {

@@ -18,7 +18,7 @@ import { serially, sweep } from './sweep.js';
 /**
  * Reconciliation with WeChat Pay: orders whose payment or refund result should have arrived by notification and did
  * not are asked about, and what WeChat Pay answers is recorded through the same code as the notifications
- * (shared/payment-events.ts), so a notification that turns up later changes nothing.
+ * (shared/workflows/payment-settlement.ts), so a notification that turns up later changes nothing.
  */
 
 /** A shopper who started paying this long ago and is still unpaid may have paid with the notification lost. */

@@ -54,7 +54,7 @@ const couponDoc = async (couponId: string) => (await doc('user_coupons', couponI
 const pointsOf = async (openid: string): Promise<number> => (await doc('users', openid))?.points ?? 0;
 const ordersOf = async (openid: string) => (await shop.db.collection('orders').where({ openid }).get()).data as Rec[];
 
-/** A coupon in the shopper's hands as a claim leaves it (coupons.ts `UserCouponDoc`), valid for a day unless told. */
+/** A coupon in the shopper's hands as a claim leaves it (model/coupon.ts `UserCouponDoc`), valid for a day unless told. */
 async function giveCoupon(
   openid: string,
   rule: CouponRule,

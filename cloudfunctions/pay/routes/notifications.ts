@@ -11,7 +11,7 @@ import { settlePayment, settleRefund } from '../../shared/workflows/payment-sett
 /**
  * The platform's side of WeChat Pay. Every notification may arrive late, twice or concurrently with its duplicate (or
  * after the jobs timer or a cancel already learned the news by asking): the order is settled by the shared
- * payment-events code, which does nothing when the order already shows the news. Anything it cannot vouch for
+ * payment settlement (shared/workflows/payment-settlement.ts), which does nothing when the order already shows the news. Anything it cannot vouch for
  * (unknown order, wrong amount) is refused: WeChat keeps retrying, and the failed deliveries are what the ops team sees.
  */
 
