@@ -10,7 +10,5 @@ export { type LaunchArgs, launch, parseLaunchArgs } from './src/launch.js';
 export { installFunctionRuntime } from './src/functions/runtime.js';
 export { type HttpRoute, installGateways } from './src/functions/gateways.js';
 export { type CollectionDeclaration, type IndexSpec, normalizeIndex } from './src/db/schema.js';
-/** In-process access to the pay sandbox, for tests that inject what its control API has no fault for. */
-export { type PayHandle, payHandleOf } from './src/pay/service.js';
 export { type ControlClient, type ControlResponse, controlClient, sdkEnvironment } from './src/client.js';
 export { describeMachineCpu, machineCpu, ms, summarize, timed } from './bench/stats.js';

@@ -1,5 +1,4 @@
 import test from 'ava';
-import { payHandleOf } from '../../emulator/index.js';
 import { shipOrder } from '../../testkit/merchant.js';
 import { dataOf, startShop } from '../../testkit/shop.js';
 import type { Envelope } from '../../typings/common.js';
@@ -18,8 +17,6 @@ const { control } = shop;
 const { order: stored, stockOf, payOrder: sandboxOrder, refundsOf, messagesTo } = shop.inspect;
 test.after.always(() => shop.close());
 const { pay } = shop;
-/** The sandbox's state, for what its control API has no fault for (an API call failing, a refund ending unpaid). */
-const { sandbox } = payHandleOf(shop.emulator.host)!;
 
 type Rec = Record<string, any>;
 
@@ -408,15 +405,8 @@ test.serial(
     const before = await stockOf(skuId);
     const orderId = await orderFor(openid, skuId);
     await startPaying(orderId, openid);
-    // The sandbox has no fault for its API calls: its close and query answer a system error here.
-    const api = sandbox.api;
-    const saved = { closeOrder: api.closeOrder, queryOrder: api.queryOrder };
-    api.closeOrder = api.queryOrder = () => ({
-      return_code: 'SUCCESS',
-      result_code: 'FAIL',
-      err_code: 'SYSTEMERROR',
-      err_code_des: '系统超时',
-    });
+    // WeChat Pay answers the close and the query with its system error.
+    await control('POST', '/pay/faults', { failingCalls: ['closeOrder', 'queryOrder'] });
     try {
       await expire(orderId, 1);
       t.deepEqual(await runTimer(), summary(), 'it may have been paid: not cancelled yet');
@@ -424,7 +414,7 @@ test.serial(
       await expire(orderId, 11);
       t.deepEqual(await runTimer(), summary({ cancelled: 1 }), '10 minutes past its window it is cancelled anyway');
     } finally {
-      Object.assign(api, saved);
+      await control('POST', '/pay/faults', {});
     }
     t.is((await stored(orderId)).status, 'cancelled');
     t.is(await stockOf(skuId), before);
@@ -516,12 +506,17 @@ test.serial('a refund WeChat Pay ends unpaid (CHANGE) is recorded for the mercha
   dataOf(await shop.call('order', 'refund', { orderId, reason: '拍错了' }, openid));
   await approvedWithoutRefund(orderId, 6);
   const stock = await stockOf('spu-012-03');
-  await loseNotifications(1);
-  t.deepEqual(await runTimer(), summary({ refunds: { reissued: 1 } }));
-  await pay.idle();
-  // WeChat Pay could not pay the money back (the shopper's card was cancelled): the sandbox has no such fault, so the
-  // refund's status is set in its state directly.
-  sandbox.refunds.get(`${orderId}R1`)!.status = 'CHANGE' as never;
+  // The reissued refund stays PROCESSING until WeChat Pay ends it, and its notification is lost.
+  await control('POST', '/pay/faults', { holdRefunds: true, refuseCalls: DELIVERY_ATTEMPTS });
+  try {
+    t.deepEqual(await runTimer(), summary({ refunds: { reissued: 1 } }));
+    // WeChat Pay could not pay the money back (the shopper's card was cancelled).
+    const ended = await control('POST', `/pay/refunds/${orderId}R1/outcome`, { status: 'CHANGE' });
+    if (ended.status !== 'CHANGE') throw new Error(`the refund did not end CHANGE: ${JSON.stringify(ended)}`);
+    await pay.idle();
+  } finally {
+    await control('POST', '/pay/faults', {});
+  }
 
   t.deepEqual(await runTimer(), summary({ refunds: { failed: 1 } }));
   const doc = await stored(orderId);
@@ -610,9 +605,10 @@ test.serial('a few hundred due orders in one firing: expired trades closed, lost
     clone(`p${i}`, { expiresAt: new Date(now + 10 * 60_000), payStartedAt: new Date(now - 3 * 60_000) }),
   );
   await shop.db.collection('orders').add([...expired, ...lost]);
-  // Each started paying on WeChat Pay; the `lost` ones were paid, with no notification (sandbox.pay sends none).
+  // Each started paying on WeChat Pay (its unified order made straight on WeChat Pay, as pay.create would); the `lost`
+  // ones were paid, with no notification.
   for (const order of [...expired, ...lost]) {
-    const answer = sandbox.call('unifiedOrder', {
+    const answer = await control('POST', '/pay/merchant/unifiedOrder', {
       body: 'x',
       out_trade_no: order._id,
       total_fee: order.amounts.payable,
@@ -623,7 +619,10 @@ test.serial('a few hundred due orders in one firing: expired trades closed, lost
     });
     if (answer.result_code !== 'SUCCESS') throw new Error(JSON.stringify(answer));
   }
-  for (const order of lost) sandbox.pay(order._id, openid);
+  for (const order of lost) {
+    const answer = await control('POST', `/pay/orders/${order._id}/pay`, { openid, notify: false });
+    if (answer.state !== 'SUCCESS') throw new Error(JSON.stringify(answer));
+  }
   const stock = await stockOf(skuId);
 
   const firing = await fireTimer();

@@ -1,5 +1,4 @@
 import test from 'ava';
-import { payHandleOf } from '../../emulator/index.js';
 import { dataOf, startShop } from '../../testkit/shop.js';
 import type { OrderView } from '../../typings/order.js';
 import type { Address } from '../../typings/user.js';
@@ -14,8 +13,6 @@ const { control } = shop;
 const { order: stored, stockOf, payOrder: sandboxOrder, refundsOf } = shop.inspect;
 test.after.always(() => shop.close());
 const { pay } = shop;
-/** The sandbox's state, for what its control API has no fault for (an API call failing, a refund ending unpaid). */
-const { sandbox } = payHandleOf(shop.emulator.host)!;
 
 type Rec = Record<string, any>;
 
@@ -108,15 +105,8 @@ test.serial('while WeChat Pay does not answer, the cancel is refused and nothing
   const before = await stockOf(skuId);
   const order = await orderFor(openid, skuId);
   await startPaying(order.orderId, openid);
-  // The sandbox has no fault for its API calls: its close and query answer a system error here.
-  const api = sandbox.api;
-  const saved = { closeOrder: api.closeOrder, queryOrder: api.queryOrder };
-  api.closeOrder = api.queryOrder = () => ({
-    return_code: 'SUCCESS',
-    result_code: 'FAIL',
-    err_code: 'SYSTEMERROR',
-    err_code_des: '系统超时',
-  });
+  // WeChat Pay answers the close and the query with its system error.
+  await control('POST', '/pay/faults', { failingCalls: ['closeOrder', 'queryOrder'] });
   try {
     t.like(await shop.call('order', 'cancel', { orderId: order.orderId }, openid), {
       ok: false,
@@ -124,7 +114,7 @@ test.serial('while WeChat Pay does not answer, the cancel is refused and nothing
       message: '暂时无法取消订单，请稍后再试',
     });
   } finally {
-    Object.assign(api, saved);
+    await control('POST', '/pay/faults', {});
   }
   t.is((await stored(order.orderId)).status, 'pending_payment');
   t.is(await stockOf(skuId), before - 1);
@@ -172,9 +162,9 @@ test('a trade WeChat Pay never created, or already closed, does not stand in the
   const [neverCreated, alreadyClosed] = [await orderFor(openid, skuId), await orderFor(openid, skuId)];
   // pay.create recorded the start, but its unified order never reached WeChat Pay (ORDERNOTEXIST on close).
   await shop.db.collection('orders').doc(neverCreated.orderId).update({ payStartedAt: new Date() });
-  // The trade was closed on WeChat Pay already (ORDERCLOSED on close).
+  // The trade was closed on WeChat Pay already, by the merchant on its merchant platform (ORDERCLOSED on close).
   await startPaying(alreadyClosed.orderId, openid);
-  t.like(sandbox.call('closeOrder', { out_trade_no: alreadyClosed.orderId, sub_mch_id: '1900000109' }), {
+  t.like(await control('POST', '/pay/merchant/closeOrder', { out_trade_no: alreadyClosed.orderId, sub_mch_id: '1900000109' }), {
     result_code: 'SUCCESS',
   });
 

@@ -231,10 +231,114 @@ test.serial('deliverAfterRefund: the payment notification arrives again after th
   }
 });
 
+test.serial('failingCalls: the named cloudPay calls answer a system error and apply nothing, until lifted', async (t) => {
+  const no = tradeNo();
+  await cloud.cloudPay.unifiedOrder(order(no));
+  const set = await control('POST', '/faults', { failingCalls: ['closeOrder', 'queryOrder', 'closeOrder'] });
+  t.deepEqual(set.json, { failingCalls: ['closeOrder', 'queryOrder'] }, 'each call once');
+  try {
+    for (const res of [
+      await cloud.cloudPay.closeOrder({ outTradeNo: no, subMchId: SUB_MCH_ID }),
+      await cloud.cloudPay.queryOrder({ outTradeNo: no, subMchId: SUB_MCH_ID }),
+    ]) {
+      t.like(res, { returnCode: 'SUCCESS', resultCode: 'FAIL', errCodeDes: '系统超时', subMchId: SUB_MCH_ID });
+      t.regex(res.sign, /^[0-9A-F]{32}$/);
+    }
+    t.is((await orderState(no)).state, 'NOTPAY', 'the close was not applied');
+    t.like(await cloud.cloudPay.unifiedOrder(order(no)), { resultCode: 'SUCCESS' }, 'other calls still work');
+    // The merchant platform is not affected.
+    const merchant = await client.request<Rec>('POST', '/pay/merchant/closeOrder', { out_trade_no: no, sub_mch_id: SUB_MCH_ID });
+    t.like(merchant.body, { result_code: 'SUCCESS' });
+    t.is((await orderState(no)).state, 'CLOSED');
+  } finally {
+    await control('POST', '/faults', {});
+  }
+  t.like(await cloud.cloudPay.queryOrder({ outTradeNo: no, subMchId: SUB_MCH_ID }), {
+    resultCode: 'SUCCESS',
+    tradeState: 'CLOSED',
+  });
+  t.deepEqual((await control('GET', '/faults')).json, {});
+});
+
+test.serial('failingCalls fails any cloudPay call named, applying nothing', async (t) => {
+  await control('POST', '/faults', { failingCalls: ['refund', 'queryRefund', 'unifiedOrder'] });
+  try {
+    const no = tradeNo();
+    t.like(await cloud.cloudPay.unifiedOrder(order(no)), { resultCode: 'FAIL', errCodeDes: '系统超时' });
+    t.false(
+      ((await control('GET', '/orders')).json.orders as Rec[]).some((o) => o.outTradeNo === no),
+      'no order was made',
+    );
+    t.like(await cloud.cloudPay.refund(refund(no, `R${no}`, 100)), { resultCode: 'FAIL', errCodeDes: '系统超时' });
+    t.like(await cloud.cloudPay.queryRefund({ outRefundNo: `R${no}`, subMchId: SUB_MCH_ID }), {
+      resultCode: 'FAIL',
+      errCodeDes: '系统超时',
+    });
+    // Even a malformed request: WeChat Pay is not answering at all.
+    t.like(await cloud.cloudPay.unifiedOrder(order(no, { totalFee: 0 })), { returnCode: 'SUCCESS', resultCode: 'FAIL' });
+    // The SDK hides err_code (it overwrites errCode with 0); the sandbox's reply carries WeChat Pay's code.
+    const raw = pay.sandbox.systemError({ sub_mch_id: SUB_MCH_ID });
+    t.like(raw, { return_code: 'SUCCESS', result_code: 'FAIL', err_code: 'SYSTEMERROR', err_code_des: '系统超时' });
+  } finally {
+    await control('POST', '/faults', {});
+  }
+});
+
+test.serial('POST /refunds/:outRefundNo/outcome ends a PROCESSING refund unpaid, with its notification', async (t) => {
+  const no = await paidOrder();
+  await control('POST', '/faults', { holdRefunds: true });
+  try {
+    t.like(await cloud.cloudPay.refund(refund(no, `R1${no}`, 400)), { resultCode: 'SUCCESS' });
+    t.like(await cloud.cloudPay.refund(refund(no, `R2${no}`, 600)), { resultCode: 'SUCCESS' });
+    const changed = await control('POST', `/refunds/R1${no}/outcome`, { status: 'CHANGE' });
+    t.is(changed.status, 200);
+    t.like(changed.json, { outRefundNo: `R1${no}`, status: 'CHANGE', successTime: undefined });
+    t.like((await control('POST', `/refunds/R2${no}/outcome`, { status: 'REFUNDCLOSE' })).json, { status: 'REFUNDCLOSE' });
+    await client.payIdle();
+    const callbacks = runtime.callsFor(no).filter((c) => c.name === 'refundNotify');
+    t.deepEqual(
+      callbacks.map((c) => [c.event.reqInfo.outRefundNo, c.event.reqInfo.refundStatus, c.event.reqInfo.successTime]),
+      [
+        [`R1${no}`, 'CHANGE', undefined],
+        [`R2${no}`, 'REFUNDCLOSE', undefined],
+      ],
+    );
+    t.like(await cloud.cloudPay.queryRefund({ outTradeNo: no, subMchId: SUB_MCH_ID }), {
+      refundCount: 2,
+      refundStatus_0: 'CHANGE',
+      refundStatus_1: 'REFUNDCLOSE',
+    });
+
+    const again = await control('POST', `/refunds/R1${no}/outcome`, { status: 'REFUNDCLOSE' });
+    t.is(again.status, 409, 'an ended refund keeps its outcome');
+    t.is(again.json.code, 'REFUND_ENDED');
+    // The unpaid amounts still count against the order.
+    t.like(await cloud.cloudPay.refund(refund(no, `R3${no}`, 1)), { resultCode: 'FAIL', errCodeDes: '订单已全额退款' });
+  } finally {
+    await control('POST', '/faults', {});
+  }
+  await client.payIdle();
+  const mine = ((await control('GET', '/refunds')).json.refunds as Rec[]).filter((r) => r.outTradeNo === no);
+  t.deepEqual(
+    mine.map((r) => [r.status, (r.deliveries as Rec[]).map((d) => d.outcome)]),
+    [
+      ['CHANGE', ['acknowledged']],
+      ['REFUNDCLOSE', ['acknowledged']],
+    ],
+    'lifting the hold does not complete them after all',
+  );
+  t.is(runtime.callsFor(no).filter((c) => c.name === 'refundNotify').length, 2);
+});
+
 test.serial('bad fault settings are refused', async (t) => {
   t.is((await control('POST', '/faults', { refuseCalls: -1 })).status, 400);
   t.is((await control('POST', '/faults', { deliverAfterRefund: 'yes' })).status, 400);
   t.is((await control('POST', '/faults', { holdRefunds: 1 })).status, 400);
+  for (const failingCalls of ['closeOrder', ['downloadBill'], [1], { closeOrder: true }]) {
+    const refused = await control('POST', '/faults', { failingCalls });
+    t.is(refused.status, 400, JSON.stringify(failingCalls));
+    t.regex(refused.json.message, /failingCalls must be an array of cloudPay API names \(unifiedOrder, queryOrder/);
+  }
   t.deepEqual((await control('GET', '/faults')).json, {});
 });
 
@@ -602,6 +706,113 @@ test('refunds of unpaid, closed or unknown orders are refused', async (t) => {
   const missing = await cloud.cloudPay.refund(refund(unpaid, `R${unpaid}`, 100, { functionName: undefined }));
   t.is(missing.returnCode, 'FAIL');
   t.regex(missing.returnMsg, /function_name/);
+});
+
+test('pay with notify: false: paid, but the notification is lost until redelivered', async (t) => {
+  const no = tradeNo();
+  await cloud.cloudPay.unifiedOrder(order(no));
+  const paid = await control('POST', `/orders/${no}/pay`, { notify: false });
+  t.is(paid.status, 200);
+  t.like(paid.json, { state: 'SUCCESS', deliveries: [] });
+  await client.payIdle();
+  t.is(runtime.callsFor(no).length, 0, 'nothing was delivered');
+  t.like(await cloud.cloudPay.queryOrder({ outTradeNo: no, subMchId: SUB_MCH_ID }), {
+    tradeState: 'SUCCESS',
+    transactionId: paid.json.transactionId,
+  });
+  t.is((await control('POST', `/notifications/${no}/redeliver`)).status, 200);
+  await client.payIdle();
+  t.deepEqual(
+    (await orderState(no)).deliveries.map((d: Rec) => d.outcome),
+    ['acknowledged'],
+  );
+  t.like(runtime.callsFor(no)[0]!.event, { outTradeNo: no, transactionId: paid.json.transactionId });
+
+  const other = tradeNo();
+  await cloud.cloudPay.unifiedOrder(order(other));
+  const refused = await control('POST', `/orders/${other}/pay`, { notify: 'no' });
+  t.is(refused.status, 400);
+  t.is(refused.json.message, 'notify must be a boolean');
+  t.is((await orderState(other)).state, 'NOTPAY');
+});
+
+test('POST /merchant/:call: the merchant platform calls WeChat Pay outside the shop, answered in snake_case', async (t) => {
+  const merchant = (call: string, body?: unknown) => client.request<Rec>('POST', `/pay/merchant/${call}`, body);
+  const no = tradeNo('M');
+  const made = await merchant('unifiedOrder', {
+    out_trade_no: no,
+    body: '商户平台下单',
+    total_fee: 1000,
+    spbill_create_ip: '127.0.0.1',
+    sub_mch_id: SUB_MCH_ID,
+    env_id: emulator.envId,
+    function_name: 'payNotify',
+  });
+  t.is(made.status, 200);
+  t.like(made.body, { return_code: 'SUCCESS', result_code: 'SUCCESS', trade_type: 'JSAPI' });
+  t.regex(made.body.prepay_id, /^wx\d{14}/);
+  t.like(await cloud.cloudPay.queryOrder({ outTradeNo: no, subMchId: SUB_MCH_ID }), { tradeState: 'NOTPAY', totalFee: 1000 });
+  await control('POST', `/orders/${no}/pay`, { openid: 'o_buyer_m' });
+  await until(() => orderState(no), acknowledged);
+
+  const refunded = await merchant('refund', {
+    out_trade_no: no,
+    out_refund_no: `R${no}`,
+    total_fee: 1000,
+    refund_fee: 250,
+    sub_mch_id: SUB_MCH_ID,
+    env_id: emulator.envId,
+    function_name: 'refundNotify',
+  });
+  t.like(refunded.body, { result_code: 'SUCCESS', out_refund_no: `R${no}`, refund_fee: 250 });
+  const done = await until(
+    async () => ((await control('GET', '/refunds')).json.refunds as Rec[]).find((r) => r.outRefundNo === `R${no}`)!,
+    (r) => (r.deliveries as Rec[]).some((d) => d.outcome === 'acknowledged'),
+  );
+  t.like(done, { status: 'SUCCESS', requestSource: 'VENDOR_PLATFORM' });
+  t.like(runtime.callsFor(no).find((c) => c.name === 'refundNotify')!.event.reqInfo, {
+    refundStatus: 'SUCCESS',
+    refundFee: 250,
+    refundRequestSource: 'VENDOR_PLATFORM',
+  });
+  t.like(await cloud.cloudPay.queryRefund({ outTradeNo: no, subMchId: SUB_MCH_ID }), { refundCount: 1, refundFee: 250 });
+
+  // WeChat Pay's own refusals and malformed requests are its replies, not control errors.
+  t.like((await merchant('closeOrder', { out_trade_no: no, sub_mch_id: SUB_MCH_ID })).body, {
+    result_code: 'FAIL',
+    err_code: 'ORDERPAID',
+  });
+  const malformed = await merchant('closeOrder', { out_trade_no: no });
+  t.is(malformed.status, 200);
+  t.like(malformed.body, { return_code: 'FAIL', return_msg: '缺少参数 sub_mch_id' });
+
+  for (const call of ['queryOrder', 'downloadBill']) {
+    const refused = await merchant(call, {});
+    t.is(refused.status, 400, call);
+    t.is(refused.body.message, `unknown merchant call ${call}: one of unifiedOrder, closeOrder, refund`);
+  }
+  t.is((await merchant('refund', [1])).status, 400, 'the body must be a JSON object');
+});
+
+test('POST /refunds/:outRefundNo/outcome refuses a bad status, an unknown refund, or one already paid back', async (t) => {
+  const no = await paidOrder();
+  await cloud.cloudPay.refund(refund(no, `R${no}`, 100));
+  await until(
+    async () => ((await control('GET', '/refunds')).json.refunds as Rec[]).find((r) => r.outRefundNo === `R${no}`)!,
+    (r) => r.status === 'SUCCESS',
+  );
+  for (const body of [{ status: 'SUCCESS' }, { status: 'change' }, {}]) {
+    const refused = await control('POST', `/refunds/R${no}/outcome`, body);
+    t.is(refused.status, 400, JSON.stringify(body));
+    t.regex(refused.json.message, /status must be one of CHANGE, REFUNDCLOSE/);
+  }
+  const unknown = await control('POST', `/refunds/NOPE${no}/outcome`, { status: 'CHANGE' });
+  t.is(unknown.status, 404);
+  t.is(unknown.json.code, 'REFUNDNOTEXIST');
+  const ended = await control('POST', `/refunds/R${no}/outcome`, { status: 'CHANGE' });
+  t.is(ended.status, 409);
+  t.is(ended.json.code, 'REFUND_ENDED');
+  t.like(await cloud.cloudPay.queryRefund({ outRefundNo: `R${no}`, subMchId: SUB_MCH_ID }), { refundStatus_0: 'SUCCESS' });
 });
 
 test('control API: orders list, unknown orders, bad bodies', async (t) => {

@@ -12,7 +12,13 @@ import { randomHex } from '../random.js';
 export type WxRequest = Record<string, unknown>;
 export type WxReply = Record<string, unknown>;
 export type TradeState = 'NOTPAY' | 'SUCCESS' | 'REFUND' | 'CLOSED';
-export type RefundStatus = 'PROCESSING' | 'SUCCESS';
+/** PROCESSING until WeChat Pay ends the refund: paid back (SUCCESS), or unpaid (CHANGE: the payer's account cannot take it; REFUNDCLOSE). */
+export type RefundStatus = 'PROCESSING' | 'SUCCESS' | RefundFailure;
+/** How a refund ends unpaid. */
+export type RefundFailure = 'CHANGE' | 'REFUNDCLOSE';
+export const REFUND_FAILURES = ['CHANGE', 'REFUNDCLOSE'] as const satisfies readonly RefundFailure[];
+/** Who asked: the shop through cloudPay (`API`), or the merchant on WeChat Pay's merchant platform (`VENDOR_PLATFORM`). */
+export type RequestSource = 'API' | 'VENDOR_PLATFORM';
 
 /** One attempt at calling the shop's callback function with a notification. */
 export interface DeliveryAttempt {
@@ -69,6 +75,7 @@ export interface PayRefund {
   totalFee: number;
   refundFee: number;
   functionName: string;
+  requestSource: RequestSource;
   status: RefundStatus;
   createdAt: string;
   successTime?: string;
@@ -105,7 +112,7 @@ const TRADE_STATE_DESC: Record<TradeState, string> = {
 /** A request WeChat Pay cannot even read: answered with `return_code: 'FAIL'`. */
 class MalformedRequest extends Error {}
 
-/** A refusal of the shopper-side control calls (pay, fail): carries WeChat's code for the reason. */
+/** A refusal of a control call (pay, fail, a refund's outcome): carries WeChat's code for the reason. */
 export class SandboxError extends Error {
   constructor(
     readonly code: string,
@@ -132,22 +139,29 @@ export class PaySandbox {
   }
 
   /** The cloudPay APIs, by the `apiName` the SDK sends. */
-  readonly api: Record<PayApiName, (req: WxRequest, appid?: string) => WxReply> = {
+  private readonly api: Record<PayApiName, (req: WxRequest, appid: string | undefined, source: RequestSource) => WxReply> = {
     unifiedOrder: (req, appid) => this.unifiedOrder(req, appid),
     queryOrder: (req) => this.queryOrder(req),
     closeOrder: (req) => this.closeOrder(req),
-    refund: (req) => this.refund(req),
+    refund: (req, _appid, source) => this.refund(req, source),
     queryRefund: (req) => this.queryRefund(req),
   };
 
-  call(apiName: PayApiName, req: unknown, appid?: string): WxReply {
+  /** One API call: by the shop through cloudPay, or (`source: 'VENDOR_PLATFORM'`) by the merchant on the merchant platform. */
+  call(apiName: PayApiName, req: unknown, appid?: string, source: RequestSource = 'API'): WxReply {
     try {
       if (req === null || typeof req !== 'object' || Array.isArray(req)) throw new MalformedRequest('请求数据必须是 JSON 对象');
-      return this.api[apiName](req as WxRequest, appid);
+      return this.api[apiName](req as WxRequest, appid, source);
     } catch (err) {
       if (err instanceof MalformedRequest) return { return_code: 'FAIL', return_msg: err.message };
       throw err;
     }
+  }
+
+  /** WeChat Pay's answer when it cannot serve a call (the `failingCalls` fault): nothing of the request is applied. */
+  systemError(req: unknown): WxReply {
+    const subMchId = (req as WxRequest | null)?.sub_mch_id;
+    return this.fail(typeof subMchId === 'string' ? subMchId : undefined, 'SYSTEMERROR', '系统超时');
   }
 
   unifiedOrder(req: WxRequest, appid?: string): WxReply {
@@ -237,7 +251,7 @@ export class PaySandbox {
     return this.signed(this.success(subMchId));
   }
 
-  refund(req: WxRequest): WxReply {
+  refund(req: WxRequest, source: RequestSource = 'API'): WxReply {
     const subMchId = text(req, 'sub_mch_id');
     const outRefundNo = text(req, 'out_refund_no', { max: 64, pattern: /^[0-9A-Za-z_\-|*@]+$/ });
     const totalFee = fee(req, 'total_fee');
@@ -273,6 +287,7 @@ export class PaySandbox {
       totalFee,
       refundFee,
       functionName,
+      requestSource: source,
       status: 'PROCESSING',
       createdAt: new Date(this.clock()).toISOString(),
       deliveries: [],
@@ -377,32 +392,31 @@ export class PaySandbox {
 
   /** WeChat finishes a refund: it becomes SUCCESS and gets its notification. */
   completeRefund(outRefundNo: string): PayRefund {
-    const refund = this.refunds.get(outRefundNo);
-    if (!refund) throw new SandboxError('REFUNDNOTEXIST', '退款订单不存在', 404);
-    if (refund.status === 'SUCCESS') return refund;
+    const refund = this.refundOrThrow(outRefundNo);
+    if (refund.status !== 'PROCESSING') return refund;
     refund.status = 'SUCCESS';
     refund.successTime = beijingTime(this.clock(), 'readable');
-    refund.notification = {
-      returnCode: 'SUCCESS',
-      appid: this.appid,
-      mchId: this.mchId,
-      subMchId: refund.subMchId,
-      nonceStr: nonce(),
-      reqInfo: {
-        outTradeNo: refund.outTradeNo,
-        outRefundNo: refund.outRefundNo,
-        refundId: refund.refundId,
-        transactionId: refund.transactionId,
-        totalFee: refund.totalFee,
-        refundFee: refund.refundFee,
-        settlementRefundFee: refund.refundFee,
-        refundStatus: 'SUCCESS',
-        successTime: refund.successTime,
-        refundRecvAccout: '支付用户零钱', // sic: WeChat's spelling
-        refundAccount: 'REFUND_SOURCE_UNSETTLED_FUNDS',
-        refundRequestSource: 'API',
-      },
-    };
+    refund.notification = this.refundNotification(refund);
+    return refund;
+  }
+
+  /**
+   * WeChat Pay cannot pay a refund back (CHANGE: the payer's card was cancelled or frozen; REFUNDCLOSE): the refund
+   * ends so, unpaid, and gets its notification. The amount still counts against the order (the merchant sorts it out
+   * on the merchant platform), so the emulator never lets more be refunded than WeChat Pay might.
+   */
+  failRefund(outRefundNo: string, status: RefundFailure): PayRefund {
+    const refund = this.refundOrThrow(outRefundNo);
+    if (refund.status !== 'PROCESSING')
+      throw new SandboxError('REFUND_ENDED', `退款 ${outRefundNo} 已结束（${refund.status}），只有处理中的退款可以改变结果`);
+    refund.status = status;
+    refund.notification = this.refundNotification(refund);
+    return refund;
+  }
+
+  refundOrThrow(outRefundNo: string): PayRefund {
+    const refund = this.refunds.get(outRefundNo);
+    if (!refund) throw new SandboxError('REFUNDNOTEXIST', `退款 ${outRefundNo} 不存在`, 404);
     return refund;
   }
 
@@ -442,6 +456,31 @@ export class PaySandbox {
     if (this.options.functionExists && !this.options.functionExists(name))
       throw new MalformedRequest(`回调云函数 ${name} 不存在`);
     return name;
+  }
+
+  /** The refund notification for how the refund ended (WeChat Pay v2's `req_info`, decrypted, in camelCase). */
+  private refundNotification(refund: PayRefund): Record<string, unknown> {
+    return {
+      returnCode: 'SUCCESS',
+      appid: this.appid,
+      mchId: this.mchId,
+      subMchId: refund.subMchId,
+      nonceStr: nonce(),
+      reqInfo: compact({
+        outTradeNo: refund.outTradeNo,
+        outRefundNo: refund.outRefundNo,
+        refundId: refund.refundId,
+        transactionId: refund.transactionId,
+        totalFee: refund.totalFee,
+        refundFee: refund.refundFee,
+        settlementRefundFee: refund.refundFee,
+        refundStatus: refund.status,
+        successTime: refund.successTime,
+        refundRecvAccout: '支付用户零钱', // sic: WeChat's spelling
+        refundAccount: 'REFUND_SOURCE_UNSETTLED_FUNDS',
+        refundRequestSource: refund.requestSource,
+      }),
+    };
   }
 
   private prepayReply(order: PayOrder): WxReply {
@@ -484,7 +523,7 @@ export class PaySandbox {
     });
   }
 
-  private base(subMchId: string): WxReply {
+  private base(subMchId: string | undefined): WxReply {
     return {
       return_code: 'SUCCESS',
       return_msg: 'OK',
@@ -499,7 +538,7 @@ export class PaySandbox {
     return { ...this.base(subMchId), result_code: 'SUCCESS' };
   }
 
-  private fail(subMchId: string, errCode: string, errCodeDes: string): WxReply {
+  private fail(subMchId: string | undefined, errCode: string, errCodeDes: string): WxReply {
     return this.signed({ ...this.base(subMchId), result_code: 'FAIL', err_code: errCode, err_code_des: errCodeDes });
   }
 

@@ -9,13 +9,16 @@ import {
   type PayOrder,
   type PayRefund,
   PaySandbox,
+  REFUND_FAILURES,
+  type RefundFailure,
   SandboxError,
 } from './sandbox.js';
 
 /**
  * The WeChat Pay sandbox as an emulator service: the `wx.wxPayApi` multipart action that `cloud.cloudPay.*` calls,
  * the platform's side (payment and refund notifications delivered to cloud functions, with WeChat's retries), and
- * the `/__emulator/pay/*` control API with which a test or the web UI plays the shopper and injects faults.
+ * the `/__emulator/pay/*` control API with which a test or the web UI plays the shopper, the merchant on WeChat Pay's
+ * merchant platform and WeChat Pay itself (refunds that end unpaid), and injects faults.
  */
 export interface PayOptions {
   /** Wait before each retry of a failed delivery; the last entry repeats. WeChat's schedule by default. */
@@ -37,15 +40,29 @@ export interface PayFaults {
   deliverAfterRefund?: boolean;
   /** Refunds stay PROCESSING (no completion, no callback) while set; lifting it completes them after the usual delay. */
   holdRefunds?: boolean;
+  /**
+   * These cloudPay APIs answer WeChat Pay's system error (`result_code: 'FAIL', err_code: 'SYSTEMERROR'`) and apply
+   * nothing, as when WeChat Pay is down. Only the shop's calls (`wx.wxPayApi`) fail, not the merchant platform's.
+   */
+  failingCalls?: PayApiName[];
 }
+
+/** What the merchant can do on WeChat Pay's merchant platform, outside the shop (`POST /__emulator/pay/merchant/:call`). */
+export const MERCHANT_CALLS = ['unifiedOrder', 'closeOrder', 'refund'] as const satisfies readonly PayApiName[];
+export type MerchantCall = (typeof MERCHANT_CALLS)[number];
 
 export interface PayHandle {
   readonly sandbox: PaySandbox;
   faults(): PayFaults;
   setFaults(faults: PayFaults): void;
-  pay(outTradeNo: string, openid?: string): PayOrder;
+  /** The shopper pays; `notify: false` sends no notification (one that was lost; `redeliver` can send it later). */
+  pay(outTradeNo: string, openid?: string, notify?: boolean): PayOrder;
   failPayment(outTradeNo: string): PayOrder;
   redeliver(outTradeNo: string): PayOrder;
+  /** A PROCESSING refund ends unpaid (CHANGE or REFUNDCLOSE); its notification goes out. */
+  failRefund(outRefundNo: string, status: RefundFailure): PayRefund;
+  /** A call the merchant makes on the merchant platform, answered as the sandbox answers the API. */
+  merchant(call: MerchantCall, request: unknown): Record<string, unknown>;
   /**
    * Resolves true once no delivery or refund timer is pending or running (refunds held by `holdRefunds` do not
    * count), or false if `timeoutMs` passes first (by default it waits as long as it takes).
@@ -216,14 +233,14 @@ function install(host: EmulatorHost, options: PayOptions): PayHandle {
     return { kind: 'payment', functionName: order.functionName, event: order.notification!, log: order.deliveries };
   }
 
+  function refundNotification(refund: PayRefund): Notification {
+    return { kind: 'refund', functionName: refund.functionName, event: refund.notification!, log: refund.deliveries };
+  }
+
   function completeRefund(refund: PayRefund): void {
+    if (refund.status !== 'PROCESSING') return; // it ended otherwise meanwhile (failRefund)
     sandbox.completeRefund(refund.outRefundNo);
-    const done = deliver({
-      kind: 'refund',
-      functionName: refund.functionName,
-      event: refund.notification!,
-      log: refund.deliveries,
-    });
+    const done = deliver(refundNotification(refund));
     if (faults.deliverAfterRefund) {
       const order = sandbox.orderOrThrow(refund.outTradeNo);
       void track(done.then(() => deliver(paymentNotification(order))));
@@ -232,15 +249,15 @@ function install(host: EmulatorHost, options: PayOptions): PayHandle {
 
   const handle: PayHandle = {
     sandbox,
-    faults: () => ({ ...faults }),
+    faults: () => ({ ...faults, ...(faults.failingCalls && { failingCalls: [...faults.failingCalls] }) }),
     setFaults: (next) => {
-      faults = { ...next };
+      faults = { ...next, ...(next.failingCalls && { failingCalls: [...next.failingCalls] }) };
       if (!faults.delayMs) for (const wake of [...sleepers]) wake();
       if (!faults.holdRefunds) for (const refund of heldRefunds.splice(0)) later(refundDelayMs, () => completeRefund(refund));
     },
-    pay: (outTradeNo, openid) => {
+    pay: (outTradeNo, openid, notify = true) => {
       const order = sandbox.pay(outTradeNo, openid);
-      void deliver(paymentNotification(order));
+      if (notify) void deliver(paymentNotification(order));
       return order;
     },
     failPayment: (outTradeNo) => sandbox.failPayment(outTradeNo),
@@ -250,6 +267,14 @@ function install(host: EmulatorHost, options: PayOptions): PayHandle {
       void deliver(paymentNotification(order));
       return order;
     },
+    failRefund: (outRefundNo, status) => {
+      const refund = sandbox.failRefund(outRefundNo, status);
+      const held = heldRefunds.indexOf(refund);
+      if (held >= 0) heldRefunds.splice(held, 1);
+      void deliver(refundNotification(refund));
+      return refund;
+    },
+    merchant: (call, request) => sandbox.call(call, request, undefined, 'VENDOR_PLATFORM'),
     idle: whenIdle,
   };
   handles.set(host, handle);
@@ -263,7 +288,9 @@ function install(host: EmulatorHost, options: PayOptions): PayHandle {
     } catch {
       request = undefined; // answered as a malformed request by the sandbox
     }
-    const reply = sandbox.call(apiName as PayApiName, request, appidOf(parts.get('apiOptions')));
+    const reply = faults.failingCalls?.includes(apiName as PayApiName)
+      ? sandbox.systemError(request)
+      : sandbox.call(apiName as PayApiName, request, appidOf(parts.get('apiOptions')));
     // Not `application/json; charset=utf-8`: with exactly that type, node-sdk parses the body itself and the SDK
     // fails (docs/wire-protocol.md, on cloudPay).
     return { contentType: 'application/json', body: JSON.stringify(reply) };
@@ -290,9 +317,22 @@ function install(host: EmulatorHost, options: PayOptions): PayHandle {
     orders: [...sandbox.orders.values()].map((o) => ({ ...o, refunds: sandbox.refundsOf(o).map((r) => r.outRefundNo) })),
   }));
   control('GET', '/refunds', () => ({ refunds: [...sandbox.refunds.values()] }));
-  control('POST', '/orders/:outTradeNo/pay', ({ outTradeNo }, body) => handle.pay(outTradeNo!, optionalString(body, 'openid')));
+  control('POST', '/orders/:outTradeNo/pay', ({ outTradeNo }, body) =>
+    handle.pay(outTradeNo!, optionalString(body, 'openid'), optionalBoolean(body, 'notify')),
+  );
   control('POST', '/orders/:outTradeNo/fail', ({ outTradeNo }) => handle.failPayment(outTradeNo!));
   control('POST', '/notifications/:outTradeNo/redeliver', ({ outTradeNo }) => handle.redeliver(outTradeNo!));
+  control('POST', '/refunds/:outRefundNo/outcome', ({ outRefundNo }, body) => {
+    const status = body.status;
+    if (!(REFUND_FAILURES as readonly unknown[]).includes(status))
+      throw new BadControlRequest(`status must be one of ${REFUND_FAILURES.join(', ')} (a refund that ends unpaid)`);
+    return handle.failRefund(outRefundNo!, status as RefundFailure);
+  });
+  control('POST', '/merchant/:call', ({ call }, body) => {
+    if (!(MERCHANT_CALLS as readonly string[]).includes(call!))
+      throw new BadControlRequest(`unknown merchant call ${call}: one of ${MERCHANT_CALLS.join(', ')}`);
+    return handle.merchant(call as MerchantCall, body);
+  });
   control('GET', '/faults', () => handle.faults());
   control('POST', '/faults', (_params, body) => {
     const next: PayFaults = {};
@@ -304,10 +344,14 @@ function install(host: EmulatorHost, options: PayOptions): PayHandle {
       next[key] = value;
     }
     for (const key of ['deliverAfterRefund', 'holdRefunds'] as const) {
-      const value = body[key];
-      if (value === undefined) continue;
-      if (typeof value !== 'boolean') throw new BadControlRequest(`${key} must be a boolean`);
-      next[key] = value;
+      const value = optionalBoolean(body, key);
+      if (value !== undefined) next[key] = value;
+    }
+    const failing = body.failingCalls;
+    if (failing !== undefined) {
+      if (!Array.isArray(failing) || !failing.every((name) => (PAY_API_NAMES as readonly unknown[]).includes(name)))
+        throw new BadControlRequest(`failingCalls must be an array of cloudPay API names (${PAY_API_NAMES.join(', ')})`);
+      next.failingCalls = [...new Set(failing as PayApiName[])];
     }
     handle.setFaults(next);
     return handle.faults();
@@ -358,6 +402,13 @@ async function jsonBody(req: http.IncomingMessage): Promise<Record<string, unkno
   }
   if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new BadControlRequest('body must be a JSON object');
   return body as Record<string, unknown>;
+}
+
+function optionalBoolean(body: Record<string, unknown>, key: string): boolean | undefined {
+  const value = body[key];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'boolean') throw new BadControlRequest(`${key} must be a boolean`);
+  return value;
 }
 
 function optionalString(body: Record<string, unknown>, key: string): string | undefined {

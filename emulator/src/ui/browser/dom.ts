@@ -128,7 +128,12 @@ export const TRADE_STATE: Labels = {
   REFUND: ['转入退款', 'info'],
   CLOSED: ['已关闭', ''],
 };
-export const REFUND_STATUS: Labels = { PROCESSING: ['退款中', 'warn'], SUCCESS: ['退款成功', 'ok'] };
+export const REFUND_STATUS: Labels = {
+  PROCESSING: ['退款中', 'warn'],
+  SUCCESS: ['退款成功', 'ok'],
+  CHANGE: ['退款异常', 'err'],
+  REFUNDCLOSE: ['退款关闭', 'err'],
+};
 export const DELIVERY: Labels = {
   acknowledged: ['已确认', 'ok'],
   rejected: ['函数拒绝', 'err'],
