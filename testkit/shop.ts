@@ -6,6 +6,7 @@ import { seedDemoShop } from '../database/seed.js';
 import { allServices, controlClient, sdkEnvironment, startEmulator } from '../emulator/index.js';
 import { buildFunctions } from '../scripts/build-functions.js';
 import type { Envelope } from '../typings/common.js';
+import type { OrderView } from '../typings/order.js';
 
 /**
  * The shop as deployed, offline: the real functions built with the real build, an in-memory emulator with the
@@ -95,6 +96,14 @@ export async function startShop(options: { only?: string[] } = {}) {
     return dataOf(saved).addressId;
   }
 
+  let orders = 0;
+  /** Places an unpaid order of one SKU for the shopper (an address saved first), as checkout does. */
+  async function orderFor(openid: string, skuId: string, quantity = 1): Promise<OrderView> {
+    const addressId = await addressFor(openid);
+    const idempotencyKey = `testkit-${process.pid}-${++orders}`;
+    return dataOf(await call<OrderView>('order', 'create', { lines: [{ skuId, quantity }], addressId, idempotencyKey }, openid));
+  }
+
   /**
    * Points this test process's wx-server-sdk at the emulator, with the variables the CloudBase runtime gives a
    * function, so a test can run the shop's store and workflow modules in-process with the real SDK. Import those
@@ -116,6 +125,7 @@ export async function startShop(options: { only?: string[] } = {}) {
     control,
     inspect,
     addressFor,
+    orderFor,
     useSdkInThisProcess,
     pay,
     close: async () => {

@@ -4,7 +4,6 @@ import type { AdminOrderDetail, AdminOrderPage, AdminOrderView, AdminRole, Refun
 import type { Envelope } from '../../typings/common.js';
 import type { OrderView } from '../../typings/order.js';
 import type { CreatedPayment } from '../../typings/pay.js';
-import type { Address } from '../../typings/user.js';
 
 /**
  * The merchant's back office end to end: the `admin` function through the gateway, merchants set up in `admins`, the
@@ -41,27 +40,7 @@ const admin = <T>(route: string, params: Rec, openid: string): Promise<Envelope<
   shop.call<T>('admin', route, params, openid);
 const codeOf = (answer: Envelope<unknown>) => (answer.ok ? 'ok' : answer.code);
 
-let keys = 0;
-const key = () => `admin-key-${process.pid}-${++keys}`;
-
-async function orderFor(openid: string, skuId: string, quantity = 1): Promise<OrderView> {
-  const address = dataOf(
-    await shop.call<Address>(
-      'user',
-      'addresses.save',
-      { name: '李四', phone: '13912345678', province: '浙江省', city: '杭州市', district: '西湖区', detail: '文三路 1 号' },
-      openid,
-    ),
-  );
-  return dataOf(
-    await shop.call<OrderView>(
-      'order',
-      'create',
-      { lines: [{ skuId, quantity }], addressId: address.addressId, idempotencyKey: key() },
-      openid,
-    ),
-  );
-}
+const { orderFor } = shop;
 
 /** An order the shopper paid through the sandbox (the payment notification reached the `pay` function). */
 async function paidOrderFor(openid: string, skuId: string, quantity = 1): Promise<OrderView> {

@@ -4,7 +4,6 @@ import { dataOf, startShop } from '../../testkit/shop.js';
 import type { Envelope } from '../../typings/common.js';
 import type { JobsSummary, RefundReconciliation } from '../../typings/jobs.js';
 import type { OrderView } from '../../typings/order.js';
-import type { Address } from '../../typings/user.js';
 
 /**
  * The every-minute timer, fired through the emulator's control API (timers do not fire on their own in tests), with
@@ -21,28 +20,8 @@ const { pay } = shop;
 type Rec = Record<string, any>;
 
 const DAY_MS = 86_400_000;
-let keys = 0;
-const key = () => `jobs-key-${process.pid}-${++keys}`;
 
-async function orderFor(openid: string, skuId: string, quantity = 1): Promise<string> {
-  const address = dataOf(
-    await shop.call<Address>(
-      'user',
-      'addresses.save',
-      { name: '王五', phone: '13712345678', province: '北京市', city: '北京市', district: '海淀区', detail: '中关村大街 1 号' },
-      openid,
-    ),
-  );
-  const order = dataOf(
-    await shop.call<OrderView>(
-      'order',
-      'create',
-      { lines: [{ skuId, quantity }], addressId: address.addressId, idempotencyKey: key() },
-      openid,
-    ),
-  );
-  return order.orderId;
-}
+const orderFor = async (openid: string, skuId: string, quantity = 1) => (await shop.orderFor(openid, skuId, quantity)).orderId;
 
 /** Stands in for the pay function: the order is marked paid as the payment notification would. */
 async function markPaid(orderId: string): Promise<void> {

@@ -1,7 +1,6 @@
 import test from 'ava';
 import { dataOf, startShop } from '../../testkit/shop.js';
 import type { OrderView } from '../../typings/order.js';
-import type { Address } from '../../typings/user.js';
 
 /**
  * The shopper's cancel against WeChat Pay: once paying started, the trade is closed on WeChat Pay before the order is
@@ -16,27 +15,7 @@ const { pay } = shop;
 
 type Rec = Record<string, any>;
 
-let keys = 0;
-const key = () => `cancel-key-${process.pid}-${++keys}`;
-
-async function orderFor(openid: string, skuId: string, quantity = 1): Promise<OrderView> {
-  const address = dataOf(
-    await shop.call<Address>(
-      'user',
-      'addresses.save',
-      { name: '赵六', phone: '13612345678', province: '江苏省', city: '南京市', district: '鼓楼区', detail: '中山路 1 号' },
-      openid,
-    ),
-  );
-  return dataOf(
-    await shop.call<OrderView>(
-      'order',
-      'create',
-      { lines: [{ skuId, quantity }], addressId: address.addressId, idempotencyKey: key() },
-      openid,
-    ),
-  );
-}
+const { orderFor } = shop;
 
 async function startPaying(orderId: string, openid: string): Promise<void> {
   dataOf(await shop.call('pay', 'create', { orderId }, openid));

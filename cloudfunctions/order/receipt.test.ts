@@ -3,35 +3,13 @@ import { shipOrder } from '../../testkit/merchant.js';
 import { dataOf, startShop } from '../../testkit/shop.js';
 import type { Envelope } from '../../typings/common.js';
 import type { OrderView } from '../../typings/order.js';
-import type { Address } from '../../typings/user.js';
 
 /** After delivery: the shopper confirms receipt or asks for a refund of their own paid or shipped order. */
 const shop = await startShop();
 const { order: stored } = shop.inspect;
 test.after.always(() => shop.close());
 
-let keys = 0;
-const key = () => `receipt-key-${process.pid}-${++keys}`;
-
-async function orderFor(openid: string, skuId = 'spu-002-01'): Promise<string> {
-  const address = dataOf(
-    await shop.call<Address>(
-      'user',
-      'addresses.save',
-      { name: '李四', phone: '13912345678', province: '浙江省', city: '杭州市', district: '西湖区', detail: '文三路 1 号' },
-      openid,
-    ),
-  );
-  const order = dataOf(
-    await shop.call<OrderView>(
-      'order',
-      'create',
-      { lines: [{ skuId, quantity: 1 }], addressId: address.addressId, idempotencyKey: key() },
-      openid,
-    ),
-  );
-  return order.orderId;
-}
+const orderFor = async (openid: string, skuId = 'spu-002-01') => (await shop.orderFor(openid, skuId)).orderId;
 
 /** Stands in for the pay function: the order is marked paid as the payment notification would. */
 async function markPaid(orderId: string): Promise<void> {

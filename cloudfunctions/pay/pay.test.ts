@@ -2,7 +2,6 @@ import test from 'ava';
 import { dataOf, startShop } from '../../testkit/shop.js';
 import type { OrderView } from '../../typings/order.js';
 import type { CreatedPayment } from '../../typings/pay.js';
-import type { Address } from '../../typings/user.js';
 
 /**
  * WeChat Pay end to end: the shopper's `pay.create` through the gateway, the sandbox playing the shopper and the
@@ -16,27 +15,7 @@ const { pay } = shop;
 
 type Rec = Record<string, any>;
 
-let keys = 0;
-const key = () => `pay-key-${process.pid}-${++keys}`;
-
-async function orderFor(openid: string, skuId = 'spu-003-05', quantity = 1): Promise<OrderView> {
-  const address = dataOf(
-    await shop.call<Address>(
-      'user',
-      'addresses.save',
-      { name: '李四', phone: '13912345678', province: '浙江省', city: '杭州市', district: '西湖区', detail: '文三路 1 号' },
-      openid,
-    ),
-  );
-  return dataOf(
-    await shop.call<OrderView>(
-      'order',
-      'create',
-      { lines: [{ skuId, quantity }], addressId: address.addressId, idempotencyKey: key() },
-      openid,
-    ),
-  );
-}
+const orderFor = (openid: string, skuId = 'spu-003-05', quantity = 1) => shop.orderFor(openid, skuId, quantity);
 
 /** What `wx.cloud.callFunction` sends: any data, always with the caller's openid. */
 async function gateway(name: string, data: Rec, openid: string): Promise<Rec> {

@@ -1,28 +1,17 @@
 import { ClaimInput, type ClaimableCoupon, ClaimableInput, type CouponView } from '../../../typings/coupon.js';
-import {
-  COUPON_CLAIMS,
-  COUPON_TEMPLATES,
-  type CouponClaimDoc,
-  type CouponTemplateDoc,
-  USER_COUPONS,
-  type UserCouponDoc,
-  claimKey,
-} from '../../shared/model/coupon.js';
+import { claimKey } from '../../shared/model/coupon.js';
 import { route } from '../../shared/platform/route.js';
 import { couponClosed, ruleSummary, scopeText, toCouponView } from '../../shared/rules/coupon-quotes.js';
-import { _, db } from '../../shared/store/db.js';
+import { couponClaims, couponTemplates, userCoupons } from '../../shared/store/coupon-wallet.js';
+import { _ } from '../../shared/store/db.js';
 import { claimCoupon } from '../../shared/workflows/coupon-claim.js';
-
-const templates = () => db.collection<CouponTemplateDoc>(COUPON_TEMPLATES);
-const claims = () => db.collection<CouponClaimDoc>(COUPON_CLAIMS);
-const coupons = () => db.collection<UserCouponDoc>(USER_COUPONS);
 
 const MAX_CLAIMABLE = 100;
 
 /** Active templates in their claim window with some left, ending soonest first, with the caller's counts. */
 export const claimable = route(ClaimableInput, async (_input, ctx): Promise<ClaimableCoupon[]> => {
   const open = (
-    await templates()
+    await couponTemplates()
       .where({ status: 'active', claimStartAt: _.lte(ctx.now), claimEndAt: _.gte(ctx.now) })
       .orderBy('claimEndAt', 'asc')
       .orderBy('_id', 'asc')
@@ -32,11 +21,11 @@ export const claimable = route(ClaimableInput, async (_input, ctx): Promise<Clai
   if (!open.length) return [];
   const ids = open.map((t) => t._id);
   const [mine, held] = await Promise.all([
-    claims()
+    couponClaims()
       .where({ _id: _.in(ids.map((id) => claimKey(id, ctx.openid))) })
       .limit(MAX_CLAIMABLE)
       .get(),
-    coupons()
+    userCoupons()
       .where({ openid: ctx.openid, templateId: _.in(ids), status: 'available', validUntil: _.gte(ctx.now) })
       .field({ templateId: true })
       .limit(1000)

@@ -1,6 +1,14 @@
 import { ErrorCode } from '../../../typings/common.js';
 import { type CategoryDoc } from '../model/catalog.js';
-import { StoredCouponStatus, USER_COUPONS, UserCouponDoc } from '../model/coupon.js';
+import {
+  COUPON_CLAIMS,
+  COUPON_TEMPLATES,
+  type CouponClaimDoc,
+  type CouponTemplateDoc,
+  type StoredCouponStatus,
+  USER_COUPONS,
+  type UserCouponDoc,
+} from '../model/coupon.js';
 import { CouponLine, CouponQuote, couponDiscount, effectiveStatus, time } from '../rules/coupon-quotes.js';
 import { ShopError } from '../rules/errors.js';
 import { _, db, type Transaction } from './db.js';
@@ -10,6 +18,11 @@ import { _, db, type Transaction } from './db.js';
  * (order created) → used (paid) → available again when the order is cancelled, times out or is refunded (or expired
  * if its validity ended meanwhile).
  */
+
+/** The coupon collections, typed: templates, the per-shopper claim counters, the coupons shoppers hold. */
+export const couponTemplates = () => db.collection<CouponTemplateDoc>(COUPON_TEMPLATES);
+export const couponClaims = () => db.collection<CouponClaimDoc>(COUPON_CLAIMS);
+export const userCoupons = () => db.collection<UserCouponDoc>(USER_COUPONS);
 
 /** At most this many usable coupons are considered for one cart. */
 export const MAX_CART_COUPONS = 100;

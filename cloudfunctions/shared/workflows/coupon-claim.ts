@@ -1,25 +1,14 @@
 import { ErrorCode } from '../../../typings/common.js';
-import {
-  COUPON_CLAIMS,
-  COUPON_TEMPLATES,
-  type CouponClaimDoc,
-  type CouponTemplateDoc,
-  USER_COUPONS,
-  type UserCouponDoc,
-  claimKey,
-} from '../model/coupon.js';
+import { type CouponTemplateDoc, type UserCouponDoc, claimKey } from '../model/coupon.js';
 import { couponClosed, validityFor } from '../rules/coupon-quotes.js';
 import { ShopError, notFound } from '../rules/errors.js';
 import { SoldOutMemory } from '../rules/sold-out-memory.js';
-import { _, db } from '../store/db.js';
+import { couponClaims, couponTemplates, userCoupons } from '../store/coupon-wallet.js';
+import { _ } from '../store/db.js';
 import { isDuplicateKey } from '../store/transactions.js';
 import { Holdings } from './holdings.js';
 
 /** Claiming a coupon (`coupon.claim`): the per-user and total limits held by atomic conditional increments. */
-
-const templates = () => db.collection<CouponTemplateDoc>(COUPON_TEMPLATES);
-const claims = () => db.collection<CouponClaimDoc>(COUPON_CLAIMS);
-const coupons = () => db.collection<UserCouponDoc>(USER_COUPONS);
 
 const soldOut = () => new ShopError(ErrorCode.OUT_OF_STOCK, '已抢光');
 const limitReached = (perUser: number) => new ShopError(ErrorCode.INVALID_STATE, `已达领取上限（每人限领 ${perUser} 张）`);
@@ -42,19 +31,19 @@ function takeSlot(holdings: Holdings, template: CouponTemplateDoc, openid: strin
     'per-user slot',
     async () => {
       try {
-        await claims().add({ data: { _id, templateId: template._id, openid, claimed: 1, createdAt: now, updatedAt: now } });
+        await couponClaims().add({ data: { _id, templateId: template._id, openid, claimed: 1, createdAt: now, updatedAt: now } });
         return;
       } catch (err) {
         if (!isDuplicateKey(err)) throw err;
       }
       // The counter exists (counters are never removed).
-      const taken = await claims()
+      const taken = await couponClaims()
         .where({ _id, claimed: _.lt(template.perUser) })
         .update({ data: { claimed: _.inc(1), updatedAt: now } });
       if (taken.stats.updated !== 1) throw limitReached(template.perUser);
     },
     () =>
-      claims()
+      couponClaims()
         .doc(_id)
         .update({ data: { claimed: _.inc(-1), updatedAt: now } }),
   );
@@ -70,7 +59,7 @@ function takeSlot(holdings: Holdings, template: CouponTemplateDoc, openid: strin
  */
 export async function claimCoupon(templateId: string, { openid, now }: { openid: string; now: Date }): Promise<UserCouponDoc> {
   if (soldOutMemory.has(templateId, now)) throw soldOut();
-  const template = (await templates().doc(templateId).get()).data;
+  const template = (await couponTemplates().doc(templateId).get()).data;
   if (!template) throw notFound('优惠券');
   const refusal = couponClosed(template, now);
   if (refusal) throw refusal;
@@ -82,15 +71,15 @@ export async function claimCoupon(templateId: string, { openid, now }: { openid:
     await holdings.take(
       'template count',
       async () => {
-        const issued = await templates()
+        const issued = await couponTemplates()
           .where({ _id: templateId, status: 'active', claimEndAt: _.gte(now), issued: _.lt(template.total) })
           .update({ data: { issued: _.inc(1) } });
         if (issued.stats.updated === 1) return;
-        const current = (await templates().doc(templateId).get()).data;
+        const current = (await couponTemplates().doc(templateId).get()).data;
         throw (current && couponClosed(current, now)) ?? rememberSoldOut(templateId, now);
       },
       () =>
-        templates()
+        couponTemplates()
           .doc(templateId)
           .update({ data: { issued: _.inc(-1) } }),
     );
@@ -106,7 +95,7 @@ export async function claimCoupon(templateId: string, { openid, now }: { openid:
       claimedAt: now,
       ...validityFor(template.validity, now),
     };
-    const added = await coupons().add({ data: doc });
+    const added = await userCoupons().add({ data: doc });
     return { ...doc, _id: String(added._id) };
   } catch (err) {
     await holdings.giveBackAll();
