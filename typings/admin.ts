@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Cursor, Id, PageSize, type Page } from './common.js';
 import type { WithdrawalView } from './member.js';
-import type { OrderView } from './order.js';
+import { ORDER_STATUSES, type OrderView } from './order.js';
 
 /**
  * The `admin` function: the merchant's back office. Only an active merchant (a document in `admins` whose `_id` is the
@@ -60,17 +60,7 @@ export interface AuditLogDoc {
 }
 
 /** Every order status, unlike the shopper's list (which never shows `refund_approved` on its own). */
-export const AdminOrderStatusFilter = z.enum([
-  'all',
-  'pending_payment',
-  'paid',
-  'shipped',
-  'completed',
-  'cancelled',
-  'refunding',
-  'refund_approved',
-  'refunded',
-]);
+export const AdminOrderStatusFilter = z.enum(['all', ...ORDER_STATUSES]);
 
 /**
  * `orders.list` (permission `orders.read`): every shopper's orders, newest first, all or those in one status, a page

@@ -90,16 +90,21 @@ export const CreateInput = z
   .strict();
 export type CreateInput = z.infer<typeof CreateInput>;
 
-export const OrderStatusFilter = z.enum([
-  'all',
+/** Every status an order can be in (the order lifecycle's states, in the order an order usually meets them). */
+export const ORDER_STATUSES = [
   'pending_payment',
   'paid',
   'shipped',
   'completed',
   'cancelled',
   'refunding',
+  'refund_approved',
   'refunded',
-]);
+] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+/** The shopper's list filter: every status but `refund_approved`, which the shopper sees under `all`. */
+export const OrderStatusFilter = z.enum(['all', ...ORDER_STATUSES]).exclude(['refund_approved']);
 /**
  * `list`: the caller's orders, newest first, all or those in one status, a page at a time (pass the previous page's
  * `nextCursor` as `cursor`). Orders whose refund was approved and is under way (`refund_approved`) appear under `all`.
@@ -188,7 +193,7 @@ export interface Preview {
 
 export interface OrderView {
   orderId: string;
-  status: string;
+  status: OrderStatus;
   statusLabel: string;
   lines: PricedLine[];
   amounts: Amounts;

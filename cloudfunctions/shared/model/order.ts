@@ -1,4 +1,4 @@
-import type { Amounts, PricedLine } from '../../../typings/order.js';
+import type { Amounts, OrderStatus, PricedLine } from '../../../typings/order.js';
 
 /**
  * The stored order: its document, statuses, lifecycle events and actors. The transition table is
@@ -90,19 +90,6 @@ export interface PaymentRecord {
   totalFee: number;
   timeEnd: string;
 }
-
-export const ORDER_STATUSES = [
-  'pending_payment',
-  'paid',
-  'shipped',
-  'completed',
-  'cancelled',
-  'refunding',
-  'refund_approved',
-  'refunded',
-] as const;
-
-export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
 export const ORDER_EVENTS = [
   'create',

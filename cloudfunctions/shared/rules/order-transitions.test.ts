@@ -1,5 +1,6 @@
 import test from 'ava';
-import { ACTORS, ORDER_EVENTS, ORDER_STATUSES, type RefundableStatus } from '../model/order.js';
+import { ORDER_STATUSES } from '../../../typings/order.js';
+import { ACTORS, ORDER_EVENTS, type RefundableStatus } from '../model/order.js';
 import { ShopError } from './errors.js';
 import {
   ORDER_EVENT_LABELS,

@@ -1,5 +1,6 @@
 import { ErrorCode } from '../../../typings/common.js';
-import { Actor, OrderEvent, OrderStatus, RefundableStatus } from '../model/order.js';
+import type { OrderStatus } from '../../../typings/order.js';
+import type { Actor, OrderEvent, RefundableStatus } from '../model/order.js';
 import { ShopError } from './errors.js';
 
 /**

@@ -1,4 +1,5 @@
-import { type Actor, type OrderDoc, type OrderEvent, type OrderStatus } from '../model/order.js';
+import type { OrderStatus } from '../../../typings/order.js';
+import { type Actor, type OrderDoc, type OrderEvent } from '../model/order.js';
 import { notFound } from '../rules/errors.js';
 import { type TransitionContext, nextState } from '../rules/order-transitions.js';
 import { type Transaction, _, db } from '../store/db.js';
