@@ -34,7 +34,7 @@ export type FlashSaleIdInput = z.infer<typeof FlashSaleIdInput>;
  * fails gives back what the earlier ones took. So a sale never sells more than its stock, nor a shopper more than
  * `perUser`, under any rush, and losers fail fast: OUT_OF_STOCK 已抢光 (after a single read once this instance saw the
  * sale sold out). INVALID_STATE before the start, after the end, or past the per-user limit. The same
- * `idempotencyKey` gives back the same order.
+ * `idempotencyKey` gives back the same order; with other parameters it answers CONFLICT and takes nothing.
  */
 export const FlashSaleBuyInput = z
   .object({

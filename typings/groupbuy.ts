@@ -50,7 +50,7 @@ const Seat = {
  * `open`: starts a group: the leader's unpaid order at the first tier's price and the group with one seat, ending
  * `timeLimitMinutes` from now (or with the activity). Others can join once the leader has paid. INVALID_STATE outside
  * the activity's window or above `maxQuantity`; NOT_FOUND for a SKU not in the activity. The same `idempotencyKey`
- * gives back the same order.
+ * gives back the same order; with other parameters (or already used for another order) it answers CONFLICT.
  */
 export const OpenInput = z.object({ activityId: Id, ...Seat }).strict();
 export type OpenInput = z.input<typeof OpenInput>;
@@ -60,7 +60,7 @@ export type OpenInput = z.input<typeof OpenInput>;
  * difference to the tier it closes at is refunded when it succeeds). The seat is a conditional increment below the
  * target, so a full group takes nobody else however many join at once: OUT_OF_STOCK 该团已满员. INVALID_STATE when
  * already a member, before the leader paid, or once the group ended. The same `idempotencyKey` gives back the same
- * order.
+ * order; with other parameters (or already used for another order) it answers CONFLICT.
  */
 export const JoinInput = z.object({ groupId: Id, ...Seat }).strict();
 export type JoinInput = z.input<typeof JoinInput>;

@@ -67,7 +67,8 @@ export type PreviewInput = z.infer<typeof PreviewInput>;
  *   without their order. Under a rush the transaction is retried until it gets the stock or sees none left.
  * - A price or title that changed between the first read and the transaction refuses with CONFLICT
  *   (商品信息已变化，请重新确认订单): the order always shows the price it holds.
- * - `idempotencyKey`: a retry with the same key gets the same order back, even when two attempts race.
+ * - `idempotencyKey`: a retry with the same key gets the same order back, even when two attempts race; the same key
+ *   with other parameters (another order) answers CONFLICT 该请求编号已用于另一笔订单 and takes nothing.
  *
  * The new order is `pending_payment` until paid (`pay.create`); unpaid, it is cancelled automatically after
  * `ORDER_PAYMENT_MINUTES` (30 by default; `expiresAt` in the answer).

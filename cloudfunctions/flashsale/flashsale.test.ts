@@ -281,3 +281,25 @@ test('cancel, timeout and refund give the units back to the flash sale and to th
   t.is(await counter(), 0);
   t.is(await stockOf(skuId), skuStock, "the SKU's stock never moved");
 });
+
+test('an idempotency key reused for another flash-sale purchase is refused with CONFLICT and takes nothing', async (t) => {
+  const saleId = await makeSale('spu-002-06', { stock: 5, perUser: 3 });
+  const openid = 'o-fs-reused-key';
+  const [addressId] = await addressesFor([openid]);
+  const idempotencyKey = key();
+  const first = dataOf(await buy(saleId, openid, addressId!, 1, idempotencyKey));
+  t.like(await buy(saleId, openid, addressId!, 2, idempotencyKey), { ok: false, code: 'CONFLICT' });
+  const otherSale = await makeSale('spu-002-06', { stock: 5 });
+  t.like(await buy(otherSale, openid, addressId!, 1, idempotencyKey), { ok: false, code: 'CONFLICT' });
+  t.like(await saleDoc(saleId), { remaining: 4 });
+  t.like(await saleDoc(otherSale), { remaining: 5 });
+  t.deepEqual(
+    (await ordersOf(saleId)).map((o) => o._id),
+    [first.orderId],
+  );
+  t.is(
+    dataOf(await buy(saleId, openid, addressId!, 1, idempotencyKey)).orderId,
+    first.orderId,
+    'a true retry still gets its order',
+  );
+});

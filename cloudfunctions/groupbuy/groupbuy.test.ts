@@ -350,3 +350,25 @@ test('the seeded group-buy is running and lists its tiers', async (t) => {
   });
   t.is(detail.skus.length, 2);
 });
+
+test('an idempotency key reused for another group-buy seat is refused with CONFLICT and takes nothing', async (t) => {
+  const skuId = 'spu-003-08';
+  const { activityId, groupId } = await paidGroup(skuId, 'o-gb-key-leader');
+  const openid = 'o-gb-key-joiner';
+  const addressId = await addressOf(openid);
+  const idempotencyKey = key();
+  const joinParams = { groupId, skuId, quantity: 1, addressId, idempotencyKey };
+  const joined = dataOf(await shop.call<SeatTaken>('groupbuy', 'join', joinParams, openid));
+  const stock = await stockOf(skuId);
+  const seats = (await groupDoc(groupId)).seats as number;
+  t.like(await shop.call('groupbuy', 'join', { ...joinParams, quantity: 2 }, openid), { ok: false, code: 'CONFLICT' });
+  t.like(await shop.call('groupbuy', 'open', { activityId, skuId, quantity: 1, addressId, idempotencyKey }, openid), {
+    ok: false,
+    code: 'CONFLICT',
+  });
+  t.is(await stockOf(skuId), stock, 'no stock taken');
+  t.like(await groupDoc(groupId), { seats });
+  t.is((await where('group_buy_groups', { leaderOpenid: openid })).length, 0, 'no group opened');
+  const again = dataOf(await shop.call<SeatTaken>('groupbuy', 'join', joinParams, openid));
+  t.is(again.order.orderId, joined.order.orderId, 'a true retry still gets its order');
+});

@@ -258,3 +258,37 @@ for (const [title, params] of malformed) {
     t.true((await shop.db.collection('orders').count()).total >= before);
   });
 }
+
+test('an idempotency key reused for another order is refused with CONFLICT and takes nothing; the same input still gets its order', async (t) => {
+  const openid = 'o-reused-key';
+  const addressId = await addressOf(openid);
+  const otherAddressId = await addressOf(openid);
+  const idempotencyKey = key();
+  const params = { lines: [{ skuId: 'spu-001-09', quantity: 1 }], addressId, idempotencyKey };
+  const first = dataOf(await shop.call<OrderView>('order', 'create', params, openid));
+  const stock = { first: await stockOf('spu-001-09'), other: await stockOf('spu-001-10') };
+  const refusals = [
+    { ...params, lines: [{ skuId: 'spu-001-10', quantity: 1 }] },
+    { ...params, lines: [{ skuId: 'spu-001-09', quantity: 2 }] },
+    { ...params, addressId: otherAddressId },
+    { ...params, remark: '请尽快发货' },
+  ];
+  for (const changed of refusals) {
+    t.like(await shop.call('order', 'create', changed, openid), {
+      ok: false,
+      code: 'CONFLICT',
+      message: '该请求编号已用于另一笔订单，请重新下单',
+    });
+  }
+  t.deepEqual({ first: await stockOf('spu-001-09'), other: await stockOf('spu-001-10') }, stock, 'nothing taken');
+  const orders = dataOf(await shop.call<OrderPage>('order', 'list', { status: 'all' }, openid));
+  t.deepEqual(
+    orders.items.map((o) => o.orderId),
+    [first.orderId],
+  );
+  t.is(
+    dataOf(await shop.call<OrderView>('order', 'create', params, openid)).orderId,
+    first.orderId,
+    'a true retry still gets its order',
+  );
+});

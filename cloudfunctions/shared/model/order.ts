@@ -29,6 +29,8 @@ export interface OrderDoc {
   _id: string;
   openid: string;
   idempotencyKey: string;
+  /** What the placing request asked for (`requestFingerprint`); absent on orders placed before it was recorded. */
+  requestFingerprint?: string;
   status: OrderStatus;
   lines: PricedLine[];
   amounts: Amounts;

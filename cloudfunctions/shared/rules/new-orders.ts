@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Amounts, PricedLine } from '../../../typings/order.js';
 import { type AddressDoc } from '../model/address.js';
 import { type SkuDoc, type SpuDoc } from '../model/catalog.js';
@@ -15,6 +16,26 @@ export function newOrderId(now: Date, random: () => number = Math.random): strin
   return `${t}${String(Math.floor(random() * 1e8)).padStart(8, '0')}`;
 }
 
+/**
+ * What a request to place an order asked for, apart from its idempotency key: the way of buying and every parameter
+ * (canonical JSON, so key order does not matter, hashed). A retry sends the same; another order sent under the same
+ * key does not, and is refused instead of being answered with the first order.
+ */
+export function requestFingerprint(way: 'cart' | 'flash_sale' | 'group_open' | 'group_join', input: object): string {
+  const { idempotencyKey: _key, ...asked } = input as Record<string, unknown>;
+  return createHash('sha256').update(canonicalJson({ way, asked })).digest('base64url');
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value).filter(([, v]) => v !== undefined);
+    entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
 /** How long an order waits for payment before the timer cancels it (`ORDER_PAYMENT_MINUTES`, default 30). */
 export const PAYMENT_MINUTES = Number(process.env.ORDER_PAYMENT_MINUTES ?? 30);
 
@@ -26,6 +47,8 @@ export function pendingOrder(o: {
   orderId: string;
   openid: string;
   idempotencyKey: string;
+  /** `requestFingerprint` of the request that placed it. */
+  requestFingerprint: string;
   priced: { lines: PricedLine[]; amounts: Amounts };
   address: Pick<AddressDoc, 'name' | 'phone' | 'province' | 'city' | 'district' | 'detail'>;
   remark?: string;
@@ -38,6 +61,7 @@ export function pendingOrder(o: {
     _id: o.orderId,
     openid: o.openid,
     idempotencyKey: o.idempotencyKey,
+    requestFingerprint: o.requestFingerprint,
     status: 'pending_payment',
     lines: o.priced.lines,
     amounts: o.priced.amounts,
@@ -60,6 +84,7 @@ export interface PromotionOrderInput {
   orderId: string;
   openid: string;
   idempotencyKey: string;
+  requestFingerprint: string;
   sku: SkuDoc;
   spu: SpuDoc;
   quantity: number;
@@ -89,6 +114,7 @@ export function promotionOrder(input: PromotionOrderInput): OrderDoc {
       orderId: input.orderId,
       openid: input.openid,
       idempotencyKey: input.idempotencyKey,
+      requestFingerprint: input.requestFingerprint,
       priced,
       address,
       remark: input.remark,

@@ -6,7 +6,7 @@ import type { OrderDoc } from '../model/order.js';
 import type { AddressDoc } from '../model/address.js';
 import { priceLines } from '../rules/checkout-pricing.js';
 import { ShopError, notFound } from '../rules/errors.js';
-import { newOrderId, pendingOrder } from '../rules/new-orders.js';
+import { newOrderId, pendingOrder, requestFingerprint } from '../rules/new-orders.js';
 import { SoldOutMemory } from '../rules/sold-out-memory.js';
 import { readSpus, readSkus } from '../store/catalog-reads.js';
 import { lockCoupon } from '../store/coupon-wallet.js';
@@ -36,8 +36,9 @@ const soldOutSkus = new SoldOutMemory();
 export function placeCartOrder(input: CreateInput, request: { openid: string; now: Date }): Promise<OrderDoc> {
   const { openid, now } = request;
   const skuIds = input.lines.map((l) => l.skuId);
+  const fingerprint = requestFingerprint('cart', input);
   return placeOrder({
-    request: { openid, now, idempotencyKey: input.idempotencyKey },
+    request: { openid, now, idempotencyKey: input.idempotencyKey, fingerprint },
     // Under a rush on one SKU nearly every attempt after the stock runs out ends after one query (the retry check)
     // when this instance saw the SKU sold out a moment ago, else after two (and the SKUs), without a lock.
     soldOut: { memory: soldOutSkus, ids: skuIds, refusal: () => new ShopError(ErrorCode.OUT_OF_STOCK, '所选商品已售罄') },
@@ -77,6 +78,7 @@ export function placeCartOrder(input: CreateInput, request: { openid: string; no
         orderId,
         openid,
         idempotencyKey: input.idempotencyKey,
+        requestFingerprint: fingerprint,
         priced,
         address,
         remark: input.remark,

@@ -3,7 +3,7 @@ import type { FlashSaleBuyInput } from '../../../typings/flashsale.js';
 import type { OrderDoc } from '../model/order.js';
 import { FLASH_SALES, FLASH_SALE_BUYERS, type FlashSaleBuyerDoc, type FlashSaleDoc, buyerKey } from '../model/promotion.js';
 import { ShopError, notFound } from '../rules/errors.js';
-import { newOrderId, promotionOrder } from '../rules/new-orders.js';
+import { newOrderId, promotionOrder, requestFingerprint } from '../rules/new-orders.js';
 import { flashSaleClosed } from '../rules/promotion-state.js';
 import { SoldOutMemory } from '../rules/sold-out-memory.js';
 import { _, db } from '../store/db.js';
@@ -32,8 +32,9 @@ const limitReached = (perUser: number) => new ShopError(ErrorCode.INVALID_STATE,
 export function buyFlashSale(input: FlashSaleBuyInput, request: { openid: string; now: Date }): Promise<OrderDoc> {
   const { flashSaleId, quantity } = input;
   const { openid, now } = request;
+  const fingerprint = requestFingerprint('flash_sale', input);
   return placeOrder({
-    request: { openid, now, idempotencyKey: input.idempotencyKey },
+    request: { openid, now, idempotencyKey: input.idempotencyKey, fingerprint },
     soldOut: { memory: soldOutSales, ids: [flashSaleId], refusal: soldOut },
     firstRead: async () => (await sales().doc(flashSaleId).get()).data,
     place: async (sale, holdings) => {
@@ -52,6 +53,7 @@ export function buyFlashSale(input: FlashSaleBuyInput, request: { openid: string
           orderId: newOrderId(now),
           openid,
           idempotencyKey: input.idempotencyKey,
+          requestFingerprint: fingerprint,
           sku,
           spu,
           quantity,

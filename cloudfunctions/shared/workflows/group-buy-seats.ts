@@ -15,7 +15,7 @@ import {
 } from '../model/promotion.js';
 import { ShopError, notFound } from '../rules/errors.js';
 import { tierPrice } from '../rules/group-tiers.js';
-import { PAYMENT_MINUTES, newOrderId, promotionOrder } from '../rules/new-orders.js';
+import { PAYMENT_MINUTES, newOrderId, promotionOrder, requestFingerprint } from '../rules/new-orders.js';
 import { activityState } from '../rules/promotion-state.js';
 import { _, db } from '../store/db.js';
 import { isDuplicateKey } from '../store/transactions.js';
@@ -52,8 +52,9 @@ async function seatSku(skuId: string, quantity: number): Promise<{ sku: SkuDoc; 
  */
 export function openGroup(input: z.output<typeof OpenInput>, request: { openid: string; now: Date }): Promise<OrderDoc> {
   const { openid, now } = request;
+  const fingerprint = requestFingerprint('group_open', input);
   return placeOrder({
-    request: { openid, now, idempotencyKey: input.idempotencyKey },
+    request: { openid, now, idempotencyKey: input.idempotencyKey, fingerprint },
     firstRead: async () => (await activities().doc(input.activityId).get()).data,
     place: async (activity, holdings) => {
       if (!activity || activity.status !== 'active') throw notFound('拼团活动');
@@ -110,7 +111,9 @@ export function openGroup(input: z.output<typeof OpenInput>, request: { openid: 
         () => members().doc(member._id).remove(),
       );
       const group = { activityId: activity._id, groupId, tiers: activity.tiers, targetSize: activity.targetSize, expiresAt };
-      return addOrder(seatOrder({ orderId, openid, input, sku, spu, address, now, group, members: 1, leader: true }));
+      return addOrder(
+        seatOrder({ orderId, openid, input, fingerprint, sku, spu, address, now, group, members: 1, leader: true }),
+      );
     },
   });
 }
@@ -124,8 +127,9 @@ export function joinGroup(input: z.output<typeof JoinInput>, request: { openid: 
   const { openid, now } = request;
   const { groupId } = input;
   const key = memberKey(groupId, openid);
+  const fingerprint = requestFingerprint('group_join', input);
   return placeOrder({
-    request: { openid, now, idempotencyKey: input.idempotencyKey },
+    request: { openid, now, idempotencyKey: input.idempotencyKey, fingerprint },
     firstRead: () =>
       Promise.all([
         groups()
@@ -180,7 +184,19 @@ export function joinGroup(input: z.output<typeof JoinInput>, request: { openid: 
         expiresAt: groupDoc.expiresAt,
       };
       return addOrder(
-        seatOrder({ orderId, openid, input, sku, spu, address, now, group, members: groupDoc.seats + 1, leader: false }),
+        seatOrder({
+          orderId,
+          openid,
+          input,
+          fingerprint,
+          sku,
+          spu,
+          address,
+          now,
+          group,
+          members: groupDoc.seats + 1,
+          leader: false,
+        }),
       );
     },
   });
@@ -220,6 +236,7 @@ function seatOrder(seat: {
   orderId: string;
   openid: string;
   input: { idempotencyKey: string; quantity: number; remark?: string };
+  fingerprint: string;
   sku: SkuDoc;
   spu: SpuDoc;
   address: AddressDoc;
@@ -235,6 +252,7 @@ function seatOrder(seat: {
     orderId: seat.orderId,
     openid: seat.openid,
     idempotencyKey: input.idempotencyKey,
+    requestFingerprint: seat.fingerprint,
     sku: seat.sku,
     spu: seat.spu,
     quantity: input.quantity,

@@ -18,6 +18,8 @@ import { Holdings } from './holdings.js';
 export interface PlacementRequest {
   openid: string;
   idempotencyKey: string;
+  /** `requestFingerprint` of what was asked: an order under the same key must have been asked the same. */
+  fingerprint: string;
   now: Date;
 }
 
@@ -49,13 +51,15 @@ export interface Placement<F> {
 export async function placeOrder<F>(placement: Placement<F>): Promise<OrderDoc> {
   const { request, soldOut } = placement;
   const { openid, idempotencyKey, now } = request;
+  const earlier = async (): Promise<OrderDoc | undefined> =>
+    sameRequest(await existingOrder(openid, idempotencyKey), request.fingerprint);
   if (soldOut?.ids.some((id) => soldOut.memory.has(id, now))) {
     // Sold out a moment ago: only a retry of an order that got through still deserves an answer other than no.
-    const retried = await existingOrder(openid, idempotencyKey);
+    const retried = await earlier();
     if (retried) return retried;
     throw soldOut.refusal();
   }
-  const [again, first] = await Promise.all([existingOrder(openid, idempotencyKey), placement.firstRead()]);
+  const [again, first] = await Promise.all([earlier(), placement.firstRead()]);
   if (again) return again;
   const holdings = new Holdings();
   try {
@@ -63,11 +67,22 @@ export async function placeOrder<F>(placement: Placement<F>): Promise<OrderDoc> 
   } catch (err) {
     await holdings.giveBackAll();
     if (isDuplicateKey(err) || (err instanceof ShopError && placement.racedBy?.(err))) {
-      const winner = await existingOrder(openid, idempotencyKey);
+      const winner = await earlier();
       if (winner) return winner;
     }
     throw err;
   }
+}
+
+/**
+ * The order made earlier with the same idempotency key, if any, when it was asked for what this request asks; another
+ * order under the same key is refused (CONFLICT), as payment APIs do, rather than answered as if it were this one.
+ */
+function sameRequest(order: OrderDoc | undefined, fingerprint: string): OrderDoc | undefined {
+  if (order?.requestFingerprint && order.requestFingerprint !== fingerprint) {
+    throw new ShopError(ErrorCode.CONFLICT, '该请求编号已用于另一笔订单，请重新下单');
+  }
+  return order;
 }
 
 /** Writes the order, the last step of a placement outside a transaction (a duplicate key: the same key won already). */
