@@ -68,6 +68,41 @@ for (const [fn, routes, openid] of functions) {
   });
 }
 
+/** A cursor as the routes encode one (base64url JSON of [sort value, id]), holding what a client should never send. */
+const forged = (value: unknown, id: unknown = 'x') => Buffer.from(JSON.stringify([value, id]), 'utf8').toString('base64url');
+const badCursors: Array<[string, string]> = [
+  ['not base64 JSON', '%%%'],
+  ['JSON that is not a pair', Buffer.from('{"a":1}').toString('base64url')],
+  ['a number where an id goes', forged(1, 2)],
+  ['an operator where a value goes', forged({ $gt: 0 })],
+];
+/** On pages sorted by a time: a value that is no time at all. */
+const badTimes: Array<[string, string]> = [
+  ['a date out of range', forged(1e20)],
+  ['text where a time goes', forged('yesterday')],
+  ['a fraction of a millisecond', forged(1.5)],
+];
+const paged: Array<[fn: string, route: string, params: Record<string, unknown>, openid: string, byTime: boolean]> = [
+  ['order', 'list', {}, 'o-contract', true],
+  ['product', 'list', { sort: 'new' }, 'o-contract', true],
+  ['product', 'list', { sort: 'price_asc' }, 'o-contract', false],
+  ['product', 'list', { sort: 'sales' }, 'o-contract', false],
+  ['coupon', 'mine', {}, 'o-contract', true],
+  ['coupon', 'mine', { status: 'used' }, 'o-contract', true],
+  ['member', 'points.ledger', {}, 'o-contract', true],
+  ['member', 'commission.ledger', {}, 'o-contract', true],
+  ['member', 'withdrawals.list', {}, 'o-contract', true],
+  ['admin', 'orders.list', {}, MERCHANT, true],
+  ['admin', 'withdrawals.list', {}, MERCHANT, true],
+];
+for (const [fn, route, params, openid, byTime] of paged) {
+  test(`${fn}.${route} ${JSON.stringify(params)}: a malformed or out-of-range cursor is VALIDATION`, async (t) => {
+    for (const [what, cursor] of byTime ? [...badCursors, ...badTimes] : badCursors) {
+      t.like(await shop.call(fn, route, { ...params, cursor }, openid), { ok: false, code: 'VALIDATION' }, what);
+    }
+  });
+}
+
 test.after('nothing the refusals touched was written', async (t) => {
   t.deepEqual(await fingerprint(), before);
 });

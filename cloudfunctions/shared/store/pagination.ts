@@ -37,10 +37,17 @@ export function afterCursor(
   asDate = false,
 ): Array<Record<string, unknown>> {
   const after = decodeCursor(cursor);
-  const value = asDate ? new Date(after.value) : after.value;
+  const value = asDate ? timeOf(after.value) : after.value;
   const beyond = direction === 'desc' ? _.lt(value) : _.gt(value);
   const atOrBeyond = direction === 'desc' ? _.lte(value) : _.gte(value);
   return [{ [field]: atOrBeyond }, _.or([{ [field]: beyond }, { [field]: value, _id: _.gt(after.id) }])];
+}
+
+/** A time sort value as the cursor carries it (milliseconds); anything else never came from `pageOf`. */
+function timeOf(value: string | number): Date {
+  const time = typeof value === 'number' && Number.isSafeInteger(value) ? new Date(value) : undefined;
+  if (!time || Number.isNaN(time.getTime())) throw new ShopError(ErrorCode.VALIDATION, '分页参数不正确');
+  return time;
 }
 
 /** Splits a `pageSize + 1` read into the page and the cursor of the next one (absent on the last page). */
