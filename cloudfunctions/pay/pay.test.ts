@@ -261,6 +261,26 @@ test('an expired order cannot be paid', async (t) => {
   t.is(await sandboxOrder(order.orderId), undefined, 'WeChat Pay was not asked');
 });
 
+/** yyyyMMddHHmmss in Beijing time, as WeChat Pay writes times. */
+const beijing = (date: Date | string) =>
+  new Date(new Date(date).getTime() + 8 * 3_600_000).toISOString().replace(/\D/g, '').slice(0, 14);
+
+test('the prepay ends with the order: time_expire is the payment deadline, at least 6 minutes after paying started', async (t) => {
+  const openid = 'o-pay-deadline';
+  const order = await orderFor(openid);
+  dataOf(await shop.call('pay', 'create', { orderId: order.orderId }, openid));
+  t.is((await sandboxOrder(order.orderId))!.timeExpire, beijing(order.expiresAt!));
+  dataOf(await shop.call('pay', 'create', { orderId: order.orderId }, openid)); // asking again keeps the same end time
+
+  // An order due within WeChat Pay's shortest window is given that window; the jobs timer closes it at its deadline.
+  const late = await orderFor(openid);
+  const soon = new Date(Date.now() + 60_000);
+  await shop.db.collection('orders').doc(late.orderId).update({ expiresAt: soon });
+  dataOf(await shop.call('pay', 'create', { orderId: late.orderId }, openid));
+  const startedAt = (await stored(late.orderId)).payStartedAt as Date;
+  t.is((await sandboxOrder(late.orderId))!.timeExpire, beijing(new Date(startedAt.getTime() + 6 * 60_000)));
+});
+
 test("another shopper cannot pay for someone else's order", async (t) => {
   const order = await orderFor('o-pay-owner');
   t.like(await shop.call('pay', 'create', { orderId: order.orderId }, 'o-pay-intruder'), { ok: false, code: 'NOT_FOUND' });

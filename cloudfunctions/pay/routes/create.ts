@@ -1,7 +1,15 @@
 import { ErrorCode } from '../../../typings/common.js';
 import { CreatePaymentInput, type CreatedPayment, type RequestPayment } from '../../../typings/pay.js';
 import { type OrderDoc } from '../../shared/model/order.js';
-import { PAY_FUNCTION, cloudPay, envId, payRefusal, subMchId } from '../../shared/platform/cloud-pay.js';
+import {
+  MIN_PAY_WINDOW_MS,
+  PAY_FUNCTION,
+  cloudPay,
+  envId,
+  payRefusal,
+  subMchId,
+  wechatPayTime,
+} from '../../shared/platform/cloud-pay.js';
 import { route } from '../../shared/platform/route.js';
 import { ShopError, notFound } from '../../shared/rules/errors.js';
 import { clip, orderTitle } from '../../shared/rules/money.js';
@@ -21,6 +29,7 @@ export const create = route(CreatePaymentInput, async ({ orderId }, ctx): Promis
   if (new Date(order.expiresAt).getTime() <= ctx.now.getTime()) throw new ShopError(ErrorCode.INVALID_STATE, '订单已超时');
   // Written before WeChat Pay hears of the order: from now on a cancel or the timer closes the trade there first,
   // and the timer asks after it if no notification comes (jobs).
+  const startedAt = order.payStartedAt ? new Date(order.payStartedAt) : ctx.now;
   if (!order.payStartedAt) {
     await db
       .collection('orders')
@@ -38,6 +47,9 @@ export const create = route(CreatePaymentInput, async ({ orderId }, ctx): Promis
     functionName: PAY_FUNCTION,
     attach: order._id,
     subOpenid: ctx.openid,
+    // The prepay ends with the order's payment window (never sooner than WeChat Pay allows; the jobs timer closes the
+    // trade at the deadline anyway). Computed from when paying started, so asking again sends the very same value.
+    timeExpire: wechatPayTime(new Date(Math.max(new Date(order.expiresAt).getTime(), startedAt.getTime() + MIN_PAY_WINDOW_MS))),
   });
   const refused = payRefusal(answer);
   if (refused || !answer.payment) throw new ShopError(ErrorCode.CONFLICT, refused ?? '微信支付暂时不可用');

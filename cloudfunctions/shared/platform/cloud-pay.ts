@@ -90,6 +90,8 @@ interface CloudPay {
     functionName: string;
     attach?: string;
     subOpenid?: string;
+    /** When the shopper can no longer pay (`wechatPayTime`); fixed by the first unified order of an order number. */
+    timeExpire?: string;
   }): Promise<CloudPayAnswer & { payment?: Record<string, string> }>;
   refund(params: {
     outTradeNo: string;
@@ -114,6 +116,17 @@ interface CloudPay {
 /** wx-server-sdk's typings do not describe `cloudPay`; this is the part the shop calls. */
 export function cloudPay(): CloudPay {
   return (cloud as unknown as { cloudPay: CloudPay }).cloudPay;
+}
+
+/**
+ * The shortest `timeExpire` the shop asks for, from when paying started: WeChat Pay refuses less than 1 minute (some
+ * reports say 5), and a minute more covers the clocks' drift and the seconds the time format drops.
+ */
+export const MIN_PAY_WINDOW_MS = 6 * 60_000;
+
+/** A time as WeChat Pay writes it: yyyyMMddHHmmss in Beijing time. */
+export function wechatPayTime(date: Date): string {
+  return new Date(date.getTime() + 8 * 3_600_000).toISOString().replace(/\D/g, '').slice(0, 14);
 }
 
 /** Why WeChat Pay refused the call, or undefined when it succeeded. */

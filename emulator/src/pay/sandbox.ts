@@ -51,6 +51,8 @@ export interface PayOrder {
   /** The payer, when known (unifiedOrder's sub_openid/openid, or the shopper given to the pay control call). */
   openid?: string;
   prepayId: string;
+  /** `time_expire` as given (yyyyMMddHHmmss, Beijing time): after it the shopper can no longer pay. */
+  timeExpire?: string;
   state: TradeState;
   createdAt: string;
   paidAt?: string;
@@ -101,6 +103,8 @@ export const PAY_API_NAMES = ['unifiedOrder', 'queryOrder', 'closeOrder', 'refun
 export type PayApiName = (typeof PAY_API_NAMES)[number];
 
 const MAX_REFUNDS_PER_ORDER = 50;
+/** The shortest time from a unified order to its `time_expire`. */
+const MIN_TIME_EXPIRE_MS = 5 * 60_000;
 
 const TRADE_STATE_DESC: Record<TradeState, string> = {
   NOTPAY: '订单未支付',
@@ -176,6 +180,10 @@ export class PaySandbox {
     const openid = optionalText(req, 'sub_openid', 128) ?? optionalText(req, 'openid', 128);
     const tradeType = optionalText(req, 'trade_type', 16) ?? 'JSAPI';
     if (tradeType !== 'JSAPI') throw new MalformedRequest(`trade_type 仅支持 JSAPI，收到 ${tradeType}`);
+    const timeExpire = optionalText(req, 'time_expire', 14);
+    const expiresAt = timeExpire === undefined ? undefined : beijingTimeToMs(timeExpire);
+    if (timeExpire !== undefined && expiresAt === undefined)
+      throw new MalformedRequest(`time_expire 格式应为 yyyyMMddHHmmss，收到 ${timeExpire}`);
 
     const existing = this.orders.get(outTradeNo);
     if (existing) {
@@ -184,8 +192,15 @@ export class PaySandbox {
       if (existing.state === 'CLOSED') return this.fail(existing.subMchId, 'ORDERCLOSED', '该订单已关闭');
       if (existing.totalFee !== totalFee || existing.subMchId !== subMchId)
         return this.fail(subMchId, 'OUT_TRADE_NO_USED', '商户订单号重复');
+      // The end time belongs to the order number: set by the first unified order, never changed by a later one.
+      if (timeExpire !== undefined && timeExpire !== existing.timeExpire)
+        return this.fail(subMchId, 'INVALID_REQUEST', '订单失效时间不可修改');
       // WeChat hands back the same prepay_id for an identical, still unpaid order.
       return this.prepayReply(existing);
+    }
+    // Reported minimums differ (1 minute, or 5 for anything but card payments); the sandbox holds the stricter one.
+    if (expiresAt !== undefined && expiresAt < this.clock() + MIN_TIME_EXPIRE_MS) {
+      return this.fail(subMchId, 'INVALID_REQUEST', 'time_expire时间过短，刷卡至少1分钟，其他5分钟');
     }
     const order: PayOrder = {
       outTradeNo,
@@ -201,6 +216,7 @@ export class PaySandbox {
       tradeType: 'JSAPI',
       openid,
       prepayId: `wx${beijingTime(this.clock(), 'compact')}${randomHex(11)}`,
+      timeExpire,
       state: 'NOTPAY',
       createdAt: new Date(this.clock()).toISOString(),
       refundedFee: 0,
@@ -349,6 +365,8 @@ export class PaySandbox {
     // A JSAPI prepay is bound to the openid it was made for; nobody else can pay it.
     if (openid && order.openid && openid !== order.openid) throw new SandboxError('OPENID_MISMATCH', '支付用户与下单用户不一致');
     const now = this.clock();
+    if (order.timeExpire !== undefined && now > beijingTimeToMs(order.timeExpire)!)
+      throw new SandboxError('ORDER_EXPIRED', '订单已过期，请重新下单');
     order.state = 'SUCCESS';
     order.paidAt = new Date(now).toISOString();
     order.transactionId = `42000${digits(23)}`;
@@ -599,6 +617,14 @@ function digits(n: number): string {
 }
 
 /** WeChat Pay's times are Beijing time (UTC+8): `yyyyMMddHHmmss`, or `yyyy-MM-dd HH:mm:ss` in refund notices. */
+/** yyyyMMddHHmmss in Beijing time as epoch milliseconds, or undefined when it is not a real time of that form. */
+function beijingTimeToMs(text: string): number | undefined {
+  const m = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$/.exec(text);
+  if (!m) return undefined;
+  const ms = Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!) - 8 * 3600_000;
+  return beijingTime(ms, 'compact') === text ? ms : undefined;
+}
+
 export function beijingTime(ms: number, style: 'compact' | 'readable'): string {
   const iso = new Date(ms + 8 * 3600_000).toISOString(); // 2024-01-02T03:04:05.678Z
   const [date, time] = [iso.slice(0, 10), iso.slice(11, 19)];
