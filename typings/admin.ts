@@ -27,11 +27,18 @@ export type AdminRole = (typeof ADMIN_ROLES)[number];
 export const ADMIN_ROLE_LABELS: Record<AdminRole, string> = { owner: '店主', operator: '运营', service: '客服' };
 
 /** What a route needs. `orders.read` covers the list (addresses masked) and the detail (address in full, to ship). */
-export const ADMIN_PERMISSIONS = ['orders.read', 'orders.ship', 'refunds.decide', 'withdrawals.manage'] as const;
+export const ADMIN_PERMISSIONS = [
+  'orders.read',
+  'personal_data.read',
+  'orders.ship',
+  'refunds.decide',
+  'withdrawals.manage',
+] as const;
 export type AdminPermission = (typeof ADMIN_PERMISSIONS)[number];
 
 export const ADMIN_PERMISSION_LABELS: Record<AdminPermission, string> = {
   'orders.read': '查看订单',
+  'personal_data.read': '查看完整收货信息',
   'orders.ship': '发货',
   'refunds.decide': '处理退款',
   'withdrawals.manage': '处理佣金提现',
@@ -71,7 +78,11 @@ export const AdminOrdersListInput = z
   .strict();
 export type AdminOrdersListInput = z.input<typeof AdminOrdersListInput>;
 
-/** `orders.detail` (permission `orders.read`): one order, address in full, with its history (`AdminOrderDetail`). */
+/**
+ * `orders.detail` (permission `orders.read`): one order with its history (`AdminOrderDetail`). Phone and street are
+ * shown in full only to a merchant with `personal_data.read` (owner, operator), and each such read writes an audit
+ * entry (`personal_data.read`); customer service sees them masked.
+ */
 export const AdminOrderIdInput = z.object({ orderId: Id }).strict();
 export type AdminOrderIdInput = z.infer<typeof AdminOrderIdInput>;
 
@@ -148,6 +159,8 @@ export interface AdminOrderView extends OrderView {
 
 /** `orders.detail`: the address in full, and the order's history. */
 export interface AdminOrderDetail extends AdminOrderView {
+  /** Whether `address` is in full (the caller may read personal data) or masked. */
+  addressRevealed: boolean;
   history: Array<{ event: string; from: string | null; to: string; actor: string; at: string }>;
 }
 

@@ -118,7 +118,9 @@ test.serial(
 
     for (const openid of [OWNER, SERVICE]) {
       const detail = dataOf(await admin<AdminOrderDetail>('orders.detail', { orderId: b.orderId }, openid));
-      t.deepEqual(detail.address, { name: '李四', phone: '13912345678', region: '浙江省 杭州市 西湖区', detail: '文三路 1 号' });
+      // Customer service sees them masked (the last test below covers who may reveal them).
+      const [phone, street] = openid === OWNER ? ['13912345678', '文三路 1 号'] : ['139****5678', '文三路****'];
+      t.deepEqual(detail.address, { name: '李四', phone, region: '浙江省 杭州市 西湖区', detail: street });
       t.deepEqual(
         detail.history.map((h) => [h.event, h.from, h.to, h.actor]),
         (paidDoc.history as Rec[]).map((h) => [h.event, h.from, h.to, h.actor]),
@@ -517,3 +519,25 @@ for (const [route, title, params] of malformed) {
     );
   });
 }
+
+test('customer service sees phone and street masked; a full read needs its permission and is audited', async (t) => {
+  const shopper = 'o-admin-privacy';
+  const order = await paidOrderFor(shopper, 'spu-006-02');
+  const masked = dataOf(await admin<AdminOrderDetail>('orders.detail', { orderId: order.orderId }, SERVICE));
+  t.deepEqual(masked.address, { name: '李四', phone: '139****5678', region: '浙江省 杭州市 西湖区', detail: '文三路****' });
+  t.false(masked.addressRevealed);
+  t.deepEqual(await auditOf(order.orderId), [], 'a masked read is not a read of personal data');
+
+  const full = dataOf(await admin<AdminOrderDetail>('orders.detail', { orderId: order.orderId }, OWNER));
+  t.deepEqual(full.address, { name: '李四', phone: '13912345678', region: '浙江省 杭州市 西湖区', detail: '文三路 1 号' });
+  t.true(full.addressRevealed);
+  const entries = await auditOf(order.orderId);
+  t.is(entries.length, 1);
+  t.like(entries[0], {
+    actor: OWNER,
+    role: 'owner',
+    action: 'personal_data.read',
+    target: order.orderId,
+    detail: { fields: ['phone', 'detail'] },
+  });
+});

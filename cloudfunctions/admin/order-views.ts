@@ -42,17 +42,24 @@ export function toAdminOrderView(order: AdminOrderDoc): AdminOrderView {
   });
 }
 
-/** The one place the address is decrypted in full: the merchant needs it to ship. */
-export function toAdminOrderDetail(order: AdminOrderDoc): AdminOrderDetail {
+/**
+ * The order with its history; the address in full when `reveal` (the one place it is decrypted in full: the merchant
+ * needs it to ship), else masked as in lists.
+ */
+export function toAdminOrderDetail(order: AdminOrderDoc, reveal: boolean): AdminOrderDetail {
+  const view = toAdminOrderView(order);
   const { name, province, city, district } = order.address;
   return {
-    ...toAdminOrderView(order),
-    address: {
-      name,
-      phone: decryptField(order.address.phone),
-      region: `${province} ${city} ${district}`,
-      detail: decryptField(order.address.detail),
-    },
+    ...view,
+    addressRevealed: reveal,
+    address: reveal
+      ? {
+          name,
+          phone: decryptField(order.address.phone),
+          region: `${province} ${city} ${district}`,
+          detail: decryptField(order.address.detail),
+        }
+      : view.address,
     history: order.history.map((h) => ({
       event: h.event,
       from: h.from,

@@ -25,7 +25,8 @@ export const ROLE_PERMISSIONS: Readonly<Record<AdminRole, readonly AdminPermissi
   // The shop's owner can do everything, including whatever later features add (and alone pays out commission:
   // `withdrawals.manage`).
   owner: ADMIN_PERMISSIONS,
-  operator: ['orders.read', 'orders.ship', 'refunds.decide'],
+  // Operators ship, so they see the address in full.
+  operator: ['orders.read', 'personal_data.read', 'orders.ship', 'refunds.decide'],
   // Customer service answers shoppers' questions: reads orders, changes nothing.
   service: ['orders.read'],
 };

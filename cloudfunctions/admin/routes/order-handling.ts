@@ -13,9 +13,9 @@ import { _, db } from '../../shared/store/db.js';
 import { refuseUnfinishedGroup } from '../../shared/store/group-seats.js';
 import { afterCursor, pageOf } from '../../shared/store/pagination.js';
 import { transitionOrder } from '../../shared/workflows/order-lifecycle.js';
-import { audited } from '../audit.js';
+import { audited, auditPersonalDataRead } from '../audit.js';
 import { toAdminOrderDetail, toAdminOrderView, type AdminOrderDoc } from '../order-views.js';
-import { adminRoute } from '../rbac.js';
+import { adminRoute, can } from '../rbac.js';
 
 /** Every shopper's orders, newest first, by status or all (indexes `{status, createdAt}` and `{createdAt}`). */
 export const list = adminRoute('orders.read', AdminOrdersListInput, async (input): Promise<AdminOrderPage> => {
@@ -35,10 +35,12 @@ export const list = adminRoute('orders.read', AdminOrdersListInput, async (input
   return { items: page.items.map(toAdminOrderView), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
 });
 
-export const detail = adminRoute('orders.read', AdminOrderIdInput, async ({ orderId }): Promise<AdminOrderDetail> => {
+export const detail = adminRoute('orders.read', AdminOrderIdInput, async ({ orderId }, ctx): Promise<AdminOrderDetail> => {
   const order = (await db.collection<AdminOrderDoc>('orders').doc(orderId).get()).data;
   if (!order) throw notFound('订单');
-  return toAdminOrderDetail(order);
+  const reveal = can(ctx.merchant, 'personal_data.read');
+  if (reveal) await auditPersonalDataRead(ctx, orderId, ['phone', 'detail']);
+  return toAdminOrderDetail(order, reveal);
 });
 
 /**

@@ -1,11 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import {
   AdminRoutes,
   AdminWithdrawalsListInput,
   SettleWithdrawalInput,
   type AdminWithdrawalPage,
   type AdminWithdrawalView,
-  type AuditLogDoc,
 } from '../../../typings/admin.js';
 import { WITHDRAWALS, type WithdrawalDoc } from '../../shared/model/member.js';
 import { toWithdrawalView } from '../../shared/rules/commission-rules.js';
@@ -14,6 +12,7 @@ import { settleWithdrawal } from '../../shared/store/commission-ledger.js';
 import { _, db } from '../../shared/store/db.js';
 import { afterCursor, pageOf } from '../../shared/store/pagination.js';
 import { withRetries } from '../../shared/store/transactions.js';
+import { auditEntry } from '../audit.js';
 import { adminRoute } from '../rbac.js';
 
 const toAdminView = (doc: WithdrawalDoc): AdminWithdrawalView => ({
@@ -54,22 +53,14 @@ export const settle = adminRoute(
       if (!before) throw notFound('提现申请');
       const after = await settleWithdrawal(withdrawalId, result, { at: ctx.now, ...(note ? { note } : {}), tx });
       if (before.status !== after.status) {
-        const entry: AuditLogDoc = {
-          _id: randomBytes(12).toString('hex'),
-          actor: ctx.merchant.openid,
-          role: ctx.merchant.role,
-          action: AdminRoutes.withdrawalsSettle,
-          target: withdrawalId,
-          detail: {
-            result,
-            note: note ?? '',
-            amount: before.amount,
-            openid: before.openid,
-            from: before.status,
-            to: after.status,
-          },
-          at: ctx.now,
-        };
+        const entry = auditEntry(ctx, AdminRoutes.withdrawalsSettle, withdrawalId, {
+          result,
+          note: note ?? '',
+          amount: before.amount,
+          openid: before.openid,
+          from: before.status,
+          to: after.status,
+        });
         await tx.collection('audit_logs').add({ data: { ...entry } });
       }
       return after;
