@@ -89,7 +89,7 @@ function summary({ refunds, lateRefunds, ...counts }: SummaryCounts = {}): JobsS
 
 // --- the pay sandbox --------------------------------------------------------------------------------------------
 
-/** Calls per notification: the first and each retry of the test schedule (test/shop.ts: 50, 100, 200 ms). */
+/** Calls per notification: the first and each retry of the test schedule (testkit/shop.ts: 50, 100, 200 ms). */
 const DELIVERY_ATTEMPTS = 4;
 
 /** The next `notifications` notifications fail every delivery attempt: as far as the shop knows, they never came. */
