@@ -112,7 +112,7 @@ async function fireTimer(): Promise<GroupTimerSummary> {
 
 async function ship(orderId: string) {
   await ensureMerchant(shop);
-  return shop.call('admin', 'orders.ship', { orderId, carrier: '顺丰', trackingNo: `SF${++seq}` }, TEST_MERCHANT);
+  return shop.call('admin', 'orders.ship', { orderId, carrier: '顺丰', trackingNo: `SF${String(++seq).padStart(10, '0')}` }, TEST_MERCHANT);
 }
 
 /** A group opened by `leader` on a fresh activity, the leader's order paid. */
@@ -371,4 +371,20 @@ test('an idempotency key reused for another group-buy seat is refused with CONFL
   t.is((await where('group_buy_groups', { leaderOpenid: openid })).length, 0, 'no group opened');
   const again = dataOf(await shop.call<SeatTaken>('groupbuy', 'join', joinParams, openid));
   t.is(again.order.orderId, joined.order.orderId, 'a true retry still gets its order');
+});
+
+test('points and growth are earned on what a member finally paid, after the ladder difference refund', async (t) => {
+  const skuId = 'spu-003-10';
+  const { groupId, leaderOrder } = await paidGroup(skuId, 'o-gb-earn-leader'); // pays ¥20 for the unit
+  const second = dataOf(await join(groupId, skuId, 'o-gb-earn-2'));
+  const third = dataOf(await join(groupId, skuId, 'o-gb-earn-3'));
+  await payFor(second.order.orderId, 'o-gb-earn-2');
+  await payFor(third.order.orderId, 'o-gb-earn-3');
+  await pay.idle();
+  t.like(await stored(leaderOrder), { priceRefund: { refundFee: 500, status: 'done' } }, 'the group closed at ¥15');
+  dataOf(await ship(leaderOrder));
+  dataOf(await shop.call('order', 'confirmReceipt', { orderId: leaderOrder }, 'o-gb-earn-leader'));
+  // 1 point and 1 growth per yuan by default: ¥15 paid in the end (freight earns nothing).
+  const [entry] = await where('points_ledger', { refId: leaderOrder, reason: 'order_earn' });
+  t.like(entry, { openid: 'o-gb-earn-leader', delta: 15, growthDelta: 15 });
 });

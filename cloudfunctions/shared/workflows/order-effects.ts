@@ -38,14 +38,14 @@ const moveCoupon: OrderEffect = async (tx, { event, before, now }) => {
 };
 
 /**
- * Points, growth and commission: completion earns points and growth on what was paid for the goods and records the
- * inviter's commission; an unpaid order closed gives back the points it spent; a completed refund also takes back what
+ * Points, growth and commission: completion earns points and growth on what was finally paid for the goods (a group-buy
+ * member's ladder difference refund deducted) and records the inviter's commission; an unpaid order closed gives back the points it spent; a completed refund also takes back what
  * was earned and cancels or reverses the commission (memberEffectsOfOrderEvent). Each once per order (ledger ids).
  */
 const memberEffects: OrderEffect = async (tx, { event, before, now }) => {
   const ref = { orderId: before._id, openid: before.openid, createdAt: new Date(before.createdAt) };
   if (event === 'confirm_receipt' || event === 'auto_confirm' || event === 'refund_succeeded') {
-    const paidFen = Math.max(0, before.amounts.payable - before.amounts.freight);
+    const paidFen = Math.max(0, before.amounts.payable - before.amounts.freight - (before.priceRefund?.refundFee ?? 0));
     await memberEffectsOfOrderEvent(tx, { ...ref, paidFen }, event, now);
   } else if (releasesHoldings(event) && (before.amounts.pointsUsed ?? 0) > 0) {
     // Closed before payment: nothing was earned, no commission recorded; only the points spent come back.
