@@ -112,7 +112,12 @@ async function fireTimer(): Promise<GroupTimerSummary> {
 
 async function ship(orderId: string) {
   await ensureMerchant(shop);
-  return shop.call('admin', 'orders.ship', { orderId, carrier: '顺丰', trackingNo: `SF${String(++seq).padStart(10, '0')}` }, TEST_MERCHANT);
+  return shop.call(
+    'admin',
+    'orders.ship',
+    { orderId, carrier: '顺丰', trackingNo: `SF${String(++seq).padStart(10, '0')}` },
+    TEST_MERCHANT,
+  );
 }
 
 /** A group opened by `leader` on a fresh activity, the leader's order paid. */

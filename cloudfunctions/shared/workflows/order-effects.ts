@@ -38,9 +38,10 @@ const moveCoupon: OrderEffect = async (tx, { event, before, now }) => {
 };
 
 /**
- * Points, growth and commission: completion earns points and growth on what was finally paid for the goods (a group-buy
- * member's ladder difference refund deducted) and records the inviter's commission; an unpaid order closed gives back the points it spent; a completed refund also takes back what
- * was earned and cancels or reverses the commission (memberEffectsOfOrderEvent). Each once per order (ledger ids).
+ * Points, growth and commission: completion earns points and growth on what was finally paid for the goods (a
+ * group-buy member's ladder difference refund deducted) and records the inviter's commission; an unpaid order closed
+ * gives back the points it spent; a completed refund also takes back what was earned and cancels or reverses the
+ * commission (memberEffectsOfOrderEvent). Each once per order (ledger ids).
  */
 const memberEffects: OrderEffect = async (tx, { event, before, now }) => {
   const ref = { orderId: before._id, openid: before.openid, createdAt: new Date(before.createdAt) };
