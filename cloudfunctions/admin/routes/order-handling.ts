@@ -11,7 +11,7 @@ import { sendSubscribeMessage, shippedMessage } from '../../shared/platform/subs
 import { notFound } from '../../shared/rules/errors.js';
 import { _, db } from '../../shared/store/db.js';
 import { refuseUnfinishedGroup } from '../../shared/store/group-seats.js';
-import { afterCursor, pageOf } from '../../shared/store/pagination.js';
+import { pageOfOrders } from '../../shared/store/order-records.js';
 import { transitionOrder } from '../../shared/workflows/order-lifecycle.js';
 import { audited, auditPersonalDataRead } from '../audit.js';
 import { toAdminOrderDetail, toAdminOrderView, type AdminOrderDoc } from '../order-views.js';
@@ -19,19 +19,7 @@ import { adminRoute, can } from '../rbac.js';
 
 /** Every shopper's orders, newest first, by status or all (indexes `{status, createdAt}` and `{createdAt}`). */
 export const list = adminRoute('orders.read', AdminOrdersListInput, async (input): Promise<AdminOrderPage> => {
-  const conditions: Array<Record<string, unknown>> = [];
-  if (input.status !== 'all') conditions.push({ status: input.status });
-  if (input.cursor) conditions.push(...afterCursor('createdAt', 'desc', input.cursor, true));
-  const orders = db.collection<AdminOrderDoc>('orders');
-  const query = conditions.length ? orders.where(_.and(conditions)) : orders;
-  const docs = (
-    await query
-      .orderBy('createdAt', 'desc')
-      .orderBy('_id', 'asc')
-      .limit(input.pageSize + 1)
-      .get()
-  ).data;
-  const page = pageOf(docs, input.pageSize, (o) => new Date(o.createdAt).getTime());
+  const page = await pageOfOrders<AdminOrderDoc>(input.status === 'all' ? [] : [{ status: input.status }], input);
   return { items: page.items.map(toAdminOrderView), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
 });
 

@@ -5,25 +5,12 @@ import { closePayOrder } from '../../shared/platform/cloud-pay.js';
 import { route } from '../../shared/platform/route.js';
 import { ShopError, notFound } from '../../shared/rules/errors.js';
 import { _, db } from '../../shared/store/db.js';
-import { toOrderView } from '../../shared/store/order-records.js';
-import { afterCursor, pageOf } from '../../shared/store/pagination.js';
+import { pageOfOrders, toOrderView } from '../../shared/store/order-records.js';
 import { transitionOrder } from '../../shared/workflows/order-lifecycle.js';
 import { settlePayment } from '../../shared/workflows/payment-settlement.js';
 
 export const list = route(ListInput, async (input, ctx): Promise<OrderPage> => {
-  const conditions: Array<Record<string, unknown>> = [{ openid: ctx.openid }];
-  if (input.status !== 'all') conditions.push({ status: input.status });
-  if (input.cursor) conditions.push(...afterCursor('createdAt', 'desc', input.cursor, true));
-  const docs = (
-    await db
-      .collection<OrderDoc>('orders')
-      .where(_.and(conditions))
-      .orderBy('createdAt', 'desc')
-      .orderBy('_id', 'asc')
-      .limit(input.pageSize + 1)
-      .get()
-  ).data;
-  const page = pageOf(docs, input.pageSize, (o) => new Date(o.createdAt).getTime());
+  const page = await pageOfOrders([{ openid: ctx.openid }, ...(input.status === 'all' ? [] : [{ status: input.status }])], input);
   return { items: page.items.map(toOrderView), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
 });
 

@@ -1,18 +1,11 @@
 import { ErrorCode } from '../../../typings/common.js';
 import { CreatePaymentInput, type CreatedPayment, type RequestPayment } from '../../../typings/pay.js';
 import { type OrderDoc } from '../../shared/model/order.js';
-import {
-  MIN_PAY_WINDOW_MS,
-  PAY_FUNCTION,
-  cloudPay,
-  envId,
-  payRefusal,
-  subMchId,
-  wechatPayTime,
-} from '../../shared/platform/cloud-pay.js';
+import { MIN_PAY_WINDOW_MS, PAY_FUNCTION, cloudPay, envId, payRefusal, subMchId } from '../../shared/platform/cloud-pay.js';
 import { route } from '../../shared/platform/route.js';
 import { ShopError, notFound } from '../../shared/rules/errors.js';
 import { clip, orderTitle } from '../../shared/rules/money.js';
+import { chinaTimestamp } from '../../shared/rules/new-orders.js';
 import { nextState } from '../../shared/rules/order-transitions.js';
 import { _, db } from '../../shared/store/db.js';
 
@@ -49,7 +42,7 @@ export const create = route(CreatePaymentInput, async ({ orderId }, ctx): Promis
     subOpenid: ctx.openid,
     // The prepay ends with the order's payment window (never sooner than WeChat Pay allows; the jobs timer closes the
     // trade at the deadline anyway). Computed from when paying started, so asking again sends the very same value.
-    timeExpire: wechatPayTime(new Date(Math.max(new Date(order.expiresAt).getTime(), startedAt.getTime() + MIN_PAY_WINDOW_MS))),
+    timeExpire: chinaTimestamp(new Date(Math.max(new Date(order.expiresAt).getTime(), startedAt.getTime() + MIN_PAY_WINDOW_MS))),
   });
   const refused = payRefusal(answer);
   if (refused || !answer.payment) throw new ShopError(ErrorCode.CONFLICT, refused ?? '微信支付暂时不可用');

@@ -90,7 +90,7 @@ interface CloudPay {
     functionName: string;
     attach?: string;
     subOpenid?: string;
-    /** When the shopper can no longer pay (`wechatPayTime`); fixed by the first unified order of an order number. */
+    /** When the shopper can no longer pay (yyyyMMddHHmmss, China time); fixed by the order number's first unified order. */
     timeExpire?: string;
   }): Promise<CloudPayAnswer & { payment?: Record<string, string> }>;
   refund(params: {
@@ -123,11 +123,6 @@ export function cloudPay(): CloudPay {
  * reports say 5), and a minute more covers the clocks' drift and the seconds the time format drops.
  */
 export const MIN_PAY_WINDOW_MS = 6 * 60_000;
-
-/** A time as WeChat Pay writes it: yyyyMMddHHmmss in Beijing time. */
-export function wechatPayTime(date: Date): string {
-  return new Date(date.getTime() + 8 * 3_600_000).toISOString().replace(/\D/g, '').slice(0, 14);
-}
 
 /** Why WeChat Pay refused the call, or undefined when it succeeded. */
 export function payRefusal(answer: CloudPayAnswer): string | undefined {

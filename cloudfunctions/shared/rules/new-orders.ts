@@ -10,10 +10,14 @@ import { priceLines } from './checkout-pricing.js';
  * bought. Pure: workflows/place-order.ts and its users write them.
  */
 
+/** yyyyMMddHHmmss in China time (UTC+8): how order numbers start, and how WeChat Pay writes times. */
+export function chinaTimestamp(date: Date): string {
+  return new Date(date.getTime() + 8 * 3_600_000).toISOString().replace(/\D/g, '').slice(0, 14);
+}
+
 /** Order numbers double as WeChat Pay's outTradeNo: ≤ 32 characters of [0-9A-Za-z]. Time first, so they sort. */
 export function newOrderId(now: Date, random: () => number = Math.random): string {
-  const t = new Date(now.getTime() + 8 * 3_600_000).toISOString().replace(/\D/g, '').slice(0, 14);
-  return `${t}${String(Math.floor(random() * 1e8)).padStart(8, '0')}`;
+  return `${chinaTimestamp(now)}${String(Math.floor(random() * 1e8)).padStart(8, '0')}`;
 }
 
 /**

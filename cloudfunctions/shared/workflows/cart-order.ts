@@ -3,9 +3,8 @@ import { ErrorCode } from '../../../typings/common.js';
 import type { CreateInput } from '../../../typings/order.js';
 import type { SkuDoc, SpuDoc } from '../model/catalog.js';
 import type { OrderDoc } from '../model/order.js';
-import type { AddressDoc } from '../model/address.js';
 import { priceLines } from '../rules/checkout-pricing.js';
-import { ShopError, notFound } from '../rules/errors.js';
+import { ShopError } from '../rules/errors.js';
 import { newOrderId, pendingOrder, requestFingerprint } from '../rules/new-orders.js';
 import { SoldOutMemory } from '../rules/sold-out-memory.js';
 import { readSpus, readSkus } from '../store/catalog-reads.js';
@@ -14,7 +13,7 @@ import { _, db } from '../store/db.js';
 import { spendForOrder } from '../store/points-ledger.js';
 import { withRetries } from '../store/transactions.js';
 import { categoryParents, loadShopper } from './checkout.js';
-import { placeOrder } from './place-order.js';
+import { ownAddress, placeOrder } from './place-order.js';
 
 /** A cart checkout's order (`order.create`): its stock, coupon and points held and the order written in one transaction. */
 
@@ -49,13 +48,11 @@ export function placeCartOrder(input: CreateInput, request: { openid: string; no
     place: async (stocked) => {
       for (const line of input.lines) refuseShortStock(stocked.get(line.skuId), line.quantity, now);
       // The shopper's level, coupons and points only once there is stock to sell: refused attempts stay at two queries.
-      const [addresses, spus, shopper] = await Promise.all([
-        db.collection<AddressDoc>('addresses').where({ _id: input.addressId, openid }).limit(1).get(),
+      const [address, spus, shopper] = await Promise.all([
+        ownAddress(input.addressId, openid),
         readSpus([...stocked.values()].map((s) => s.spuId)),
         loadShopper({ openid, now, couponId: input.couponId, usePoints: input.usePoints }),
       ]);
-      const address = addresses.data[0];
-      if (!address) throw notFound('收货地址');
       for (const line of input.lines) {
         const problem = unbuyable(stocked.get(line.skuId), spus, line.quantity);
         if (problem) throw problem;
