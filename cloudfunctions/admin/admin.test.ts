@@ -301,7 +301,11 @@ test('full refund: the shopper asks, the merchant approves, WeChat Pay refunds a
   t.like(done.history.at(-1), { event: 'refund_succeeded', from: 'refund_approved', to: 'refunded', actor: 'system' });
   t.is(await stockOf(skuId), stockBefore, 'the stock came back');
 
-  const refunds = await refundsOf(order.orderId);
+  // The order is refunded inside the callback; the sandbox records the delivery's outcome once the callback answers.
+  const refunds = await until('the refund delivery to be acknowledged', async () => {
+    const found = await refundsOf(order.orderId);
+    return found[0]?.deliveries.at(-1)?.outcome === 'acknowledged' && found;
+  });
   t.is(refunds.length, 1);
   t.like(refunds[0], {
     outRefundNo: `${order.orderId}R1`,
