@@ -46,6 +46,20 @@ export const collections: CollectionDeclaration[] = [
       { keys: { status: 1, refundApprovedAt: 1 } },
       // the reconcile timer: payments that arrived after cancelling, whose refund is not confirmed yet
       { keys: { lateRefundPending: 1 } },
+      // the reconcile timer: cancelled orders asked about for 48 hours in case a payment's notifications were lost
+      { keys: { status: 1, cancelledAt: 1 } },
+    ],
+    rules: serverOnly,
+  },
+  // After-sale cases (cloudfunctions/shared/model/after-sale.ts), `_id` `<orderId>S<n>`: the shopper's list, an
+  // order's cases, and the merchant's queue by status or all, newest first.
+  {
+    name: 'after_sales',
+    indexes: [
+      { keys: { openid: 1, createdAt: -1 } },
+      { keys: { orderId: 1, createdAt: 1 } },
+      { keys: { status: 1, createdAt: -1 } },
+      { keys: { createdAt: -1 } },
     ],
     rules: serverOnly,
   },

@@ -1,3 +1,4 @@
+import { stockAfterHolding } from '../cloudfunctions/shared/rules/promotion-units.js';
 import { DEFAULT_MEMBER_SETTINGS, MEMBER_SETTINGS_ID } from '../typings/member.js';
 
 /**
@@ -238,6 +239,7 @@ export async function seedDemoShop(
 
   let skuCount = 0;
   const images: string[] = [];
+  const flashSales = demoFlashSales(now);
   for (const [i, p] of PRODUCTS.entries()) {
     const spuId = `spu-${String(i + 1).padStart(3, '0')}`;
     const { fileID } = await app.uploadFile({
@@ -255,6 +257,11 @@ export async function seedDemoShop(
       sales: (i * 31 + k * 17) % 300,
       image: fileID,
     }));
+    // The stock rule: a flash sale's units come out of its SKU's stock (refused if the SKU has too few).
+    for (const sale of flashSales) {
+      const sku = skus.find((s) => s._id === sale.skuId);
+      if (sku) sku.stock = stockAfterHolding(sku.stock, sale.stock);
+    }
     skuCount += skus.length;
     await db.collection('spus').add({
       _id: spuId,
@@ -284,7 +291,7 @@ export async function seedDemoShop(
     })),
   );
   await db.collection('coupon_templates').add(demoCouponTemplates(now));
-  await db.collection('flash_sales').add(demoFlashSales(now));
+  await db.collection('flash_sales').add(flashSales);
   await db.collection('group_buy_activities').add(demoGroupBuys(now));
   // The member settings the admin page edits; the code's defaults apply as well when the document is missing.
   await db.collection('settings').add({ _id: MEMBER_SETTINGS_ID, ...DEFAULT_MEMBER_SETTINGS });
@@ -344,9 +351,11 @@ function demoCouponTemplates(now: number): Array<Record<string, unknown>> {
 
 /**
  * An upcoming flash sale (cloudfunctions/shared/model/promotion.ts `FlashSaleDoc`): the black noise-cancelling earphones at
- * ¥199 instead of ¥399, 50 units of its own stock, 1 per shopper, starting in an hour for an hour.
+ * ¥199 instead of ¥399, 20 of the SKU's 41 units held for it (taken out of the SKU's stock above, as
+ * `scheduleFlashSale` does), 1 per shopper, starting in an hour for an hour; the jobs timer gives back what it did
+ * not sell when it ends.
  */
-function demoFlashSales(now: number): Array<Record<string, unknown>> {
+function demoFlashSales(now: number): Array<{ _id: string; skuId: string; stock: number } & Record<string, unknown>> {
   const hour = 3_600_000;
   return [
     {
@@ -354,8 +363,8 @@ function demoFlashSales(now: number): Array<Record<string, unknown>> {
       skuId: 'spu-004-01',
       title: '降噪蓝牙耳机 限时秒杀',
       price: 19900,
-      stock: 50,
-      remaining: 50,
+      stock: 20,
+      remaining: 20,
       perUser: 1,
       startAt: new Date(now + hour),
       endAt: new Date(now + 2 * hour),

@@ -84,3 +84,12 @@ export async function shipOrder(shop: Shop, orderId: string, { carrier, tracking
 export function approveRefund(shop: Shop, orderId: string): Promise<RefundApproval> {
   return asMerchant<RefundApproval>(shop, 'refunds.approve', { orderId });
 }
+
+/** Confirms receipt of the order's returned goods (`refunds.receive`), all sellable unless told; the refund follows. */
+export function receiveReturn(
+  shop: Shop,
+  orderId: string,
+  unsellable: Array<{ index: number; quantity: number }> = [],
+): Promise<RefundApproval> {
+  return asMerchant<RefundApproval>(shop, 'refunds.receive', { orderId, unsellable });
+}

@@ -23,23 +23,29 @@ export type StoredOrder = Rec & {
 
 export const TEST_DATA_KEY = '000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f';
 
-export async function startShop(options: { only?: string[] } = {}) {
+/**
+ * `env` is added to the functions' variables; `dataFile` (default in memory) with `seed: false` starts the shop again
+ * on the data a previous one left, as a redeploy with other variables does.
+ */
+export async function startShop(
+  options: { only?: string[]; env?: Record<string, string>; dataFile?: string; seed?: boolean } = {},
+) {
   const functionsDir = path.resolve('build', 'test-functions', String(process.pid));
   await buildFunctions({ sourceDir: path.resolve('cloudfunctions'), outDir: functionsDir, only: options.only });
   const emulator = await startEmulator({
     port: 0,
-    dataFile: ':memory:',
+    dataFile: options.dataFile ?? ':memory:',
     collections,
     services: allServices({
       functionsDir,
-      env: { SHOP_DATA_KEY: TEST_DATA_KEY },
+      env: { SHOP_DATA_KEY: TEST_DATA_KEY, ...options.env },
       pay: { retryScheduleMs: [50, 100, 200], refundDelayMs: 50 },
       timers: { autoStart: false },
     }),
   });
   process.env.TENCENTCLOUD = 'true';
   const app = tcb.init({ env: emulator.envId, serviceUrl: `${emulator.url}/admin`, secretId: 'local', secretKey: 'local' });
-  await seedDemoShop(app);
+  if (options.seed !== false) await seedDemoShop(app);
 
   async function call<T>(
     name: string,
@@ -99,9 +105,49 @@ export async function startShop(options: { only?: string[] } = {}) {
   let orders = 0;
   /** Places an unpaid order of one SKU for the shopper (an address saved first), as checkout does. */
   async function orderFor(openid: string, skuId: string, quantity = 1): Promise<OrderView> {
+    return placeOrder(openid, [{ skuId, quantity }]);
+  }
+
+  /** Places an unpaid order of these lines for the shopper, with checkout's other choices (coupon, points) in `extra`. */
+  async function placeOrder(
+    openid: string,
+    lines: Array<{ skuId: string; quantity: number }>,
+    extra: Rec = {},
+  ): Promise<OrderView> {
     const addressId = await addressFor(openid);
     const idempotencyKey = `testkit-${process.pid}-${++orders}`;
-    return dataOf(await call<OrderView>('order', 'create', { lines: [{ skuId, quantity }], addressId, idempotencyKey }, openid));
+    return dataOf(await call<OrderView>('order', 'create', { lines, addressId, idempotencyKey, ...extra }, openid));
+  }
+
+  let adjustments = 0;
+  /** Sets points and growth as a merchant adjustment would: the user's balances and a ledger entry of the change, so they sum. */
+  async function giveMember(openid: string, { points = 0, growth = 0 }: { points?: number; growth?: number }): Promise<void> {
+    const user = (await db.collection('users').doc(openid).get()).data[0] as Rec | undefined;
+    if (user) await db.collection('users').doc(openid).update({ points, growth });
+    else
+      await db
+        .collection('users')
+        .doc(openid)
+        .set({ openid, nickname: null, avatarUrl: null, points, growth, createdAt: new Date(), updatedAt: new Date() });
+    const refId = `setup-${++adjustments}`;
+    await db.collection('points_ledger').add({
+      _id: `${openid}:adjust:${refId}`,
+      openid,
+      delta: points - (user?.points ?? 0),
+      balanceAfter: points,
+      growthDelta: growth - (user?.growth ?? 0),
+      growthAfter: growth,
+      reason: 'adjust',
+      refId,
+      at: new Date(),
+    });
+  }
+
+  /** Pays the order as the shopper would: `pay.create`, the sandbox pays, the notification marks it paid. */
+  async function payFor(openid: string, orderId: string): Promise<void> {
+    dataOf(await call('pay', 'create', { orderId }, openid));
+    await control('POST', `/pay/orders/${orderId}/pay`, { openid });
+    await until(`${orderId} paid`, async () => (await inspect.order(orderId)).status === 'paid');
   }
 
   /**
@@ -126,6 +172,9 @@ export async function startShop(options: { only?: string[] } = {}) {
     inspect,
     addressFor,
     orderFor,
+    placeOrder,
+    payFor,
+    giveMember,
     useSdkInThisProcess,
     pay,
     close: async () => {

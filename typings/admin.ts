@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { Cursor, Id, PageSize, type Page } from './common.js';
+import { Carrier, Cursor, Id, PageSize, TrackingNo, type Page } from './common.js';
 import type { WithdrawalView } from './member.js';
+import { AFTER_SALE_STATUSES, RefundLineInput, type AfterSaleView } from './order-after-sale.js';
 import { ORDER_STATUSES, type OrderView } from './order.js';
 
 /**
@@ -16,6 +17,8 @@ export const AdminRoutes = {
   ordersShip: 'orders.ship',
   refundsApprove: 'refunds.approve',
   refundsReject: 'refunds.reject',
+  refundsReceive: 'refunds.receive',
+  afterSalesList: 'afterSales.list',
   withdrawalsList: 'withdrawals.list',
   withdrawalsSettle: 'withdrawals.settle',
 } as const;
@@ -92,35 +95,27 @@ export type AdminOrderIdInput = z.infer<typeof AdminOrderIdInput>;
  * logged, the order has shipped). A group-buy order ships only once its group succeeded. Both fields end up in that
  * message: the carrier as a 20-character keyword, the number as a 32-character one.
  */
-export const MAX_CARRIER = 20;
-export const ShipInput = z
-  .object({
-    orderId: Id,
-    carrier: z.string().trim().min(1, '请填写快递公司').max(MAX_CARRIER, `快递公司最多 ${MAX_CARRIER} 个字`),
-    trackingNo: z
-      .string()
-      .trim()
-      .min(4, '运单号至少 4 位')
-      .max(32, '运单号最多 32 位')
-      .regex(/^[A-Za-z0-9-]+$/, '运单号只能包含字母、数字和连字符'),
-  })
-  .strict();
+export const ShipInput = z.object({ orderId: Id, carrier: Carrier, trackingNo: TrackingNo }).strict();
 export type ShipInput = z.infer<typeof ShipInput>;
 
 /**
- * `refunds.approve` (permission `refunds.decide`): a `refunding` order becomes `refund_approved` (recorded first, so
- * two approvals cannot both refund), then WeChat Pay is asked to return what is left of the payment under the refund
- * number `<orderId>R1`. Its refund callback to the `pay` function completes the order (`refunded`, stock returned). If
- * WeChat Pay refuses or does not answer, the order stays approved with `refundError`, and the jobs timer issues the
- * same refund again later (same number, so never twice). Answers `RefundApproval`.
+ * `refunds.approve` (permission `refunds.decide`): approves the order's open after-sale case (售后). A refund-only
+ * case becomes `refunding` and the order `refund_approved` (recorded first, so two approvals cannot both refund), then
+ * WeChat Pay is asked to return the case's share under the refund number `<orderId>S<n>` (the case id). Its refund
+ * callback to the `pay` function completes the case; the order becomes `refunded` once every unit is refunded, or goes
+ * back to where it was. If WeChat Pay refuses or does not answer, the order stays approved with `refundError`, and the
+ * jobs timer issues the same refund again later (same number, so never twice). A return-and-refund case becomes
+ * `awaiting_return`: the shopper sends the goods back, the merchant confirms receipt (`refunds.receive`), and only
+ * then is the money returned. Answers `RefundApproval`.
  */
 export const ApproveRefundInput = z.object({ orderId: Id }).strict();
 export type ApproveRefundInput = z.infer<typeof ApproveRefundInput>;
 
 export const MAX_REJECT_REASON = 200;
 /**
- * `refunds.reject` (permission `refunds.decide`): refuses the refund request; the order returns to the status it was
- * requested from (`paid`, `shipped` or `completed`).
+ * `refunds.reject` (permission `refunds.decide`): refuses the order's open after-sale case (requested, or a return
+ * that came back not as described); the order returns to the status it was requested from (`paid`, `shipped` or
+ * `completed`).
  */
 export const RejectRefundInput = z
   .object({
@@ -130,6 +125,31 @@ export const RejectRefundInput = z
   })
   .strict();
 export type RejectRefundInput = z.infer<typeof RejectRefundInput>;
+
+/**
+ * `refunds.receive` (permission `refunds.decide`): the merchant received the goods of the order's returning case.
+ * The received units go back to stock, except those named `unsellable` (damaged, used); then the refund is issued
+ * exactly as `refunds.approve` issues a refund-only case's. Answers `RefundApproval`.
+ */
+export const ReceiveReturnInput = z
+  .object({
+    orderId: Id,
+    unsellable: z
+      .array(RefundLineInput)
+      .max(50)
+      .refine((lines) => new Set(lines.map((l) => l.index)).size === lines.length, '同一商品行只能出现一次')
+      .default([]),
+  })
+  .strict();
+export type ReceiveReturnInput = z.input<typeof ReceiveReturnInput>;
+
+/** `afterSales.list` (permission `orders.read`): after-sale cases, newest first, all or in one status. */
+export const AdminAfterSaleListInput = z
+  .object({ status: z.enum(['all', ...AFTER_SALE_STATUSES]).default('all'), cursor: Cursor.optional(), pageSize: PageSize })
+  .strict();
+export type AdminAfterSaleListInput = z.input<typeof AdminAfterSaleListInput>;
+
+export type AdminAfterSalePage = Page<AfterSaleView & { openid: string }>;
 
 /** The order as the merchant sees it. Dates are ISO 8601. */
 export interface AdminOrderView extends OrderView {
@@ -143,8 +163,14 @@ export interface AdminOrderView extends OrderView {
   shipping?: { carrier: string; trackingNo: string };
   completedAt?: string;
   cancelledAt?: string;
-  /** Present once the shopper asked for a refund. */
+  /**
+   * WeChat Pay took a payment of another amount than the order's: the order was cancelled and the payment refunded in
+   * full (`refunded` once WeChat Pay confirmed it); worth a look (why did the amount differ?).
+   */
+  paymentMismatch?: { totalFee: number; transactionId: string; at: string; refunded: boolean };
+  /** Present once the shopper asked for a refund: the last after-sale case, as the order records it. */
   refund?: {
+    caseId?: string;
     requestedFrom?: string;
     reason?: string;
     requestedAt?: string;
@@ -161,14 +187,18 @@ export interface AdminOrderView extends OrderView {
 export interface AdminOrderDetail extends AdminOrderView {
   /** Whether `address` is in full (the caller may read personal data) or masked. */
   addressRevealed: boolean;
+  /** Every after-sale case of the order, oldest first. */
+  afterSales: AfterSaleView[];
   history: Array<{ event: string; from: string | null; to: string; actor: string; at: string }>;
 }
 
 export type AdminOrderPage = Page<AdminOrderView>;
 
-/** `refunds.approve`: the order (`refund_approved`) and whether WeChat Pay accepted the refund. */
+/** `refunds.approve` and `refunds.receive`: the order, the case, and whether WeChat Pay accepted the refund (false too
+ * for an approved return, whose refund waits for the goods). */
 export interface RefundApproval {
   order: AdminOrderView;
+  afterSale: AfterSaleView;
   refundIssued: boolean;
   /** WeChat Pay's refusal, also recorded on the order as `refundError`. */
   refundError?: string;

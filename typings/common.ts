@@ -31,6 +31,17 @@ export const PageSize = z.number().int().min(1).max(50).default(20);
 /** An opaque cursor returned by the previous page. */
 export const Cursor = z.string().min(1).max(512);
 
+/** A parcel's carrier (shipping, and a return's way back); it ends up in a 20-character subscribe-message keyword. */
+export const MAX_CARRIER = 20;
+export const Carrier = z.string().trim().min(1, '请填写快递公司').max(MAX_CARRIER, `快递公司最多 ${MAX_CARRIER} 个字`);
+/** A parcel's tracking number; it ends up in a 32-character subscribe-message keyword. */
+export const TrackingNo = z
+  .string()
+  .trim()
+  .min(4, '运单号至少 4 位')
+  .max(32, '运单号最多 32 位')
+  .regex(/^[A-Za-z0-9-]+$/, '运单号只能包含字母、数字和连字符');
+
 export interface Page<T> {
   items: T[];
   /** Absent on the last page. */

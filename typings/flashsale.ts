@@ -2,9 +2,11 @@ import { z } from 'zod';
 import { Id } from './common.js';
 
 /**
- * The `flashsale` function (秒杀): sales with a time window, a special price, their own stock and a per-user limit.
- * A sale's units are given back to it, and to the shopper's quota, when its order is cancelled, times out or is
- * refunded.
+ * The `flashsale` function (秒杀): sales with a time window, a special price, units of their own and a per-user limit.
+ * A sale's units are taken out of its SKU's stock when it is scheduled, so they never exist twice (the stock rule,
+ * docs/architecture.md): the sale sells them even when the SKU itself is sold out, and what it has not sold goes back
+ * to the SKU when it ends or is cancelled. A sale's units are given back to it, and to the shopper's quota, when its
+ * order is cancelled, times out or is refunded; once the sale has ended, to the SKU instead.
  */
 export const FlashSaleRoutes = {
   list: 'list',
@@ -60,7 +62,7 @@ export interface FlashSaleView {
   /** The flash price and the SKU's normal price, fen. */
   price: number;
   normalPrice: number;
-  /** Units the sale started with, and left. */
+  /** Units the sale took from the SKU's stock when it was scheduled, and those it has left. */
   stock: number;
   remaining: number;
   perUser: number;

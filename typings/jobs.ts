@@ -4,12 +4,17 @@
  * within a 45 s budget (the rest waits for the next firing):
  * 1. closes unpaid orders past `expiresAt` (`ORDER_PAYMENT_MINUTES`, default 30) after closing their WeChat Pay trade:
  *    found paid → recorded paid instead; not closable → tried again, and cancelled anyway 10 minutes later;
- * 2. asks WeChat Pay about unpaid orders whose payment started over 2 minutes ago (a lost notification);
+ * 2. asks WeChat Pay about unpaid orders whose payment started over 2 minutes ago (a lost notification): paid →
+ *    recorded paid; paid another amount → cancelled, refunded in full and flagged (`paymentMismatch`); then about
+ *    cancelled orders that started paying, from 2 minutes to 48 hours after the cancel, until WeChat Pay says the trade
+ *    is closed (an open one is closed): paid → `late_payment`, refunded in full;
  * 3. reconciles refunds approved over 5 minutes ago, and late-payment refunds, by their refund number: `SUCCESS` →
  *    recorded (stock back); not found → issued again under the same number; `PROCESSING` → waits; `CHANGE` or
  *    `REFUNDCLOSE` → `refundError` kept for the merchant;
  * 4. completes shipped orders `AUTO_CONFIRM_DAYS` (default 7) after `shippedAt`;
- * 5. settles commissions whose refund window ended.
+ * 5. settles commissions whose refund window ended;
+ * 6. settles flash sales past `endAt`: their unsold units go back to the SKU's stock, once;
+ * 7. re-encrypts under the current key the phones and streets still in v1 or under an old key (`SHOP_DATA_OLD_KEYS`).
  * It answers `{ok: true, data: JobsSummary}`: each count is what one firing did.
  */
 export interface JobsSummary {
@@ -19,6 +24,13 @@ export interface JobsSummary {
   paidAtExpiry: number;
   /** Unpaid orders whose payment started over 2 minutes ago and that WeChat Pay reports paid: recorded paid. */
   paymentsRecovered: number;
+  /**
+   * Unpaid orders WeChat Pay reports paid for another amount than the order's: cancelled (stock, coupon and points
+   * back), the payment refunded in full (`<orderId>R3`) and flagged for the merchant (`paymentMismatch`).
+   */
+  mismatchedPayments: number;
+  /** Cancelled orders (within 48 hours) that WeChat Pay reports paid, their notification lost: `late_payment`, refunded. */
+  latePayments: number;
   /** Refunds the merchant approved over 5 minutes ago whose result had not arrived. */
   refunds: RefundReconciliation;
   /** Automatic refunds of payments that arrived after the order was closed (`lateRefundPending`). */
@@ -27,6 +39,10 @@ export interface JobsSummary {
   confirmed: number;
   /** Pending commissions whose refund window ended, made available to their inviters. */
   commissionsSettled: number;
+  /** Flash sales past `endAt` settled: their unsold units given back to the SKU's stock (once per sale). */
+  promotionsEnded: number;
+  /** Addresses and orders whose phone and street were re-encrypted under the current key (docs/platform.md). */
+  reencrypted: number;
 }
 
 export interface RefundReconciliation {

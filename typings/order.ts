@@ -203,6 +203,10 @@ export interface OrderView {
   createdAt: string;
   /** While pending payment: when it is cancelled automatically. */
   expiresAt?: string;
+  /** The order's latest after-sale case (`afterSales.detail`), once the shopper asked for one. */
+  afterSaleId?: string;
+  /** What after-sale cases paid back so far: fen in all, and units per line (same positions as `lines`). */
+  refunded?: { fee: number; units: number[] };
 }
 
 export type OrderPage = Page<OrderView>;

@@ -308,7 +308,7 @@ test('full refund: the shopper asks, the merchant approves, WeChat Pay refunds a
   });
   t.is(refunds.length, 1);
   t.like(refunds[0], {
-    outRefundNo: `${order.orderId}R1`,
+    outRefundNo: `${order.orderId}S1`,
     totalFee: order.amounts.payable,
     refundFee: order.amounts.payable,
     status: 'SUCCESS',
@@ -415,7 +415,7 @@ test('a refund WeChat Pay refuses leaves the order refund_approved with refundEr
 
   const doc = await stored(order.orderId);
   t.is(doc.status, 'refund_approved');
-  t.like(doc.refundError, { outRefundNo: `${order.orderId}R1`, status: '订单已全额退款' });
+  t.like(doc.refundError, { outRefundNo: `${order.orderId}S1`, status: '订单已全额退款' });
   t.truthy(doc.refundError.at);
   t.truthy(doc.refundApprovedAt);
   t.deepEqual(

@@ -1,16 +1,25 @@
 import test from 'ava';
 import { approveRefund } from '../../testkit/merchant.js';
 import { TEST_DATA_KEY, dataOf, rush, startShop } from '../../testkit/shop.js';
+import { describeLedger, stockLedger } from '../../testkit/stock-ledger.js';
 import type { Envelope } from '../../typings/common.js';
 import type { FlashSaleView } from '../../typings/flashsale.js';
 import type { OrderPage, OrderView } from '../../typings/order.js';
-import { encryptField } from '../shared/platform/field-crypto.js';
+import { addressBinding, decryptField, encryptField, orderAddressBinding } from '../shared/platform/field-crypto.js';
 
 /**
- * Flash sales through the gateway on the seeded demo shop: the rush, the window, the per-user limit, and the units
- * coming back on cancel, timeout and refund; outcomes are read back from the database and the pay sandbox.
+ * Flash sales through the gateway on the seeded demo shop: the rush, the window, the per-user limit, the units coming
+ * back on cancel, timeout and refund, and the stock rule (a sale's units are taken from the SKU when it is scheduled
+ * and the unsold ones go back when it ends or is cancelled). Sales are scheduled with the store's `scheduleFlashSale`
+ * run in this process with the real SDK (the merchant's page comes later); outcomes are read back from the database
+ * and the pay sandbox.
  */
 const shop = await startShop({ only: ['flashsale', 'order', 'pay', 'user', 'jobs', 'admin'] });
+// The store modules open the database when they load, so this process's SDK is pointed at the emulator first.
+shop.useSdkInThisProcess();
+const { scheduleFlashSale, cancelFlashSale, returnFlashSaleUnits } = await import('../shared/store/flash-sale-units.js');
+const { db: sdkDb } = await import('../shared/store/db.js');
+const { withRetries } = await import('../shared/store/transactions.js');
 const { control } = shop;
 const { order: stored, stockOf } = shop.inspect;
 test.after.always(() => shop.close());
@@ -23,28 +32,56 @@ const HOUR = 3_600_000;
 let seq = 0;
 const key = () => `fs-key-${process.pid}-${++seq}`;
 
-/** A flash sale of our own on `skuId` (running now, ¥9.90, 10 units, 2 per shopper), with `fields` changed. */
-async function makeSale(skuId: string, fields: Record<string, unknown> = {}): Promise<string> {
-  const _id = `fs-test-${++seq}`;
-  const now = Date.now();
-  const stock = (fields.stock as number | undefined) ?? 10;
-  await shop.db.collection('flash_sales').add({
-    _id,
-    skuId,
-    title: '',
-    price: 990,
-    stock,
-    remaining: stock,
-    perUser: 2,
-    startAt: new Date(now - HOUR),
-    endAt: new Date(now + HOUR),
-    status: 'active',
-    createdAt: new Date(now),
-    updatedAt: new Date(now),
-    ...fields,
-  });
-  return _id;
+interface SaleFields {
+  stock?: number;
+  price?: number;
+  perUser?: number;
+  startAt?: Date;
+  endAt?: Date;
+  status?: string;
 }
+
+/**
+ * A flash sale of our own on `skuId` (running now, ¥9.90, 10 units, 2 per shopper), scheduled as the merchant will
+ * (its units taken from the SKU). A past `endAt` or another `status` is written afterwards: test time travel.
+ */
+async function makeSale(skuId: string, { stock = 10, price = 990, perUser = 2, ...later }: SaleFields = {}): Promise<string> {
+  const now = Date.now();
+  const sale = await scheduleFlashSale(
+    {
+      flashSaleId: `fs-test-${++seq}`,
+      skuId,
+      price,
+      units: stock,
+      perUser,
+      startAt: later.startAt ?? new Date(now - HOUR),
+      endAt: later.endAt && later.endAt.getTime() > now ? later.endAt : new Date(now + HOUR),
+    },
+    new Date(now),
+  );
+  if (Object.keys(later).length) await shop.db.collection('flash_sales').doc(sale._id).update(later);
+  return sale._id;
+}
+
+/** Moves the sale's end into the past (test time travel), so the jobs timer's end sweep settles it. */
+const endNow = (saleId: string) =>
+  shop.db
+    .collection('flash_sales')
+    .doc(saleId)
+    .update({ endAt: new Date(Date.now() - 1000) });
+
+/** Fires the jobs timer and answers its summary. */
+async function fireJobs(): Promise<Doc> {
+  const fired = await control('POST', '/timers/jobs/run');
+  if (!fired.outcome?.ok) throw new Error(`jobs failed: ${JSON.stringify(fired)}`);
+  return dataOf(fired.outcome.result as Envelope<Doc>);
+}
+
+/** A merchant's restock (or stocktake): the SKU's stock set to `stock`. */
+const setStock = (skuId: string, stock: number) => shop.db.collection('skus').doc(skuId).update({ stock });
+
+/** Units a sale took from its SKU and has not sold: still held, or given back when it was settled. */
+const unsold = (sale: Doc) => (sale.remaining as number) + ((sale.returned as number | undefined) ?? 0);
 
 /** Addresses as the address book stores them (phone and street encrypted), one per shopper, written in one go. */
 async function addressesFor(openids: string[]): Promise<string[]> {
@@ -53,11 +90,11 @@ async function addressesFor(openids: string[]): Promise<string[]> {
     _id: `addr-${openid}`,
     openid,
     name: `买家${i}`,
-    phone: encryptField('13800138000'),
+    phone: encryptField('13800138000', addressBinding(`addr-${openid}`, 'phone')),
     province: '上海市',
     city: '上海市',
     district: '浦东新区',
-    detail: encryptField(`世纪大道 ${i} 号`),
+    detail: encryptField(`世纪大道 ${i} 号`, addressBinding(`addr-${openid}`, 'detail')),
     isDefault: true,
     createdAt: now,
     updatedAt: now,
@@ -82,8 +119,10 @@ test.serial(
   `a flash sale of 50 units with ${RUSH_ATTEMPTS.toLocaleString('en')} attempts, 300 in flight: exactly 50 orders, nobody over the per-user limit`,
   async (t) => {
     const skuId = 'spu-012-01';
-    const skuStock = await stockOf(skuId);
+    const before = await stockOf(skuId);
     const saleId = await makeSale(skuId, { stock: 50, perUser: 2 });
+    const skuStock = await stockOf(skuId);
+    t.is(skuStock, before - 50, 'the sale took its 50 units from the SKU');
     const shoppers = Array.from({ length: 1000 }, (_v, i) => `o-fs-rush-${i}`);
     const addresses = await addressesFor(shoppers);
     // Warm the instances first, so the figure is the attempts' and not the cold starts'.
@@ -119,7 +158,7 @@ test.serial(
       counters.every((c) => c.bought === (perShopper.get(c.openid) ?? 0)),
       'each counter equals what its shopper holds (refused quotas given back)',
     );
-    t.is(await stockOf(skuId), skuStock, "the SKU's own stock is untouched");
+    t.is(await stockOf(skuId), skuStock, "the rush leaves the SKU's own stock alone");
   },
 );
 
@@ -144,8 +183,9 @@ test('the order is an ordinary unpaid order at the flash price, listed, payable,
   const doc = await stored(order.orderId);
   t.deepEqual(doc.promotion, { kind: 'flash_sale', flashSaleId: saleId, unitPrice: 9900, quantity: 2 });
   const address = (await shop.db.collection('addresses').doc(addressId!).get()).data[0] as Doc;
-  t.is(doc.address.phone, address.phone, 'the phone stays encrypted, copied as stored');
-  t.is(doc.address.detail, address.detail);
+  t.not(doc.address.phone, address.phone, 'the phone stays encrypted, re-encrypted for the order');
+  t.is(decryptField(doc.address.phone, orderAddressBinding(order.orderId, 'phone')), '13800138000');
+  t.is(decryptField(doc.address.detail, orderAddressBinding(order.orderId, 'detail')), '世纪大道 0 号');
   t.true(new Date(doc.expiresAt).getTime() > Date.now());
   t.like(await saleDoc(saleId), { remaining: 8 });
 
@@ -191,7 +231,8 @@ test('outside its window, disabled or unknown, a flash sale sells nothing and wr
   t.like(await buy(disabled, openid, addressId!), { ok: false, code: 'INVALID_STATE', message: '秒杀活动已结束' });
   t.like(await buy('fs-nope', openid, addressId!), { ok: false, code: 'NOT_FOUND' });
   for (const id of [upcoming, ended, disabled]) {
-    t.is((await saleDoc(id)).remaining, 10);
+    // Another test's timer firing may have settled the ended sale already: its units then went back to the SKU.
+    t.is(unsold(await saleDoc(id)), 10);
     t.is((await ordersOf(id)).length, 0);
   }
   t.is((await where('flash_sale_buyers', { openid })).length, 0);
@@ -243,10 +284,10 @@ test('one shopper racing themselves never passes the per-user limit', async (t) 
   t.is((await where('flash_sale_buyers', { _id: `${saleId}:${openid}` }))[0]!.bought, 2);
 });
 
-test('cancel, timeout and refund give the units back to the flash sale and to the shopper, not to the SKU', async (t) => {
+test('while the sale runs, cancel, timeout and refund give the units back to the flash sale and to the shopper, not to the SKU', async (t) => {
   const skuId = 'spu-011-01';
-  const skuStock = await stockOf(skuId);
   const saleId = await makeSale(skuId, { perUser: 3, stock: 5 });
+  const skuStock = await stockOf(skuId);
   const openid = 'o-fs-giveback';
   const [addressId] = await addressesFor([openid]);
   const counter = async () => (await where('flash_sale_buyers', { _id: `${saleId}:${openid}` }))[0]!.bought as number;
@@ -302,4 +343,172 @@ test('an idempotency key reused for another flash-sale purchase is refused with 
     first.orderId,
     'a true retry still gets its order',
   );
+});
+
+// --- the stock rule: a sale's units come out of the SKU's stock and the unsold ones go back -------------------------
+
+test('scheduling takes the units out of the SKU in one transaction; more than the SKU has is refused and changes nothing', async (t) => {
+  const skuId = 'spu-009-01';
+  await setStock(skuId, 10);
+  const terms = { skuId, price: 990, perUser: 2, startAt: new Date(Date.now() - HOUR), endAt: new Date(Date.now() + HOUR) };
+
+  const tooMany = await t.throwsAsync(scheduleFlashSale({ ...terms, flashSaleId: 'fs-too-many', units: 11 }, new Date()));
+  t.like(tooMany, { code: 'OUT_OF_STOCK', message: '库存不足：该规格现有库存 10 件，无法为活动预留 11 件' });
+  t.is(await stockOf(skuId), 10, 'a refusal takes nothing');
+  t.is((await shop.db.collection('flash_sales').doc('fs-too-many').get()).data.length, 0, 'and writes no sale');
+
+  const sale = await scheduleFlashSale({ ...terms, flashSaleId: 'fs-seven', units: 7 }, new Date());
+  t.like(sale, { stock: 7, remaining: 7, status: 'active' });
+  t.like(await saleDoc('fs-seven'), { skuId, stock: 7, remaining: 7, status: 'active' });
+  t.is(await stockOf(skuId), 3, 'the sale holds 7 of the 10');
+  t.like(await scheduleFlashSale({ ...terms, flashSaleId: 'fs-seven', units: 7 }, new Date()), { _id: 'fs-seven' });
+  t.is(await stockOf(skuId), 3, 'scheduling the same sale again takes nothing more');
+
+  // Three merchants race for the 3 left: one sale gets them, the others are refused, nothing goes negative.
+  const raced = await Promise.allSettled(
+    [1, 2, 3].map((i) => scheduleFlashSale({ ...terms, flashSaleId: `fs-race-${i}`, units: 3 }, new Date())),
+  );
+  t.is(raced.filter((r) => r.status === 'fulfilled').length, 1);
+  t.is(await stockOf(skuId), 0);
+  t.deepEqual(await stockLedger(shop.db, skuId), { skuStock: 0, heldByPromotions: 10, inLiveOrders: 0, sold: 0, total: 10 });
+
+  const terms2 = { ...terms, flashSaleId: 'fs-bad', units: 1 };
+  for (const bad of [{ units: 0 }, { units: 1.5 }, { price: 0 }, { perUser: 0 }, { endAt: new Date(Date.now() - 1) }]) {
+    await t.throwsAsync(scheduleFlashSale({ ...terms2, ...bad }, new Date()), { instanceOf: Error }, JSON.stringify(bad));
+  }
+  await t.throwsAsync(scheduleFlashSale({ ...terms2, skuId: 'no-such-sku' }, new Date()), { message: '商品规格不存在' });
+  t.is((await shop.db.collection('flash_sales').doc('fs-bad').get()).data.length, 0);
+});
+
+test("with the SKU's own stock at 0, the sale still sells its held units and only those", async (t) => {
+  const skuId = 'spu-009-02';
+  await setStock(skuId, 8);
+  const saleId = await makeSale(skuId, { stock: 5, perUser: 1 });
+  t.is(await stockOf(skuId), 3, 'ordinary orders can sell 3');
+
+  const shopper = 'o-fs-zero-normal';
+  const [addressId] = await addressesFor([shopper]);
+  const order = (quantity: number) =>
+    shop.call<OrderView>('order', 'create', { lines: [{ skuId, quantity }], addressId, idempotencyKey: key() }, shopper);
+  t.is(dataOf(await order(3)).status, 'pending_payment');
+  t.is(await stockOf(skuId), 0);
+  t.like(await order(1), { ok: false, code: 'OUT_OF_STOCK' }, 'the SKU itself is sold out');
+
+  const shoppers = Array.from({ length: 7 }, (_v, i) => `o-fs-zero-${i}`);
+  const addresses = await addressesFor(shoppers);
+  const answers = await Promise.all(shoppers.map((s, i) => buy(saleId, s, addresses[i]!)));
+  t.is(answers.filter((a) => a.ok).length, 5, 'the sale sells exactly the 5 it holds');
+  t.true(answers.filter((a) => !a.ok).every((a) => !a.ok && a.code === 'OUT_OF_STOCK'));
+  t.is(await stockOf(skuId), 0, 'and never touches the SKU');
+  t.is((await saleDoc(saleId)).remaining, 0);
+  const ledger = await stockLedger(shop.db, skuId);
+  t.is(ledger.total, 8, describeLedger(ledger, 8));
+  t.is(ledger.inLiveOrders, 8, '3 ordinary units and 5 flash units, no more than the 8 that exist');
+});
+
+test('the seeded flash sale follows the stock rule: its units come out of the SKU it sells', async (t) => {
+  const sale = await saleDoc('fs-earphone-199');
+  const sku = await skuDoc(sale.skuId);
+  // The seed gives spu-004-01 41 units (database/seed.ts); the sale holds some of them, not units of its own.
+  t.true(sale.stock > 0 && sale.stock <= 41, `the sale holds ${sale.stock}`);
+  t.is(sale.remaining, sale.stock);
+  t.is(sku.stock + sale.stock, 41, 'SKU stock + units held by the sale = the 41 that exist');
+});
+
+test.serial('the end sweep gives what the sale did not sell back to the SKU, once however often it fires', async (t) => {
+  const skuId = 'spu-008-01';
+  const initial = await stockOf(skuId);
+  const saleId = await makeSale(skuId, { stock: 6, perUser: 2 });
+  const openid = 'o-fs-end';
+  const [addressId] = await addressesFor([openid]);
+  const order = dataOf(await buy(saleId, openid, addressId!, 2));
+  t.is(await stockOf(skuId), initial - 6);
+
+  t.is((await fireJobs()).promotionsEnded, 0, 'a running sale keeps its units');
+  await endNow(saleId);
+  t.is((await fireJobs()).promotionsEnded, 1);
+  const ended = await saleDoc(saleId);
+  t.like(ended, { status: 'ended', remaining: 0, returned: 4 });
+  t.truthy(ended.settledAt);
+  t.is(await stockOf(skuId), initial - 2, 'the 4 unsold units are back on the SKU');
+  t.is((await fireJobs()).promotionsEnded, 0, 'a second firing has nothing to do');
+  t.is(await stockOf(skuId), initial - 2, 'returned once');
+  t.like(await saleDoc(saleId), { status: 'ended', remaining: 0, returned: 4 });
+  t.like(await buy(saleId, 'o-fs-end-late', (await addressesFor(['o-fs-end-late']))[0]!), { ok: false, code: 'INVALID_STATE' });
+  t.is((await stored(order.orderId)).status, 'pending_payment', 'its orders stay as they were');
+  const ledger = await stockLedger(shop.db, skuId);
+  t.is(ledger.total, initial, describeLedger(ledger, initial));
+});
+
+test('orders cancelled or refunded after their sale ended give their units to the SKU, not to the ended sale', async (t) => {
+  const skuId = 'spu-008-02';
+  const initial = await stockOf(skuId);
+  const saleId = await makeSale(skuId, { stock: 4, perUser: 3 });
+  const [unpaidBuyer, paidBuyer] = ['o-fs-after-1', 'o-fs-after-2'];
+  const [a1, a2] = await addressesFor([unpaidBuyer, paidBuyer]);
+  const unpaid = dataOf(await buy(saleId, unpaidBuyer, a1!, 1));
+  const paid = dataOf(await buy(saleId, paidBuyer, a2!, 2));
+  dataOf(await shop.call('pay', 'create', { orderId: paid.orderId }, paidBuyer));
+  await control('POST', `/pay/orders/${paid.orderId}/pay`, { openid: paidBuyer });
+  await pay.idle();
+
+  await endNow(saleId);
+  await fireJobs();
+  t.like(await saleDoc(saleId), { status: 'ended', remaining: 0, returned: 1 });
+  t.is(await stockOf(skuId), initial - 3);
+
+  dataOf(await shop.call('order', 'cancel', { orderId: unpaid.orderId }, unpaidBuyer));
+  t.is(await stockOf(skuId), initial - 2, 'the cancelled unit went to the SKU');
+  dataOf(await shop.call('order', 'refund', { orderId: paid.orderId, reason: '不想要了' }, paidBuyer));
+  await approveRefund(shop, paid.orderId);
+  await pay.idle();
+  t.is((await stored(paid.orderId)).status, 'refunded');
+  t.is(await stockOf(skuId), initial, 'the refunded units went to the SKU');
+  t.like(await saleDoc(saleId), { status: 'ended', remaining: 0, returned: 1 }, 'the ended sale holds nothing');
+  const ledger = await stockLedger(shop.db, skuId);
+  t.deepEqual(ledger, { skuStock: initial, heldByPromotions: 0, inLiveOrders: 0, sold: 0, total: initial });
+});
+
+test('cancelling a sale gives its unsold units back at once and stops it selling; its orders later go to the SKU', async (t) => {
+  const skuId = 'spu-008-03';
+  const initial = await stockOf(skuId);
+  const saleId = await makeSale(skuId, { stock: 5, perUser: 2 });
+  const [buyer, late] = ['o-fs-cancel-1', 'o-fs-cancel-2'];
+  const [a1, a2] = await addressesFor([buyer, late]);
+  const order = dataOf(await buy(saleId, buyer, a1!, 1));
+
+  const cancelled = await cancelFlashSale(saleId, new Date());
+  t.is(cancelled.returned, 4);
+  t.like(await saleDoc(saleId), { status: 'cancelled', remaining: 0, returned: 4 });
+  t.is(await stockOf(skuId), initial - 1);
+  t.like(await buy(saleId, late, a2!), { ok: false, code: 'INVALID_STATE', message: '秒杀活动已结束' });
+  t.is((await cancelFlashSale(saleId, new Date())).returned, 0, 'cancelling again returns nothing more');
+  t.is(await stockOf(skuId), initial - 1);
+  await t.throwsAsync(cancelFlashSale('fs-no-such-sale', new Date()), { message: '秒杀活动不存在' });
+
+  dataOf(await shop.call('order', 'cancel', { orderId: order.orderId }, buyer));
+  t.is(await stockOf(skuId), initial, "the cancelled order's unit went to the SKU");
+  t.is((await saleDoc(saleId)).remaining, 0);
+});
+
+test('a partial return (after-sales) sends that many units to the running sale, or to the SKU once it has ended', async (t) => {
+  const skuId = 'spu-006-01';
+  const saleId = await makeSale(skuId, { stock: 4, perUser: 2 });
+  const openid = 'o-fs-partial';
+  const [addressId] = await addressesFor([openid]);
+  const order = dataOf(await buy(saleId, openid, addressId!, 2));
+  const doc = (await stored(order.orderId)) as any;
+  const skuStock = await stockOf(skuId);
+
+  t.true(await withRetries(sdkDb, (tx) => returnFlashSaleUnits(tx, doc, 1)));
+  t.is((await saleDoc(saleId)).remaining, 3, 'one unit back to the running sale');
+  t.is(await stockOf(skuId), skuStock);
+
+  await cancelFlashSale(saleId, new Date());
+  t.is(await stockOf(skuId), skuStock + 3);
+  t.true(await withRetries(sdkDb, (tx) => returnFlashSaleUnits(tx, doc, 1)));
+  t.is((await saleDoc(saleId)).remaining, 0, 'the settled sale takes nothing back');
+  t.is(await stockOf(skuId), skuStock + 4, 'the other unit went to the SKU');
+  t.is((await where('flash_sale_buyers', { _id: `${saleId}:${openid}` }))[0]!.bought, 0, 'and the quota followed');
+  t.false(await withRetries(sdkDb, (tx) => returnFlashSaleUnits(tx, { ...doc, promotion: undefined }, 1)));
 });

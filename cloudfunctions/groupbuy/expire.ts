@@ -1,9 +1,10 @@
 import type { GroupTimerSummary } from '../../typings/groupbuy.js';
 import { type OrderDoc, type RefundError } from '../shared/model/order.js';
 import { GROUP_BUY_GROUPS, GROUP_BUY_MEMBERS, type GroupDoc, type GroupMemberDoc } from '../shared/model/promotion.js';
-import { approvedRefundNo, closePayOrder, issueRefund } from '../shared/platform/cloud-pay.js';
+import { approvedRefundNo, closePayOrder, issueRefund, refundableFee } from '../shared/platform/cloud-pay.js';
 import { ShopError } from '../shared/rules/errors.js';
 import { _, db } from '../shared/store/db.js';
+import { closeOpenRequest } from '../shared/workflows/after-sales.js';
 import { settleGroupRefunds } from '../shared/workflows/group-refunds.js';
 import { transitionOrder } from '../shared/workflows/order-lifecycle.js';
 import { settlePayment } from '../shared/workflows/payment-settlement.js';
@@ -101,6 +102,8 @@ async function settleMemberOrder(orderId: string, now: Date): Promise<MemberOutc
       return 'closed';
     }
   }
+  // An after-sale case's money is on its way: refund the rest once it has arrived (next firing).
+  if (order.status === 'refund_approved' && order.openRefund) return 'pending';
   if (order.status !== 'paid' && order.status !== 'refunding') return 'nothing';
   const approved = await transitionOrder({
     orderId,
@@ -108,12 +111,18 @@ async function settleMemberOrder(orderId: string, now: Date): Promise<MemberOutc
     actor: 'system',
     now,
     fields: () => ({ refundApprovedAt: now }),
+    // A request still waiting for the merchant has nothing left to decide.
+    alongside: async (tx, { before }) => {
+      await closeOpenRequest(tx, before, now);
+    },
   });
   const totalFee = approved.payment?.totalFee;
   if (!totalFee) return 'nothing';
   let refused: string | undefined;
   try {
-    refused = await issueRefund({ orderId, outRefundNo: approvedRefundNo(orderId), totalFee, refundFee: totalFee });
+    // What after-sale cases have not refunded yet.
+    const refundFee = refundableFee(approved);
+    refused = await issueRefund({ orderId, outRefundNo: approvedRefundNo(orderId), totalFee, refundFee });
   } catch (err) {
     console.error(`[groupbuy] refund of order ${orderId} not issued`, err);
     refused = '微信支付暂时不可用';

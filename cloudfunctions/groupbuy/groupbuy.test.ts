@@ -3,7 +3,7 @@ import { ensureMerchant, TEST_MERCHANT } from '../../testkit/merchant.js';
 import { dataOf, startShop, TEST_DATA_KEY } from '../../testkit/shop.js';
 import type { Envelope } from '../../typings/common.js';
 import type { ActivityDetail, GroupTimerSummary, GroupView, SeatTaken } from '../../typings/groupbuy.js';
-import { encryptField } from '../shared/platform/field-crypto.js';
+import { addressBinding, encryptField } from '../shared/platform/field-crypto.js';
 
 /**
  * Group-buy through the gateway on the seeded demo shop, with the pay sandbox playing WeChat Pay and the groupbuy timer
@@ -61,11 +61,11 @@ async function addressOf(openid: string): Promise<string> {
       _id,
       openid,
       name: '拼友',
-      phone: encryptField('13700137000'),
+      phone: encryptField('13700137000', addressBinding(_id, 'phone')),
       province: '广东省',
       city: '深圳市',
       district: '南山区',
-      detail: encryptField('科技园 1 号'),
+      detail: encryptField('科技园 1 号', addressBinding(_id, 'detail')),
       isDefault: true,
       createdAt: now,
       updatedAt: now,
@@ -392,4 +392,89 @@ test('points and growth are earned on what a member finally paid, after the ladd
   // 1 point and 1 growth per yuan by default: ¥15 paid in the end (freight earns nothing).
   const [entry] = await where('points_ledger', { refId: leaderOrder, reason: 'order_earn' });
   t.like(entry, { openid: 'o-gb-earn-leader', delta: 15, growthDelta: 15 });
+});
+
+// Serial: it makes WeChat Pay refuse refunds for a while, which no concurrent test expects.
+test.serial(
+  'the ladder difference refund is retried until it succeeds, even after the member was refunded in full; the refunds add up to the payment',
+  async (t) => {
+    const skuId = 'spu-003-11';
+    const leader = 'o-gb-r2-leader';
+    const { groupId, leaderOrder } = await paidGroup(skuId, leader); // pays ¥20 for the unit, the group will close at ¥15
+    const second = dataOf(await join(groupId, skuId, 'o-gb-r2-2'));
+    const third = dataOf(await join(groupId, skuId, 'o-gb-r2-3'));
+    await payFor(second.order.orderId, 'o-gb-r2-2');
+    // WeChat Pay refuses refunds while the group closes: the difference refunds are recorded, not paid.
+    await control('POST', '/pay/faults', { failingCalls: ['refund'] });
+    await payFor(third.order.orderId, 'o-gb-r2-3');
+    await control('POST', '/pay/faults', {});
+    t.like(await stored(leaderOrder), { status: 'paid', priceRefund: { refundFee: 500, status: 'pending' } });
+
+    // The leader asks for everything back before the difference went through: the difference stays reserved for R2.
+    const { payment } = await stored(leaderOrder);
+    dataOf(await shop.call('order', 'refund', { orderId: leaderOrder, reason: '不想要了' }, leader));
+    await ensureMerchant(shop);
+    dataOf(await shop.call('admin', 'refunds.approve', { orderId: leaderOrder }, TEST_MERCHANT));
+    await pay.idle();
+    t.like(await stored(leaderOrder), { status: 'refunded' });
+
+    // The groupbuy timer keeps at the difference refund until WeChat Pay pays it.
+    await fireTimer();
+    await pay.idle();
+    t.like(await stored(leaderOrder), { priceRefund: { status: 'done' } });
+    const refunds = await refundsOf(leaderOrder);
+    t.deepEqual(refunds.map((r) => [r.outRefundNo, r.refundFee, r.status]).sort(), [
+      [`${leaderOrder}R2`, 500, 'SUCCESS'],
+      [`${leaderOrder}S1`, payment.totalFee - 500, 'SUCCESS'],
+    ]);
+    t.is(
+      refunds.reduce((n, r) => n + r.refundFee, 0),
+      payment.totalFee,
+      'the whole payment back, never more',
+    );
+    t.like(await fireTimer(), { differenceRefunds: 0 });
+    t.like(await groupDoc(groupId), { refundsDone: true });
+  },
+);
+
+test('a group that fails after-sale: a waiting request is closed, a member refunded in part gets exactly the rest, every unit back once', async (t) => {
+  const skuId = 'spu-003-09';
+  const stock = await stockOf(skuId);
+  const { groupId, leaderOrder } = await paidGroup(skuId, 'o-gb-as-leader');
+  const joiner = dataOf(await join(groupId, skuId, 'o-gb-as-2', 2));
+  await payFor(joiner.order.orderId, 'o-gb-as-2');
+  await ensureMerchant(shop);
+  // The joiner gets one of two units refunded before the group ends; the leader's request is still waiting.
+  const partial = dataOf(
+    await shop.call<{ caseId: string; refundFee: number }>(
+      'order',
+      'refund',
+      { orderId: joiner.order.orderId, lines: [{ index: 0, quantity: 1 }], reason: '买多了' },
+      'o-gb-as-2',
+    ),
+  );
+  dataOf(await shop.call('admin', 'refunds.approve', { orderId: joiner.order.orderId }, TEST_MERCHANT));
+  await pay.idle();
+  t.like(await stored(joiner.order.orderId), { status: 'paid', refunds: { units: [1] } });
+  t.is(await stockOf(skuId), stock - 2, 'the refunded unit never shipped: back');
+  dataOf(await shop.call('order', 'refund', { orderId: leaderOrder, reason: '不想等了' }, 'o-gb-as-leader'));
+
+  await shop.db
+    .collection('group_buy_groups')
+    .doc(groupId)
+    .update({ expiresAt: new Date(Date.now() - 1000) });
+  t.like(await fireTimer(), { failed: 1, settled: 1, refundsIssued: 2 });
+  await pay.idle();
+
+  t.like(await stored(leaderOrder), { status: 'refunded' });
+  const request = (await shop.db.collection('after_sales').doc(`${leaderOrder}S1`).get()).data[0] as Doc;
+  t.like(request, { status: 'closed' });
+  const joinerDoc = await stored(joiner.order.orderId);
+  t.is(joinerDoc.status, 'refunded');
+  const refunds = await refundsOf(joiner.order.orderId);
+  t.deepEqual(refunds.map((r) => [r.outRefundNo, r.refundFee, r.status]).sort(), [
+    [`${joiner.order.orderId}R1`, joinerDoc.payment.totalFee - partial.refundFee, 'SUCCESS'],
+    [`${joiner.order.orderId}S1`, partial.refundFee, 'SUCCESS'],
+  ]);
+  t.is(await stockOf(skuId), stock, 'every unit back, none twice');
 });

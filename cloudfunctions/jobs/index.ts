@@ -3,7 +3,9 @@ import type { JobsSummary } from '../../typings/jobs.js';
 import { cloud } from '../shared/platform/cloud.js';
 import { settleDueCommissions } from '../shared/store/commission-ledger.js';
 import { autoConfirmDays, autoConfirmShippedOrders, cancelExpiredOrders } from './order-deadlines.js';
-import { reconcileApprovedRefunds, reconcileLateRefunds, recoverPayments } from './reconcile.js';
+import { endPromotions } from './promotion-ends.js';
+import { reconcileApprovedRefunds, reconcileLateRefunds, recoverLatePayments, recoverPayments } from './reconcile.js';
+import { reencryptPersonalData } from './reencrypt.js';
 
 /** Leaves room within the 60 s timeout (config.json) to answer; unfinished work waits for the next firing. */
 const BUDGET_MS = 45_000;
@@ -12,7 +14,9 @@ const BUDGET_MS = 45_000;
  * The shop's timer (every minute, config.json): closes unpaid orders past their payment window (their WeChat Pay
  * trade first), reconciles with WeChat Pay the payments and refunds whose notification never came (reconcile.ts), and
  * completes shipped orders after AUTO_CONFIRM_DAYS, then makes commissions available once their refund window has
- * passed (referral.ts `settleDueCommissions`). The sweeps run in this order and share one time budget.
+ * passed (referral.ts `settleDueCommissions`), then gives the SKUs back what ended flash sales did not sell
+ * (promotion-ends.ts), and last moves personal data to the current key (reencrypt.ts). The sweeps run in this order and
+ * share one time budget.
  * Only the timer trigger may run it: a call that carries a caller (a shopper's `callFunction`, whatever its event
  * says) is refused and changes nothing.
  */
@@ -24,21 +28,28 @@ export async function main(event: Record<string, unknown>): Promise<Envelope<Job
   const now = new Date();
   const deadline = now.getTime() + BUDGET_MS;
   const expired = await cancelExpiredOrders(now, deadline);
-  const paymentsRecovered = await recoverPayments(now, deadline);
+  const recovered = await recoverPayments(now, deadline);
+  const latePayments = await recoverLatePayments(now, deadline);
   const refunds = await reconcileApprovedRefunds(now, deadline);
   const lateRefunds = await reconcileLateRefunds(now, deadline);
   const confirmed = await autoConfirmShippedOrders(now, autoConfirmDays(process.env.AUTO_CONFIRM_DAYS), deadline);
   const commissionsSettled = await settleDueCommissions(now, deadline);
+  const promotionsEnded = await endPromotions(now, deadline);
+  const reencrypted = await reencryptPersonalData(deadline);
   return {
     ok: true,
     data: {
       cancelled: expired.cancelled,
       paidAtExpiry: expired.paid,
-      paymentsRecovered,
+      paymentsRecovered: recovered.paid,
+      mismatchedPayments: recovered.mismatched,
+      latePayments,
       refunds,
       lateRefunds,
       confirmed,
       commissionsSettled,
+      promotionsEnded,
+      reencrypted,
     },
   };
 }

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { shipOrder } from '../../testkit/merchant.js';
+import { approveRefund, shipOrder } from '../../testkit/merchant.js';
 import { dataOf, startShop } from '../../testkit/shop.js';
 import type { Envelope } from '../../typings/common.js';
 import type { JobsSummary, RefundReconciliation } from '../../typings/jobs.js';
@@ -79,8 +79,12 @@ function summary({ refunds, lateRefunds, ...counts }: SummaryCounts = {}): JobsS
     cancelled: 0,
     paidAtExpiry: 0,
     paymentsRecovered: 0,
+    mismatchedPayments: 0,
+    latePayments: 0,
     confirmed: 0,
     commissionsSettled: 0,
+    promotionsEnded: 0,
+    reencrypted: 0,
     ...counts,
     refunds: { ...noRefunds, ...refunds },
     lateRefunds: { ...noRefunds, ...lateRefunds },
@@ -116,17 +120,21 @@ async function startedMinutesAgo(orderId: string, minutes: number): Promise<void
 }
 
 /**
- * The merchant's approval of a requested refund, `minutesAgo`, written straight to the database: it stands in for the
- * admin function's approval whose refund call never reached WeChat Pay.
+ * The merchant's approval of a requested refund, `minutesAgo`, whose refund call never reached WeChat Pay: approved
+ * through the admin function while WeChat Pay refuses every refund, then moved back in time (test time travel).
  */
 async function approvedWithoutRefund(orderId: string, minutesAgo: number): Promise<void> {
-  const at = new Date(Date.now() - minutesAgo * 60_000);
-  const entry = { event: 'approve_refund', from: 'refunding', to: 'refund_approved', actor: 'merchant', at };
-  const res = await shop.db
+  await control('POST', '/pay/faults', { failingCalls: ['refund'] });
+  try {
+    const approval = await approveRefund(shop, orderId);
+    if (approval.refundIssued) throw new Error(`approve: the refund of ${orderId} went through`);
+  } finally {
+    await control('POST', '/pay/faults', {});
+  }
+  await shop.db
     .collection('orders')
-    .where({ _id: orderId, status: 'refunding' })
-    .update({ status: 'refund_approved', refundApprovedAt: at, history: shop.db.command.push(entry) });
-  if (res.updated !== 1) throw new Error(`approve: ${orderId} was not refunding`);
+    .doc(orderId)
+    .update({ refundApprovedAt: new Date(Date.now() - minutesAgo * 60_000) });
 }
 
 test('the jobs function has an every-minute timer', async (t) => {
@@ -447,7 +455,7 @@ test.serial(
     await loseNotifications(1);
     t.deepEqual(await runTimer(), summary({ refunds: { reissued: 1 } }));
     t.like(await refundsOf(orderId), [
-      { outRefundNo: `${orderId}R1`, totalFee: payable, refundFee: payable, functionName: 'pay' },
+      { outRefundNo: `${orderId}S1`, totalFee: payable, refundFee: payable, functionName: 'pay' },
     ]);
     t.deepEqual(await refundsOf(recent), [], 'an approval under 5 minutes old is left to the approval itself');
     await pay.idle();
@@ -490,7 +498,7 @@ test.serial('a refund WeChat Pay ends unpaid (CHANGE) is recorded for the mercha
   try {
     t.deepEqual(await runTimer(), summary({ refunds: { reissued: 1 } }));
     // WeChat Pay could not pay the money back (the shopper's card was cancelled).
-    const ended = await control('POST', `/pay/refunds/${orderId}R1/outcome`, { status: 'CHANGE' });
+    const ended = await control('POST', `/pay/refunds/${orderId}S1/outcome`, { status: 'CHANGE' });
     if (ended.status !== 'CHANGE') throw new Error(`the refund did not end CHANGE: ${JSON.stringify(ended)}`);
     await pay.idle();
   } finally {
@@ -500,7 +508,7 @@ test.serial('a refund WeChat Pay ends unpaid (CHANGE) is recorded for the mercha
   t.deepEqual(await runTimer(), summary({ refunds: { failed: 1 } }));
   const doc = await stored(orderId);
   t.is(doc.status, 'refund_approved');
-  t.like(doc.refundError, { outRefundNo: `${orderId}R1`, status: 'CHANGE' });
+  t.like(doc.refundError, { outRefundNo: `${orderId}S1`, status: 'CHANGE' });
   t.true(doc.refundError.at instanceof Date);
   t.deepEqual(await runTimer(), summary(), 'the merchant takes it from here');
   t.is(await stockOf('spu-012-03'), stock);
@@ -555,6 +563,145 @@ test.serial('the refund of a late payment is completed or issued again by the ti
   }
   t.deepEqual(await runTimer(), summary());
 });
+
+/** The unified order `pay.create` makes, sent straight to WeChat Pay (as when it lands after a racing cancel). */
+async function unifiedOrder(orderId: string): Promise<void> {
+  const order = await stored(orderId);
+  const answer = await control('POST', '/pay/merchant/unifiedOrder', {
+    body: 'x',
+    out_trade_no: orderId,
+    total_fee: order.amounts.payable,
+    spbill_create_ip: '127.0.0.1',
+    sub_mch_id: '1900000109',
+    env_id: shop.emulator.envId,
+    function_name: 'pay',
+  });
+  if (answer.result_code !== 'SUCCESS') throw new Error(JSON.stringify(answer));
+}
+
+async function cancelledMinutesAgo(orderId: string, minutes: number): Promise<void> {
+  await shop.db
+    .collection('orders')
+    .doc(orderId)
+    .update({ cancelledAt: new Date(Date.now() - minutes * 60_000) });
+}
+
+test.serial(
+  'a late payment on a cancelled order whose notifications are lost is found by the timer, recorded once and refunded in full',
+  async (t) => {
+    const openid = 'o-jobs-late-lost';
+    const skuId = 'spu-003-09';
+    /**
+     * A cancel that raced pay.create: the order records that paying started, the cancel finds no trade to close, and
+     * pay.create's unified order reaches WeChat Pay after it.
+     */
+    const racedCancel = async (): Promise<string> => {
+      const orderId = await orderFor(openid, skuId);
+      await shop.db.collection('orders').doc(orderId).update({ payStartedAt: new Date() });
+      dataOf(await shop.call('order', 'cancel', { orderId }, openid));
+      await unifiedOrder(orderId);
+      return orderId;
+    };
+    const raced = await racedCancel();
+    const open = await racedCancel(); // never paid: its trade is still open
+    const old = await racedCancel(); // paid, but cancelled 49 hours ago: past the window
+    // Given up: the timer cancelled it 10 minutes past its window while WeChat Pay could not close the trade.
+    const givenUp = await orderFor(openid, skuId);
+    await startPaying(givenUp, openid);
+    await control('POST', '/pay/faults', { failingCalls: ['closeOrder', 'queryOrder'] });
+    try {
+      await expire(givenUp, 11);
+      t.deepEqual(await runTimer(), summary({ cancelled: 1 }));
+    } finally {
+      await control('POST', '/pay/faults', {});
+    }
+    // The ordinary case: the shopper cancelled and the cancel closed the trade.
+    const closed = await orderFor(openid, skuId);
+    await startPaying(closed, openid);
+    dataOf(await shop.call('order', 'cancel', { orderId: closed }, openid));
+    t.is((await sandboxOrder(closed))!.state, 'CLOSED');
+
+    // The shopper pays the open trades, and every notification is lost.
+    for (const orderId of [raced, givenUp, old]) {
+      const answer = await control('POST', `/pay/orders/${orderId}/pay`, { openid, notify: false });
+      if (answer.state !== 'SUCCESS') throw new Error(JSON.stringify(answer));
+    }
+    for (const orderId of [raced, open, givenUp, closed]) await cancelledMinutesAgo(orderId, 3);
+    await cancelledMinutesAgo(old, 49 * 60);
+    const stock = await stockOf(skuId);
+
+    const found = await runTimer();
+    await pay.idle(); // the refunds complete and their notifications arrive
+    for (const orderId of [raced, givenUp]) {
+      const doc = await stored(orderId);
+      const trade = (await sandboxOrder(orderId))!;
+      t.is(doc.status, 'cancelled', orderId);
+      t.deepEqual(doc.payment, { transactionId: trade.transactionId, totalFee: trade.totalFee, timeEnd: trade.timeEnd });
+      t.like(doc.history.at(-1), { event: 'late_payment', from: 'cancelled', to: 'cancelled', actor: 'system' });
+      t.is(doc.lateRefundPending, undefined, 'the refund is confirmed');
+      t.truthy(doc.refundedAt);
+      t.like(await refundsOf(orderId), [
+        { outRefundNo: `${orderId}R0`, totalFee: trade.totalFee, refundFee: trade.totalFee, status: 'SUCCESS' },
+      ]);
+    }
+    t.deepEqual(found, summary({ latePayments: 2 }));
+    t.is((await sandboxOrder(open))!.state, 'CLOSED', 'an open trade of a cancelled order is closed');
+    t.like(await control('POST', `/pay/orders/${open}/pay`, { openid }), { code: 'ORDERCLOSED' }, 'so it can no longer be paid');
+    for (const orderId of [open, closed]) {
+      const doc = await stored(orderId);
+      t.is(doc.payment, undefined);
+      t.true(doc.payClosedAt instanceof Date, 'WeChat Pay confirmed the trade closed: no need to ask again');
+    }
+    t.like(await stored(old), { status: 'cancelled', payment: undefined, payClosedAt: undefined }, 'past the window');
+    t.is(await stockOf(skuId), stock, 'the cancels gave the stock back once');
+
+    t.deepEqual(await runTimer(), summary(), 'recorded once');
+    await control('POST', `/pay/notifications/${raced}/redeliver`);
+    await pay.idle();
+    t.is(
+      (await stored(raced)).history.filter((h) => h.event === 'late_payment').length,
+      1,
+      'the late notification changes nothing',
+    );
+    for (const orderId of [raced, givenUp]) t.is((await refundsOf(orderId)).length, 1, 'refunded once');
+    t.is(await stockOf(skuId), stock);
+  },
+);
+
+test.serial(
+  'a payment of another amount whose notification was lost: the timer cancels the order, refunds it and flags it',
+  async (t) => {
+    const openid = 'o-jobs-mismatch';
+    const skuId = 'spu-003-10';
+    const before = await stockOf(skuId);
+    const orderId = await orderFor(openid, skuId, 2);
+    await startPaying(orderId, openid);
+    const order = await stored(orderId);
+    const paidFee = order.amounts.payable as number;
+    // The order's amount changed after the prepay: the shopper pays the old amount, and the notification is lost.
+    await shop.db
+      .collection('orders')
+      .doc(orderId)
+      .update({ amounts: { ...order.amounts, payable: paidFee + 100 } });
+    await loseNotifications(1);
+    await shopperPays(orderId, openid);
+    await startedMinutesAgo(orderId, 3);
+
+    const firing = await runTimer();
+    await pay.idle();
+    const doc = await stored(orderId);
+    const trade = (await sandboxOrder(orderId))!;
+    t.is(doc.status, 'cancelled');
+    t.like(doc.history.at(-1), { event: 'payment_mismatch', from: 'pending_payment', to: 'cancelled', actor: 'system' });
+    t.like(doc.paymentMismatch, { totalFee: paidFee, transactionId: trade.transactionId });
+    t.is(await stockOf(skuId), before, 'the stock came back');
+    t.like(await refundsOf(orderId), [{ outRefundNo: `${orderId}R3`, refundFee: paidFee, status: 'SUCCESS' }]);
+    t.is(doc.lateRefundPending, undefined);
+    t.deepEqual(firing, summary({ mismatchedPayments: 1 }));
+    t.deepEqual(await runTimer(), summary(), 'no longer asked about every minute');
+    t.is((await refundsOf(orderId)).length, 1);
+  },
+);
 
 test.serial('a few hundred due orders in one firing: expired trades closed, lost payments found', async (t) => {
   const openid = 'o-jobs-many';

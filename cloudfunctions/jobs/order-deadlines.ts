@@ -28,7 +28,9 @@ export async function cancelExpiredOrders(now: Date, deadline: number): Promise<
         const trade = await closePayOrder(order._id);
         if (trade.kind === 'paid') {
           const { outcome } = await settlePayment(trade.payment, now);
-          return outcome.kind === 'applied' ? 'paid' : undefined;
+          if (outcome.kind !== 'applied') return undefined;
+          // Paid for another amount: the settlement cancelled the order and refunds it in full.
+          return outcome.order.status === 'cancelled' ? 'cancelled' : 'paid';
         }
         if (trade.kind !== 'closed') {
           // Not closed now (the shopper is paying, WeChat Pay did not answer): tried again next minute, and past the

@@ -162,3 +162,25 @@ test('another shopper cannot cancel, and WeChat Pay is not asked to close anythi
   t.is((await sandboxOrder(order.orderId))!.state, 'NOTPAY');
   t.is((await stored(order.orderId)).status, 'pending_payment');
 });
+
+test('cancel that finds the trade paid for another amount answers the cancelled order, refunded in full', async (t) => {
+  const openid = 'o-cancel-mismatch';
+  const skuId = 'spu-001-05';
+  const before = await stockOf(skuId);
+  const order = await orderFor(openid, skuId);
+  await startPaying(order.orderId, openid);
+  // The order's amount changed after its prepay, and the shopper paid the old amount; the notification is lost.
+  await shop.db
+    .collection('orders')
+    .doc(order.orderId)
+    .update({ amounts: { ...order.amounts, payable: order.amounts.payable + 100 } });
+  await control('POST', `/pay/orders/${order.orderId}/pay`, { openid, notify: false });
+
+  const answer = dataOf(await shop.call<OrderView>('order', 'cancel', { orderId: order.orderId }, openid));
+  t.like(answer, { orderId: order.orderId, status: 'cancelled' });
+  await pay.idle();
+  const doc = await stored(order.orderId);
+  t.like(doc, { status: 'cancelled', paymentMismatch: { totalFee: order.amounts.payable } });
+  t.is(await stockOf(skuId), before);
+  t.like(await refundsOf(order.orderId), [{ outRefundNo: `${order.orderId}R3`, refundFee: order.amounts.payable }]);
+});

@@ -78,29 +78,7 @@ async function giveCoupon(
   return added.id as string;
 }
 
-/** Sets points and growth as a merchant adjustment would: the user's balances and a ledger entry of the change, so they sum. */
-let adjustments = 0;
-async function giveMember(openid: string, { points = 0, growth = 0 }: { points?: number; growth?: number }): Promise<void> {
-  const user = await doc('users', openid);
-  if (user) await shop.db.collection('users').doc(openid).update({ points, growth });
-  else
-    await shop.db
-      .collection('users')
-      .doc(openid)
-      .set({ openid, nickname: null, avatarUrl: null, points, growth, createdAt: new Date(), updatedAt: new Date() });
-  const refId = `setup-${++adjustments}`;
-  await shop.db.collection('points_ledger').add({
-    _id: `${openid}:adjust:${refId}`,
-    openid,
-    delta: points - (user?.points ?? 0),
-    balanceAfter: points,
-    growthDelta: growth - (user?.growth ?? 0),
-    growthAfter: growth,
-    reason: 'adjust',
-    refId,
-    at: new Date(),
-  });
-}
+const { giveMember } = shop;
 
 /** The points ledger sums to the balance, and the growth deltas to the growth. */
 async function assertLedgers(t: ExecutionContext, openid: string): Promise<void> {

@@ -3,9 +3,10 @@ import { OrderRoutes } from '../../typings/order.js';
 import { serve } from '../shared/platform/route.js';
 import { create, preview } from './routes/checkout.js';
 import { cancel, detail, list } from './routes/my-orders.js';
-import { confirmReceipt, requestRefund } from './routes/receipt.js';
+import * as afterSales from './routes/after-sales.js';
+import { confirmReceipt } from './routes/receipt.js';
 
-/** Checkout, the shopper's orders, and what follows delivery. */
+/** Checkout, the shopper's orders, and what follows delivery: receipt and after-sale cases. */
 export const main = serve({
   [OrderRoutes.preview]: preview,
   [OrderRoutes.create]: create,
@@ -13,5 +14,9 @@ export const main = serve({
   [OrderRoutes.detail]: detail,
   [OrderRoutes.cancel]: cancel,
   [OrderAfterSaleRoutes.confirmReceipt]: confirmReceipt,
-  [OrderAfterSaleRoutes.refund]: requestRefund,
+  [OrderAfterSaleRoutes.refund]: afterSales.request,
+  [OrderAfterSaleRoutes.refundWithdraw]: afterSales.withdraw,
+  [OrderAfterSaleRoutes.refundReturn]: afterSales.sendBack,
+  [OrderAfterSaleRoutes.afterSaleList]: afterSales.list,
+  [OrderAfterSaleRoutes.afterSaleDetail]: afterSales.detail,
 });

@@ -2,6 +2,7 @@ import test from 'ava';
 import { shipOrder } from '../../testkit/merchant.js';
 import { dataOf, startShop } from '../../testkit/shop.js';
 import type { Envelope } from '../../typings/common.js';
+import type { AfterSaleView } from '../../typings/order-after-sale.js';
 import type { OrderView } from '../../typings/order.js';
 
 /** After delivery: the shopper confirms receipt or asks for a refund of their own paid or shipped order. */
@@ -71,9 +72,8 @@ test('requestRefund from a paid order records where it came from and why', async
   const openid = 'o-refund-paid';
   const orderId = await orderFor(openid);
   await markPaid(orderId);
-  const view = dataOf(await shop.call<OrderView>('order', 'refund', { orderId, reason: '  拍错了规格  ' }, openid));
-  t.is(view.status, 'refunding');
-  t.is(view.statusLabel, '退款中');
+  const view = dataOf(await shop.call<AfterSaleView>('order', 'refund', { orderId, reason: '  拍错了规格  ' }, openid));
+  t.like(view, { caseId: `${orderId}S1`, status: 'requested', statusLabel: '待商家处理', reason: '拍错了规格' });
   const order = await stored(orderId);
   t.like(order, { status: 'refunding', refundRequestedFrom: 'paid', refundReason: '拍错了规格' });
   t.truthy(order.refundRequestedAt);
@@ -115,8 +115,8 @@ test('requestRefund refuses unpaid and cancelled orders; a completed one takes a
   await shipOrder(shop, done, { carrier: '韵达快递', trackingNo: 'YD0003' });
   dataOf(await shop.call('order', 'confirmReceipt', { orderId: done }, openid));
   t.is(
-    dataOf(await shop.call<OrderView>('order', 'refund', { orderId: done, reason: '不想要了' }, openid)).status,
-    'refunding',
+    dataOf(await shop.call<AfterSaleView>('order', 'refund', { orderId: done, reason: '不想要了' }, openid)).status,
+    'requested',
     'after-sale',
   );
   t.like(await stored(done), { status: 'refunding', refundRequestedFrom: 'completed' });

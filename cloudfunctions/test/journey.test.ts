@@ -1,8 +1,9 @@
 import test from 'ava';
-import { approveRefund, shipOrder } from '../../testkit/merchant.js';
+import { approveRefund, receiveReturn, shipOrder } from '../../testkit/merchant.js';
 import { dataOf, startShop } from '../../testkit/shop.js';
 import type { CartView } from '../../typings/cart.js';
 import type { ReferralSummary } from '../../typings/member.js';
+import type { AfterSaleView } from '../../typings/order-after-sale.js';
 import type { OrderView, Preview } from '../../typings/order.js';
 import type { CreatedPayment } from '../../typings/pay.js';
 import type { HomeData, ListData, ProductDetail } from '../../typings/product.js';
@@ -170,8 +171,11 @@ test('refund path: paid → refund requested → merchant approves → WeChat Pa
   t.deepEqual(await salesOf(skuId), [sales[0] + 1, sales[1] + 1]);
   t.is((await stored(order.orderId)).status, 'paid');
 
-  const requested = dataOf(await shop.call<OrderView>('order', 'refund', { orderId: order.orderId, reason: '不想要了' }, openid));
-  t.is(requested.status, 'refunding');
+  const requested = dataOf(
+    await shop.call<AfterSaleView>('order', 'refund', { orderId: order.orderId, reason: '不想要了' }, openid),
+  );
+  t.like(requested, { status: 'requested', kind: 'refund_only' });
+  t.is((await stored(order.orderId)).status, 'refunding');
   await approveRefund(shop, order.orderId);
   await pay.idle();
 
@@ -206,9 +210,16 @@ test("after-sale path: a completed order refunded within the window takes back t
   t.true(earned > 0, 'completing the order earned points');
   t.like(await commissionOf(), { status: 'pending' }, 'and a pending commission for the inviter');
 
-  const requested = dataOf(await shop.call<OrderView>('order', 'refund', { orderId: order.orderId, reason: '质量问题' }, openid));
-  t.is(requested.status, 'refunding');
-  await approveRefund(shop, order.orderId);
+  // 退货退款: the goods go back, and only once the merchant has them does the money follow.
+  const { orderId } = order;
+  const requested = dataOf(
+    await shop.call<AfterSaleView>('order', 'refund', { orderId, kind: 'return_refund', reason: '质量问题' }, openid),
+  );
+  t.like(requested, { status: 'requested', kind: 'return_refund' });
+  t.like((await approveRefund(shop, orderId)).afterSale, { status: 'awaiting_return' });
+  dataOf(await shop.call('order', 'refund.return', { orderId, carrier: '中通快递', trackingNo: 'ZT2026112699005' }, openid));
+  t.is(await stockOf(skuId), stockBefore - 1, 'not back before the merchant has it');
+  await receiveReturn(shop, orderId);
   await pay.idle();
   t.is((await stored(order.orderId)).status, 'refunded');
   t.is(await pointsOf(), 0, 'the earned points were taken back');

@@ -1,7 +1,10 @@
 import test from 'ava';
+import { ensureMerchant } from '../../testkit/merchant.js';
 import { TEST_DATA_KEY, dataOf, startShop } from '../../testkit/shop.js';
+import type { AdminOrderDetail } from '../../typings/admin.js';
+import type { OrderView } from '../../typings/order.js';
 import type { Address, Profile } from '../../typings/user.js';
-import { decryptField, encryptField } from '../shared/platform/field-crypto.js';
+import { UNREADABLE_FIELD, addressBinding, decryptField, orderAddressBinding } from '../shared/platform/field-crypto.js';
 import { maskDetail, maskPhone } from '../shared/rules/masks.js';
 
 /** Profile and address book through the gateway. Each test is its own shopper, since tests run concurrently. */
@@ -31,21 +34,7 @@ async function stored(openid: string): Promise<StoredAddress[]> {
 }
 const defaults = async (openid: string) => (await stored(openid)).filter((a) => a.isDefault).map((a) => a._id);
 
-test('crypto: fields round-trip, every encryption differs, tampering and a missing key are refused', (t) => {
-  process.env.SHOP_DATA_KEY = TEST_DATA_KEY;
-  const a = encryptField(PHONE);
-  t.regex(a, /^v1:[\w-]{16}:[\w-]{22}:[\w-]+$/);
-  t.not(encryptField(PHONE), a, 'a random IV per encryption');
-  t.is(decryptField(a), PHONE);
-  t.is(decryptField(encryptField(DETAIL)), DETAIL);
-  const [v, iv, tag, body] = a.split(':');
-  const flipped = body!.startsWith('A') ? `B${body!.slice(1)}` : `A${body!.slice(1)}`;
-  t.throws(() => decryptField([v, iv, tag, flipped].join(':')));
-  t.throws(() => decryptField(PHONE), { message: /not an encrypted field/ });
-  process.env.SHOP_DATA_KEY = 'abc';
-  t.throws(() => encryptField(PHONE), { message: /SHOP_DATA_KEY must be exactly 64 hex/ });
-  delete process.env.SHOP_DATA_KEY;
-  t.throws(() => encryptField(PHONE), { message: /SHOP_DATA_KEY is not set/ });
+test('masks: the phone keeps its first 3 and last 4 digits, the street its first 5 characters', (t) => {
   t.is(maskPhone(PHONE), '138****5678');
   t.is(maskDetail(DETAIL), '文三路 47****');
   t.is(maskDetail('一号'), '一****');
@@ -113,14 +102,96 @@ test('addresses: phone and street are stored encrypted', async (t) => {
   const saved = await save(me);
   const [doc] = await stored(me);
   t.is(doc!._id, saved.addressId);
-  t.regex(String(doc!.phone), /^v1:/);
-  t.regex(String(doc!.detail), /^v1:/);
+  t.regex(String(doc!.phone), /^v2:k1:/);
+  t.regex(String(doc!.detail), /^v2:k1:/);
   const text = JSON.stringify(doc);
   t.false(text.includes(PHONE));
   t.false(text.includes('5678'));
   t.false(text.includes('华星时代'));
   process.env.SHOP_DATA_KEY = TEST_DATA_KEY;
-  t.is(decryptField(String(doc!.phone)), PHONE);
+  t.is(decryptField(String(doc!.phone), addressBinding(saved.addressId, 'phone')), PHONE);
+  t.is(decryptField(String(doc!.detail), addressBinding(saved.addressId, 'detail')), DETAIL);
+});
+
+// --- encrypted values are bound to their record and field -------------------------------------------------------
+
+const setAddress = (addressId: string, fields: Record<string, unknown>) =>
+  shop.db.collection('addresses').doc(addressId).update(fields);
+const storedAddress = async (addressId: string) =>
+  (await shop.db.collection('addresses').doc(addressId).get()).data[0] as Record<string, string>;
+
+test("binding: another shopper's phone copied into my address, or my phone into my street, is never shown", async (t) => {
+  const me = 'o-user-bind-me';
+  const other = 'o-user-bind-other';
+  const mine = await save(me);
+  const second = await save(me, { name: '李四', phone: '13900001111', detail: '科技园 1 号' });
+  const theirs = await save(other, { name: '王五', phone: '13700002222', detail: '人民路 9 号' });
+  const [myDoc, theirDoc] = [await storedAddress(mine.addressId), await storedAddress(theirs.addressId)];
+  await setAddress(mine.addressId, { phone: theirDoc.phone, detail: myDoc.phone });
+
+  const list = dataOf(await user('addresses.list', {}, me));
+  t.deepEqual(
+    list.map((a) => [a.addressId, a.phone, a.detail]),
+    [
+      [mine.addressId, UNREADABLE_FIELD, UNREADABLE_FIELD],
+      [second.addressId, '139****1111', '科技园****'],
+    ],
+    'the list still answers, the moved values shown as unreadable',
+  );
+  t.like(dataOf(await user<Address>('addresses.get', { addressId: mine.addressId }, me)), {
+    name: '张三',
+    phone: UNREADABLE_FIELD,
+    detail: UNREADABLE_FIELD,
+  });
+  t.like(dataOf(await user<Address>('addresses.default', {}, me)), { addressId: mine.addressId, phone: UNREADABLE_FIELD });
+  t.like(dataOf(await user<Address>('addresses.get', { addressId: theirs.addressId }, other)), {
+    phone: '13700002222',
+    detail: '人民路 9 号',
+  });
+
+  // Checkout refuses the unreadable address, taking nothing; saving it again repairs it.
+  const stockBefore = await shop.inspect.stockOf('spu-002-01');
+  const create = { lines: [{ skuId: 'spu-002-01', quantity: 1 }], addressId: mine.addressId, idempotencyKey: 'bind-me-1' };
+  const refused = await shop.call('order', 'create', create, me);
+  t.like(refused, { ok: false, code: 'INVALID_STATE' });
+  t.regex(refused.ok ? '' : refused.message, /收货地址无法读取/);
+  t.is(await shop.inspect.stockOf('spu-002-01'), stockBefore);
+  t.deepEqual((await shop.db.collection('orders').where({ openid: me }).get()).data, []);
+  await save(me, { addressId: mine.addressId });
+  t.like(dataOf(await user<Address>('addresses.get', { addressId: mine.addressId }, me)), { phone: PHONE, detail: DETAIL });
+});
+
+test("binding: an order's address is re-encrypted for the order; copied into another order it is never shown", async (t) => {
+  const [me, other] = ['o-user-bind-order-me', 'o-user-bind-order-other'];
+  const mine = await shop.orderFor(me, 'spu-001-01');
+  const theirs = await shop.orderFor(other, 'spu-001-01');
+  const [myOrder, theirOrder] = [await shop.inspect.order(mine.orderId), await shop.inspect.order(theirs.orderId)];
+  const book = (await shop.db.collection('addresses').where({ openid: me }).get()).data[0] as Record<string, string>;
+  t.not(myOrder.address.phone, book.phone, 'not a copy of the address book value');
+  process.env.SHOP_DATA_KEY = TEST_DATA_KEY;
+  t.is(decryptField(myOrder.address.phone, orderAddressBinding(mine.orderId, 'phone')), '13912345678');
+  t.is(decryptField(myOrder.address.detail, orderAddressBinding(mine.orderId, 'detail')), '文三路 1 号');
+  t.throws(() => decryptField(myOrder.address.phone, addressBinding(book._id!, 'phone')));
+
+  const orderDetail = async () => dataOf(await shop.call<OrderView>('order', 'detail', { orderId: mine.orderId }, me));
+  t.like((await orderDetail()).address, { phone: '139****5678', detail: '文三路****' });
+  await shop.db
+    .collection('orders')
+    .doc(mine.orderId)
+    .update({ address: { ...myOrder.address, phone: theirOrder.address.phone, detail: book.detail } });
+  t.like((await orderDetail()).address, { phone: UNREADABLE_FIELD, detail: UNREADABLE_FIELD });
+  const listed = dataOf(await shop.call<{ items: OrderView[] }>('order', 'list', {}, me)).items;
+  t.like(
+    listed.find((o) => o.orderId === mine.orderId),
+    { address: { phone: UNREADABLE_FIELD } },
+    'the list still answers',
+  );
+  const owner = 'o-user-bind-owner';
+  await ensureMerchant(shop, owner, 'owner');
+  const revealed = dataOf(await shop.call<AdminOrderDetail>('admin', 'orders.detail', { orderId: mine.orderId }, owner));
+  t.like(revealed, { addressRevealed: true, address: { phone: UNREADABLE_FIELD, detail: UNREADABLE_FIELD } });
+  const theirsRevealed = dataOf(await shop.call<AdminOrderDetail>('admin', 'orders.detail', { orderId: theirs.orderId }, owner));
+  t.like(theirsRevealed.address, { phone: '13912345678', detail: '文三路 1 号' });
 });
 
 test('addresses: edit, setDefault and save with isDefault keep exactly one default', async (t) => {

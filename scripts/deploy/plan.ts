@@ -226,9 +226,10 @@ function resolveVariables(decl: Declarations, remote: RemoteState | undefined, p
     if (local !== undefined) {
       const invalid = checkValue(name, local);
       if (invalid) plan.problems.push(invalid);
-      if (spec.pinned && [...deployed].some((v) => v !== local)) {
+      if (spec.pinned && [...deployed].some((v) => v !== local && !spec.keptBy?.(v, decl.variables))) {
         plan.problems.push(
-          `${name} differs from the value the deployed functions use: data written with it would become unreadable. Unset ${name} to keep the deployed value.`,
+          `${name} differs from the value the deployed functions use: data written with it would become unreadable. Unset ${name} to keep the deployed value` +
+            (spec.keptBy ? ' (or rotate it: docs/platform.md, "Personal data at rest").' : '.'),
         );
       }
       resolved.set(name, { value: local, source: 'local' });

@@ -15,6 +15,8 @@ export interface VariableSpec {
   secret?: boolean;
   /** Once set on the deployed functions it must not change (data written with it would become unreadable). */
   pinned?: boolean;
+  /** A pinned value may change when the deployer keeps the deployed one in another variable (a data key rotated out). */
+  keptBy?: (deployed: string, given: Record<string, string | undefined>) => boolean;
   format?: RegExp;
   /** Values that must never reach a real environment: the offline defaults. */
   forbidden?: Record<string, string>;
@@ -23,6 +25,13 @@ export interface VariableSpec {
 
 /** The development key of `npm start` and the tests (public in this repository). */
 const DEV_DATA_KEY = '000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f';
+const KEY_ID = '[A-Za-z0-9_-]{1,32}';
+const OLD_KEY = `${KEY_ID}:[0-9a-fA-F]{64}`;
+
+/** The keys listed in a SHOP_DATA_OLD_KEYS value, lower-case hex. */
+function oldDataKeys(value: string | undefined): string[] {
+  return (value ?? '').split(',').map((entry) => (entry.split(':')[1] ?? '').trim().toLowerCase());
+}
 
 export const VARIABLES: VariableSpec[] = [
   {
@@ -32,7 +41,23 @@ export const VARIABLES: VariableSpec[] = [
     pinned: true,
     format: /^[0-9a-fA-F]{64}$/,
     forbidden: { [DEV_DATA_KEY]: 'this is the public development key of npm start and the tests' },
-    hint: "64 hex characters (`openssl rand -hex 32`); encrypts shoppers' phone numbers and addresses. Keep it safe: it cannot change once data exists.",
+    keptBy: (deployed, given) => oldDataKeys(given.SHOP_DATA_OLD_KEYS).includes(deployed.toLowerCase()),
+    hint:
+      "64 hex characters (`openssl rand -hex 32`); encrypts shoppers' phone numbers and addresses. Keep it safe: it changes " +
+      'only by rotation, the deployed key kept in SHOP_DATA_OLD_KEYS (docs/platform.md, "Personal data at rest").',
+  },
+  {
+    name: 'SHOP_DATA_KEY_ID',
+    need: 'optional',
+    format: new RegExp(`^${KEY_ID}$`),
+    hint: 'the id of SHOP_DATA_KEY written into every encrypted value (default k1); a rotated key gets a new id',
+  },
+  {
+    name: 'SHOP_DATA_OLD_KEYS',
+    need: 'optional',
+    secret: true,
+    format: new RegExp(`^(none|${OLD_KEY}(,${OLD_KEY})*)$`),
+    hint: 'keys rotated out, kept for reading until the jobs timer has re-encrypted their data: id:hex,id:hex, or none',
   },
   {
     name: 'PAY_SUB_MCH_ID',

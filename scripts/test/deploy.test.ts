@@ -206,6 +206,20 @@ test('variables: one value per environment, deployed values kept, the data key n
 
   const changed = planDeploy(declarations({ SHOP_DATA_KEY: 'b2'.repeat(32), PAY_SUB_MCH_ID: '1234567890' }), state);
   t.true(changed.problems.some((p) => /SHOP_DATA_KEY differs from the value the deployed functions use/.test(p)));
+  // A rotation: the new key with a new id, the deployed one kept for reading (docs/platform.md, "Personal data at rest").
+  const rotation = { SHOP_DATA_KEY: 'b2'.repeat(32), SHOP_DATA_KEY_ID: 'k2', PAY_SUB_MCH_ID: '1234567890' };
+  const rotated = planDeploy(declarations({ ...rotation, SHOP_DATA_OLD_KEYS: `k1:${DATA_KEY.toUpperCase()}` }), state);
+  t.deepEqual(rotated.problems, []);
+  const rotatedKeyReader = rotated.functions.find((f) => f.name === keyReader)!;
+  t.like(rotatedKeyReader.envVariables, { SHOP_DATA_KEY: 'b2'.repeat(32), SHOP_DATA_KEY_ID: 'k2' });
+  t.false(formatPlan(rotated).includes(DATA_KEY.toUpperCase()), 'old keys are secrets too');
+  const otherOld = planDeploy(declarations({ ...rotation, SHOP_DATA_OLD_KEYS: `k1:${'c3'.repeat(32)}` }), state);
+  t.true(
+    otherOld.problems.some((p) => /SHOP_DATA_KEY differs/.test(p)),
+    'the deployed key must be the one kept',
+  );
+  const malformed = planDeploy(declarations({ ...rotation, SHOP_DATA_OLD_KEYS: `k1 ${DATA_KEY}` }), state);
+  t.true(malformed.problems.some((p) => /SHOP_DATA_OLD_KEYS is not valid/.test(p)));
 
   const fresh = planDeploy(declarations({}), emptyState());
   t.true(fresh.problems.some((p) => /^SHOP_DATA_KEY is not set/.test(p)));

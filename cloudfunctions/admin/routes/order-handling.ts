@@ -9,6 +9,7 @@ import {
 } from '../../../typings/admin.js';
 import { sendSubscribeMessage, shippedMessage } from '../../shared/platform/subscribe-messages.js';
 import { notFound } from '../../shared/rules/errors.js';
+import { afterSalesOfOrder } from '../../shared/store/after-sale-records.js';
 import { _, db } from '../../shared/store/db.js';
 import { refuseUnfinishedGroup } from '../../shared/store/group-seats.js';
 import { pageOfOrders } from '../../shared/store/order-records.js';
@@ -28,7 +29,7 @@ export const detail = adminRoute('orders.read', AdminOrderIdInput, async ({ orde
   if (!order) throw notFound('订单');
   const reveal = can(ctx.merchant, 'personal_data.read');
   if (reveal) await auditPersonalDataRead(ctx, orderId, ['phone', 'detail']);
-  return toAdminOrderDetail(order, reveal);
+  return toAdminOrderDetail(order, reveal, await afterSalesOfOrder(orderId));
 });
 
 /**

@@ -28,7 +28,8 @@ export const detail = route(OrderIdInput, async ({ orderId }, ctx): Promise<Orde
 /**
  * Cancels an unpaid order and, in the same transaction, returns its stock. Once the shopper started paying, the trade
  * on WeChat Pay is closed first so it can no longer be paid; if WeChat Pay says it was paid already (the notification
- * is on its way), the payment is recorded exactly as the notification would and the cancel is refused. An unpaid trade
+ * is on its way), the payment is recorded exactly as the notification would and the cancel is refused (unless it was
+ * for another amount: then the order is cancelled and the payment refunded in full, as settlePayment does). An unpaid trade
  * that cannot be closed (the shopper is paying elsewhere) does not block the cancel: a payment arriving after it is
  * refunded automatically (late_payment). When WeChat Pay does not answer, the shopper is asked to try again.
  */
@@ -37,7 +38,9 @@ export const cancel = route(OrderIdInput, async ({ orderId }, ctx): Promise<Orde
   if (order.status === 'pending_payment' && order.payStartedAt) {
     const trade = await closePayOrder(orderId);
     if (trade.kind === 'paid') {
-      await settlePayment(trade.payment);
+      const { outcome } = await settlePayment(trade.payment);
+      // Paid for another amount: the settlement cancelled the order and refunds the payment in full.
+      if (outcome.kind !== 'refused' && outcome.order.status === 'cancelled') return toOrderView(outcome.order);
       throw new ShopError(ErrorCode.INVALID_STATE, '订单已支付');
     }
     if (trade.kind === 'unknown') {

@@ -8,6 +8,7 @@ import { clip, orderTitle } from '../../shared/rules/money.js';
 import { chinaTimestamp } from '../../shared/rules/new-orders.js';
 import { nextState } from '../../shared/rules/order-transitions.js';
 import { _, db } from '../../shared/store/db.js';
+import { settleFreeOrder } from '../../shared/workflows/payment-settlement.js';
 
 /**
  * Starts paying one of the caller's unpaid orders: WeChat Pay's unified order for the order's payable amount, answered
@@ -18,16 +19,31 @@ import { _, db } from '../../shared/store/db.js';
 export const create = route(CreatePaymentInput, async ({ orderId }, ctx): Promise<CreatedPayment> => {
   const order = (await db.collection<OrderDoc>('orders').where({ _id: orderId, openid: ctx.openid }).limit(1).get()).data[0];
   if (!order) throw notFound('订单');
+  if (order.amounts.payable === 0) {
+    // WeChat Pay refuses 0 fen: such an order is paid when it is placed; one left unpaid (the placing call stopped
+    // in between) is paid now.
+    if (order.status === 'pending_payment') await settleFreeOrder(orderId, ctx.now);
+    throw new ShopError(ErrorCode.INVALID_STATE, '订单金额为 0，无需支付');
+  }
   nextState(order.status, 'pay', 'system'); // refuses anything but an unpaid order, with the table's message
   if (new Date(order.expiresAt).getTime() <= ctx.now.getTime()) throw new ShopError(ErrorCode.INVALID_STATE, '订单已超时');
   // Written before WeChat Pay hears of the order: from now on a cancel or the timer closes the trade there first,
-  // and the timer asks after it if no notification comes (jobs).
-  const startedAt = order.payStartedAt ? new Date(order.payStartedAt) : ctx.now;
+  // and the timer asks after it if no notification comes (jobs), also for a while after a cancel. So no trade may
+  // exist without `payStartedAt`: when the write finds the order no longer unpaid (a cancel got in between), WeChat
+  // Pay is not asked.
+  let startedAt = order.payStartedAt ? new Date(order.payStartedAt) : ctx.now;
   if (!order.payStartedAt) {
-    await db
+    const started = await db
       .collection('orders')
       .where({ _id: orderId, status: 'pending_payment', payStartedAt: _.exists(false) })
       .update({ data: { payStartedAt: ctx.now } });
+    if (started.stats.updated !== 1) {
+      // A cancel or a concurrent pay.create got in between: what is true now decides.
+      const fresh = (await db.collection<OrderDoc>('orders').doc(orderId).get()).data;
+      if (fresh) nextState(fresh.status, 'pay', 'system');
+      if (!fresh?.payStartedAt) throw new ShopError(ErrorCode.CONFLICT, '订单状态已变化，请稍后再试');
+      startedAt = new Date(fresh.payStartedAt);
+    }
   }
 
   const answer = await cloudPay().unifiedOrder({

@@ -34,6 +34,8 @@ export interface PointsEntryDoc {
   reason: PointsReason;
   refId: string;
   at: Date;
+  /** For points earned on an order: the fen they were earned on (a partial refund takes back its share of them). */
+  baseFen?: number;
 }
 
 /** A points entry's `_id`: one per (openid, reason, refId), so the same event applied twice finds its entry. */
@@ -64,6 +66,8 @@ export interface CommissionDoc {
   paidFen: number;
   rateBp: number;
   amount: number;
+  /** Commission already taken back by partial refunds (fen); the rest is what settles or is reversed at the end. */
+  takenBack?: number;
   status: 'pending' | 'settled' | 'cancelled' | 'reversed';
   createdAt: Date;
   /** When the refund window ends and the commission becomes available. */

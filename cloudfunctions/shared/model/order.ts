@@ -1,4 +1,5 @@
 import type { Amounts, OrderStatus, PricedLine } from '../../../typings/order.js';
+import type { AfterSaleDoc, OrderRefunds } from './after-sale.js';
 
 /**
  * The stored order: its document, statuses, lifecycle events and actors. The transition table is
@@ -46,8 +47,18 @@ export interface OrderDoc {
   /** The first `pay.create`: from then on WeChat Pay may hold a payment for the order (close it before cancelling). */
   payStartedAt?: Date;
   payment?: PaymentRecord;
-  /** Paid after it was cancelled: the full refund is issued and not yet confirmed by the refund callback. */
+  /**
+   * Paid after it was cancelled, or paid another amount than `amounts.payable` (`paymentMismatch`): the full refund is
+   * issued and not yet confirmed by the refund callback.
+   */
   lateRefundPending?: boolean;
+  /**
+   * A payment WeChat Pay confirmed for another amount than the order's: the order was cancelled (or stayed cancelled)
+   * and the payment refunded in full under its own refund number (`<orderId>R3`); shown to the merchant.
+   */
+  paymentMismatch?: { totalFee: number; transactionId: string; at: Date };
+  /** After the cancel, WeChat Pay confirmed that the order's trade can no longer be paid: the jobs timer stops asking. */
+  payClosedAt?: Date;
   refundedAt?: Date;
   shippedAt?: Date;
   shipping?: { carrier: string; trackingNo: string };
@@ -63,6 +74,12 @@ export interface OrderDoc {
    * unpaid (status CHANGE or REFUNDCLOSE: the merchant must act, the timer stops). Cleared once the refund is done.
    */
   refundError?: RefundError;
+  /** The latest after-sale case (`<orderId>S<n>`); open while the order is `refunding` or `refund_approved` by it. */
+  afterSaleId?: string;
+  /** What after-sale cases paid back so far. */
+  refunds?: OrderRefunds;
+  /** The refund in flight for `refund_approved` (the reconcile timer reissues exactly it); absent: the whole payment, R1. */
+  openRefund?: { outRefundNo: string; refundFee: number };
   /** Set on orders a promotion created (flashsale, groupbuy). */
   promotion?: OrderPromotion;
   /** A group-buy member's refund of the difference to the closing tier; the order stays paid. */
@@ -99,6 +116,7 @@ export const ORDER_EVENTS = [
   'cancel',
   'timeout',
   'late_payment',
+  'payment_mismatch',
   'ship',
   'confirm_receipt',
   'auto_confirm',
@@ -107,6 +125,7 @@ export const ORDER_EVENTS = [
   'approve_refund',
   'reject_refund',
   'refund_succeeded',
+  'partial_refund',
   'group_failed',
   'group_refund',
 ] as const;
@@ -127,4 +146,6 @@ export interface OrderChange {
   before: OrderDoc;
   after: OrderDoc;
   now: Date;
+  /** The after-sale case behind a refund event (`refund_succeeded`, `partial_refund`), as it is written. */
+  afterSale?: AfterSaleDoc;
 }

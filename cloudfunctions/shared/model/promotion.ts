@@ -82,6 +82,11 @@ export const FLASH_SALES = 'flash_sales';
 /** One counter per shopper and flash sale, `_id` `${flashSaleId}:${openid}`: the per-user limit's atomic guard. */
 export const FLASH_SALE_BUYERS = 'flash_sale_buyers';
 
+/**
+ * A flash sale. Its units are taken out of the SKU's `stock` when it is scheduled and held by the sale (the stock rule,
+ * docs/architecture.md): `skus.stock` is always what ordinary orders can sell. When the sale ends or is cancelled it
+ * is settled: what it did not sell goes back to the SKU, once (store/flash-sale-units.ts).
+ */
 export interface FlashSaleDoc {
   _id: string;
   skuId: string;
@@ -89,15 +94,47 @@ export interface FlashSaleDoc {
   title: string;
   /** Flash price per unit, fen. */
   price: number;
-  /** Units the sale started with; `remaining` moves only by conditional increments, never below 0. */
+  /** Units taken from the SKU's stock when the sale was scheduled. */
   stock: number;
+  /** Units the sale holds unsold; moves only by conditional increments, never below 0; 0 once settled. */
   remaining: number;
   perUser: number;
   startAt: Date;
   endAt: Date;
-  status: 'active' | 'disabled';
+  /**
+   * `active` sells in its window; `disabled` sells nothing but still holds its units until it ends; `ended` and
+   * `cancelled` are settled: the unsold units went back to the SKU (`returned`), and units of its orders cancelled or
+   * refunded later go to the SKU too.
+   */
+  status: FlashSaleStatus;
   createdAt: Date;
   updatedAt: Date;
+  /** When the sale was settled (status `ended` or `cancelled`), in the transaction that gave `returned` to the SKU. */
+  settledAt?: Date;
+  /** Unsold units given back to the SKU when the sale was settled. */
+  returned?: number;
+}
+
+export type FlashSaleStatus = 'active' | 'disabled' | 'ended' | 'cancelled';
+
+/** Statuses of a sale that still holds its units; the others are settled, for good. */
+export const HOLDING_SALE_STATUSES: readonly FlashSaleStatus[] = ['active', 'disabled'];
+
+export const isSettled = (sale: Pick<FlashSaleDoc, 'status'>) => !HOLDING_SALE_STATUSES.includes(sale.status);
+
+/** What scheduling a flash sale asks for (store/flash-sale-units.ts `scheduleFlashSale`). */
+export interface FlashSaleTerms {
+  /** A natural id makes scheduling safe to retry; generated when absent. */
+  flashSaleId?: string;
+  skuId: string;
+  title?: string;
+  /** Flash price per unit, fen. */
+  price: number;
+  /** Units to take from the SKU's stock and hold for the sale. */
+  units: number;
+  perUser: number;
+  startAt: Date;
+  endAt: Date;
 }
 
 export interface FlashSaleBuyerDoc {

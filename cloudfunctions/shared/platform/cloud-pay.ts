@@ -107,10 +107,15 @@ interface CloudPay {
   ): Promise<CloudPayAnswer & { tradeState?: TradeState; totalFee?: number; transactionId?: string; timeEnd?: string }>;
   closeOrder(params: PayOrderRef): Promise<CloudPayAnswer>;
   /** One refund by its number; the answer's indexed keys keep WeChat's `_0` suffix (docs/wire-protocol.md, "cloudPay"). */
-  queryRefund(params: {
-    outRefundNo: string;
-    subMchId: string;
-  }): Promise<CloudPayAnswer & { refundStatus_0?: string; refundFee_0?: number; outRefundNo_0?: string }>;
+  queryRefund(params: { outRefundNo: string; subMchId: string }): Promise<
+    CloudPayAnswer & {
+      refundStatus_0?: string;
+      refundFee_0?: number;
+      outRefundNo_0?: string;
+      outTradeNo?: string;
+      transactionId?: string;
+    }
+  >;
 }
 
 /** wx-server-sdk's typings do not describe `cloudPay`; this is the part the shop calls. */
@@ -153,6 +158,19 @@ export function lateRefundNo(orderId: string): string {
   return `${orderId}R0`;
 }
 
+/**
+ * The refund of a payment of another amount than the order's (`paymentMismatch`): one per order, so reissuing it is
+ * harmless, and it is told apart from a late payment's in WeChat Pay's records.
+ */
+export function mismatchRefundNo(orderId: string): string {
+  return `${orderId}R3`;
+}
+
+/** The number under which a payment the order cannot keep goes back by itself (`lateRefundPending`). */
+export function automaticRefundNo(order: Pick<OrderDoc, '_id' | 'paymentMismatch'>): string {
+  return order.paymentMismatch ? mismatchRefundNo(order._id) : lateRefundNo(order._id);
+}
+
 /** The refund the merchant approved for the whole order: one per order, so reissuing it is harmless. */
 export function approvedRefundNo(orderId: string): string {
   return `${orderId}R1`;
@@ -166,9 +184,13 @@ export function priceRefundNo(orderId: string): string {
   return `${orderId}R2`;
 }
 
-/** What is left to refund of an order's payment once a price difference was paid back (WeChat Pay refuses more). */
-export function refundableFee(order: Pick<OrderDoc, 'payment' | 'priceRefund'>): number {
-  return (order.payment?.totalFee ?? 0) - (order.priceRefund?.refundFee ?? 0);
+/**
+ * What is left to refund of an order's payment (WeChat Pay refuses more): after-sale refunds so far are out, and so is
+ * a group-buy's price difference from the moment it is recorded, paid or still in flight, since it is retried until
+ * paid.
+ */
+export function refundableFee(order: Pick<OrderDoc, 'payment' | 'priceRefund' | 'refunds'>): number {
+  return (order.payment?.totalFee ?? 0) - (order.priceRefund?.refundFee ?? 0) - (order.refunds?.fee ?? 0);
 }
 
 /**
@@ -194,4 +216,59 @@ export async function issueRefund(refund: {
   const refused = payRefusal(answer);
   if (refused) console.error(`refund ${refund.outRefundNo} of order ${refund.orderId} refused: ${refused}`);
   return refused;
+}
+
+/** What WeChat Pay says of news a notification brought: confirmed (as WeChat Pay reports it), or why not. */
+export type Confirmation<T> = { kind: 'confirmed'; value: T } | { kind: 'unconfirmed'; reason: string };
+
+/**
+ * Asks WeChat Pay (`queryOrder`) whether the payment a notification reports happened: the order's trade paid (SUCCESS,
+ * or REFUND once money went back), under the same transaction id, for the same amount. A notification proves nothing
+ * by itself: the `pay` function can be invoked by anything that can call functions in the environment.
+ */
+export async function confirmPayment(reported: {
+  orderId: string;
+  transactionId: string;
+  totalFee: number;
+}): Promise<Confirmation<ConfirmedPayment>> {
+  const trade = await queryPayOrder(reported.orderId);
+  if (trade.kind === 'unknown') return { kind: 'unconfirmed', reason: `WeChat Pay did not answer: ${trade.reason}` };
+  if (trade.kind === 'closed') return { kind: 'unconfirmed', reason: 'WeChat Pay reports the trade closed or unknown' };
+  if (trade.kind === 'unpaid') return { kind: 'unconfirmed', reason: `WeChat Pay reports the trade ${trade.tradeState}` };
+  const { payment } = trade;
+  if (payment.transactionId !== reported.transactionId || payment.totalFee !== reported.totalFee) {
+    return {
+      kind: 'unconfirmed',
+      reason: `WeChat Pay reports transaction ${payment.transactionId} of ${payment.totalFee} fen, not ${reported.transactionId} of ${reported.totalFee} fen`,
+    };
+  }
+  return { kind: 'confirmed', value: payment };
+}
+
+/**
+ * Asks WeChat Pay (`queryRefund`) whether the refund a notification reports is done: that refund number, of that
+ * order, SUCCESS, and (when the notification says) of the same amount and transaction.
+ */
+export async function confirmRefund(reported: {
+  orderId: string;
+  outRefundNo: string;
+  refundFee?: number;
+  transactionId?: string;
+}): Promise<Confirmation<{ refundFee: number }>> {
+  const answer = await cloudPay().queryRefund({ outRefundNo: reported.outRefundNo, subMchId: subMchId() });
+  const refused = payRefusal(answer);
+  if (refused) return { kind: 'unconfirmed', reason: `WeChat Pay does not report the refund: ${refused}` };
+  const status = refundStatusOf(answer);
+  const refundFee = answer.refundFee_0;
+  const unconfirmed = (what: string): Confirmation<{ refundFee: number }> => ({
+    kind: 'unconfirmed',
+    reason: `WeChat Pay reports ${what}`,
+  });
+  if (answer.outTradeNo !== reported.orderId) return unconfirmed(`the refund for order ${answer.outTradeNo ?? '?'}`);
+  if (status !== 'SUCCESS') return unconfirmed(`the refund ${status ?? 'without a status'}`);
+  if (refundFee === undefined || (reported.refundFee !== undefined && refundFee !== reported.refundFee))
+    return unconfirmed(`a refund of ${refundFee ?? '?'} fen, not ${reported.refundFee} fen`);
+  if (reported.transactionId !== undefined && answer.transactionId !== reported.transactionId)
+    return unconfirmed(`transaction ${answer.transactionId ?? '?'}, not ${reported.transactionId}`);
+  return { kind: 'confirmed', value: { refundFee } };
 }

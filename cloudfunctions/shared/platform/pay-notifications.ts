@@ -23,6 +23,7 @@ export const RefundNotification = z.object({
     outRefundNo: z.string().min(1).max(64),
     refundStatus: z.string(),
     refundFee: z.number().int().positive().optional(),
+    transactionId: z.string().max(32).optional(),
     refundId: z.string().optional(),
     successTime: z.string().optional(),
   }),

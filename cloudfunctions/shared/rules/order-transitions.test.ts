@@ -72,11 +72,17 @@ test('a payment after cancellation keeps the order cancelled and is refunded aut
   t.is(nextState('cancelled', 'late_payment', 'system'), 'cancelled');
   t.true(refundsAutomatically('late_payment'));
   t.false(releasesHoldings('late_payment'), 'the cancel already gave the holdings back');
-  t.deepEqual(ORDER_EVENTS.filter(refundsAutomatically), ['late_payment']);
+  t.deepEqual(ORDER_EVENTS.filter(refundsAutomatically), ['late_payment', 'payment_mismatch']);
 });
 
-test('cancel, timeout, a failed group and a finished refund release what the order holds; nothing else does', (t) => {
-  t.deepEqual(ORDER_EVENTS.filter(releasesHoldings), ['cancel', 'timeout', 'refund_succeeded', 'group_failed']);
+test('cancel, timeout, a payment of another amount, a failed group and a finished refund release what the order holds; nothing else does', (t) => {
+  t.deepEqual(ORDER_EVENTS.filter(releasesHoldings), [
+    'cancel',
+    'timeout',
+    'payment_mismatch',
+    'refund_succeeded',
+    'group_failed',
+  ]);
 });
 
 test('a failed group-buy: the system closes unpaid seats and refunds paid ones (the refund then completes as usual)', (t) => {

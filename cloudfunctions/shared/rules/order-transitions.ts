@@ -29,6 +29,9 @@ export const transitions: readonly Transition[] = [
   { from: 'pending_payment', event: 'timeout', to: 'cancelled', by: ['system'] },
   // The money arrived after the order was closed: the order stays cancelled and the payment is refunded automatically.
   { from: 'cancelled', event: 'late_payment', to: 'cancelled', by: ['system'] },
+  // WeChat Pay confirmed a payment of another amount than the order's: the order closes (holdings back) and the money
+  // goes back in full (workflows/payment-settlement.ts).
+  { from: 'pending_payment', event: 'payment_mismatch', to: 'cancelled', by: ['system'] },
   { from: 'paid', event: 'ship', to: 'shipped', by: ['merchant'] },
   { from: 'shipped', event: 'confirm_receipt', to: 'completed', by: ['shopper'] },
   { from: 'shipped', event: 'auto_confirm', to: 'completed', by: ['system'] },
@@ -44,6 +47,10 @@ export const transitions: readonly Transition[] = [
   { from: 'refunding', event: 'reject_refund', to: 'completed', by: ['merchant'] },
   { from: 'refunding', event: 'approve_refund', to: 'refund_approved', by: ['merchant'] },
   { from: 'refund_approved', event: 'refund_succeeded', to: 'refunded', by: ['system'] },
+  // An after-sale case refunded some units: the order goes back to where it was, with the rest still bought.
+  { from: 'refund_approved', event: 'partial_refund', to: 'paid', by: ['system'] },
+  { from: 'refund_approved', event: 'partial_refund', to: 'shipped', by: ['system'] },
+  { from: 'refund_approved', event: 'partial_refund', to: 'completed', by: ['system'] },
   // A group-buy whose time ran out before it reached its target: unpaid seats are closed, paid ones refunded in full
   // without a merchant's decision (the refund callback then completes them with refund_succeeded).
   { from: 'pending_payment', event: 'group_failed', to: 'cancelled', by: ['system'] },
@@ -68,6 +75,7 @@ export const ORDER_EVENT_LABELS: Record<OrderEvent, string> = {
   cancel: '取消订单',
   timeout: '超时关闭',
   late_payment: '处理超时到账的支付',
+  payment_mismatch: '支付金额不符，关闭并退款',
   ship: '发货',
   confirm_receipt: '确认收货',
   auto_confirm: '自动确认收货',
@@ -76,6 +84,7 @@ export const ORDER_EVENT_LABELS: Record<OrderEvent, string> = {
   approve_refund: '同意退款',
   reject_refund: '拒绝退款',
   refund_succeeded: '完成退款',
+  partial_refund: '完成部分退款',
   group_failed: '拼团失败关闭',
   group_refund: '拼团失败退款',
 };
@@ -115,10 +124,16 @@ export function canTransition(state: OrderStatus, event: OrderEvent, actor: Acto
 
 /** The events after which the order gives back the stock, coupons and points it holds. */
 export function releasesHoldings(event: OrderEvent): boolean {
-  return event === 'cancel' || event === 'timeout' || event === 'group_failed' || event === 'refund_succeeded';
+  return (
+    event === 'cancel' ||
+    event === 'timeout' ||
+    event === 'group_failed' ||
+    event === 'refund_succeeded' ||
+    event === 'payment_mismatch'
+  );
 }
 
 /** The events after which the payment must be returned without a merchant's decision. */
 export function refundsAutomatically(event: OrderEvent): boolean {
-  return event === 'late_payment';
+  return event === 'late_payment' || event === 'payment_mismatch';
 }

@@ -11,6 +11,7 @@ import {
   WithdrawalDoc,
 } from '../model/member.js';
 import { commissionBalances, commissionFor } from '../rules/commission-rules.js';
+import { type RefundedShare, shareBack } from '../rules/refund-shares.js';
 import { ShopError, notFound } from '../rules/errors.js';
 import { yuan } from '../rules/money.js';
 import { newOrderId } from '../rules/new-orders.js';
@@ -133,12 +134,13 @@ export async function settleCommission(orderId: string, now: Date, tx?: Transact
       .collection(COMMISSIONS)
       .doc(orderId)
       .update({ data: { status: 'settled', settledAt: now } });
+    const amount = doc.amount - (doc.takenBack ?? 0);
     await moveCommission(t, {
       openid: doc.inviterOpenid,
       entryId: `settle:${orderId}`,
       kind: 'settle',
-      amount: doc.amount,
-      deltas: { pending: -doc.amount, available: doc.amount },
+      amount,
+      deltas: { pending: -amount, available: amount },
       orderId,
       at: now,
     });
@@ -197,6 +199,7 @@ export async function reverseCommission(
   return inTransaction(options.tx, async (tx) => {
     const doc = (await tx.collection<CommissionDoc>(COMMISSIONS).doc(orderId).get()).data;
     if (!doc) return null;
+    const amount = doc.amount - (doc.takenBack ?? 0);
     if (doc.status === 'pending') {
       await tx
         .collection(COMMISSIONS)
@@ -206,8 +209,8 @@ export async function reverseCommission(
         openid: doc.inviterOpenid,
         entryId: `cancel:${orderId}`,
         kind: 'cancel',
-        amount: doc.amount,
-        deltas: { pending: -doc.amount },
+        amount,
+        deltas: { pending: -amount },
         orderId,
         at,
       });
@@ -222,8 +225,8 @@ export async function reverseCommission(
         openid: doc.inviterOpenid,
         entryId: `reverse:${orderId}`,
         kind: 'reverse',
-        amount: doc.amount,
-        deltas: { available: -doc.amount },
+        amount,
+        deltas: { available: -amount },
         orderId,
         at,
       });
@@ -303,4 +306,43 @@ export async function settleWithdrawal(
     });
     return { ...doc, ...fields };
   });
+}
+
+/**
+ * A partial refund (an after-sale case, `refundId`) takes back its share of the order's commission, once per case: from
+ * the pending balance before settlement, from the available one after it. Taking back the last share closes the
+ * commission as `cancelled` or `reversed`, exactly as a whole refund does.
+ */
+export async function takeBackCommissionShare(
+  tx: Transaction,
+  orderId: string,
+  refundId: string,
+  share: RefundedShare,
+  at: Date,
+): Promise<number> {
+  const doc = (await tx.collection<CommissionDoc>(COMMISSIONS).doc(orderId).get()).data;
+  if (!doc || (doc.status !== 'pending' && doc.status !== 'settled')) return 0;
+  // The commission was worked out on what was paid at completion: earlier refunds are already outside that base.
+  const before = share.before - (share.base - doc.paidFen);
+  const back = shareBack(doc.amount, doc.paidFen, before, share.now);
+  if (back <= 0) return 0;
+  const pending = doc.status === 'pending';
+  const move = await moveCommission(tx, {
+    openid: doc.inviterOpenid,
+    entryId: `${pending ? 'cancel' : 'reverse'}:${refundId}`,
+    kind: pending ? 'cancel' : 'reverse',
+    amount: back,
+    deltas: pending ? { pending: -back } : { available: -back },
+    orderId,
+    at,
+  });
+  if (!move.applied) return 0;
+  const takenBack = (doc.takenBack ?? 0) + back;
+  const closed =
+    takenBack >= doc.amount ? (pending ? { status: 'cancelled', cancelledAt: at } : { status: 'reversed', reversedAt: at }) : {};
+  await tx
+    .collection(COMMISSIONS)
+    .doc(orderId)
+    .update({ data: { takenBack, ...closed } });
+  return back;
 }

@@ -1,14 +1,14 @@
 import type { OrderView } from '../../../typings/order.js';
-import { OrderDoc } from '../model/order.js';
-import { decryptField } from '../platform/field-crypto.js';
+import { ORDERS, OrderDoc } from '../model/order.js';
+import { orderAddressBinding, readField } from '../platform/field-crypto.js';
 import { maskDetail, maskPhone } from '../rules/masks.js';
 import { ORDER_STATUS_LABELS } from '../rules/order-transitions.js';
 import { _, db } from './db.js';
-import { afterCursor, pageOf } from './pagination.js';
+import { pageNewestFirst } from './pagination.js';
 
 /** Orders as shoppers see them, the lookup that answers a retried order placement, and order lists a page at a time. */
 
-/** The order for the shopper: its status label, and the address snapshot decrypted and masked. */
+/** The order for the shopper: its status label, and the address snapshot decrypted and masked (unreadable: a placeholder). */
 export function toOrderView(order: OrderDoc): OrderView {
   return {
     orderId: order._id,
@@ -18,13 +18,15 @@ export function toOrderView(order: OrderDoc): OrderView {
     amounts: order.amounts,
     address: {
       name: order.address.name,
-      phone: maskPhone(decryptField(order.address.phone)),
+      phone: readField(order.address.phone, orderAddressBinding(order._id, 'phone'), maskPhone),
       region: `${order.address.province} ${order.address.city} ${order.address.district}`,
-      detail: maskDetail(decryptField(order.address.detail)),
+      detail: readField(order.address.detail, orderAddressBinding(order._id, 'detail'), maskDetail),
     },
     remark: order.remark,
     createdAt: new Date(order.createdAt).toISOString(),
     ...(order.status === 'pending_payment' ? { expiresAt: new Date(order.expiresAt).toISOString() } : {}),
+    ...(order.afterSaleId ? { afterSaleId: order.afterSaleId } : {}),
+    ...(order.refunds?.units.some((n) => n > 0) ? { refunded: { fee: order.refunds.fee, units: order.refunds.units } } : {}),
   };
 }
 
@@ -37,19 +39,9 @@ export async function existingOrder(openid: string, idempotencyKey: string): Pro
  * One page of the orders matching `conditions` (all orders when none), newest first, `_id` breaking ties, after the
  * keyset `cursor` of the previous page (indexes on `createdAt`, alone or after the filtered fields).
  */
-export async function pageOfOrders<T extends OrderDoc = OrderDoc>(
+export function pageOfOrders<T extends OrderDoc = OrderDoc>(
   conditions: Array<Record<string, unknown>>,
   page: { cursor?: string; pageSize: number },
 ): Promise<{ items: T[]; nextCursor?: string }> {
-  const all = [...conditions, ...(page.cursor ? afterCursor('createdAt', 'desc', page.cursor, true) : [])];
-  const orders = db.collection<T>('orders');
-  const query = all.length ? orders.where(_.and(all)) : orders;
-  const docs = (
-    await query
-      .orderBy('createdAt', 'desc')
-      .orderBy('_id', 'asc')
-      .limit(page.pageSize + 1)
-      .get()
-  ).data;
-  return pageOf(docs, page.pageSize, (o) => new Date(o.createdAt).getTime());
+  return pageNewestFirst<T>(ORDERS, conditions, page);
 }

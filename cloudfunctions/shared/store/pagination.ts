@@ -1,6 +1,6 @@
 import { ErrorCode } from '../../../typings/common.js';
 import { ShopError } from '../rules/errors.js';
-import { _ } from './db.js';
+import { _, db } from './db.js';
 
 /**
  * Keyset pagination: a cursor holds the sort value and `_id` of the last item shown, so the next page is a range
@@ -61,4 +61,23 @@ export function pageOf<T extends { _id: string }>(
   return docs.length > pageSize && last
     ? { items, nextCursor: encodeCursor({ value: sortValue(last), id: last._id }) }
     : { items };
+}
+
+/** Documents of `collection` matching `conditions`, newest first (`createdAt`, then `_id`), a page at a time. */
+export async function pageNewestFirst<T extends { _id: string; createdAt: Date }>(
+  collection: string,
+  conditions: Array<Record<string, unknown>>,
+  page: { cursor?: string; pageSize: number },
+): Promise<{ items: T[]; nextCursor?: string }> {
+  const all = [...conditions, ...(page.cursor ? afterCursor('createdAt', 'desc', page.cursor, true) : [])];
+  const docs = db.collection<T>(collection);
+  const query = all.length ? docs.where(_.and(all)) : docs;
+  const found = (
+    await query
+      .orderBy('createdAt', 'desc')
+      .orderBy('_id', 'asc')
+      .limit(page.pageSize + 1)
+      .get()
+  ).data;
+  return pageOf(found, page.pageSize, (d) => new Date(d.createdAt).getTime());
 }

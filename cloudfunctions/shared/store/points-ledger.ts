@@ -2,6 +2,7 @@ import { ErrorCode } from '../../../typings/common.js';
 import type { MemberSettings, PointsReason } from '../../../typings/member.js';
 import { MemberUserDoc, POINTS_LEDGER, PointsEntryDoc, pointsEntryId, USERS } from '../model/member.js';
 import { ShopError } from '../rules/errors.js';
+import { type RefundedShare, shareBack } from '../rules/refund-shares.js';
 import { growthEarned, levelFor, MemberSnapshot, nonNegativeInt, pointsEarned } from '../rules/member-levels.js';
 import { type Transaction, db } from './db.js';
 import { loadMemberSettings } from './shop-settings.js';
@@ -47,6 +48,7 @@ export interface PointsChange {
   at: Date;
   /** Reversals of points already earned may leave a negative balance (the shopper spent them); spending may not. */
   allowNegative?: boolean;
+  baseFen?: number;
 }
 
 /** Applies one change inside `tx` unless its entry already exists; refuses to spend beyond the balance. */
@@ -74,6 +76,7 @@ export async function applyPointsChange(
     reason: change.reason,
     refId: change.refId,
     at: change.at,
+    ...(change.baseFen !== undefined ? { baseFen: change.baseFen } : {}),
   };
   await tx.collection(POINTS_LEDGER).add({ data: entry });
   await write({ points: entry.balanceAfter, growth: entry.growthAfter });
@@ -149,6 +152,7 @@ export async function earnForOrder(
         delta: points,
         growthDelta: growth,
         at: ref.at,
+        baseFen: ref.paidFen,
       })
     ).entry;
   });
@@ -200,4 +204,51 @@ export async function returnForOrder(ref: OrderPointsRef, tx?: Transaction): Pro
     }
     return result;
   });
+}
+
+/**
+ * A partial refund (an after-sale case, `refundId`) gives back its share of the points the order spent and takes back
+ * its share of the points and growth it earned, each once per case. Shares are cumulative (rules/refund-shares.ts), so
+ * the cases of an order return exactly what it spent and earned once every unit is refunded.
+ */
+export async function returnRefundShare(
+  tx: Transaction,
+  ref: OrderPointsRef & { refundId: string },
+  share: RefundedShare,
+): Promise<ReturnedPoints> {
+  const ledger = tx.collection<PointsEntryDoc>(POINTS_LEDGER);
+  const spent = (await ledger.doc(pointsEntryId(ref.openid, 'order_spend', ref.orderId)).get()).data;
+  const earned = (await ledger.doc(pointsEntryId(ref.openid, 'order_earn', ref.orderId)).get()).data;
+  const result: ReturnedPoints = { returned: 0, reversed: 0, growthReversed: 0 };
+  const returned = spent ? shareBack(-spent.delta, share.base, share.before, share.now) : 0;
+  if (returned > 0) {
+    await applyPointsChange(tx, {
+      openid: ref.openid,
+      reason: 'order_spend_return',
+      refId: ref.refundId,
+      delta: returned,
+      at: ref.at,
+    });
+    result.returned = returned;
+  }
+  if (earned) {
+    // Earned on what was paid at completion: refunds before it are already left out of that base.
+    const base = earned.baseFen ?? share.base;
+    const before = share.before - (share.base - base);
+    const reversed = shareBack(earned.delta, base, before, share.now);
+    const growthReversed = shareBack(earned.growthDelta, base, before, share.now);
+    if (reversed > 0 || growthReversed > 0) {
+      await applyPointsChange(tx, {
+        openid: ref.openid,
+        reason: 'order_earn_reversal',
+        refId: ref.refundId,
+        delta: -reversed,
+        growthDelta: -growthReversed,
+        at: ref.at,
+        allowNegative: true,
+      });
+      Object.assign(result, { reversed, growthReversed });
+    }
+  }
+  return result;
 }

@@ -13,7 +13,7 @@ import { _, db } from '../store/db.js';
 import { spendForOrder } from '../store/points-ledger.js';
 import { withRetries } from '../store/transactions.js';
 import { categoryParents, loadShopper } from './checkout.js';
-import { ownAddress, placeOrder } from './place-order.js';
+import { addressForOrder, ownAddress, placeOrder } from './place-order.js';
 
 /** A cart checkout's order (`order.create`): its stock, coupon and points held and the order written in one transaction. */
 
@@ -77,7 +77,7 @@ export function placeCartOrder(input: CreateInput, request: { openid: string; no
         idempotencyKey: input.idempotencyKey,
         requestFingerprint: fingerprint,
         priced,
-        address,
+        address: addressForOrder(address, orderId),
         remark: input.remark,
         now,
       });

@@ -7,9 +7,10 @@ import { newOrderId, promotionOrder, requestFingerprint } from '../rules/new-ord
 import { flashSaleClosed } from '../rules/promotion-state.js';
 import { SoldOutMemory } from '../rules/sold-out-memory.js';
 import { _, db } from '../store/db.js';
+import { giveBackUnsoldUnits } from '../store/flash-sale-units.js';
 import { isDuplicateKey } from '../store/transactions.js';
 import { type Holdings } from './holdings.js';
-import { addOrder, ownAddress, placeOrder, promotedSku } from './place-order.js';
+import { addOrder, addressForOrder, ownAddress, placeOrder, promotedSku } from './place-order.js';
 
 /** Buying at a flash sale's price (`flashsale.buy`): an order placed without a transaction (place-order.ts). */
 
@@ -23,11 +24,12 @@ const limitReached = (perUser: number) => new ShopError(ErrorCode.INVALID_STATE,
 
 /**
  * Buys at the flash price (`flashsale.buy`): an ordinary unpaid order (pay it with `pay.create`; cancelled or timed
- * out, its units go back to the sale). No transaction: the per-user quota is taken first, then the units by one
- * conditional decrement of the sale's `remaining` (`where remaining >= quantity`), then the order is written; a step
- * that fails gives back what the earlier ones took (place-order.ts). So the sale never sells more than its stock nor
- * a shopper more than the limit, and under a rush a losing attempt costs a few single-document operations, or one
- * (the retry check) once this instance saw the sale sold out.
+ * out, its units go back to the sale, or to the SKU once the sale has ended). No transaction: the per-user quota is
+ * taken first, then the units by one conditional decrement of the sale's `remaining` (`where remaining >= quantity`),
+ * then the order is written; a step that fails gives back what the earlier ones took (place-order.ts). So the sale
+ * never sells more than the units it took from the SKU when it was scheduled, nor a shopper more than the limit, and
+ * under a rush a losing attempt costs a few single-document operations, or one (the retry check) once this instance
+ * saw the sale sold out.
  */
 export function buyFlashSale(input: FlashSaleBuyInput, request: { openid: string; now: Date }): Promise<OrderDoc> {
   const { flashSaleId, quantity } = input;
@@ -46,11 +48,13 @@ export function buyFlashSale(input: FlashSaleBuyInput, request: { openid: string
 
       // Everything that can refuse without taking anything, before anything is taken.
       const [address, { sku, spu }] = await Promise.all([ownAddress(input.addressId, openid), promotedSku(sale.skuId)]);
+      const orderId = newOrderId(now);
+      const orderAddress = addressForOrder(address, orderId);
       await takeQuota(holdings, sale, openid, quantity);
-      await takeUnits(holdings, flashSaleId, quantity, now);
+      await takeUnits(holdings, sale, quantity, now);
       return addOrder(
         promotionOrder({
-          orderId: newOrderId(now),
+          orderId,
           openid,
           idempotencyKey: input.idempotencyKey,
           requestFingerprint: fingerprint,
@@ -59,7 +63,7 @@ export function buyFlashSale(input: FlashSaleBuyInput, request: { openid: string
           quantity,
           unitPrice: sale.price,
           promotion: { kind: 'flash_sale', flashSaleId, unitPrice: Math.min(sale.price, sku.price), quantity },
-          address,
+          address: orderAddress,
           remark: input.remark,
           now,
         }),
@@ -103,8 +107,13 @@ function takeQuota(holdings: Holdings, sale: FlashSaleDoc, openid: string, quant
   );
 }
 
-/** The sale's units, by one conditional decrement while the sale runs and has enough; refused with why not. */
-function takeUnits(holdings: Holdings, flashSaleId: string, quantity: number, now: Date): Promise<void> {
+/**
+ * The sale's units, by one conditional decrement while the sale runs and has enough; refused with why not. They were
+ * taken from the SKU when the sale was scheduled (the stock rule), so the SKU's own stock is not touched; given back,
+ * they go to the SKU instead if the sale was settled meanwhile (store/flash-sale-units.ts).
+ */
+function takeUnits(holdings: Holdings, sale: FlashSaleDoc, quantity: number, now: Date): Promise<void> {
+  const flashSaleId = sale._id;
   return holdings.take(
     'flash sale units',
     async () => {
@@ -116,9 +125,6 @@ function takeUnits(holdings: Holdings, flashSaleId: string, quantity: number, no
       const closed = current && flashSaleClosed(current, now);
       throw closed || noneLeft(flashSaleId, current?.remaining ?? 0, now);
     },
-    () =>
-      sales()
-        .doc(flashSaleId)
-        .update({ data: { remaining: _.inc(quantity) } }),
+    () => giveBackUnsoldUnits(flashSaleId, sale.skuId, quantity),
   );
 }

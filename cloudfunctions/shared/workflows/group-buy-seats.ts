@@ -20,7 +20,7 @@ import { activityState } from '../rules/promotion-state.js';
 import { _, db } from '../store/db.js';
 import { isDuplicateKey } from '../store/transactions.js';
 import { type Holdings } from './holdings.js';
-import { addOrder, holdStock, ownAddress, placeOrder, promotedSku } from './place-order.js';
+import { addOrder, addressForOrder, holdStock, ownAddress, placeOrder, promotedSku } from './place-order.js';
 
 /**
  * Seats in group-buys (拼团): opening a group and joining one, each an order placed by place-order.ts. A seat is one
@@ -265,7 +265,7 @@ function seatOrder(seat: {
       unitPrice,
       quantity: input.quantity,
     },
-    address: seat.address,
+    address: addressForOrder(seat.address, seat.orderId),
     remark: input.remark,
     now,
     expiresAt: new Date(Math.min(now.getTime() + PAYMENT_MINUTES * 60_000, ms(group.expiresAt))),

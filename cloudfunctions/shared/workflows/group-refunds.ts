@@ -18,8 +18,9 @@ export const PRICE_REFUND_QUERY_AFTER_MS = 60_000;
 
 /**
  * Pays back every member of a succeeded group who paid more than the close price: exactly `(paid unit price − close
- * price) × quantity`, a partial refund through cloudPay under the order's own refund number (`<orderId>R2`, so issuing it
- * again is the same refund), recorded on the order as `priceRefund`; the order stays paid. Safe to run again and
+ * price) × quantity` (a member refunded meanwhile included: the difference was held back from that refund), a
+ * partial refund through cloudPay under the order's own refund number (`<orderId>R2`, so issuing it again is the same
+ * refund), recorded on the order as `priceRefund`; the order stays paid. Safe to run again and
  * again (after the payment that closed the group, and by the groupbuy timer until `refundsDone`): a refund already
  * confirmed is left alone, one issued a while ago is asked about, one WeChat Pay does not know is issued again.
  */
@@ -27,8 +28,14 @@ export async function settleGroupRefunds(groupId: string, now: Date): Promise<{ 
   const group = (await db.collection<GroupDoc>(GROUP_BUY_GROUPS).doc(groupId).get()).data;
   if (!group || group.status !== 'succeeded' || group.refundsDone || group.closePrice === undefined)
     return { issued: 0, done: true };
-  const members = (await db.collection<GroupMemberDoc>(GROUP_BUY_MEMBERS).where({ groupId, status: 'paid' }).limit(100).get())
-    .data;
+  // Refunded members too: a difference refund in flight when a member got the rest back is still owed to them.
+  const members = (
+    await db
+      .collection<GroupMemberDoc>(GROUP_BUY_MEMBERS)
+      .where({ groupId, status: _.in(['paid', 'refunded']) })
+      .limit(100)
+      .get()
+  ).data;
   const orders = members.length
     ? (
         await db
@@ -43,7 +50,10 @@ export async function settleGroupRefunds(groupId: string, now: Date): Promise<{ 
   for (const order of orders) {
     const promotion = order.promotion;
     if (promotion?.kind !== 'group_buy' || !order.payment) continue;
-    const refundFee = (promotion.unitPrice - group.closePrice) * promotion.quantity;
+    // Once recorded, the difference is held back from every later refund (refundableFee), so it never overpays;
+    // not recorded yet, it is at most what after-sale refunds left of the payment.
+    const difference = (promotion.unitPrice - group.closePrice) * promotion.quantity;
+    const refundFee = order.priceRefund?.refundFee ?? Math.min(difference, order.payment.totalFee - (order.refunds?.fee ?? 0));
     if (refundFee <= 0 || order.priceRefund?.status === 'done') continue;
     const outRefundNo = priceRefundNo(order._id);
     if (order.priceRefund) {

@@ -2,6 +2,7 @@ import { ErrorCode } from '../../../typings/common.js';
 import type { AddressDoc } from '../model/address.js';
 import type { SkuDoc, SpuDoc } from '../model/catalog.js';
 import { ORDERS, type OrderDoc } from '../model/order.js';
+import { addressBinding, orderAddressBinding, rebindField } from '../platform/field-crypto.js';
 import { ShopError, notFound } from '../rules/errors.js';
 import type { SoldOutMemory } from '../rules/sold-out-memory.js';
 import { readSkus, readSpus } from '../store/catalog-reads.js';
@@ -9,6 +10,7 @@ import { _, db } from '../store/db.js';
 import { existingOrder } from '../store/order-records.js';
 import { isDuplicateKey } from '../store/transactions.js';
 import { Holdings } from './holdings.js';
+import { settleFreeOrder } from './payment-settlement.js';
 
 /**
  * Placing an order, however it is bought: cart checkout (`order.create`), a flash sale (`flashsale.buy`) or a
@@ -46,9 +48,16 @@ export interface Placement<F> {
  *    raced itself (a duplicate key, or a refusal caused by the winner holding what this attempt wanted), the
  *    winner's order is the answer.
  *
- * It answers the order: new, retried, or the winner of a race on the same key.
+ * It answers the order: new, retried, or the winner of a race on the same key. An order with nothing to pay (coupons
+ * and points cover it all) is paid at once, without WeChat Pay, which refuses 0 fen (`settleFreeOrder`).
  */
 export async function placeOrder<F>(placement: Placement<F>): Promise<OrderDoc> {
+  const order = await placeUnpaidOrder(placement);
+  if (order.amounts.payable !== 0 || order.status !== 'pending_payment') return order;
+  return (await settleFreeOrder(order._id, placement.request.now)) ?? order;
+}
+
+async function placeUnpaidOrder<F>(placement: Placement<F>): Promise<OrderDoc> {
   const { request, soldOut } = placement;
   const { openid, idempotencyKey, now } = request;
   const earlier = async (): Promise<OrderDoc | undefined> =>
@@ -115,6 +124,23 @@ export async function ownAddress(addressId: string, openid: string): Promise<Add
   const address = (await db.collection<AddressDoc>('addresses').where({ _id: addressId, openid }).limit(1).get()).data[0];
   if (!address) throw notFound('收货地址');
   return address;
+}
+
+/**
+ * The address as order `orderId` keeps it: phone and street re-encrypted under the order's own binding (field-crypto.ts),
+ * so the snapshot decrypts only as that order's. One that does not decrypt (moved, tampered with) is refused.
+ */
+export function addressForOrder(address: AddressDoc, orderId: string): AddressDoc {
+  try {
+    return {
+      ...address,
+      phone: rebindField(address.phone, addressBinding(address._id, 'phone'), orderAddressBinding(orderId, 'phone')),
+      detail: rebindField(address.detail, addressBinding(address._id, 'detail'), orderAddressBinding(orderId, 'detail')),
+    };
+  } catch (err) {
+    console.error(`[order] address ${address._id} cannot be read for order ${orderId}`, err);
+    throw new ShopError(ErrorCode.INVALID_STATE, '收货地址无法读取，请重新编辑该地址后再下单');
+  }
 }
 
 /** The SKU and its SPU, on shelf, or NOT_FOUND. */

@@ -9,7 +9,7 @@ import {
   type Address,
 } from '../../../typings/user.js';
 import { type AddressDoc } from '../../shared/model/address.js';
-import { encryptField } from '../../shared/platform/field-crypto.js';
+import { addressBinding, encryptField } from '../../shared/platform/field-crypto.js';
 import { route } from '../../shared/platform/route.js';
 import { ShopError, notFound } from '../../shared/rules/errors.js';
 import { _, db, type Transaction } from '../../shared/store/db.js';
@@ -81,7 +81,14 @@ export const defaultAddress = route(AddressDefaultInput, async (_input, ctx): Pr
  * `isDefault: false` on the default is ignored, since one address must stay the default (set another one instead).
  */
 export const save = route(AddressSaveInput, async ({ addressId, isDefault, ...fields }, ctx): Promise<Address> => {
-  const stored = { ...fields, phone: encryptField(fields.phone), detail: encryptField(fields.detail), updatedAt: ctx.now };
+  // The id comes first: phone and street are encrypted bound to it (field-crypto.ts).
+  const id = addressId ?? randomBytes(12).toString('hex');
+  const stored = {
+    ...fields,
+    phone: encryptField(fields.phone, addressBinding(id, 'phone')),
+    detail: encryptField(fields.detail, addressBinding(id, 'detail')),
+    updatedAt: ctx.now,
+  };
   const saved = await withAddressBook(ctx.openid, ctx.now, async (tx, book) => {
     if (addressId) {
       const current = book.find((a) => a._id === addressId);
@@ -93,7 +100,7 @@ export const save = route(AddressSaveInput, async ({ addressId, isDefault, ...fi
     if (book.length >= MAX_ADDRESSES)
       throw new ShopError(ErrorCode.CONFLICT, `最多保存 ${MAX_ADDRESSES} 个收货地址，请先删除不用的地址`);
     const doc: AddressDoc = {
-      _id: randomBytes(12).toString('hex'),
+      _id: id,
       openid: ctx.openid,
       ...stored,
       isDefault: isDefault === true || !book.some((a) => a.isDefault),
