@@ -8,17 +8,20 @@ import { buildFunctions } from './build-functions.js';
 
 /**
  * `npm start`: the whole shop offline. Builds the cloud functions, starts the emulator with the shop's collections
- * and every service, seeds the demo shop on first start, and prints where to look.
- * Options: --port <p>, --reset (wipe local data), --memory, --data-dir <dir> (see emulator/src/launch.ts).
+ * and every service, seeds the demo shop on first start (and its demo merchant whenever missing), and prints where to look.
+ * Options (emulator/src/launch.ts): --port <p>, --reset (wipe local data), --memory, --data-dir <dir>, --functions <dir>
+ * (where the functions are built and run; default build/functions).
  */
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(root);
 process.env.TENCENTCLOUD = 'true'; // node-sdk outside SCF: skip the cloud metadata probe before every request
 
 const started = Date.now();
-const built = await buildFunctions({ sourceDir: 'cloudfunctions', outDir: 'build/functions' });
-const rc = JSON.parse(fs.readFileSync('cloudbaserc.json', 'utf8')) as { httpAccess?: HttpRoute[] };
 const args = parseLaunchArgs(process.argv.slice(2));
+// Into the folder the emulator runs (`--functions`, default build/functions), so a second start elsewhere (a test)
+// does not rebuild the functions under a running one.
+const built = await buildFunctions({ sourceDir: 'cloudfunctions', outDir: args.functions });
+const rc = JSON.parse(fs.readFileSync('cloudbaserc.json', 'utf8')) as { httpAccess?: HttpRoute[] };
 const emulator = await launch(args, {
   httpRoutes: rc.httpAccess,
   // Development only: the key that encrypts shoppers' phone numbers and addresses. Production sets its own.
@@ -27,6 +30,18 @@ const emulator = await launch(args, {
 
 const app = tcb.init({ env: emulator.envId, serviceUrl: `${emulator.url}/admin`, secretId: 'local', secretKey: 'local' });
 const seeded = emulator.store.count('categories') === 0 ? await seedDemoShop(app) : undefined;
+
+/**
+ * The demo shop's owner, so the back office (the `admin` function) can be tried at once: a caller is a merchant when
+ * `admins` holds an active document under its openid (cloudfunctions/admin/rbac.ts). Added when missing, on every
+ * start, so data kept from before it existed gets it too; a document someone changed is left as it is.
+ */
+const DEMO_MERCHANT = 'o-demo-merchant';
+const admins = app.database().collection('admins');
+const existing = (await admins.doc(DEMO_MERCHANT).get()) as { data: unknown[] };
+if (existing.data.length === 0) {
+  await admins.doc(DEMO_MERCHANT).set({ role: 'owner', name: '示例店主', active: true });
+}
 
 const seededLine = seeded
   ? `\n  示例数据       已写入 ${seeded.categories} 个分类、${seeded.spus} 个商品、${seeded.skus} 个 SKU`
@@ -38,4 +53,5 @@ console.log(`
   服务端接口     POST ${emulator.url}/admin
   云函数         ${built.length ? built.map((f) => f.name).join(', ') : '（暂无）'}
   数据           ${args.memory ? '内存（重启后清空）' : args.dataDir}${seededLine}
+  示例店主       调用 admin 云函数时带请求头 x-wx-openid: ${DEMO_MERCHANT}（店主，拥有全部后台权限）
 按 Ctrl-C 停止。`);

@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import type { CollectionDeclaration } from './db/schema.js';
 import type { HttpRoute } from './functions/gateways.js';
 import type { EmulatorHost } from './host.js';
+import { type DataDirLock, LOCK_FILE, assertNotLocked, lockDataDir } from './instance-files.js';
 import { DEFAULT_ENV_ID, type Emulator, startEmulator } from './server.js';
 import { allServices } from './services.js';
 
@@ -16,6 +17,8 @@ import { allServices } from './services.js';
  *   --collections <file> a module exporting `collections`   --functions <dir> built functions to run
  *   --env <id>           the environment id (default local-env)
  *   --instances <n>      instances per function at most (default: twice the cores, 2 to 10)
+ * One emulator per data directory: a second one refuses to start, and `--reset` refuses to wipe a directory another
+ * emulator runs on (instance-files.ts). `--memory` writes nothing there.
  */
 export interface LaunchArgs {
   port: number;
@@ -73,9 +76,31 @@ export interface LaunchOptions {
 
 /** Starts the emulator with every service and stops it cleanly on Ctrl-C. */
 export async function launch(args: LaunchArgs, options: LaunchOptions = {}): Promise<Emulator> {
-  if (args.reset) fs.rmSync(args.dataDir, { recursive: true, force: true });
-  if (!args.memory) fs.mkdirSync(args.dataDir, { recursive: true });
+  let lock: DataDirLock | undefined;
+  if (args.memory) {
+    if (args.reset) {
+      assertNotLocked(args.dataDir);
+      fs.rmSync(args.dataDir, { recursive: true, force: true });
+    }
+  } else {
+    // Locked before the reset, so the reset never deletes the files under a running emulator.
+    lock = lockDataDir(args.dataDir);
+    if (args.reset) {
+      for (const name of fs.readdirSync(args.dataDir))
+        if (name !== LOCK_FILE) fs.rmSync(path.join(args.dataDir, name), { recursive: true, force: true });
+    }
+  }
+  try {
+    return await startServices(args, options, lock);
+  } catch (err) {
+    lock?.release();
+    throw err;
+  }
+}
+
+async function startServices(args: LaunchArgs, options: LaunchOptions, lock: DataDirLock | undefined): Promise<Emulator> {
   const emulator = await startEmulator({
+    lock,
     port: args.port,
     host: args.host,
     dataFile: args.memory ? ':memory:' : path.join(args.dataDir, 'database.sqlite'),

@@ -17,6 +17,7 @@ import {
   readBody,
   sendJson,
 } from './host.js';
+import { type DataDirLock, localSocketName, lockDataDir, makeTempFolder, removeLeftovers } from './instance-files.js';
 import { parseMultipart } from './multipart.js';
 import { randomHex } from './random.js';
 import { renderStatusPage } from './ui/status-page.js';
@@ -40,6 +41,11 @@ export interface EmulatorOptions {
   transactionTtlMs?: number;
   /** Services to install after the database: `(host) => void | Promise<void>`. */
   services?: Array<(host: EmulatorHost) => void | Promise<void>>;
+  /**
+   * The data directory's lock (instance-files.ts), when the caller took it already (launch.ts, before `--reset`);
+   * otherwise a file-backed emulator takes it, and refuses to start if another emulator has it. Released on close.
+   */
+  lock?: DataDirLock;
 }
 
 export interface Emulator {
@@ -62,6 +68,19 @@ interface Route {
 }
 
 export async function startEmulator(options: EmulatorOptions): Promise<Emulator> {
+  // What a killed emulator left (its socket, its temporary folder) goes first.
+  removeLeftovers();
+  const inMemory = options.dataFile === ':memory:';
+  const lock = options.lock ?? (inMemory ? undefined : lockDataDir(options.dataDir ?? path.dirname(options.dataFile)));
+  try {
+    return await start(options, lock);
+  } catch (err) {
+    lock?.release();
+    throw err;
+  }
+}
+
+async function start(options: EmulatorOptions, lock: DataDirLock | undefined): Promise<Emulator> {
   const store = new Store({ file: options.dataFile });
   for (const decl of options.collections ?? []) {
     store.createCollection(decl.name);
@@ -70,9 +89,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   const database = new DatabaseService(store, { transactionTtlMs: options.transactionTtlMs });
   const envId = options.envId ?? DEFAULT_ENV_ID;
   const inMemory = options.dataFile === ':memory:';
-  const dataDir =
-    options.dataDir ??
-    (inMemory ? fs.mkdtempSync(path.join(os.tmpdir(), 'cloudbase-emulator-')) : path.dirname(options.dataFile));
+  const dataDir = options.dataDir ?? (inMemory ? makeTempFolder() : path.dirname(options.dataFile));
   const expiry = setInterval(() => database.transactions.expire(), 1000);
   expiry.unref();
 
@@ -236,6 +253,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   });
   const port = (server.address() as AddressInfo).port;
   baseUrl = `http://${options.host ?? '127.0.0.1'}:${port}`;
+  lock?.describe(baseUrl);
   localSocketPath = await listenLocally(localServer, port);
   for (const install of options.services ?? []) await install(host);
 
@@ -254,6 +272,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
       await Promise.all([server, localServer].map((srv) => new Promise<void>((resolve) => srv.close(() => resolve()))));
       store.close();
       if (inMemory && !options.dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+      lock?.release();
     },
   };
 }
@@ -263,7 +282,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
  * when it cannot listen there (a temporary directory whose path is too long for a socket, say): callers then use TCP.
  */
 async function listenLocally(server: http.Server, port: number): Promise<string | undefined> {
-  const name = `cloudbase-emulator-${process.pid}-${port}`;
+  const name = localSocketName(port);
   const socketPath = process.platform === 'win32' ? `\\\\.\\pipe\\${name}` : path.join(os.tmpdir(), `${name}.sock`);
   if (process.platform !== 'win32') fs.rmSync(socketPath, { force: true });
   return new Promise((resolve) => {

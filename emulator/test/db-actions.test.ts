@@ -120,6 +120,18 @@ test('set replaces the whole document or creates it (upsert)', async (t) => {
   t.deepEqual((await c.doc('y').get()).data, { _id: 'y', d: { nested: true } });
 });
 
+test('set with content identical to the stored document answers updated: 1 (matched), as the cloud does', async (t) => {
+  const c = db.collection(await freshCollection(db));
+  await c.add({ data: { _id: 'same', a: 1, b: { c: [1, 2] } } });
+  const again = await c.doc('same').set({ data: { a: 1, b: { c: [1, 2] } } });
+  t.is(again.stats.updated, 1);
+  t.is(again.stats.created, 0);
+  t.deepEqual((await c.doc('same').get()).data, { _id: 'same', a: 1, b: { c: [1, 2] } });
+  // update() still counts modified documents only (MongoDB's nModified).
+  const unchanged = await c.doc('same').update({ data: { a: 1 } });
+  t.is(unchanged.stats.updated, 0);
+});
+
 test('remove by query, by query with multi false, and by doc', async (t) => {
   const c = db.collection(await freshCollection(db));
   await c.add({

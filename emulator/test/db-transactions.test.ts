@@ -13,12 +13,15 @@ async function seeded(docs: Array<Record<string, unknown>>) {
   return name;
 }
 
-test("reads see the snapshot taken at start, plus the transaction's own writes", async (t) => {
+test("reads see the snapshot taken at the transaction's first operation, plus its own writes", async (t) => {
   const name = await seeded([
     { _id: 'a', v: 1 },
     { _id: 'b', v: 1 },
   ]);
   const tx = await db.startTransaction();
+  // The first operation takes the snapshot (MongoDB's semantics).
+  t.is((await tx.collection(name).where({ v: 1 }).count()).total, 2);
+  t.is((await tx.collection(name).doc('a').get()).data.v, 1);
   // Outside writes after the snapshot: invisible to the transaction.
   await db
     .collection(name)
@@ -44,6 +47,49 @@ test("reads see the snapshot taken at start, plus the transaction's own writes",
   t.is((await db.collection(name).doc('d').get()).data.v, 1);
 });
 
+test("a transaction's snapshot is taken at its first operation, not at startTransaction", async (t) => {
+  const name = await seeded([{ _id: 'x', stock: 5 }]);
+  const tx = await db.startTransaction();
+  // Outside writes between startTransaction and the first operation are part of the snapshot.
+  await db.collection(name).add({ data: { _id: 'late', stock: 1 } });
+  await db
+    .collection(name)
+    .doc('x')
+    .update({ data: { stock: 9 } });
+  t.deepEqual(
+    (
+      await tx
+        .collection(name)
+        .where({ stock: _.gt(0) })
+        .get()
+    ).data.map((d: Rec) => [d._id, d.stock]),
+    [
+      ['x', 9],
+      ['late', 1],
+    ],
+  );
+  t.is((await tx.collection(name).doc('late').get()).data.stock, 1);
+  // Writing the document changed before the snapshot is no conflict; a change after the snapshot still is.
+  await tx
+    .collection(name)
+    .doc('x')
+    .update({ data: { stock: _.inc(-1) } });
+  await db
+    .collection(name)
+    .doc('late')
+    .update({ data: { stock: 2 } });
+  const err = await errorOf(
+    tx
+      .collection(name)
+      .doc('late')
+      .update({ data: { stock: _.inc(-1) } }),
+  );
+  t.regex(String(err.errMsg), /TransactionConflict/);
+  await tx.rollback();
+  t.is((await db.collection(name).doc('x').get()).data.stock, 9);
+  t.is((await db.collection(name).doc('late').get()).data.stock, 2);
+});
+
 test('a write to a document another open transaction wrote conflicts at once', async (t) => {
   const name = await seeded([{ _id: 'x', stock: 5 }]);
   const t1 = await db.startTransaction();
@@ -67,6 +113,7 @@ test('a write to a document another open transaction wrote conflicts at once', a
 test('a write to a document changed after the snapshot conflicts', async (t) => {
   const name = await seeded([{ _id: 'x', stock: 5 }]);
   const tx = await db.startTransaction();
+  t.is((await tx.collection(name).doc('x').get()).data.stock, 5); // takes the snapshot
   await db
     .collection(name)
     .doc('x')

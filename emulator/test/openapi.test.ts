@@ -154,3 +154,55 @@ test('DELETE /__emulator/outbox empties it', async (t) => {
   t.is(res.cleared, 1);
   t.deepEqual(outbox(other.host), []);
 });
+
+test('the outbox survives a restart on the same data file; cleared is cleared for good', async (t) => {
+  const { startEmulator } = await import('../src/server.js');
+  const fs = await import('node:fs');
+  const os = await import('node:os');
+  const path = await import('node:path');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'emu-outbox-'));
+  const file = path.join(dir, 'db.sqlite');
+  const send = async (url: string, touser: string) => {
+    const form = new FormData();
+    form.append('action', 'wx.openApi');
+    form.append('apiName', 'subscribeMessage.send');
+    const pairs = Object.entries({ touser, template_id: 'T_RESTART', data: { thing1: { value: '重启' } } }).map(([key, v]) => ({
+      key,
+      value: Buffer.from(JSON.stringify(v)),
+    }));
+    form.append('requestData', new Blob([new Uint8Array(encodeCommApiData({ apiType: 0, pairs }))]));
+    await fetch(`${url}/admin`, { method: 'POST', body: form });
+  };
+  try {
+    let other = await startEmulator({ port: 0, dataFile: file, services: [installOpenApi] });
+    try {
+      await send(other.url, 'o_before_clear');
+      await fetch(`${other.url}/__emulator/outbox`, { method: 'DELETE' });
+      await send(other.url, 'o_kept');
+    } finally {
+      await other.close();
+    }
+    other = await startEmulator({ port: 0, dataFile: file, services: [installOpenApi] });
+    try {
+      const listed = (await (await fetch(`${other.url}/__emulator/outbox`)).json()) as { messages: Rec[] };
+      t.like(listed.messages, [
+        { id: 2, touser: 'o_kept', outcome: 'sent', templateId: 'T_RESTART', data: { thing1: { value: '重启' } } },
+      ]);
+      t.is(listed.messages.length, 1);
+      await send(other.url, 'o_after');
+      t.deepEqual(
+        outbox(other.host).map((e) => [e.id, e.touser]),
+        [
+          [2, 'o_kept'],
+          [3, 'o_after'],
+        ],
+        'ids go on from where they were',
+      );
+      t.true(outbox(other.host)[1]!.msgid! > outbox(other.host)[0]!.msgid!, 'so do msgids');
+    } finally {
+      await other.close();
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -1,4 +1,7 @@
 import test from 'ava';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { controlClient } from '../src/client.js';
 import type { EmulatorHost } from '../src/host.js';
 import type { FunctionRuntime, InvocationOutcome, InvokeOptions } from '../src/functions/types.js';
@@ -835,20 +838,24 @@ test('control API: orders list, unknown orders, bad bodies', async (t) => {
 });
 
 test('close() cancels pending retries and refund timers', async (t) => {
-  const other = await startEmulator({
-    port: 0,
-    dataFile: ':memory:',
-    services: [
-      (host) => {
-        host.functions = {
-          names: () => ['f'],
-          config: () => ({}),
-          invoke: async () => ({ ok: true, result: { errcode: 1 }, invocationId: 'x' }),
-        };
-      },
-      payService({ retryScheduleMs: [60_000], refundDelayMs: 60_000 }),
-    ],
-  });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'emu-pay-close-'));
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const startOnFile = () =>
+    startEmulator({
+      port: 0,
+      dataFile: path.join(dir, 'db.sqlite'),
+      services: [
+        (host) => {
+          host.functions = {
+            names: () => ['f'],
+            config: () => ({}),
+            invoke: async () => ({ ok: true, result: { errcode: 1 }, invocationId: 'x' }),
+          };
+        },
+        payService({ retryScheduleMs: [60_000], refundDelayMs: 60_000 }),
+      ],
+    });
+  const other = await startOnFile();
   const handle = payHandleOf(other.host)!;
   const req = {
     out_trade_no: 'C1',
@@ -879,5 +886,11 @@ test('close() cancels pending retries and refund timers', async (t) => {
   );
   await other.close();
   t.true(await handle.idle(0), 'no retry or refund timer outlives close()');
-  t.is(handle.sandbox.refunds.get('RC1')!.status, 'PROCESSING');
+  // What close() left, read back by the next emulator on the file: the refund never completed.
+  const again = await startOnFile();
+  try {
+    t.is(payHandleOf(again.host)!.sandbox.refunds.get('RC1')!.status, 'PROCESSING');
+  } finally {
+    await again.close();
+  }
 });

@@ -1,4 +1,7 @@
 import test from 'ava';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { EmulatorHost } from '../src/host.js';
 import type { FunctionConfig, FunctionRuntime, InvocationOutcome, InvokeOptions } from '../src/functions/types.js';
 import { type Emulator, startEmulator } from '../src/server.js';
@@ -280,4 +283,55 @@ test('closing the emulator cancels the timers', async (t) => {
   t.true(timers!.list()[0]!.armed);
   await emulator.close();
   t.false(timers!.list()[0]!.armed, 'nothing is left to fire');
+});
+
+test('the firing history survives a restart on the same data file, the latest 20 per timer', async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'emu-timers-'));
+  const file = path.join(dir, 'db.sqlite');
+  const configs = { nightly: timer('nightly-2am', '0 0 2 * * * *'), failing: timer('fails', '0 0 3 * * * *') };
+  const startOnFile = () =>
+    startEmulator({
+      port: 0,
+      dataFile: file,
+      services: [recordingRuntime(configs).install, (host: EmulatorHost) => installTimers(host, { autoStart: false })],
+    });
+  try {
+    let emulator = await startOnFile();
+    const fired: string[] = [];
+    try {
+      for (let i = 0; i < 22; i++)
+        fired.push((await call(emulator, 'POST', '/__emulator/timers/nightly/run')).body.invocationId as string);
+      await call(emulator, 'POST', '/__emulator/timers/failing/run');
+    } finally {
+      await emulator.close();
+    }
+    emulator = await startOnFile();
+    try {
+      const { timers } = await listTimers(emulator);
+      const nightly = timers.find((x) => x.functionName === 'nightly')!;
+      t.deepEqual(
+        nightly.firings.map((f) => f.invocationId),
+        fired.slice(2).reverse(),
+        'newest first, the oldest two beyond the bound dropped',
+      );
+      t.like(nightly.firings[0], {
+        triggerName: 'nightly-2am',
+        manual: true,
+        outcome: { ok: true, result: { handled: 'nightly-2am' } },
+      });
+      const failing = timers.find((x) => x.functionName === 'failing')!;
+      t.like(failing.firings, [{ outcome: { ok: false, code: 'FUNCTIONS_EXECUTE_FAIL', message: 'boom' } }]);
+      // New firings go on top of the old ones.
+      const next = (await call(emulator, 'POST', '/__emulator/timers/nightly/run')).body.invocationId as string;
+      const after = (await listTimers(emulator)).timers.find((x) => x.functionName === 'nightly')!;
+      t.deepEqual(
+        after.firings.map((f) => f.invocationId),
+        [next, ...fired.slice(3).reverse()],
+      );
+    } finally {
+      await emulator.close();
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -290,7 +290,7 @@ test.serial('messages and storage tabs render', async (t) => {
   const link = page.getByRole('link', { name: 'images/banner.txt' });
   await link.waitFor();
   const href = (await link.getAttribute('href')) ?? '';
-  t.is(await (await fetch(href)).text(), '本地商店横幅');
+  t.is(await (await fetch(new URL(href, emulator.url))).text(), '本地商店横幅');
   await page.close();
 });
 

@@ -82,10 +82,10 @@ export function managerTarget(options: ManagerOptions): CloudTarget {
       const info = await app.database.describeCollection(collection);
       return (info.Indexes ?? []).map((ix): RemoteIndex => ({
         name: ix.Name,
-        keys: (ix.Keys ?? []).map((k) => [
-          k.Name ?? '',
-          Number((k as { Direction?: string | number }).Direction) === -1 ? -1 : 1,
-        ]),
+        keys: (ix.Keys ?? []).map((k) => {
+          const direction = (k as { Direction?: string | number }).Direction;
+          return [k.Name ?? '', direction === '2dsphere' ? '2dsphere' : Number(direction) === -1 ? -1 : 1];
+        }),
         unique: !!ix.Unique,
       }));
     },

@@ -10,7 +10,7 @@ import { checkValue, isPlatformVariable, type Need, variableSpec } from './varia
  */
 export interface RemoteIndex {
   name: string;
-  keys: Array<[string, 1 | -1]>;
+  keys: Array<[string, 1 | -1 | '2dsphere']>;
   unique: boolean;
 }
 
@@ -132,11 +132,11 @@ export function planDeploy(decl: Declarations, remote?: RemoteState): Plan {
 // ---------------------------------------------------------------------------------------------------------------
 // Collections
 
-function sameKeys(a: Array<[string, number]>, b: Array<[string, number]>): boolean {
+function sameKeys(a: Array<[string, number | string]>, b: Array<[string, number | string]>): boolean {
   return a.length === b.length && a.every(([k, d], i) => b[i]![0] === k && b[i]![1] === d);
 }
 
-const describeKeys = (keys: Array<[string, number]>) => `{${keys.map(([k, d]) => `${k}: ${d}`).join(', ')}}`;
+const describeKeys = (keys: Array<[string, number | string]>) => `{${keys.map(([k, d]) => `${k}: ${d}`).join(', ')}}`;
 
 function planCollection(
   name: string,

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { type Envelope, ErrorCode } from '../../../typings/common.js';
 import { cloud } from './cloud.js';
 import { ShopError } from '../rules/errors.js';
+import { parseParams } from './validation.js';
 
 /**
  * How every function serves its routes (docs/architecture.md, "How a request flows"): tcb-router dispatches on `$url`,
@@ -49,11 +50,8 @@ export function serve(routes: Record<string, AnyRoute>): (event: Record<string, 
 
 async function runRoute(def: AnyRoute, event: Record<string, unknown>): Promise<Envelope<unknown>> {
   const { $url: _url, userInfo: _userInfo, ...params } = event;
-  const parsed = def.input.safeParse(params);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return fail(ErrorCode.VALIDATION, `参数不正确：${issue ? `${issue.path.join('.') || '请求'} ${issue.message}` : ''}`);
-  }
+  const parsed = parseParams(def.input, params);
+  if (!parsed.success) return fail(ErrorCode.VALIDATION, parsed.message);
   const openid = String(cloud.getWXContext().OPENID ?? '');
   if (!def.public && !openid) return fail(ErrorCode.FORBIDDEN, '请先登录');
   try {

@@ -14,6 +14,7 @@ import {
   sumOf,
   valueKey,
 } from './expression.js';
+import { nearOf } from './geo.js';
 import { compileFilter } from './matcher.js';
 import { getPath, lookupAll, splitPath } from './paths.js';
 import { parseSortSpec, sortDocs } from './sort.js';
@@ -50,7 +51,11 @@ function runStages(input: Doc[], stages: Stage[], env: Env): Doc[] {
 
 /** Every stage is known before any runs, so an unsupported stage fails even when an earlier one empties the input. */
 function checkStageNames(stages: Stage[]): void {
-  for (const stage of stages) if (!Object.hasOwn(STAGES, stage.name)) throw unsupported(`aggregation stage ${stage.name}`);
+  for (const stage of stages) {
+    // The database runs a leading $geoNear itself (database.ts); anywhere else MongoDB refuses it.
+    if (stage.name === '$geoNear') throw invalidParam('$geoNear is only valid as the first stage in a pipeline');
+    if (!Object.hasOwn(STAGES, stage.name)) throw unsupported(`aggregation stage ${stage.name}`);
+  }
 }
 
 /** Sub-pipelines (`$lookup.pipeline`, `$facet`) arrive as `[{$match: ...}, ...]`. */
@@ -101,6 +106,7 @@ function isFieldPathOrOperator(v: unknown): boolean {
 
 function match(docs: Doc[], spec: unknown, env: Env): Doc[] {
   if (!isPlainObject(spec)) throw invalidParam(`the argument to $match must be an object, found: ${typeName(spec)}`);
+  nearOf(spec, false);
   const test = compileFilter(spec, env.vars);
   return docs.filter((doc) => test(doc));
 }

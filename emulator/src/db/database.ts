@@ -1,5 +1,5 @@
-import { EJSON } from 'bson';
-import { CloudBaseError, ErrorCode, invalidParam } from '../errors.js';
+import { EJSON, ObjectId } from 'bson';
+import { CloudBaseError, ErrorCode, invalidParam, unsupported } from '../errors.js';
 import { decode, decodeParsed, encode, readStorableDocument, withId } from '../ejson.js';
 import { type Stage, runPipeline } from './aggregate.js';
 import { compileFilter, type Predicate } from './matcher.js';
@@ -9,8 +9,10 @@ import { type SortSpec, parseSortSpec, sortComparator } from './sort.js';
 import { type CollectionMeta, type Row, Store, tableName } from './store.js';
 import { type Transaction, TransactionManager, conflict } from './transactions.js';
 import { applyUpdate, isOperatorUpdate, replaceDocument, validateNewDocument } from './update.js';
-import { type Doc, indexKey, isPlainObject, typeName } from './values.js';
-import { checkCollectionName } from './schema.js';
+import { type Doc, cloneValue, indexKey, isPlainObject, typeName } from './values.js';
+import { type IndexSpec, checkCollectionName, geoIndexedPaths } from './schema.js';
+import { type NearSpec, checkGeoFields, geoUses, nearOf, nearestGeometry, queryGeometry } from './geo.js';
+import { setPath } from './paths.js';
 import { randomHex } from '../random.js';
 
 /**
@@ -99,7 +101,7 @@ export class DatabaseService {
         for (const { id, tree, text } of docs) this.insertTree(collection, id, tree, text, history);
       });
     }
-    return { data: { insertedIds: docs.map((d) => d.id) } };
+    return { data: { insertedIds: docs.map((d) => wireId(d.id)) } };
   }
 
   private getDocument(body: Body, now: number): Body {
@@ -158,7 +160,7 @@ export class DatabaseService {
         const doc = applyUpdate(equalityFields(filter), update, { upsertInsert: true });
         if (doc._id === undefined) doc._id = newId();
         this.insertDecoded(collection, doc, history);
-        return { data: { updated: 0, upsert_id: doc._id } };
+        return { data: { updated: 0, upsert_id: wireId(doc._id) } };
       }
       return { data: { updated } };
     });
@@ -210,16 +212,23 @@ export class DatabaseService {
     let filter: Doc = {};
     let sort: SortSpec = [];
     let rest = stages;
-    if (rest[0]?.name === '$match') {
-      if (!isPlainObject(rest[0].value)) throw invalidParam('$match needs an object');
-      filter = rest[0].value;
+    let input: Doc[];
+    if (rest[0]?.name === '$geoNear') {
+      input = this.geoNearStage(collection, rest[0].value);
       rest = rest.slice(1);
+    } else {
+      if (rest[0]?.name === '$match') {
+        if (!isPlainObject(rest[0].value)) throw invalidParam('$match needs an object');
+        filter = rest[0].value;
+        nearOf(filter, false);
+        rest = rest.slice(1);
+      }
+      if (rest[0]?.name === '$sort') {
+        sort = parseSortSpec(rest[0].value);
+        rest = rest.slice(1);
+      }
+      input = this.find(collection, filter, { sort }).map((f) => f.doc);
     }
-    if (rest[0]?.name === '$sort') {
-      sort = parseSortSpec(rest[0].value);
-      rest = rest.slice(1);
-    }
-    const input = this.find(collection, filter, { sort }).map((f) => f.doc);
     const output = runPipeline(input, rest, {
       now: new Date(now),
       loadCollection: (name: string) => {
@@ -307,6 +316,7 @@ export class DatabaseService {
    */
   find(collection: string, filter: Doc, options: FindOptions, compiled?: Predicate): Found[] {
     const meta = this.store.collection(collection);
+    const near = this.checkGeoQuery(meta.indexes, filter, true);
     const matches = compiled ?? compileFilter(filter);
     const sort = options.sort ?? [];
     const skip = options.skip ?? 0;
@@ -315,7 +325,7 @@ export class DatabaseService {
     const where = plan.where.length ? ` WHERE ${plan.where.join(' AND ')}` : '';
     const table = tableName(collection);
 
-    if (!options.tx && (plan.orderBy || sort.length === 0)) {
+    if (!options.tx && !near && (plan.orderBy || sort.length === 0)) {
       const { sql, params, pushPage } = streamingSql(table, plan, where, skip, limit);
       const out: Found[] = [];
       let toSkip = pushPage ? 0 : skip;
@@ -368,9 +378,15 @@ export class DatabaseService {
       }
     }
     const list = [...all.values()];
-    const bySort = sortComparator(sort);
-    const tiebreak = tiebreakDirection(sort, meta.indexes);
-    list.sort((a, b) => bySort(a.doc, b.doc) || (a.seq - b.seq) * tiebreak);
+    if (near && sort.length === 0) {
+      // $near orders by distance, nearest first; an explicit sort replaces that order, as in MongoDB.
+      const distance = new Map(list.map((f) => [f, nearestGeometry(f.doc, near.path, near.point)?.distance ?? Infinity]));
+      list.sort((a, b) => distance.get(a)! - distance.get(b)! || a.seq - b.seq);
+    } else {
+      const bySort = sortComparator(sort);
+      const tiebreak = tiebreakDirection(sort, meta.indexes);
+      list.sort((a, b) => bySort(a.doc, b.doc) || (a.seq - b.seq) * tiebreak);
+    }
     return list.slice(skip, skip + limit);
   }
 
@@ -388,6 +404,7 @@ export class DatabaseService {
 
   count(collection: string, filter: Doc): number {
     const meta = this.store.collection(collection);
+    this.checkGeoQuery(meta.indexes, filter, false);
     const plan = planQuery(filter, [], meta);
     const where = plan.where.length ? ` WHERE ${plan.where.join(' AND ')}` : '';
     if (plan.exact)
@@ -396,6 +413,91 @@ export class DatabaseService {
         .pluck()
         .get(...plan.params) as number;
     return this.find(collection, filter, {}).length;
+  }
+
+  // ---- geo -----------------------------------------------------------------------------------------------------
+
+  /**
+   * Checks a query's geo conditions against the collection: each needs a 2dsphere index on its field (CloudBase
+   * requires one for every geo query), and `$near` may stand only where MongoDB allows it. Answers the $near condition.
+   */
+  private checkGeoQuery(indexes: IndexSpec[], filter: Doc, nearAllowed: boolean): NearSpec | undefined {
+    const uses = geoUses(filter);
+    if (uses.length === 0) return undefined;
+    const indexed = geoPathsOf(indexes);
+    for (const use of uses)
+      if (!indexed.includes(use.path))
+        throw invalidParam(
+          `unable to find index for ${use.op} query: '${use.path}' has no geo index (declare { keys: { '${use.path}': '2dsphere' } })`,
+        );
+    return nearOf(filter, nearAllowed);
+  }
+
+  /** A 2dsphere-indexed field holds only geometries (MongoDB: "Can't extract geo keys"). */
+  private checkGeoFields(collection: string, doc: Doc | string): void {
+    const paths = geoPathsOf(this.store.collection(collection).indexes);
+    if (paths.length === 0) return;
+    checkGeoFields(typeof doc === 'string' ? (EJSON.parse(doc, { relaxed: true }) as Doc) : doc, paths);
+  }
+
+  /**
+   * The `$geoNear` stage (only as the first stage): the documents matching `query`, nearest first, each with its
+   * distance in metres (times `distanceMultiplier`) in `distanceField`. Options as CloudBase documents them; `limit`
+   * defaults to 100 as in MongoDB 4.0.
+   */
+  private geoNearStage(collection: string, spec: unknown): Doc[] {
+    const allowed = ['near', 'distanceField', 'spherical', 'maxDistance', 'minDistance', 'query', 'distanceMultiplier'];
+    allowed.push('includeLocs', 'key', 'limit', 'num');
+    if (!isPlainObject(spec)) throw invalidParam('$geoNear requires an object');
+    for (const key of Object.keys(spec))
+      if (!allowed.includes(key)) throw invalidParam(`unrecognized option to $geoNear: ${key}`);
+    const { distanceField, includeLocs, query } = spec;
+    if (typeof distanceField !== 'string' || distanceField === '' || distanceField.startsWith('$'))
+      throw invalidParam("$geoNear requires a 'distanceField' option as a String");
+    if (includeLocs !== undefined && (typeof includeLocs !== 'string' || includeLocs === '' || includeLocs.startsWith('$')))
+      throw invalidParam("$geoNear 'includeLocs' must be a field path");
+    if (spec.spherical !== true)
+      throw invalidParam("$geoNear needs 'spherical: true' (CloudBase requires it; geo indexes are 2dsphere)");
+    if (Array.isArray(spec.near)) throw unsupported('$geoNear near a legacy coordinate pair (use a GeoJSON Point)');
+    const near = queryGeometry(spec.near, '$geoNear near');
+    if (near.type !== 'Point') throw invalidParam("$geoNear 'near' must be a Point");
+    const number = (name: string, fallback: number) => {
+      const v = spec[name];
+      if (v === undefined) return fallback;
+      if (typeof v !== 'number' || !(v >= 0)) throw invalidParam(`$geoNear '${name}' must be a non-negative number`);
+      return v;
+    };
+    const [min, max, multiplier] = [number('minDistance', 0), number('maxDistance', Infinity), number('distanceMultiplier', 1)];
+    const limit = number('num', number('limit', GEO_NEAR_DEFAULT_LIMIT));
+    if (!Number.isInteger(limit) || limit < 1) throw invalidParam("$geoNear 'limit' must be a positive integer");
+    if (query !== undefined && !isPlainObject(query)) throw invalidParam("$geoNear 'query' must be an object");
+    if (query) nearOf(query, false);
+    const indexed = geoPathsOf(this.store.collection(collection).indexes);
+    let key: string;
+    if (spec.key !== undefined) {
+      if (typeof spec.key !== 'string' || !indexed.includes(spec.key))
+        throw invalidParam(`$geoNear 'key': no 2dsphere index on ${JSON.stringify(spec.key)}`);
+      key = spec.key;
+    } else if (indexed.length === 1) {
+      key = indexed[0]!;
+    } else {
+      throw invalidParam(
+        indexed.length === 0
+          ? 'unable to find index for $geoNear query: the collection has no 2dsphere index'
+          : `there is more than one 2dsphere index (${indexed.join(', ')}); specify which with the $geoNear 'key' option`,
+      );
+    }
+    const nearest: Array<{ doc: Doc; distance: number; value: unknown }> = [];
+    for (const { doc } of this.find(collection, query ?? {}, {})) {
+      const hit = nearestGeometry(doc, key, near.coordinates);
+      if (hit && hit.distance >= min && hit.distance <= max) nearest.push({ doc, ...hit });
+    }
+    nearest.sort((a, b) => a.distance - b.distance); // stable: equal distances keep insertion order
+    return nearest.slice(0, limit).map(({ doc, distance, value }) => {
+      setPath(doc, distanceField, distance * multiplier);
+      if (includeLocs !== undefined) setPath(doc, includeLocs, cloneValue(value));
+      return doc;
+    });
   }
 
   // ---- writes --------------------------------------------------------------------------------------------------
@@ -418,6 +520,7 @@ export class DatabaseService {
 
   /** Inserts a document given as its text and EJSON tree (see readStorableDocument). */
   private insertTree(collection: string, id: unknown, tree: Doc, text: string, history: PendingHistory[]): void {
+    this.checkGeoFields(collection, text);
     const idKey = indexKey(id);
     const ver = this.store.tick();
     this.insertEncoded(collection, idKey, ver, text, tree);
@@ -433,6 +536,7 @@ export class DatabaseService {
   private updateRow(collection: string, target: Found, next: Doc, history: PendingHistory[]): boolean {
     const text = encode(next);
     if (text === target.text) return false;
+    this.checkGeoFields(collection, next);
     const previous = this.store.getRow(collection, indexKey(target.doc._id));
     const ver = this.store.tick();
     try {
@@ -472,9 +576,13 @@ export class DatabaseService {
       return { data: { updated: existing ? 1 : 0, upsert_id: null } };
     }
     return this.writeAtomically((h) => {
-      if (existing) return { data: { updated: this.updateRow(collection, existing, next, h) ? 1 : 0, upsert_id: null } };
+      if (existing) {
+        // The cloud counts a replaced document as updated even when its content did not change (matched, not modified).
+        this.updateRow(collection, existing, next, h);
+        return { data: { updated: 1, upsert_id: null } };
+      }
       this.insertDecoded(collection, next, h);
-      return { data: { updated: 0, upsert_id: id } };
+      return { data: { updated: 0, upsert_id: wireId(id) } };
     });
   }
 
@@ -491,6 +599,7 @@ export class DatabaseService {
   }
 
   private txWrite(tx: Transaction, collection: string, id: unknown, doc: string | null): void {
+    if (doc !== null) this.checkGeoFields(collection, doc);
     const idKey = indexKey(id);
     const idHex = idKey.toString('hex');
     this.transactions.checkWritable(tx, collection, idHex, this.store.getRow(collection, idKey));
@@ -567,8 +676,13 @@ function docId(filter: Doc): unknown {
 }
 
 function checkId(id: unknown): void {
-  if (!(typeof id === 'string' || typeof id === 'number' || isPlainObject(id)) || id === '')
+  if (!(typeof id === 'string' || typeof id === 'number' || isPlainObject(id) || id instanceof ObjectId) || id === '')
     throw invalidParam(`invalid _id: ${JSON.stringify(id)}`);
+}
+
+/** An id as the platform answers it in `insertedIds` and `upsert_id`: an ObjectId as its 24-hex string. */
+function wireId(id: unknown): unknown {
+  return id instanceof ObjectId ? id.toHexString() : id;
 }
 
 function nonNegativeInt(value: unknown, what: string, fallback: number): number {
@@ -582,6 +696,17 @@ function nonNegativeInt(value: unknown, what: string, fallback: number): number 
 function pageLimit(value: unknown): number {
   const n = nonNegativeInt(value, 'limit', DEFAULT_LIMIT);
   return n === 0 ? DEFAULT_LIMIT : Math.min(n, MAX_LIMIT);
+}
+
+/** MongoDB 4.0's default for `$geoNear`'s `limit`; later versions dropped it (see README: unverified for CloudBase). */
+const GEO_NEAR_DEFAULT_LIMIT = 100;
+
+const geoPathsCache = new WeakMap<IndexSpec[], string[]>();
+/** Cached per index list: a collection's `indexes` array is replaced whenever its declaration changes. */
+function geoPathsOf(indexes: IndexSpec[]): string[] {
+  let paths = geoPathsCache.get(indexes);
+  if (!paths) geoPathsCache.set(indexes, (paths = geoIndexedPaths(indexes)));
+  return paths;
 }
 
 /** An update document as sent: operators, or (raw node-sdk) plain fields, which MongoDB-style merging reads as `$set`. */

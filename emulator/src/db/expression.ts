@@ -513,6 +513,20 @@ function indexOfCP(args: unknown, scope: Scope, op: string): unknown {
   return -1;
 }
 
+/** `$indexOfBytes`: like `$indexOfCP`, in UTF-8 bytes; the end index is exclusive. */
+function indexOfBytes(args: unknown, scope: Scope, op: string): unknown {
+  const list = evalOperands(op, args, scope, 2, 4);
+  const [s, token] = list;
+  if (isNullish(s)) return null;
+  if (typeof s !== 'string') throw invalidParam(`${op} requires a string as the first argument, found: ${typeName(s)}`);
+  if (typeof token !== 'string') throw invalidParam(`${op} requires a string as the second argument, found: ${typeName(token)}`);
+  const haystack = Buffer.from(s, 'utf8');
+  const from = list.length > 2 ? requireIndex(op, list[2], 'starting index') : 0;
+  const to = list.length > 3 ? Math.min(haystack.length, requireIndex(op, list[3], 'ending index')) : haystack.length;
+  if (from > to) return -1;
+  return haystack.subarray(0, to).indexOf(Buffer.from(token, 'utf8'), from);
+}
+
 function regexMatch(args: unknown, scope: Scope, op: string): boolean {
   const named = namedArgs(op, args, ['input', 'regex', 'options'], ['input', 'regex']);
   const input = evaluate(named.input, scope);
@@ -1161,6 +1175,234 @@ function dateToString(args: unknown, scope: Scope, op: string): unknown {
   return formatDate(op, ms, offset, format);
 }
 
+/** `$dateFromParts`: calendar (`year`...) or ISO week (`isoWeekYear`...) parts, each carried over when out of range. */
+const CALENDAR_PARTS = [
+  ['year', 1970],
+  ['month', 1],
+  ['day', 1],
+] as const;
+const ISO_PARTS = [
+  ['isoWeekYear', 1970],
+  ['isoWeek', 1],
+  ['isoDayOfWeek', 1],
+] as const;
+const TIME_PARTS = [
+  ['hour', 0],
+  ['minute', 0],
+  ['second', 0],
+  ['millisecond', 0],
+] as const;
+
+function dateFromParts(args: unknown, scope: Scope, op: string): unknown {
+  if (!isPlainObject(args)) throw invalidParam(`${op} only supports an object as its argument, found: ${typeName(args)}`);
+  const iso = Object.keys(args).some((k) => k.startsWith('iso'));
+  const dateParts = iso ? ISO_PARTS : CALENDAR_PARTS;
+  if (iso && CALENDAR_PARTS.some(([k]) => Object.hasOwn(args, k)))
+    throw invalidParam(`${op}: 'year', 'month' and 'day' cannot be mixed with 'isoWeekYear', 'isoWeek' and 'isoDayOfWeek'`);
+  const allowed = [...dateParts, ...TIME_PARTS].map(([k]) => k as string);
+  for (const key of Object.keys(args))
+    if (key !== 'timezone' && !allowed.includes(key)) throw invalidParam(`Unrecognized argument to ${op}: ${key}`);
+  if (!Object.hasOwn(args, dateParts[0][0])) throw invalidParam(`${op} requires either 'year' or 'isoWeekYear' to be present`);
+  const values: number[] = [];
+  for (const [name, fallback] of [...dateParts, ...TIME_PARTS]) {
+    if (!Object.hasOwn(args, name)) {
+      values.push(fallback);
+      continue;
+    }
+    const v = evaluate(args[name], scope);
+    if (isNullish(v)) return null;
+    if (!isNumeric(v) || !Number.isInteger(toNumber(v)))
+      throw invalidParam(`${op}: '${name}' must evaluate to an integer, found ${typeName(v)} with value ${describeValue(v)}`);
+    const n = toNumber(v);
+    const [min, max] = name === 'year' || name === 'isoWeekYear' ? [1, 9999] : [-32768, 32767];
+    if (n < min || n > max)
+      throw invalidParam(`${op}: '${name}' must evaluate to an integer in the range ${min} to ${max}, found ${n}`);
+    values.push(n);
+  }
+  const [y, a, b, hour, minute, second, millisecond] = values as [number, number, number, number, number, number, number];
+  let local: number;
+  if (iso) {
+    // ISO week 1 is the week with January 4th; weeks start on Monday.
+    const jan4 = utcDate(y, 0, 4);
+    const weekday = (new Date(jan4).getUTCDay() + 6) % 7;
+    local = jan4 + ((a - 1) * 7 + (b - 1) - weekday) * DAY_MS;
+  } else {
+    local = utcDate(y, a - 1, b);
+  }
+  local += ((hour * 60 + minute) * 60 + second) * 1000 + millisecond;
+  if (!Object.hasOwn(args, 'timezone')) return new Date(local);
+  const zone = evaluate(args.timezone, scope);
+  if (isNullish(zone)) return null;
+  return new Date(localToUtc(op, zone, local));
+}
+
+/** Date.UTC without its mapping of years 0-99 to 1900-1999; months and days carry over. */
+function utcDate(year: number, monthIndex: number, day: number): number {
+  const d = new Date(0);
+  d.setUTCFullYear(year, monthIndex, day);
+  return d.getTime();
+}
+
+/** The instant at which the wall clock of zone `tz` shows `local` (ms as if UTC). */
+function localToUtc(op: string, tz: unknown, local: number): number {
+  const first = local - timezoneOffset(op, tz, local) * 60_000;
+  const second = local - timezoneOffset(op, tz, first) * 60_000;
+  return second;
+}
+
+const UTC_ZONES = new Set(['UTC', 'GMT', 'Etc/UTC', 'Etc/GMT']);
+function isUtcZone(tz: string): boolean {
+  return UTC_ZONES.has(tz) || parseOffset(tz) === 0;
+}
+
+/** What `$dateFromString` reads for each format specifier (MongoDB's list); other characters must match literally. */
+const PARSE_SPECIFIERS: Record<string, string> = {
+  d: '(\\d{1,2})',
+  G: '(\\d{4})',
+  H: '(\\d{1,2})',
+  L: '(\\d{1,3})',
+  m: '(\\d{1,2})',
+  M: '(\\d{1,2})',
+  S: '(\\d{1,2})',
+  u: '([1-7])',
+  V: '(\\d{1,2})',
+  Y: '(\\d{4})',
+  z: '([+-]\\d{2}:?\\d{2})',
+  Z: '([+-]\\d{1,4})',
+};
+
+interface ParsedDate {
+  /** Wall-clock time, as if UTC. */
+  local: number;
+  /** Minutes east of UTC when the string named its zone. */
+  offset?: number;
+}
+
+/** A failure to read a date string: what `onError` replaces. */
+function dateParseError(message: string): CloudBaseError {
+  return Object.assign(invalidParam(message), { conversion: true });
+}
+
+function checkParseFormat(op: string, format: string): void {
+  for (let i = 0; i < format.length; i++) {
+    if (format[i] !== '%') continue;
+    const spec = format[++i];
+    if (spec === undefined) throw invalidParam(`${op}: unmatched '%' at end of format string`);
+    if (spec !== '%' && !Object.hasOwn(PARSE_SPECIFIERS, spec))
+      throw invalidParam(`${op}: invalid format character '%${spec}' in format string`);
+  }
+}
+
+function parseWithFormat(op: string, input: string, format: string): ParsedDate {
+  let pattern = '^';
+  const fields: string[] = [];
+  for (let i = 0; i < format.length; i++) {
+    const c = format[i]!;
+    if (c !== '%') {
+      pattern += c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      continue;
+    }
+    const spec = format[++i];
+    if (spec === undefined) throw invalidParam(`${op}: unmatched '%' at end of format string`);
+    if (spec === '%') {
+      pattern += '%';
+      continue;
+    }
+    if (!Object.hasOwn(PARSE_SPECIFIERS, spec)) throw invalidParam(`${op}: invalid format character '%${spec}' in format string`);
+    pattern += PARSE_SPECIFIERS[spec];
+    fields.push(spec);
+  }
+  const m = new RegExp(`${pattern}$`).exec(input);
+  if (!m) throw dateParseError(`${op}: an error occurred while parsing '${input}' with format '${format}'`);
+  const got: Record<string, string> = {};
+  fields.forEach((f, i) => (got[f] = m[i + 1]!));
+  const num = (f: string, fallback: number) => (got[f] === undefined ? fallback : Number(got[f]));
+  const [hour, minute, second] = [num('H', 0), num('M', 0), num('S', 0)];
+  const millis = got.L === undefined ? 0 : Number(got.L.padEnd(3, '0'));
+  if (hour > 23 || minute > 59 || second > 59) throw dateParseError(`${op}: time out of range in '${input}'`);
+  let day: number;
+  if (got.G !== undefined || got.V !== undefined || got.u !== undefined) {
+    const jan4 = utcDate(num('G', 1970), 0, 4);
+    const weekday = (new Date(jan4).getUTCDay() + 6) % 7;
+    const week = num('V', 1);
+    if (week < 1 || week > 53) throw dateParseError(`${op}: ISO week out of range in '${input}'`);
+    day = jan4 + ((week - 1) * 7 + (num('u', 1) - 1) - weekday) * DAY_MS;
+  } else {
+    const [year, month, dom] = [num('Y', 1970), num('m', 1), num('d', 1)];
+    day = utcDate(year, month - 1, dom);
+    const check = new Date(day);
+    if (month < 1 || month > 12 || check.getUTCDate() !== dom) throw dateParseError(`${op}: invalid date in '${input}'`);
+  }
+  const local = day + ((hour * 60 + minute) * 60 + second) * 1000 + millis;
+  let offset: number | undefined;
+  if (got.z !== undefined) offset = parseOffset(got.z);
+  if (got.Z !== undefined) offset = Number(got.Z);
+  return offset === undefined ? { local } : { local, offset };
+}
+
+function parseIsoString(op: string, input: string): ParsedDate {
+  const m = DATE_STRING.exec(input.trim());
+  if (!m) throw dateParseError(`${op}: Error parsing date string '${input}'`);
+  const [year, month, day, hour, minute, second] = [1, 2, 3, 4, 5, 6].map((i) => Number(m[i] ?? 0)) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  const millis = Number((m[7] ?? '0').padEnd(3, '0').slice(0, 3));
+  const date = utcDate(year, month - 1, day);
+  if (new Date(date).getUTCDate() !== day || month < 1 || month > 12 || hour > 23 || minute > 59 || second > 59)
+    throw dateParseError(`${op}: Error parsing date string '${input}'`);
+  const local = date + ((hour * 60 + minute) * 60 + second) * 1000 + millis;
+  return m[8] === undefined ? { local } : { local, offset: m[8] === 'Z' ? 0 : parseOffset(m[8])! };
+}
+
+/**
+ * `$dateFromString`: ISO 8601 strings, or `format` with MongoDB's specifiers. A string naming its own zone cannot be
+ * given a (non-UTC) `timezone` too. Parse failures, and a dateString that is not a string, go to `onError`.
+ */
+function dateFromString(args: unknown, scope: Scope, op: string): unknown {
+  const named = namedArgs(op, args, ['dateString', 'format', 'timezone', 'onError', 'onNull'], ['dateString']);
+  let format: string | undefined;
+  if (Object.hasOwn(named, 'format')) {
+    const given = evaluate(named.format, scope);
+    if (isNullish(given)) return null;
+    if (typeof given !== 'string') throw invalidParam(`${op}: format must be a string, found: ${typeName(given)}`);
+    checkParseFormat(op, given);
+    format = given;
+  }
+  let zone: string | undefined;
+  if (Object.hasOwn(named, 'timezone')) {
+    const given = evaluate(named.timezone, scope);
+    if (isNullish(given)) return null;
+    if (typeof given !== 'string') throw invalidParam(`${op}: timezone must evaluate to a string, found ${typeName(given)}`);
+    timezoneOffset(op, given, 0); // refuses an unknown zone
+    zone = given;
+  }
+  const input = evaluate(named.dateString, scope);
+  if (isNullish(input)) return Object.hasOwn(named, 'onNull') ? evaluate(named.onNull, scope) : null;
+  try {
+    if (typeof input !== 'string')
+      throw dateParseError(
+        `${op} requires that 'dateString' be a string, found: ${typeName(input)} with value ${describeValue(input)}`,
+      );
+    const parsed = format === undefined ? parseIsoString(op, input) : parseWithFormat(op, input, format);
+    if (parsed.offset !== undefined) {
+      if (zone !== undefined && !isUtcZone(zone))
+        throw dateParseError(
+          `${op}: you cannot pass in a date/time string with time zone information together with a timezone argument`,
+        );
+      return new Date(parsed.local - parsed.offset * 60_000);
+    }
+    return new Date(zone === undefined ? parsed.local : localToUtc(op, zone, parsed.local));
+  } catch (err) {
+    if (Object.hasOwn(named, 'onError') && (err as { conversion?: boolean }).conversion) return evaluate(named.onError, scope);
+    throw err;
+  }
+}
+
 // ---- objects and variables
 
 function objectToArray(args: unknown, scope: Scope, op: string): unknown {
@@ -1296,6 +1538,7 @@ const OPERATORS: Record<string, Operator> = {
   $ltrim: trim(true, false),
   $rtrim: trim(false, true),
   $indexOfCP: indexOfCP,
+  $indexOfBytes: indexOfBytes,
   $regexMatch: regexMatch,
   $strcasecmp: strcasecmp,
 
@@ -1359,6 +1602,8 @@ const OPERATORS: Record<string, Operator> = {
   $isoWeek: datePart((p) => p.isoWeek),
   $isoWeekYear: datePart((p) => p.isoWeekYear),
   $dateToString: dateToString,
+  $dateFromParts: dateFromParts,
+  $dateFromString: dateFromString,
 
   $mergeObjects: (args, scope, op) => mergeObjects(op, evalOperands(op, args, scope, 0, Infinity)),
   $objectToArray: objectToArray,

@@ -1,6 +1,8 @@
 import { invalidParam, unsupported } from '../errors.js';
 import { type Vars, evaluateExpression, expressionTruthy } from './expression.js';
 import { lookupAll } from './paths.js';
+import { distanceMeters, geometriesIn, intersects, nearSpec, queryGeometry, within, withinRegion } from './geo.js';
+import { compileJsonSchema } from './jsonschema.js';
 import { type Doc, compareValues, isPlainObject, isRegex, toRegExp, typeBracket, typeName, valuesEqual } from './values.js';
 
 /**
@@ -10,11 +12,9 @@ import { type Doc, compareValues, isPlainObject, isRegex, toRegExp, typeBracket,
 export type Predicate = (doc: Doc) => boolean;
 type CandidatesPredicate = (candidates: unknown[]) => boolean;
 
+/** Geo operators outside $near/$nearSphere/$geoWithin/$geoIntersects: legacy flat forms, or misplaced arguments. */
 const GEO_OPERATORS = new Set([
-  '$near',
-  '$nearSphere',
-  '$geoWithin',
-  '$geoIntersects',
+  '$within',
   '$geometry',
   '$maxDistance',
   '$minDistance',
@@ -23,7 +23,7 @@ const GEO_OPERATORS = new Set([
   '$centerSphere',
   '$polygon',
 ]);
-const UNSUPPORTED_TOP_LEVEL = new Set(['$where', '$text', '$jsonSchema', '$function', '$accumulator']);
+const UNSUPPORTED_TOP_LEVEL = new Set(['$where', '$text', '$function', '$accumulator']);
 
 export function compileFilter(filter: unknown, vars?: Vars): Predicate {
   if (!isPlainObject(filter)) throw invalidParam('query must be an object');
@@ -54,6 +54,8 @@ function compileTopLevelOperator(op: string, value: unknown, vars?: Vars): Predi
       return (doc) => expressionTruthy(evaluateExpression(value, doc, vars));
     case '$comment':
       return () => true;
+    case '$jsonSchema':
+      return compileJsonSchema(value);
   }
   if (UNSUPPORTED_TOP_LEVEL.has(op)) throw unsupported(`query operator ${op}`);
   throw invalidParam(`unknown top level operator: ${op}`);
@@ -171,6 +173,27 @@ function compileOperator(op: string, arg: unknown, ops: Doc, vars?: Vars): Candi
             (wanted.some((w) => typeMatches(v, w)) ||
               (Array.isArray(v) && v.some((el) => wanted.some((w) => typeMatches(el, w))))),
         );
+    }
+    case '$geoWithin': {
+      const region = withinRegion(arg);
+      return (c) => geometriesIn(c).some(({ geometry }) => within(geometry, region));
+    }
+    case '$geoIntersects': {
+      if (!isPlainObject(arg) || Object.keys(arg).length !== 1 || !('$geometry' in arg))
+        throw invalidParam('$geoIntersects needs {$geometry: <GeoJSON>}');
+      const shape = queryGeometry(arg.$geometry, op);
+      intersects(shape, shape); // refuses what Turf's plane cannot represent before any document is read
+      return (c) => geometriesIn(c).some(({ geometry }) => intersects(geometry, shape));
+    }
+    case '$near':
+    case '$nearSphere': {
+      // Here only the distance range; the order, and where $near may stand, are the caller's (database.ts).
+      const near = nearSpec('', op, arg);
+      return (c) =>
+        geometriesIn(c).some(({ geometry }) => {
+          const d = distanceMeters(near.point, geometry);
+          return d >= near.min && d <= near.max;
+        });
     }
   }
   if (GEO_OPERATORS.has(op)) throw unsupported(`geo query operator ${op}`);

@@ -1,7 +1,7 @@
 import { isOperatorObject } from './matcher.js';
 import type { SortSpec } from './sort.js';
 import type { CollectionMeta } from './store.js';
-import type { IndexSpec } from './schema.js';
+import { type IndexSpec, orderedKeys } from './schema.js';
 import { type Doc, bracketEnd, bracketStart, indexKey, isPlainObject, typeBracket } from './values.js';
 
 /**
@@ -24,7 +24,7 @@ type PlanContext = Pick<CollectionMeta, 'indexes' | 'multikey' | 'keyColumns'>;
 const RANGE_OPS = new Set(['$eq', '$gt', '$gte', '$lt', '$lte', '$in']);
 
 export function planQuery(filter: Doc | undefined, sort: SortSpec, ctx: PlanContext): QueryPlan {
-  const indexed = new Set(ctx.indexes.flatMap((i) => i.keys.map(([p]) => p)).filter((p) => !ctx.multikey.has(p)));
+  const indexed = new Set(ctx.indexes.flatMap((i) => orderedKeys(i).map(([p]) => p)).filter((p) => !ctx.multikey.has(p)));
   const plan: QueryPlan = { where: [], params: [], orderBy: null, exact: true };
   for (const [field, condition] of conjuncts(filter ?? {})) {
     if (field === undefined) {
@@ -52,7 +52,7 @@ export function tiebreakDirection(sort: SortSpec, indexes: IndexSpec[]): 1 | -1 
   const last = sort[sort.length - 1];
   if (!last) return 1;
   const [path, direction] = last;
-  const declared = indexes.flatMap((i) => i.keys).find(([p]) => p === path)?.[1] ?? 1;
+  const declared = indexes.flatMap(orderedKeys).find(([p]) => p === path)?.[1] ?? 1;
   return direction === declared ? 1 : -1;
 }
 

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { CloudBaseError, ErrorCode } from '../errors.js';
 import { Checkpointer } from './checkpointer.js';
 import { splitPath } from './paths.js';
-import { type IndexSpec, normalizeIndex, type IndexDeclaration } from './schema.js';
+import { type IndexSpec, normalizeIndex, orderedKeys, type IndexDeclaration } from './schema.js';
 import { type Doc, KEY_ARRAY_PREFIX, indexKey, isPlainObject } from './values.js';
 
 /**
@@ -164,7 +164,8 @@ export class Store {
     const wanted = declarations.map(normalizeIndex);
     const same = (a: IndexSpec, b: IndexSpec) => JSON.stringify(a) === JSON.stringify(b);
     const table = tableName(name);
-    const wantedPaths = new Set(wanted.flatMap((spec) => spec.keys.map(([p]) => p)));
+    // A 2dsphere key gets no key column: geo queries are evaluated in memory (geo.ts).
+    const wantedPaths = new Set(wanted.flatMap((spec) => orderedKeys(spec).map(([p]) => p)));
     this.db.transaction(() => {
       for (const old of c.indexes) {
         if (wanted.some((w) => same(w, old))) continue;
@@ -191,11 +192,14 @@ export class Store {
       }
       for (const spec of wanted) {
         if (c.indexes.some((old) => same(old, spec))) continue;
-        const columns = spec.keys.map(([p, d]) => `${c.keyColumns.get(p)} ${d === 1 ? 'ASC' : 'DESC'}`).join(', ');
+        const columns = orderedKeys(spec)
+          .map(([p, d]) => `${c.keyColumns.get(p)} ${d === 1 ? 'ASC' : 'DESC'}`)
+          .join(', ');
         try {
-          this.db.exec(
-            `CREATE ${spec.unique ? 'UNIQUE ' : ''}INDEX "${sqlIndexName(name, spec.name)}" ON "${table}" (${columns})`,
-          );
+          if (columns)
+            this.db.exec(
+              `CREATE ${spec.unique ? 'UNIQUE ' : ''}INDEX "${sqlIndexName(name, spec.name)}" ON "${table}" (${columns})`,
+            );
         } catch (err) {
           throw new Error(`cannot build index ${spec.name} on ${name}: ${(err as Error).message}`);
         }

@@ -4,8 +4,8 @@ import { randomHex } from '../random.js';
 
 /**
  * CloudBase's transaction semantics (docs/platform.md) on top of a single SQLite writer:
- * - snapshot isolation: a transaction reads the versions current at its start (the logical clock value), plus its
- *   own writes, which stay in memory until commit;
+ * - snapshot isolation: a transaction reads the versions current at its first operation (the logical clock value then;
+ *   MongoDB takes the snapshot there, not at startTransaction), plus its own writes, which stay in memory until commit;
  * - first writer wins: writing a document another open transaction has written, or that changed after the snapshot,
  *   fails at once with DATABASE_TRANSACTION_CONFLICT; commit re-checks, since writes outside any transaction never wait;
  * - 30 s to commit or abort, DATABASE_TRANSACTION_FAIL afterwards.
@@ -22,7 +22,9 @@ export interface PendingWrite {
 
 export interface Transaction {
   id: string;
+  /** The clock value the transaction reads at; meaningful once `snapshotTaken` (its first operation). */
   snapshot: number;
+  snapshotTaken: boolean;
   startedAt: number;
   /** collection → id key (hex) → pending write, in write order. */
   writes: Map<string, Map<string, PendingWrite>>;
@@ -61,17 +63,30 @@ export class TransactionManager {
 
   begin(now = Date.now()): Transaction {
     this.expire(now);
-    const tx: Transaction = { id: randomHex(12), snapshot: this.clock(), startedAt: now, writes: new Map() };
+    const tx: Transaction = {
+      id: randomHex(12),
+      snapshot: this.clock(),
+      snapshotTaken: false,
+      startedAt: now,
+      writes: new Map(),
+    };
     this.open.set(tx.id, tx);
     this.stats.started++;
     return tx;
   }
 
-  /** The live transaction for an id, or DATABASE_TRANSACTION_FAIL if it is unknown, finished or expired. */
+  /**
+   * The live transaction for an id, or DATABASE_TRANSACTION_FAIL if it is unknown, finished or expired. Every operation
+   * of a transaction goes through here, so the first one takes the snapshot.
+   */
   get(id: unknown, now = Date.now()): Transaction {
     this.expire(now);
     const tx = typeof id === 'string' ? this.open.get(id) : undefined;
     if (!tx) throw new CloudBaseError(ErrorCode.TRANSACTION_FAIL, TRANSACTION_NOT_EXIST_MESSAGE);
+    if (!tx.snapshotTaken) {
+      tx.snapshot = this.clock();
+      tx.snapshotTaken = true;
+    }
     return tx;
   }
 
@@ -150,7 +165,8 @@ export class TransactionManager {
       this.history.clear();
       return;
     }
-    const oldest = Math.min(...[...this.open.values()].map((t) => t.snapshot));
+    // A transaction that has not read yet will see the current rows: it needs no history.
+    const oldest = Math.min(...[...this.open.values()].filter((t) => t.snapshotTaken).map((t) => t.snapshot));
     for (const [collection, byId] of this.history) {
       for (const [idHex, versions] of byId) {
         const kept = versions.filter((v) => v.to > oldest);

@@ -14,6 +14,7 @@ import type {
   InvocationSource,
 } from './types.js';
 import { randomHex } from '../random.js';
+import { type InvocationFilter, type InvocationTable, stateOf } from '../state.js';
 
 /**
  * The cloud function runtime: each built function (`<functionsDir>/<name>/index.js` + `config.json`) runs in worker
@@ -31,6 +32,8 @@ export interface RuntimeOptions {
   maxInstances?: number;
   /** Idle instances are ended after this long. */
   idleMs?: number;
+  /** How many invocations the log keeps (the latest; default 10,000). */
+  keepInvocations?: number;
 }
 
 /**
@@ -63,7 +66,12 @@ export interface Invocation {
   databaseCalls: number;
   adminCalls: number;
   logs: LogLine[];
-  outcome?: 'ok' | 'error' | 'timeout' | 'crash';
+  /**
+   * Absent while running. `business_error`: the function answered an envelope with `ok: false` (a refusal it chose,
+   * such as out of stock); `error`: it failed (`failure` says how).
+   */
+  outcome?: InvocationOutcomeKind;
+  failure?: 'error' | 'timeout' | 'crash' | 'stopped';
   result?: unknown;
   error?: string;
   event: Record<string, unknown>;
@@ -86,9 +94,17 @@ interface Pool {
   waiting: Array<() => void>;
 }
 
+export type InvocationOutcomeKind = 'ok' | 'business_error' | 'error';
+const OUTCOMES: readonly string[] = ['ok', 'business_error', 'error'] satisfies InvocationOutcomeKind[];
+
 const WORKER_FILE = fileURLToPath(new URL('./worker.cjs', import.meta.url));
 const DEFAULT_TIMEOUT_S = 3;
-const HISTORY = 500;
+const KEEP_INVOCATIONS = 10_000;
+/** Page size of GET /__emulator/invocations: by default, and at most. */
+const PAGE_DEFAULT = 100;
+const PAGE_MAX = 200;
+/** How long finished invocations wait to be written, so a busy emulator writes them in one transaction per interval. */
+const FLUSH_MS = 50;
 
 export function installFunctionRuntime(options: RuntimeOptions) {
   return (host: EmulatorHost): FunctionRuntimeService => {
@@ -106,7 +122,7 @@ export class FunctionRuntimeService implements FunctionRuntime {
   private readonly pools = new Map<string, Pool>();
   private readonly instances = new Map<string, Instance>();
   private readonly configs = new Map<string, FunctionConfig>();
-  readonly invocations: Invocation[] = [];
+  readonly log: InvocationLog;
   readonly stats = { coldStarts: 0, warmStarts: 0 };
 
   readonly maxInstances: number;
@@ -116,6 +132,7 @@ export class FunctionRuntimeService implements FunctionRuntime {
     private readonly options: RuntimeOptions,
   ) {
     this.maxInstances = options.maxInstances ?? defaultMaxInstances();
+    this.log = new InvocationLog(stateOf(host).invocations, options.keepInvocations ?? KEEP_INVOCATIONS);
     this.reload();
   }
 
@@ -156,7 +173,7 @@ export class FunctionRuntimeService implements FunctionRuntime {
   }
 
   invocation(id: string): Invocation | undefined {
-    return this.invocations.find((i) => i.id === id);
+    return this.log.get(id);
   }
 
   async invoke(name: string, event: Record<string, unknown>, options: InvokeOptions): Promise<InvocationOutcome> {
@@ -175,14 +192,13 @@ export class FunctionRuntimeService implements FunctionRuntime {
       logs: [],
       event,
     };
-    this.invocations.push(invocation);
-    if (this.invocations.length > HISTORY) this.invocations.splice(0, this.invocations.length - HISTORY);
+    this.log.started(invocation);
 
     const instance = await this.acquire(name, invocation);
     const timeoutMs = Math.round((config.timeout ?? DEFAULT_TIMEOUT_S) * 1000);
     const outcome = await new Promise<InvocationOutcome>((resolve) => {
       const timer = setTimeout(() => {
-        invocation.outcome = 'timeout';
+        invocation.failure = 'timeout';
         settle({
           ok: false,
           code: 'FUNCTIONS_TIME_LIMIT_EXCEEDED',
@@ -215,12 +231,14 @@ export class FunctionRuntimeService implements FunctionRuntime {
     });
     invocation.durationMs = Date.now() - invocation.startedAt;
     if (outcome.ok) {
-      invocation.outcome = 'ok';
+      invocation.outcome = isRefusal(outcome.result) ? 'business_error' : 'ok';
       invocation.result = outcome.result;
     } else {
-      invocation.outcome ??= 'error';
+      invocation.outcome = 'error';
+      invocation.failure ??= 'error';
       invocation.error = outcome.message;
     }
+    this.log.finished(invocation);
     this.release(instance);
     return outcome;
   }
@@ -317,9 +335,9 @@ export class FunctionRuntimeService implements FunctionRuntime {
         if (msg.type === 'ready') return markReady(msg.error);
         const current = instance.current;
         if (msg.type === 'log') {
-          const target =
-            (msg.id && current?.invocation.id === msg.id ? current.invocation : undefined) ?? this.invocation(msg.id ?? '');
-          target?.logs.push({ level: msg.level ?? 'log', text: msg.text ?? '', at: Date.now() });
+          const line = { level: msg.level ?? 'log', text: msg.text ?? '', at: Date.now() };
+          if (msg.id && current?.invocation.id === msg.id) current.invocation.logs.push(line);
+          else if (msg.id) this.log.lateLog(msg.id, line); // printed after the invocation answered
           return;
         }
         if (!current || (msg.id && msg.id !== current.invocation.id)) {
@@ -336,7 +354,7 @@ export class FunctionRuntimeService implements FunctionRuntime {
             invocationId: current.invocation.id,
           });
         } else if (msg.type === 'crash') {
-          current.invocation.outcome = 'crash';
+          current.invocation.failure = 'crash';
           current.invocation.logs.push({ level: 'error', text: msg.message ?? '', at: Date.now() });
           current.settle({
             ok: false,
@@ -387,6 +405,9 @@ export class FunctionRuntimeService implements FunctionRuntime {
     const instances = [...this.instances.values()];
     for (const instance of instances) this.retire(instance);
     await Promise.all(instances.map((i) => i.worker.terminate()));
+    // The invocations the ended instances were running settle on their exit events; let them, then write the log.
+    await new Promise((resolve) => setImmediate(resolve));
+    this.log.close();
   }
 
   installRoutes(): void {
@@ -427,13 +448,13 @@ export class FunctionRuntimeService implements FunctionRuntime {
       });
     });
     host.addRoute('GET', '/__emulator/invocations', (_req, res, _params, url) => {
-      const fn = url.searchParams.get('function');
-      const limit = Math.min(Number(url.searchParams.get('limit') ?? 100) || 100, HISTORY);
-      const list = this.invocations
-        .filter((i) => !fn || i.functionName === fn)
-        .slice(-limit)
-        .reverse();
-      send(res, 200, { invocations: list.map(summary) });
+      let query: { filter: InvocationFilter; limit: number };
+      try {
+        query = invocationQuery(url.searchParams);
+      } catch (err) {
+        return send(res, 400, { code: 'INVALID_PARAM', message: (err as Error).message });
+      }
+      send(res, 200, this.log.page(query.filter, query.limit));
     });
     host.addRoute('GET', '/__emulator/invocations/:id', (_req, res, params) => {
       const invocation = this.invocation(params.id!);
@@ -447,7 +468,177 @@ function firstLine(message: string | undefined): string {
   return (message ?? 'the function failed').split('\n')[0]!;
 }
 
+/** The shop's envelope refusing: `{ok: false, …}`, or the same as the JSON body of an HTTP access function's answer. */
+function isRefusal(result: unknown): boolean {
+  if (result === null || typeof result !== 'object') return false;
+  const r = result as Record<string, unknown>;
+  if (r.ok === false) return true;
+  if (typeof r.statusCode !== 'number' || typeof r.body !== 'string' || !r.body.startsWith('{') || r.body.length > 65_536)
+    return false;
+  try {
+    return (JSON.parse(r.body) as Record<string, unknown> | null)?.ok === false;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * GET /__emulator/invocations' query: `function`, `route`, `source`, `caller` (openid), `outcome`, `timers`
+ * (include | exclude), `before` (a `nextBefore` cursor) and `limit` (at most 200). Refuses malformed values.
+ */
+function invocationQuery(params: URLSearchParams): { filter: InvocationFilter; limit: number } {
+  const text = (name: string) => params.get(name) || undefined;
+  const outcome = text('outcome');
+  if (outcome !== undefined && !OUTCOMES.includes(outcome)) throw new Error(`outcome must be one of ${OUTCOMES.join(', ')}`);
+  const timers = text('timers') ?? 'include';
+  if (timers !== 'include' && timers !== 'exclude') throw new Error('timers must be include or exclude');
+  const before = text('before');
+  if (before !== undefined && !/^\d{1,15}$/.test(before)) throw new Error('before must be a nextBefore cursor');
+  const limitText = text('limit');
+  const limit = limitText === undefined ? PAGE_DEFAULT : Number(limitText);
+  if (!Number.isInteger(limit) || limit < 1) throw new Error(`limit must be a positive integer (at most ${PAGE_MAX})`);
+  return {
+    filter: {
+      functionName: text('function'),
+      route: text('route'),
+      source: text('source'),
+      caller: text('caller'),
+      outcome,
+      excludeSource: timers === 'exclude' ? 'timer' : undefined,
+      before: before === undefined ? undefined : Number(before),
+    },
+    limit: Math.min(limit, PAGE_MAX),
+  };
+}
+
+/**
+ * The invocation log, in the emulator's state tables (state.ts) so it outlives a restart, bounded to the latest
+ * `keep`. An invocation is kept in memory while it runs and until it is written: it is written once it finishes, in a
+ * batch every FLUSH_MS at most, so the functions' hot path pays one SQLite transaction per interval rather than one
+ * per invocation; a listing first writes what is pending, running invocations included. A SIGKILL can lose the last
+ * interval's invocations and those running; close() loses none.
+ */
+class InvocationLog {
+  /** Running, or finished and not yet written; by id, with the seq each got when it started. */
+  private readonly live = new Map<string, { seq: number; invocation: Invocation }>();
+  private readonly dirty = new Set<string>();
+  private lastSeq: number;
+  private flushTimer: NodeJS.Timeout | undefined;
+  private closed = false;
+
+  constructor(
+    private readonly table: InvocationTable,
+    private readonly keep: number,
+  ) {
+    this.lastSeq = table.lastSeq();
+    this.endUnfinished();
+  }
+
+  /** Not written yet: most invocations finish within the interval, and are then written once, not twice. */
+  started(invocation: Invocation): void {
+    this.live.set(invocation.id, { seq: ++this.lastSeq, invocation });
+  }
+
+  finished(invocation: Invocation): void {
+    this.touch(invocation.id);
+  }
+
+  /** A line logged after its invocation answered (a timer the function left behind, say). */
+  lateLog(id: string, line: LogLine): void {
+    const entry = this.live.get(id) ?? this.stored(id);
+    if (!entry) return;
+    entry.invocation.logs.push(line);
+    this.live.set(id, entry);
+    this.touch(id);
+  }
+
+  get(id: string): Invocation | undefined {
+    return this.live.get(id)?.invocation ?? this.stored(id)?.invocation;
+  }
+
+  page(filter: InvocationFilter, limit: number): { invocations: ReturnType<typeof summary>[]; nextBefore?: string } {
+    this.flush(true);
+    // One more than asked tells whether there is a next page.
+    const rows = this.table.page(filter, limit + 1);
+    const shown = rows.slice(0, limit);
+    return {
+      invocations: shown.map((r) => JSON.parse(r.summary) as ReturnType<typeof summary>),
+      ...(rows.length > limit ? { nextBefore: String(shown[shown.length - 1]!.seq) } : {}),
+    };
+  }
+
+  close(): void {
+    if (this.closed) return;
+    // Whatever still runs now never finishes: it is written as stopped, not left running for good.
+    for (const { invocation } of this.live.values()) if (!invocation.outcome) stop(invocation, 'the emulator stopped');
+    this.flush(true);
+    this.closed = true;
+  }
+
+  private touch(id: string): void {
+    if (this.closed) return;
+    this.dirty.add(id);
+    if (!this.flushTimer) this.flushTimer = setTimeout(() => this.flush(), FLUSH_MS);
+  }
+
+  /** Writes what changed; with `running`, the invocations still running too (for a listing, or on close). */
+  private flush(running = false): void {
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    if (running) for (const [id, { invocation }] of this.live) if (!invocation.outcome) this.dirty.add(id);
+    if (this.dirty.size === 0) return;
+    const rows = [...this.dirty].flatMap((id) => {
+      const entry = this.live.get(id);
+      return entry ? [row(entry.seq, entry.invocation)] : [];
+    });
+    this.table.write(rows, this.lastSeq - this.keep);
+    for (const id of this.dirty) if (this.live.get(id)?.invocation.outcome) this.live.delete(id);
+    this.dirty.clear();
+  }
+
+  private stored(id: string): { seq: number; invocation: Invocation } | undefined {
+    const r = this.table.get(id);
+    return r && { seq: r.seq, invocation: fromRow(r) };
+  }
+
+  /** Invocations a killed emulator left marked running. */
+  private endUnfinished(): void {
+    const rows = this.table.unfinished();
+    if (rows.length === 0) return;
+    this.table.write(
+      rows.map((r) => row(r.seq, stop(fromRow(r), 'the emulator stopped before the invocation ended'))),
+      0,
+    );
+  }
+}
+
+function stop(invocation: Invocation, message: string): Invocation {
+  invocation.outcome = 'error';
+  invocation.failure = 'stopped';
+  invocation.error = message;
+  return invocation;
+}
+
 function summary(i: Invocation) {
   const { event: _event, logs, ...rest } = i;
   return { ...rest, logCount: logs.length };
+}
+
+function row(seq: number, i: Invocation) {
+  return {
+    seq,
+    id: i.id,
+    functionName: i.functionName,
+    source: i.source,
+    route: i.route,
+    caller: i.openid,
+    outcome: i.outcome,
+    summary: JSON.stringify(summary(i)),
+    detail: JSON.stringify({ event: i.event, logs: i.logs }),
+  };
+}
+
+function fromRow(r: { summary: string; detail: string }): Invocation {
+  const { logCount: _count, ...rest } = JSON.parse(r.summary) as ReturnType<typeof summary>;
+  return { ...rest, ...(JSON.parse(r.detail) as Pick<Invocation, 'event' | 'logs'>) };
 }

@@ -1,11 +1,13 @@
 import type { AdminCaller, EmulatorHost, RawReply } from '../host.js';
 import { sendJson } from '../host.js';
+import { stateOf } from '../state.js';
 import { ApiType, decodeCommApiData, encodeCommOpenApiResp } from './protocol.js';
 
 /**
  * `cloud.openapi.*` (docs/wire-protocol.md, on open APIs): the multipart action `wx.openApi` carries a protobuf CommApiData and is answered
  * with a protobuf CommOpenApiResp. Only `subscribeMessage.send` is modelled; every send, accepted or refused, lands in an
- * outbox that tests and the UI can read instead of a phone.
+ * outbox that tests and the UI can read instead of a phone. The outbox is kept in the data's SQLite file (state.ts), so
+ * it outlives a restart; it holds the latest OUTBOX_KEEP messages.
  */
 
 /** WeChat's error codes as wx-server-sdk surfaces them. */
@@ -31,26 +33,22 @@ export interface OutboxEntry {
   lang?: unknown;
 }
 
-const outboxes = new WeakMap<EmulatorHost, OutboxEntry[]>();
+const OUTBOX_KEEP = 10_000;
 
-/** Every subscribeMessage.send seen by this emulator, oldest first. */
+/** Every subscribeMessage.send seen by this emulator's data (the latest OUTBOX_KEEP), oldest first. */
 export function outbox(host: EmulatorHost): OutboxEntry[] {
-  return [...(outboxes.get(host) ?? [])];
+  return stateOf(host).outbox.all();
 }
 
 export function clearOutbox(host: EmulatorHost): number {
-  const entries = outboxes.get(host) ?? [];
-  const n = entries.length;
-  entries.length = 0;
-  return n;
+  return stateOf(host).outbox.clear();
 }
 
 export function installOpenApi(host: EmulatorHost): void {
-  const entries: OutboxEntry[] = [];
-  outboxes.set(host, entries);
-  let nextId = 1;
-  // WeChat msgids are large integers; stay below 2^53 so the SDK hands back a plain number.
-  let nextMsgId = Date.now() * 100;
+  const table = stateOf(host).outbox;
+  // WeChat msgids are large integers; stay below 2^53 so the SDK hands back a plain number, and above those handed out
+  // before a restart.
+  let nextMsgId = Math.max(Date.now() * 100, table.lastMsgId() + 1);
 
   const openApi = (parts: Map<string, Buffer>, caller: AdminCaller): RawReply => {
     const apiName = parts.get('apiName')?.toString('utf8') ?? '';
@@ -73,22 +71,24 @@ export function installOpenApi(host: EmulatorHost): void {
 
     const record = (outcome: OutboxEntry['outcome'], errcode: number, errmsg: string, msgid?: number): void => {
       if (apiName !== 'subscribeMessage.send') return;
-      entries.push({
-        id: nextId++,
-        api: apiName,
-        time: new Date().toISOString(),
-        ...(caller.functionName ? { functionName: caller.functionName } : {}),
-        outcome,
-        errcode,
-        errmsg,
-        ...(msgid !== undefined ? { msgid } : {}),
-        touser: body.touser,
-        templateId: body.template_id,
-        page: body.page,
-        data: body.data,
-        miniprogramState: body.miniprogram_state,
-        lang: body.lang,
-      });
+      table.add(
+        {
+          api: apiName,
+          time: new Date().toISOString(),
+          ...(caller.functionName ? { functionName: caller.functionName } : {}),
+          outcome,
+          errcode,
+          errmsg,
+          ...(msgid !== undefined ? { msgid } : {}),
+          touser: body.touser,
+          templateId: body.template_id,
+          page: body.page,
+          data: body.data,
+          miniprogramState: body.miniprogram_state,
+          lang: body.lang,
+        },
+        OUTBOX_KEEP,
+      );
     };
 
     if (!hasPermission(host, caller, apiName)) {
@@ -118,7 +118,7 @@ export function installOpenApi(host: EmulatorHost): void {
   // The executor turns a throw into a rejection, as an async handler would.
   host.addMultipartAction('wx.openApi', (parts, caller) => new Promise((resolve) => resolve(openApi(parts, caller))));
 
-  host.addRoute('GET', '/__emulator/outbox', (_req, res) => sendJson(res, 200, { messages: entries }));
+  host.addRoute('GET', '/__emulator/outbox', (_req, res) => sendJson(res, 200, { messages: table.all() }));
   host.addRoute('DELETE', '/__emulator/outbox', (_req, res) => sendJson(res, 200, { cleared: clearOutbox(host) }));
 }
 

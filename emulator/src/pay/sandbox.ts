@@ -1,11 +1,14 @@
 import { createHash, randomInt } from 'node:crypto';
 import { randomHex } from '../random.js';
+import { type PayTables, memoryState } from '../state.js';
 
 /**
  * The WeChat Pay (v2) sandbox behind `cloud.cloudPay.*`: orders, refunds and the rules WeChat Pay applies to them.
- * State lives in memory only. Requests and replies are snake_case objects: the SDK turns the caller's camelCase
- * into snake_case and the reply back (docs/wire-protocol.md, on cloudPay). Malformed requests answer
- * `return_code: 'FAIL'`; business errors answer `return_code: 'SUCCESS', result_code: 'FAIL', err_code, err_code_des`.
+ * Trades and refunds live in the emulator's state tables (state.ts), in the data's SQLite file, so an order made before
+ * a restart can be paid and refunded after it; every change is written before the call answers. Requests and replies
+ * are snake_case objects: the SDK turns the caller's camelCase into snake_case and the reply back (docs/wire-protocol.md,
+ * on cloudPay). Malformed requests answer `return_code: 'FAIL'`; business errors answer `return_code: 'SUCCESS',
+ * result_code: 'FAIL', err_code, err_code_des`.
  * Note the SDK overwrites `errCode` with 0 on the caller's side, so shop code only sees `resultCode: 'FAIL'` and `errCodeDes`.
  * Notification delivery and timers belong to service.ts; this file only says what happened.
  */
@@ -97,6 +100,31 @@ export interface SandboxOptions {
   functionExists?: (name: string) => boolean;
   /** Called once per refund the sandbox accepts (not for idempotent repeats). */
   onRefundAccepted?: (refund: PayRefund) => void;
+  /** Where trades and refunds are kept; a private in-memory database by default. */
+  tables?: PayTables;
+}
+
+/** Read access by key, as a Map gives it; every read is a fresh copy of the stored record. */
+export interface PayRecords<T> {
+  get(key: string): T | undefined;
+  values(): IterableIterator<T>;
+}
+
+/** A copy of a notification that failed and has another attempt scheduled. */
+export interface PendingRetry {
+  copy: number;
+  /** The attempt to make next. */
+  attempt: number;
+  dueAt: number;
+}
+
+/** The retries a delivery log still owes: for each copy whose last attempt failed with a retry scheduled. */
+export function pendingRetries(deliveries: DeliveryAttempt[]): PendingRetry[] {
+  const last = new Map<number, DeliveryAttempt>();
+  for (const d of deliveries) if ((last.get(d.copy)?.attempt ?? 0) < d.attempt) last.set(d.copy, d);
+  return [...last.values()]
+    .filter((d) => d.outcome !== 'acknowledged' && d.retryInMs !== undefined)
+    .map((d) => ({ copy: d.copy, attempt: d.attempt + 1, dueAt: Date.parse(d.at) + d.retryInMs! }));
 }
 
 export const PAY_API_NAMES = ['unifiedOrder', 'queryOrder', 'closeOrder', 'refund', 'queryRefund'] as const;
@@ -128,18 +156,50 @@ export class SandboxError extends Error {
 }
 
 export class PaySandbox {
-  readonly orders = new Map<string, PayOrder>();
-  readonly refunds = new Map<string, PayRefund>();
+  readonly orders: PayRecords<PayOrder>;
+  readonly refunds: PayRecords<PayRefund>;
   readonly appid: string;
   readonly mchId: string;
   private readonly key: string;
   private readonly clock: () => number;
+  private readonly tables: PayTables;
 
   constructor(private readonly options: SandboxOptions) {
     this.appid = options.appid ?? 'wxd678efh567hg6787';
     this.mchId = options.mchId ?? '1230000109';
     this.key = options.key ?? 'local-emulator-sandbox-key-00000';
     this.clock = options.clock ?? Date.now;
+    const tables = (this.tables = options.tables ?? memoryState().pay);
+    this.orders = { get: (no) => tables.order(no), values: () => tables.orders().values() };
+    this.refunds = { get: (no) => tables.refund(no), values: () => tables.refunds().values() };
+  }
+
+  /** Orders with a notification waiting for a retry, and refunds still PROCESSING or waiting for one (after a restart). */
+  unfinished(): { orders: PayOrder[]; refunds: PayRefund[] } {
+    return { orders: this.tables.awaitingOrders(), refunds: this.tables.awaitingRefunds() };
+  }
+
+  /** Records one delivery attempt in the log of the order (payment) or refund it notified. */
+  recordDelivery(kind: DeliveryAttempt['kind'], key: string, attempt: DeliveryAttempt): void {
+    if (kind === 'payment') {
+      const order = this.orders.get(key);
+      if (!order) return;
+      order.deliveries.push(attempt);
+      this.saveOrder(order);
+    } else {
+      const refund = this.refunds.get(key);
+      if (!refund) return;
+      refund.deliveries.push(attempt);
+      this.saveRefund(refund);
+    }
+  }
+
+  private saveOrder(order: PayOrder): void {
+    this.tables.saveOrder(order, pendingRetries(order.deliveries).length > 0);
+  }
+
+  private saveRefund(refund: PayRefund): void {
+    this.tables.saveRefund(refund, refund.status === 'PROCESSING' || pendingRetries(refund.deliveries).length > 0);
   }
 
   /** The cloudPay APIs, by the `apiName` the SDK sends. */
@@ -223,7 +283,7 @@ export class PaySandbox {
       paymentFailures: 0,
       deliveries: [],
     };
-    this.orders.set(outTradeNo, order);
+    this.saveOrder(order);
     return this.prepayReply(order);
   }
 
@@ -264,6 +324,7 @@ export class PaySandbox {
     if (order.state === 'CLOSED') return this.fail(subMchId, 'ORDERCLOSED', '订单已关闭，无法重复关闭');
     order.state = 'CLOSED';
     order.closedAt = new Date(this.clock()).toISOString();
+    this.saveOrder(order);
     return this.signed(this.success(subMchId));
   }
 
@@ -308,9 +369,13 @@ export class PaySandbox {
       createdAt: new Date(this.clock()).toISOString(),
       deliveries: [],
     };
-    this.refunds.set(outRefundNo, refund);
     order.refundedFee += refundFee;
     order.state = 'REFUND';
+    // One SQLite transaction: the refund and what it takes from the order land together.
+    this.tables.atomically(() => {
+      this.saveRefund(refund);
+      this.saveOrder(order);
+    });
     this.options.onRefundAccepted?.(refund);
     return this.refundReply(refund, order);
   }
@@ -320,7 +385,7 @@ export class PaySandbox {
     let refunds: PayRefund[];
     const byRefund = optionalText(req, 'out_refund_no', 64) ?? optionalText(req, 'refund_id', 64);
     if (byRefund !== undefined) {
-      refunds = [...this.refunds.values()].filter((r) => r.outRefundNo === byRefund || r.refundId === byRefund);
+      refunds = this.tables.refundsByNoOrId(byRefund);
     } else {
       const order = this.findOrder(req);
       refunds = order ? this.refundsOf(order) : [];
@@ -393,6 +458,7 @@ export class PaySandbox {
       isSubscribe: 'N',
       subIsSubscribe: 'N',
     });
+    this.saveOrder(order);
     return order;
   }
 
@@ -405,6 +471,7 @@ export class PaySandbox {
         `订单状态为 ${order.state}，不能模拟支付失败`,
       );
     order.paymentFailures++;
+    this.saveOrder(order);
     return order;
   }
 
@@ -415,6 +482,7 @@ export class PaySandbox {
     refund.status = 'SUCCESS';
     refund.successTime = beijingTime(this.clock(), 'readable');
     refund.notification = this.refundNotification(refund);
+    this.saveRefund(refund);
     return refund;
   }
 
@@ -429,6 +497,7 @@ export class PaySandbox {
       throw new SandboxError('REFUND_ENDED', `退款 ${outRefundNo} 已结束（${refund.status}），只有处理中的退款可以改变结果`);
     refund.status = status;
     refund.notification = this.refundNotification(refund);
+    this.saveRefund(refund);
     return refund;
   }
 
@@ -445,7 +514,7 @@ export class PaySandbox {
   }
 
   refundsOf(order: PayOrder): PayRefund[] {
-    return [...this.refunds.values()].filter((r) => r.outTradeNo === order.outTradeNo);
+    return this.tables.refundsOf(order.outTradeNo);
   }
 
   // --- helpers ----------------------------------------------------------------------------------------------
@@ -456,10 +525,7 @@ export class PaySandbox {
     const transactionId = optionalText(req, 'transaction_id', 32);
     if (outTradeNo === undefined && transactionId === undefined)
       throw new MalformedRequest('out_trade_no 和 transaction_id 不能同时为空');
-    const order =
-      transactionId !== undefined
-        ? [...this.orders.values()].find((o) => o.transactionId === transactionId)
-        : this.orders.get(outTradeNo!);
+    const order = transactionId !== undefined ? this.tables.orderByTransactionId(transactionId) : this.orders.get(outTradeNo!);
     return order && order.subMchId === subMchId ? order : undefined;
   }
 

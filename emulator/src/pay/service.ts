@@ -2,6 +2,7 @@ import type http from 'node:http';
 import { type EmulatorHost, type RawReply, readBody, sendJson } from '../host.js';
 import { unsupported } from '../errors.js';
 import type { InvocationSource } from '../functions/types.js';
+import { stateOf } from '../state.js';
 import {
   type DeliveryAttempt,
   PAY_API_NAMES,
@@ -12,6 +13,7 @@ import {
   REFUND_FAILURES,
   type RefundFailure,
   SandboxError,
+  pendingRetries,
 } from './sandbox.js';
 
 /**
@@ -19,6 +21,8 @@ import {
  * the platform's side (payment and refund notifications delivered to cloud functions, with WeChat's retries), and
  * the `/__emulator/pay/*` control API with which a test or the web UI plays the shopper, the merchant on WeChat Pay's
  * merchant platform and WeChat Pay itself (refunds that end unpaid), and injects faults.
+ * Trades, refunds and every delivery attempt are kept in the data's SQLite file (state.ts): after a restart, refunds
+ * still PROCESSING complete and notifications that were waiting for a retry get it. Faults are not kept.
  */
 export interface PayOptions {
   /** Wait before each retry of a failed delivery; the last entry repeats. WeChat's schedule by default. */
@@ -95,9 +99,10 @@ export const installPay = payService();
 
 interface Notification {
   kind: 'payment' | 'refund';
+  /** The order's outTradeNo or the refund's outRefundNo: whose delivery log the attempts go to. */
+  key: string;
   functionName: string;
   event: Record<string, unknown>;
-  log: DeliveryAttempt[];
 }
 
 function install(host: EmulatorHost, options: PayOptions): PayHandle {
@@ -110,17 +115,22 @@ function install(host: EmulatorHost, options: PayOptions): PayHandle {
   const sleepers = new Set<() => void>();
   const running = new Set<Promise<unknown>>();
   const idleWaiters = new Set<() => void>();
-  const copiesStarted = new WeakMap<DeliveryAttempt[], number>();
-  const heldRefunds: PayRefund[] = [];
+  /** Copies of each notification started so far (`payment:<outTradeNo>`, `refund:<outRefundNo>`). */
+  const copiesStarted = new Map<string, number>();
+  /** The outRefundNos of refunds kept PROCESSING by `holdRefunds`. */
+  const heldRefunds: string[] = [];
 
   const sandbox = new PaySandbox({
     envId: host.envId,
     functionExists: (name) => !host.functions || host.functions.names().includes(name),
-    onRefundAccepted: (refund) => {
-      if (faults.holdRefunds) heldRefunds.push(refund);
-      else later(refundDelayMs, () => completeRefund(refund));
-    },
+    onRefundAccepted: (refund) => accepted(refund.outRefundNo),
+    tables: stateOf(host).pay,
   });
+
+  function accepted(outRefundNo: string): void {
+    if (faults.holdRefunds) heldRefunds.push(outRefundNo);
+    else later(refundDelayMs, () => completeRefund(outRefundNo));
+  }
 
   /** Runs `fn` after `ms` unless closed first; answers a cancel. */
   function later(ms: number, fn: () => void): () => void {
@@ -183,8 +193,8 @@ function install(host: EmulatorHost, options: PayOptions): PayHandle {
   function deliver(n: Notification): Promise<void> {
     const copies = 1 + (faults.duplicateNotifications ?? 0);
     // Copies are numbered per notification so redeliveries and duplicates stay distinguishable in the log.
-    const first = copiesStarted.get(n.log) ?? 0;
-    copiesStarted.set(n.log, first + copies);
+    const first = copiesStarted.get(`${n.kind}:${n.key}`) ?? nextCopy(stored(n)?.deliveries ?? []);
+    copiesStarted.set(`${n.kind}:${n.key}`, first + copies);
     const firsts = Array.from({ length: copies }, (_, i) => attempt(n, first + i, 1));
     return Promise.all(firsts).then(() => undefined);
   }
@@ -220,30 +230,56 @@ function install(host: EmulatorHost, options: PayOptions): PayHandle {
             record.error = `runtime error: ${(err as Error).message ?? String(err)}`;
           }
         }
-        if (record.outcome !== 'acknowledged' && number < maxAttempts && !closed) {
+        if (record.outcome !== 'acknowledged' && number < maxAttempts) {
           record.retryInMs = schedule[Math.min(number - 1, schedule.length - 1)]!;
+          // Once closed, the retry is only recorded as due: the next emulator on the file makes it.
           later(record.retryInMs, () => void attempt(n, copy, number + 1));
         }
-        n.log.push(record);
+        sandbox.recordDelivery(n.kind, n.key, record);
       })(),
     );
   }
 
+  function stored(n: Notification): PayOrder | PayRefund | undefined {
+    return n.kind === 'payment' ? sandbox.orders.get(n.key) : sandbox.refunds.get(n.key);
+  }
+
+  /** The next copy number of a notification, after those its log holds (from before a restart, say). */
+  function nextCopy(deliveries: DeliveryAttempt[]): number {
+    return deliveries.reduce((next, d) => Math.max(next, d.copy + 1), 0);
+  }
+
   function paymentNotification(order: PayOrder): Notification {
-    return { kind: 'payment', functionName: order.functionName, event: order.notification!, log: order.deliveries };
+    return { kind: 'payment', key: order.outTradeNo, functionName: order.functionName, event: order.notification! };
   }
 
   function refundNotification(refund: PayRefund): Notification {
-    return { kind: 'refund', functionName: refund.functionName, event: refund.notification!, log: refund.deliveries };
+    return { kind: 'refund', key: refund.outRefundNo, functionName: refund.functionName, event: refund.notification! };
   }
 
-  function completeRefund(refund: PayRefund): void {
-    if (refund.status !== 'PROCESSING') return; // it ended otherwise meanwhile (failRefund)
-    sandbox.completeRefund(refund.outRefundNo);
+  function completeRefund(outRefundNo: string): void {
+    // It may have ended otherwise meanwhile (failRefund).
+    if (sandbox.refunds.get(outRefundNo)?.status !== 'PROCESSING') return;
+    const refund = sandbox.completeRefund(outRefundNo);
     const done = deliver(refundNotification(refund));
     if (faults.deliverAfterRefund) {
       const order = sandbox.orderOrThrow(refund.outTradeNo);
       void track(done.then(() => deliver(paymentNotification(order))));
+    }
+  }
+
+  /** What a previous emulator on the same file left unfinished: retries that were due, refunds still PROCESSING. */
+  function resume(): void {
+    const { orders, refunds } = sandbox.unfinished();
+    const retry = (n: Notification, deliveries: DeliveryAttempt[]) => {
+      const due = pendingRetries(deliveries);
+      if (due.length) copiesStarted.set(`${n.kind}:${n.key}`, nextCopy(deliveries));
+      for (const d of due) later(Math.max(0, d.dueAt - Date.now()), () => void attempt(n, d.copy, d.attempt));
+    };
+    for (const order of orders) if (order.notification) retry(paymentNotification(order), order.deliveries);
+    for (const refund of refunds) {
+      if (refund.status === 'PROCESSING') accepted(refund.outRefundNo);
+      if (refund.notification) retry(refundNotification(refund), refund.deliveries);
     }
   }
 
@@ -253,7 +289,7 @@ function install(host: EmulatorHost, options: PayOptions): PayHandle {
     setFaults: (next) => {
       faults = { ...next, ...(next.failingCalls && { failingCalls: [...next.failingCalls] }) };
       if (!faults.delayMs) for (const wake of [...sleepers]) wake();
-      if (!faults.holdRefunds) for (const refund of heldRefunds.splice(0)) later(refundDelayMs, () => completeRefund(refund));
+      if (!faults.holdRefunds) for (const no of heldRefunds.splice(0)) later(refundDelayMs, () => completeRefund(no));
     },
     pay: (outTradeNo, openid, notify = true) => {
       const order = sandbox.pay(outTradeNo, openid);
@@ -269,7 +305,7 @@ function install(host: EmulatorHost, options: PayOptions): PayHandle {
     },
     failRefund: (outRefundNo, status) => {
       const refund = sandbox.failRefund(outRefundNo, status);
-      const held = heldRefunds.indexOf(refund);
+      const held = heldRefunds.indexOf(outRefundNo);
       if (held >= 0) heldRefunds.splice(held, 1);
       void deliver(refundNotification(refund));
       return refund;
@@ -313,9 +349,11 @@ function install(host: EmulatorHost, options: PayOptions): PayHandle {
       }
     });
 
-  control('GET', '/orders', () => ({
-    orders: [...sandbox.orders.values()].map((o) => ({ ...o, refunds: sandbox.refundsOf(o).map((r) => r.outRefundNo) })),
-  }));
+  control('GET', '/orders', () => {
+    const refunds = new Map<string, string[]>();
+    for (const r of sandbox.refunds.values()) refunds.set(r.outTradeNo, [...(refunds.get(r.outTradeNo) ?? []), r.outRefundNo]);
+    return { orders: [...sandbox.orders.values()].map((o) => ({ ...o, refunds: refunds.get(o.outTradeNo) ?? [] })) };
+  });
   control('GET', '/refunds', () => ({ refunds: [...sandbox.refunds.values()] }));
   control('POST', '/orders/:outTradeNo/pay', ({ outTradeNo }, body) =>
     handle.pay(outTradeNo!, optionalString(body, 'openid'), optionalBoolean(body, 'notify')),
@@ -386,6 +424,7 @@ function install(host: EmulatorHost, options: PayOptions): PayHandle {
     wakeIfIdle();
     await Promise.allSettled([...running]);
   });
+  resume();
   return handle;
 }
 

@@ -4,7 +4,7 @@ import type http from 'node:http';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { CloudBaseError, invalidParam } from '../errors.js';
-import { type Body, type EmulatorHost, sendJson } from '../host.js';
+import { type Body, type EmulatorHost, readBody, sendJson } from '../host.js';
 import { randomHex } from '../random.js';
 
 /**
@@ -233,6 +233,40 @@ export function installStorage(host: EmulatorHost): void {
 
   host.addRoute('GET', '/__emulator/storage', (_req, res) => {
     sendJson(res, 200, { files: listFiles(host).map((f) => ({ ...f, tempFileURL: tempUrl(f.path, 60 * 60) })) });
+  });
+
+  // The control side of storage (the web UI): put a file's bytes at a cloudPath, or delete it, without the SDK's
+  // upload-token dance. `/*` takes the whole cloudPath, slashes included.
+  const controlPath = (params: Record<string, string>): string => checkCloudPath((params.rest ?? '').replace(/^\//, ''));
+  const badPath = (res: http.ServerResponse, err: unknown) =>
+    sendJson(res, 400, { code: (err as CloudBaseError).code ?? 'INVALID_PARAM', message: (err as Error).message });
+
+  host.addRoute('PUT', '/__emulator/storage/files/*', async (req, res, params) => {
+    let cloudPath: string;
+    try {
+      cloudPath = controlPath(params);
+    } catch (err) {
+      req.resume();
+      return badPath(res, err);
+    }
+    const bytes = await readBody(req);
+    putFile(host, cloudPath, bytes);
+    const file = listFiles(host).find((f) => f.path === cloudPath)!;
+    sendJson(res, 200, { ...file, tempFileURL: tempUrl(cloudPath, 60 * 60) });
+  });
+
+  host.addRoute('DELETE', '/__emulator/storage/files/*', (_req, res, params) => {
+    let cloudPath: string;
+    try {
+      cloudPath = controlPath(params);
+    } catch (err) {
+      return badPath(res, err);
+    }
+    const file = fileOf(cloudPath);
+    if (!isFile(file)) return sendJson(res, 404, { code: FILE_NOT_EXIST, message: `storage file not exists: ${cloudPath}` });
+    fs.rmSync(file);
+    removeEmptyParents(path.dirname(file), root);
+    sendJson(res, 200, { deleted: cloudPath, fileID: fileIdOf(host, cloudPath) });
   });
 }
 

@@ -1,6 +1,7 @@
 import type { EmulatorHost } from '../host.js';
 import { sendJson } from '../host.js';
 import type { FunctionRuntime, InvocationOutcome } from '../functions/types.js';
+import { stateOf } from '../state.js';
 import { type CronSchedule, nextFireTime, parseCron } from './cron.js';
 
 /**
@@ -11,7 +12,8 @@ import { type CronSchedule, nextFireTime, parseCron } from './cron.js';
  *   POST /__emulator/timers/:functionName/run    fire now (even while paused), answers with the firing
  *   POST /__emulator/timers/pause | /resume      stop / restart the automatic firings
  * Functions are read from `host.functions` lazily (on install and on every control call), so the runtime's
- * installer must come before this one for timers to be armed at start-up.
+ * installer must come before this one for timers to be armed at start-up. Each timer's latest firings are kept in the
+ * data's SQLite file (state.ts), so the history outlives a restart.
  */
 export interface TimerFiring {
   functionName: string;
@@ -82,6 +84,7 @@ export function installTimers(host: EmulatorHost, options?: TimerOptions): void 
 export function createTimers(host: EmulatorHost, options: TimerOptions = {}): TimerService {
   const now = options.now ?? Date.now;
   const entries = new Map<string, Entry>();
+  const history = stateOf(host).timerFirings;
   let paused = options.autoStart === false;
   let closed = false;
 
@@ -103,7 +106,7 @@ export function createTimers(host: EmulatorHost, options: TimerOptions = {}): Ti
         triggerName: first.name,
         cron: first.config,
         signature,
-        firings: existing?.firings ?? [],
+        firings: existing?.firings ?? history.latest(name, KEEP_FIRINGS),
       };
       if (timers.length > 1) entry.error = `only one timer trigger per function, found ${timers.length}`;
       else {
@@ -171,6 +174,7 @@ export function createTimers(host: EmulatorHost, options: TimerOptions = {}): Ti
     };
     entry.firings.unshift(firing);
     entry.firings.length = Math.min(entry.firings.length, KEEP_FIRINGS);
+    history.add(firing, KEEP_FIRINGS);
     if (!outcome.ok)
       console.warn(`[timers] ${entry.functionName} (${entry.triggerName}) failed: ${outcome.code} ${outcome.message}`);
     return firing;

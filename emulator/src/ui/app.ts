@@ -10,14 +10,24 @@ import { PAGE_STYLE } from './page-style.js';
  */
 const SCRIPT_ROUTE = '/__emulator/ui/app.js';
 const SCRIPT_ENTRY = fileURLToPath(new URL('./browser/main.ts', import.meta.url));
+const ICON_ROUTE = '/__emulator/ui/favicon.svg';
+
+/** A white cloud on WeChat green. */
+const ICON = Buffer.from(
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="7" fill="#07c160"/>' +
+    '<path fill="#fff" d="M10 23a5 5 0 0 1-.6-9.96A7 7 0 0 1 23 12.5 5.25 5.25 0 0 1 22.5 23z"/></svg>',
+  'utf8',
+);
 
 const PAGE = Buffer.from(
   `<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>CloudBase 本地模拟器</title>
+<link rel="icon" type="image/svg+xml" href="${ICON_ROUTE}">
 <style>${PAGE_STYLE}</style></head>
 <body>
-<header><h1>CloudBase 本地模拟器</h1><span class="env" id="env"></span><nav id="tabs"></nav><span class="live" id="live">加载中…</span></header>
+<header><h1>CloudBase 本地模拟器</h1><span class="env" id="env"></span><nav id="tabs"></nav>
+<span class="live" id="live">加载中…</span><span class="zone" id="zone" title="支付沙箱不带时区的时间（如退款的 successTime）按北京时间解读">时间均为北京时间 (UTC+8)</span></header>
 <main id="views"></main>
 <noscript>此页面需要启用 JavaScript。</noscript>
 <script src="${SCRIPT_ROUTE}"></script>
@@ -67,6 +77,17 @@ export function installWebUi(host: EmulatorHost): void {
     });
     res.end(PAGE);
   });
+  // `/favicon.ico` too: what a browser asks for when a page names no icon (the emulator's JSON pages).
+  for (const route of [ICON_ROUTE, '/favicon.ico'])
+    host.addRoute('GET', route, (_req, res) => {
+      res.writeHead(200, {
+        'content-type': 'image/svg+xml',
+        'content-length': ICON.length,
+        'cache-control': 'max-age=86400',
+        'x-content-type-options': 'nosniff',
+      });
+      res.end(ICON);
+    });
   host.addRoute('GET', SCRIPT_ROUTE, async (_req, res) => {
     let script: Buffer;
     try {

@@ -15,6 +15,8 @@ import { type Body, type EmulatorHost, readBody, sendJson } from '../host.js';
  *   GET    /__emulator/collections/:name/documents/:id
  *   PUT    /__emulator/collections/:name/documents/:id      (replace; body: the document, `_id` kept from the URL)
  *   DELETE /__emulator/collections/:name/documents/:id
+ *   GET    /__emulator/reset                                  (`{canReseed}`: whether a re-seed hook is registered)
+ *   POST   /__emulator/reset                                  (body `{reseed?}`: empty every collection, then re-seed)
  *
  * Errors are HTTP 400 (bad input) or 404 (no such collection or document) with `{code, message}`.
  */
@@ -31,6 +33,17 @@ class HttpError extends Error {
   }
 }
 
+/**
+ * Writes a project's seed data again after a reset. Only the project that launched the emulator knows its seed (the
+ * emulator knows no project), so it registers one with `setReseed`, e.g. as one of `launch`'s extra services.
+ */
+export type Reseed = () => unknown;
+const reseeds = new WeakMap<EmulatorHost, Reseed>();
+
+export function setReseed(host: EmulatorHost, reseed: Reseed): void {
+  reseeds.set(host, reseed);
+}
+
 /** Canonical EJSON text (the store's form) to a relaxed EJSON tree the browser can show and send back. */
 function relaxed(text: string): unknown {
   return EJSON.serialize(EJSON.parse(text, { relaxed: false }), { relaxed: true });
@@ -44,9 +57,10 @@ function intParam(url: URL, name: string, fallback: number, max: number): number
   return Math.min(n, max);
 }
 
-/** A JSON object body, as text (so the EJSON in it reaches the database untouched) and parsed. */
-async function objectBody(req: http.IncomingMessage): Promise<Record<string, unknown>> {
+/** A JSON object body, as text (so the EJSON in it reaches the database untouched) and parsed; `{}` when empty if allowed. */
+async function objectBody(req: http.IncomingMessage, allowEmpty = false): Promise<Record<string, unknown>> {
   const raw = (await readBody(req, 16 * 1024 * 1024)).toString('utf8');
+  if (allowEmpty && !raw.trim()) return {};
   let body: unknown;
   try {
     body = JSON.parse(raw);
@@ -163,5 +177,24 @@ export function installDataApi(host: EmulatorHost): void {
     });
     if (!data.deleted) throw new HttpError(404, 'DOCUMENT_NOT_EXIST', `文档不存在: ${params.id}`);
     return [200, { deleted: data.deleted }];
+  });
+
+  route('GET', '/__emulator/reset', () => [200, { canReseed: reseeds.has(host) }]);
+
+  // Removes the documents through the database's own action, so open transactions that wrote them fail to commit as
+  // they would after any other write; collections and their indexes stay.
+  route('POST', '/__emulator/reset', async (req) => {
+    const { reseed } = await objectBody(req, true);
+    if (reseed !== undefined && typeof reseed !== 'boolean')
+      throw new HttpError(400, ErrorCode.INVALID_PARAM, 'reseed 必须是布尔值');
+    const hook = reseeds.get(host);
+    if (reseed && !hook) throw new HttpError(400, 'NO_RESEED', '启动模拟器的项目没有注册示例数据（setReseed）');
+    const cleared: Record<string, number> = {};
+    for (const collectionName of store.collectionNames()) {
+      const data = action('database.removeDocument', { collectionName, queryType: 'WHERE', query: '{}', multi: true });
+      cleared[collectionName] = data.deleted as number;
+    }
+    if (reseed) await hook!();
+    return [200, { cleared, reseeded: reseed === true }];
   });
 }

@@ -1,4 +1,4 @@
-import { api } from './api.js';
+import { api, read, retryRefused } from './api.js';
 import { byId, card, compact, empty, h, json, messageOf, row, table } from './dom.js';
 import { redraw, refresh, selectTab, show, state } from './page.js';
 import type { CollectionInfo, Doc, DocumentPage } from './types.js';
@@ -151,9 +151,19 @@ function buildDatabaseView(view: HTMLElement): void {
   );
 }
 
+/** A filter that is not JSON is refused here and never sent; one the emulator refuses is not re-sent on refresh. */
+let filterError: string | null = null;
 function applyFilter(): void {
-  state.db.query = byId<HTMLInputElement>('db-filter').value.trim();
+  const text = byId<HTMLInputElement>('db-filter').value.trim();
+  filterError = null;
+  try {
+    if (text) JSON.parse(text);
+  } catch (err) {
+    filterError = '筛选条件不是合法的 JSON：' + messageOf(err);
+  }
+  state.db.query = text;
   state.db.skip = 0;
+  retryRefused();
   void refresh();
 }
 
@@ -177,11 +187,15 @@ export async function renderDatabase(view: HTMLElement): Promise<void> {
   byId<HTMLButtonElement>('db-save').disabled = !db.collection;
   const tableBox = byId('db-table');
   if (!db.collection) return show(tableBox, 'none', () => empty('请选择集合'));
+  if (filterError) {
+    const message = filterError;
+    return show(tableBox, ['error', message], () => h('div', { class: 'msg err' }, message));
+  }
   const params = new URLSearchParams({ skip: String(db.skip), limit: String(db.limit) });
   if (db.query) params.set('query', db.query);
   let page: DocumentPage;
   try {
-    page = await api<DocumentPage>('GET', documentsOf(db.collection) + '?' + params.toString());
+    page = await read<DocumentPage>(documentsOf(db.collection) + '?' + params.toString());
   } catch (err) {
     return show(tableBox, ['error', messageOf(err)], () => h('div', { class: 'msg err' }, '查询失败：' + messageOf(err)));
   }

@@ -20,6 +20,20 @@ export interface Attrs extends Listeners {
   spellcheck?: string;
   hidden?: boolean;
   disabled?: boolean;
+  type?: string;
+  name?: string;
+  value?: string;
+  min?: string;
+  step?: string;
+  multiple?: boolean;
+  checked?: boolean;
+  selected?: boolean;
+  src?: string;
+  alt?: string;
+  list?: string;
+  for?: string;
+  role?: string;
+  'aria-label'?: string;
   [data: `data-${string}`]: string | undefined;
 }
 
@@ -60,24 +74,28 @@ export function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-const pad = (n: number) => String(n).padStart(2, '0');
+/** Every time on the page is shown in Beijing time, the zone of WeChat Pay, CloudBase's timers and the shop. */
+export const ZONE = '北京时间 (UTC+8)';
+const BEIJING_OFFSET_MS = 8 * 3600_000;
+
+/**
+ * Epoch milliseconds of what the services hand out: epoch numbers, ISO times with a zone, and WeChat Pay's zone-less
+ * Beijing times (`yyyy-MM-dd HH:mm:ss` as in a refund's successTime, `yyyyMMddHHmmss` as in timeEnd).
+ */
+export function instant(value: string | number): number | undefined {
+  if (typeof value === 'number') return value;
+  const m = /^(\d{4})-?(\d{2})-?(\d{2})[ T]?(\d{2}):?(\d{2}):?(\d{2})$/.exec(value.trim());
+  if (m) return Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!) - BEIJING_OFFSET_MS;
+  const ms = Date.parse(value);
+  return isNaN(ms) ? undefined : ms;
+}
+
+/** `yyyy-MM-dd HH:mm:ss` in Beijing time, whatever the browser's own zone. */
 export function time(value: string | number | null | undefined): string {
   if (value === undefined || value === null || value === '') return '—';
-  const d = new Date(value);
-  if (isNaN(d.getTime())) return String(value);
-  return (
-    d.getFullYear() +
-    '-' +
-    pad(d.getMonth() + 1) +
-    '-' +
-    pad(d.getDate()) +
-    ' ' +
-    pad(d.getHours()) +
-    ':' +
-    pad(d.getMinutes()) +
-    ':' +
-    pad(d.getSeconds())
-  );
+  const ms = instant(value);
+  if (ms === undefined) return String(value);
+  return new Date(ms + BEIJING_OFFSET_MS).toISOString().slice(0, 19).replace('T', ' ');
 }
 export const json = (value: unknown): string => JSON.stringify(value, null, 2);
 export const compact = (value: unknown): string =>
@@ -98,7 +116,8 @@ export function table(headers: string[], rows: HTMLTableRowElement[], emptyText?
     {},
     headers.map((t) => h('th', { class: t.startsWith('#') ? 'n' : '' }, t.replace(/^#/, ''))),
   );
-  return h('table', {}, h('thead', {}, head), h('tbody', {}, rows));
+  // The wrapper scrolls sideways inside its card, so a wide table never widens the page.
+  return h('div', { class: 'table-wrap' }, h('table', {}, h('thead', {}, head), h('tbody', {}, rows)));
 }
 /** A row; a cell that is already a `<td>` is kept, anything else is wrapped in one. */
 export function row(cells: Child[], attrs?: Attrs): HTMLTableRowElement {
@@ -112,7 +131,14 @@ export const num = (value: string | number): HTMLTableCellElement => h('td', { c
 
 /** A badge's text and kind per value. */
 export type Labels = Record<string, readonly [text: string, kind: string]>;
-export const OUTCOME: Labels = { ok: ['成功', 'ok'], error: ['错误', 'err'], timeout: ['超时', 'err'], crash: ['崩溃', 'err'] };
+export const OUTCOME: Labels = {
+  ok: ['成功', 'ok'],
+  business_error: ['业务错误', 'warn'],
+  error: ['错误', 'err'],
+  timeout: ['超时', 'err'],
+  crash: ['崩溃', 'err'],
+  stopped: ['已停止', 'err'],
+};
 export const SOURCE: Record<string, string> = {
   gateway: '小程序',
   callFunction: '云函数调用',

@@ -1,4 +1,5 @@
 import { api } from './api.js';
+import { renderCall } from './call.js';
 import { renderDatabase } from './database.js';
 import { byId } from './dom.js';
 import { renderInvocations } from './invocations.js';
@@ -15,7 +16,8 @@ import type { Status } from './types.js';
 startPage([
   { id: 'overview', label: '概览', render: renderOverview },
   { id: 'database', label: '数据库', render: renderDatabase },
-  { id: 'invocations', label: '函数调用', render: renderInvocations },
+  { id: 'call', label: '调用函数', render: renderCall },
+  { id: 'invocations', label: '调用记录', render: renderInvocations },
   { id: 'pay', label: '支付沙箱', render: renderPay },
   { id: 'outbox', label: '消息', render: renderOutbox },
   { id: 'timers', label: '定时器', render: renderTimers },

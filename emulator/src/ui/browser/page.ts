@@ -14,6 +14,8 @@ export const state = {
   tab: 'overview',
   db: { collection: null as string | null, skip: 0, limit: 20, query: '', editingId: null as string | null },
   invocation: null as string | null,
+  /** Set when an invocation was just opened: its detail is scrolled into view once drawn. */
+  revealInvocation: false,
 };
 
 let tabs: Tab[] = [];
@@ -78,6 +80,11 @@ export function startPage(all: Tab[]): void {
     byId('views').append(h('div', { id: 'view-' + id, hidden: true }));
   }
   window.addEventListener('hashchange', () => selectTab(location.hash.slice(1)));
+  // The header wraps on narrow windows; sticky panels and scrolled-to cards keep clear of its actual height.
+  const header = document.querySelector('header')!;
+  new ResizeObserver(() => {
+    document.documentElement.style.setProperty('--header-h', header.offsetHeight + 'px');
+  }).observe(header);
   selectTab(location.hash.slice(1) || 'overview');
   setInterval(() => {
     if (!document.hidden) void refresh();

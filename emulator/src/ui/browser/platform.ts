@@ -1,5 +1,5 @@
 import { api, optional } from './api.js';
-import { badge, bytes, card, compact, empty, h, json, messageOf, num, row, table, time } from './dom.js';
+import { badge, byId, bytes, card, compact, empty, h, json, messageOf, num, row, table, time } from './dom.js';
 import { redraw, refresh, show } from './page.js';
 import type { OutboxMessage, StoredFile, TimerList } from './types.js';
 
@@ -99,25 +99,157 @@ export async function renderTimers(view: HTMLElement): Promise<void> {
   });
 }
 
+/** A stored file's temporary URL on this page's own origin (the service signs it for the address it listens on). */
+const sameOrigin = (url: string): string => {
+  const u = new URL(url, location.href);
+  return u.pathname + u.search;
+};
+const cloudPathUrl = (path: string) => '/__emulator/storage/files/' + path.split('/').map(encodeURIComponent).join('/');
+const IMAGE = /\.(png|jpe?g|gif|webp|svg|ico|bmp)$/i;
+const TEXT = /\.(txt|json|csv|xml|html?|css|js|md|log)$/i;
+
+function storageMessage(text: string, ok: boolean): void {
+  const el = byId('storage-msg');
+  el.textContent = text;
+  el.className = 'msg ' + (ok ? 'ok' : 'err');
+}
+
+async function upload(): Promise<void> {
+  const input = byId<HTMLInputElement>('storage-file');
+  const files = [...(input.files ?? [])];
+  if (!files.length) return storageMessage('请先选择文件', false);
+  let dir = byId<HTMLInputElement>('storage-dir').value.trim().replace(/^\/+/, '');
+  if (dir && !dir.endsWith('/')) dir += '/';
+  const done: string[] = [];
+  for (const file of files) {
+    try {
+      await api('PUT', cloudPathUrl(dir + file.name), file);
+      done.push(dir + file.name);
+    } catch (err) {
+      storageMessage('上传 ' + dir + file.name + ' 失败：' + messageOf(err), false);
+      break;
+    }
+  }
+  if (done.length === files.length) storageMessage('已上传 ' + done.join('、'), true);
+  input.value = '';
+  await refresh();
+}
+
+async function preview(path: string): Promise<void> {
+  const box = byId('storage-preview');
+  // A freshly signed URL: the list is not redrawn when only its URLs' signatures change.
+  const file = (await api<{ files: StoredFile[] }>('GET', '/__emulator/storage')).files.find((f) => f.path === path);
+  if (!file) return void box.replaceChildren(empty('文件已不存在：' + path));
+  const url = sameOrigin(file.tempFileURL);
+  const open = h('a', { href: url, target: '_blank', rel: 'noopener' }, '在新窗口打开');
+  box.dataset.path = file.path;
+  if (IMAGE.test(file.path)) {
+    box.replaceChildren(h('div', { class: 'row' }, h('code', {}, file.path), open), h('img', { src: url, alt: file.path }));
+  } else if (TEXT.test(file.path) && file.size <= 256 * 1024) {
+    let text: string;
+    try {
+      const res = await fetch(url);
+      text = res.ok ? await res.text() : '读取失败：HTTP ' + res.status;
+    } catch (err) {
+      text = '读取失败：' + messageOf(err);
+    }
+    box.replaceChildren(h('div', { class: 'row' }, h('code', {}, file.path), open), h('pre', {}, text));
+  } else {
+    box.replaceChildren(h('div', { class: 'row' }, h('code', {}, file.path), open), empty('此类文件不能在页面中预览'));
+  }
+}
+
+async function remove(path: string): Promise<void> {
+  try {
+    await api('DELETE', cloudPathUrl(path));
+    storageMessage('已删除 ' + path, true);
+    const box = byId('storage-preview');
+    if (box.dataset.path === path) {
+      delete box.dataset.path;
+      box.replaceChildren(empty('点击文件的“预览”查看内容'));
+    }
+  } catch (err) {
+    storageMessage('删除失败：' + messageOf(err), false);
+  }
+  redraw('storage-list');
+  await refresh();
+}
+
+function buildStorageView(view: HTMLElement): void {
+  view.replaceChildren(
+    card(
+      '上传文件',
+      h(
+        'div',
+        { class: 'row' },
+        h(
+          'label',
+          { class: 'field' },
+          '目录（cloudPath 前缀）',
+          h('input', { class: 'text short', id: 'storage-dir', value: 'uploads/', spellcheck: 'false' }),
+        ),
+        h('label', { class: 'field' }, '文件', h('input', { type: 'file', id: 'storage-file', multiple: true })),
+        h('button', { class: 'btn primary', id: 'storage-upload', onclick: () => void upload() }, '上传'),
+        h('span', { class: 'msg', id: 'storage-msg' }),
+      ),
+    ),
+    h(
+      'div',
+      { class: 'split2' },
+      h('section', { class: 'card' }, h('h2', { id: 'storage-title' }, '云存储文件'), h('div', { id: 'storage-list' })),
+      card('预览', h('div', { class: 'preview', id: 'storage-preview' }, empty('点击文件的“预览”查看内容'))),
+    ),
+  );
+}
+
+/** Two clicks instead of confirm(): no modal dialog. */
+function deleteButton(path: string): HTMLButtonElement {
+  const button: HTMLButtonElement = h(
+    'button',
+    {
+      class: 'btn danger',
+      'data-delete': path,
+      onclick: () => {
+        if (button.dataset.armed) return void remove(path);
+        button.dataset.armed = '1';
+        button.textContent = '确认删除？';
+      },
+    },
+    '删除',
+  );
+  return button;
+}
+
 export async function renderStorage(view: HTMLElement): Promise<void> {
   const storage = await optional<{ files: StoredFile[] }>('/__emulator/storage');
-  // Temporary URLs are signed per request: key the view on the files themselves so it does not redraw every time.
-  show(view, storage && storage.files.map((f) => [f.path, f.size, f.updatedAt]), () => {
-    if (!storage) return card(null, empty('未启用云存储'));
-    return card(
-      '云存储文件（' + storage.files.length + '）',
+  if (!storage) return show(view, null, () => card(null, empty('未启用云存储')));
+  if (!document.getElementById('storage-list')) buildStorageView(view);
+  byId('storage-title').textContent = '云存储文件（' + storage.files.length + '）';
+  // Temporary URLs are signed per request: key the list on the files themselves so it does not redraw every time.
+  show(
+    byId('storage-list'),
+    storage.files.map((f) => [f.path, f.size, f.updatedAt]),
+    () =>
       table(
-        ['路径', '#大小', '更新时间', 'fileID'],
+        ['路径', '#大小', '更新时间', 'fileID', '操作'],
         storage.files.map((f) =>
-          row([
-            h('a', { href: f.tempFileURL, target: '_blank', rel: 'noopener' }, f.path),
-            num(bytes(f.size)),
-            time(f.updatedAt),
-            h('span', { class: 'mono cell', title: f.fileID }, f.fileID),
-          ]),
+          row(
+            [
+              h('a', { href: sameOrigin(f.tempFileURL), target: '_blank', rel: 'noopener' }, f.path),
+              num(bytes(f.size)),
+              time(f.updatedAt),
+              h('span', { class: 'mono cell', title: f.fileID }, f.fileID),
+              h(
+                'span',
+                { class: 'row', style: 'margin:0;flex-wrap:nowrap' },
+                h('button', { class: 'btn', 'data-preview': f.path, onclick: () => void preview(f.path) }, '预览'),
+                deleteButton(f.path),
+              ),
+            ],
+            { 'data-path': f.path },
+          ),
         ),
         '暂无文件',
       ),
-    );
-  });
+  );
 }

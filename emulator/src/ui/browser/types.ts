@@ -35,7 +35,15 @@ export interface FunctionList {
   stats: { coldStarts: number; warmStarts: number };
 }
 
-export type InvocationOutcome = 'ok' | 'error' | 'timeout' | 'crash';
+/** `business_error`: the function answered a route's `{ ok: false }`; `error`: it failed (`failure` says how). */
+export type InvocationOutcome = 'ok' | 'business_error' | 'error';
+
+/** GET /__emulator/invocations?function=&route=&source=&caller=&outcome=&timers=&before=&limit= */
+export interface InvocationPage {
+  invocations: InvocationSummary[];
+  /** The cursor for the next older page, when there is one. */
+  nextBefore?: string;
+}
 
 /** An entry of GET /__emulator/invocations */
 export interface InvocationSummary {
@@ -50,6 +58,8 @@ export interface InvocationSummary {
   databaseCalls: number;
   /** Absent while the invocation runs. */
   outcome?: InvocationOutcome;
+  /** How an `error` failed. */
+  failure?: 'error' | 'timeout' | 'crash' | 'stopped';
 }
 
 /** GET /__emulator/invocations/:id */
@@ -87,6 +97,16 @@ export interface PayOrder {
   refundedFee: number;
   paymentFailures: number;
   deliveries: Delivery[];
+}
+
+/** GET /__emulator/pay/faults */
+export interface PayFaults {
+  duplicateNotifications?: number;
+  delayMs?: number;
+  refuseCalls?: number;
+  deliverAfterRefund?: boolean;
+  holdRefunds?: boolean;
+  failingCalls?: string[];
 }
 
 /** An entry of GET /__emulator/pay/refunds */
@@ -147,4 +167,17 @@ export interface DocumentPage {
   skip: number;
   limit: number;
   documents: Doc[];
+}
+
+/** GET /__emulator/reset */
+export interface ResetInfo {
+  canReseed: boolean;
+}
+
+/** POST /functions/:name, the mini-program's callFunction gateway */
+export interface CallAnswer {
+  result?: unknown;
+  errCode?: number;
+  errMsg?: string;
+  requestID?: string;
 }
