@@ -36,7 +36,9 @@ export function afterSaleId(orderId: string, n: number): string {
 
 /** Whether a refund number names an after-sale case of the order. */
 export function isAfterSaleRefund(orderId: string, outRefundNo: string): boolean {
-  return new RegExp(`^${orderId}S\\d+$`).test(outRefundNo);
+  // Plain string checks: both come from a notification, and an order id is no pattern.
+  const prefix = `${orderId}S`;
+  return outRefundNo.startsWith(prefix) && /^\d+$/.test(outRefundNo.slice(prefix.length));
 }
 
 /** Opens a case for the shopper's order: the order becomes `refunding`, remembering the status it left. */
