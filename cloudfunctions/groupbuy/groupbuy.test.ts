@@ -155,7 +155,9 @@ test('a group of 3 with 10 concurrent joiners: exactly 3 members, the rest refus
   t.false(/o-gb-full/.test(JSON.stringify(view)), 'no openid in what strangers see');
 });
 
-test('success after 3 paid; a ladder close refunds each member exactly the difference; only then it ships', async (t) => {
+// Serial: the groupbuy timer's firing sweeps every group, and its summary counts them all, so two tests firing it at
+// once would settle each other's groups and see each other's counts.
+test.serial('success after 3 paid; a ladder close refunds each member exactly the difference; only then it ships', async (t) => {
   const skuId = 'spu-008-02';
   const price = await priceOf(skuId);
   const stock = await stockOf(skuId);
@@ -218,55 +220,60 @@ test('success after 3 paid; a ladder close refunds each member exactly the diffe
   });
 });
 
-test('an expired group fails: every paid member is refunded in full, unpaid seats are closed, the stock comes back', async (t) => {
-  const skuId = 'spu-008-03';
-  const stock = await stockOf(skuId);
-  const { groupId, leaderOrder } = await paidGroup(skuId, 'o-gb-fail-leader');
-  const paidJoiner = dataOf(await join(groupId, skuId, 'o-gb-fail-2', 2));
-  await payFor(paidJoiner.order.orderId, 'o-gb-fail-2');
-  const unpaid = dataOf(await join(groupId, skuId, 'o-gb-fail-3'));
-  dataOf(await shop.call('pay', 'create', { orderId: unpaid.order.orderId }, 'o-gb-fail-3')); // started paying, never did
-  t.is(await stockOf(skuId), stock - 4);
-  t.like(await fireTimer(), { failed: 0 }, 'not before its time');
+// Serial: the groupbuy timer's firing sweeps every group, and its summary counts them all, so two tests firing it at
+// once would settle each other's groups and see each other's counts.
+test.serial(
+  'an expired group fails: every paid member is refunded in full, unpaid seats are closed, the stock comes back',
+  async (t) => {
+    const skuId = 'spu-008-03';
+    const stock = await stockOf(skuId);
+    const { groupId, leaderOrder } = await paidGroup(skuId, 'o-gb-fail-leader');
+    const paidJoiner = dataOf(await join(groupId, skuId, 'o-gb-fail-2', 2));
+    await payFor(paidJoiner.order.orderId, 'o-gb-fail-2');
+    const unpaid = dataOf(await join(groupId, skuId, 'o-gb-fail-3'));
+    dataOf(await shop.call('pay', 'create', { orderId: unpaid.order.orderId }, 'o-gb-fail-3')); // started paying, never did
+    t.is(await stockOf(skuId), stock - 4);
+    t.like(await fireTimer(), { failed: 0 }, 'not before its time');
 
-  await shop.db
-    .collection('group_buy_groups')
-    .doc(groupId)
-    .update({ expiresAt: new Date(Date.now() - 1000) });
-  const summary = await fireTimer();
-  t.like(summary, { failed: 1, settled: 1, refundsIssued: 2 });
-  await pay.idle();
+    await shop.db
+      .collection('group_buy_groups')
+      .doc(groupId)
+      .update({ expiresAt: new Date(Date.now() - 1000) });
+    const summary = await fireTimer();
+    t.like(summary, { failed: 1, settled: 1, refundsIssued: 2 });
+    await pay.idle();
 
-  t.like(await groupDoc(groupId), { status: 'failed', membersSettled: true });
-  for (const orderId of [leaderOrder, paidJoiner.order.orderId]) {
-    const doc = await stored(orderId);
-    t.is(doc.status, 'refunded');
-    t.deepEqual(
-      doc.history.slice(-2).map((h: Doc) => `${h.event}:${h.to}:${h.actor}`),
-      ['group_refund:refund_approved:system', 'refund_succeeded:refunded:system'],
+    t.like(await groupDoc(groupId), { status: 'failed', membersSettled: true });
+    for (const orderId of [leaderOrder, paidJoiner.order.orderId]) {
+      const doc = await stored(orderId);
+      t.is(doc.status, 'refunded');
+      t.deepEqual(
+        doc.history.slice(-2).map((h: Doc) => `${h.event}:${h.to}:${h.actor}`),
+        ['group_refund:refund_approved:system', 'refund_succeeded:refunded:system'],
+      );
+      const refunds = await refundsOf(orderId);
+      t.is(refunds.length, 1);
+      t.like(refunds[0], {
+        outRefundNo: `${orderId}R1`,
+        refundFee: doc.payment.totalFee,
+        totalFee: doc.payment.totalFee,
+        status: 'SUCCESS',
+      });
+    }
+    const closed = await stored(unpaid.order.orderId);
+    t.like(closed, { status: 'cancelled' });
+    t.like(closed.history.at(-1), { event: 'group_failed', to: 'cancelled', actor: 'system' });
+    t.is(
+      (await control('GET', '/pay/orders')).orders.find((o: Doc) => o.outTradeNo === unpaid.order.orderId).state,
+      'CLOSED',
+      'its trade was closed first',
     );
-    const refunds = await refundsOf(orderId);
-    t.is(refunds.length, 1);
-    t.like(refunds[0], {
-      outRefundNo: `${orderId}R1`,
-      refundFee: doc.payment.totalFee,
-      totalFee: doc.payment.totalFee,
-      status: 'SUCCESS',
-    });
-  }
-  const closed = await stored(unpaid.order.orderId);
-  t.like(closed, { status: 'cancelled' });
-  t.like(closed.history.at(-1), { event: 'group_failed', to: 'cancelled', actor: 'system' });
-  t.is(
-    (await control('GET', '/pay/orders')).orders.find((o: Doc) => o.outTradeNo === unpaid.order.orderId).state,
-    'CLOSED',
-    'its trade was closed first',
-  );
-  t.is(await stockOf(skuId), stock, 'every unit is back');
+    t.is(await stockOf(skuId), stock, 'every unit is back');
 
-  t.like(await fireTimer(), { failed: 0, settled: 0, refundsIssued: 0 }, 'a second firing changes nothing');
-  t.like(await join(groupId, skuId, 'o-gb-fail-late'), { ok: false, code: 'INVALID_STATE', message: '该团已结束' });
-});
+    t.like(await fireTimer(), { failed: 0, settled: 0, refundsIssued: 0 }, 'a second firing changes nothing');
+    t.like(await join(groupId, skuId, 'o-gb-fail-late'), { ok: false, code: 'INVALID_STATE', message: '该团已结束' });
+  },
+);
 
 test('joining twice is refused; a seat whose order was cancelled is free again; nobody joins before the leader paid', async (t) => {
   const skuId = 'spu-008-04';
@@ -437,44 +444,49 @@ test.serial(
   },
 );
 
-test('a group that fails after-sale: a waiting request is closed, a member refunded in part gets exactly the rest, every unit back once', async (t) => {
-  const skuId = 'spu-003-09';
-  const stock = await stockOf(skuId);
-  const { groupId, leaderOrder } = await paidGroup(skuId, 'o-gb-as-leader');
-  const joiner = dataOf(await join(groupId, skuId, 'o-gb-as-2', 2));
-  await payFor(joiner.order.orderId, 'o-gb-as-2');
-  await ensureMerchant(shop);
-  // The joiner gets one of two units refunded before the group ends; the leader's request is still waiting.
-  const partial = dataOf(
-    await shop.call<{ caseId: string; refundFee: number }>(
-      'order',
-      'refund',
-      { orderId: joiner.order.orderId, lines: [{ index: 0, quantity: 1 }], reason: '买多了' },
-      'o-gb-as-2',
-    ),
-  );
-  dataOf(await shop.call('admin', 'refunds.approve', { orderId: joiner.order.orderId }, TEST_MERCHANT));
-  await pay.idle();
-  t.like(await stored(joiner.order.orderId), { status: 'paid', refunds: { units: [1] } });
-  t.is(await stockOf(skuId), stock - 2, 'the refunded unit never shipped: back');
-  dataOf(await shop.call('order', 'refund', { orderId: leaderOrder, reason: '不想等了' }, 'o-gb-as-leader'));
+// Serial: the groupbuy timer's firing sweeps every group, and its summary counts them all, so two tests firing it at
+// once would settle each other's groups and see each other's counts.
+test.serial(
+  'a group that fails after-sale: a waiting request is closed, a member refunded in part gets exactly the rest, every unit back once',
+  async (t) => {
+    const skuId = 'spu-003-09';
+    const stock = await stockOf(skuId);
+    const { groupId, leaderOrder } = await paidGroup(skuId, 'o-gb-as-leader');
+    const joiner = dataOf(await join(groupId, skuId, 'o-gb-as-2', 2));
+    await payFor(joiner.order.orderId, 'o-gb-as-2');
+    await ensureMerchant(shop);
+    // The joiner gets one of two units refunded before the group ends; the leader's request is still waiting.
+    const partial = dataOf(
+      await shop.call<{ caseId: string; refundFee: number }>(
+        'order',
+        'refund',
+        { orderId: joiner.order.orderId, lines: [{ index: 0, quantity: 1 }], reason: '买多了' },
+        'o-gb-as-2',
+      ),
+    );
+    dataOf(await shop.call('admin', 'refunds.approve', { orderId: joiner.order.orderId }, TEST_MERCHANT));
+    await pay.idle();
+    t.like(await stored(joiner.order.orderId), { status: 'paid', refunds: { units: [1] } });
+    t.is(await stockOf(skuId), stock - 2, 'the refunded unit never shipped: back');
+    dataOf(await shop.call('order', 'refund', { orderId: leaderOrder, reason: '不想等了' }, 'o-gb-as-leader'));
 
-  await shop.db
-    .collection('group_buy_groups')
-    .doc(groupId)
-    .update({ expiresAt: new Date(Date.now() - 1000) });
-  t.like(await fireTimer(), { failed: 1, settled: 1, refundsIssued: 2 });
-  await pay.idle();
+    await shop.db
+      .collection('group_buy_groups')
+      .doc(groupId)
+      .update({ expiresAt: new Date(Date.now() - 1000) });
+    t.like(await fireTimer(), { failed: 1, settled: 1, refundsIssued: 2 });
+    await pay.idle();
 
-  t.like(await stored(leaderOrder), { status: 'refunded' });
-  const request = (await shop.db.collection('after_sales').doc(`${leaderOrder}S1`).get()).data[0] as Doc;
-  t.like(request, { status: 'closed' });
-  const joinerDoc = await stored(joiner.order.orderId);
-  t.is(joinerDoc.status, 'refunded');
-  const refunds = await refundsOf(joiner.order.orderId);
-  t.deepEqual(refunds.map((r) => [r.outRefundNo, r.refundFee, r.status]).sort(), [
-    [`${joiner.order.orderId}R1`, joinerDoc.payment.totalFee - partial.refundFee, 'SUCCESS'],
-    [`${joiner.order.orderId}S1`, partial.refundFee, 'SUCCESS'],
-  ]);
-  t.is(await stockOf(skuId), stock, 'every unit back, none twice');
-});
+    t.like(await stored(leaderOrder), { status: 'refunded' });
+    const request = (await shop.db.collection('after_sales').doc(`${leaderOrder}S1`).get()).data[0] as Doc;
+    t.like(request, { status: 'closed' });
+    const joinerDoc = await stored(joiner.order.orderId);
+    t.is(joinerDoc.status, 'refunded');
+    const refunds = await refundsOf(joiner.order.orderId);
+    t.deepEqual(refunds.map((r) => [r.outRefundNo, r.refundFee, r.status]).sort(), [
+      [`${joiner.order.orderId}R1`, joinerDoc.payment.totalFee - partial.refundFee, 'SUCCESS'],
+      [`${joiner.order.orderId}S1`, partial.refundFee, 'SUCCESS'],
+    ]);
+    t.is(await stockOf(skuId), stock, 'every unit back, none twice');
+  },
+);
