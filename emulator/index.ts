@@ -10,5 +10,6 @@ export { type LaunchArgs, launch, parseLaunchArgs } from './src/launch.js';
 export { installFunctionRuntime } from './src/functions/runtime.js';
 export { type HttpRoute, installGateways } from './src/functions/gateways.js';
 export { type CollectionDeclaration, type IndexSpec, normalizeIndex } from './src/db/schema.js';
+export { type Reseed, setReseed } from './src/ui/data-api.js';
 export { type ControlClient, type ControlResponse, controlClient, sdkEnvironment } from './src/client.js';
 export { describeMachineCpu, machineCpu, ms, summarize, timed } from './bench/stats.js';

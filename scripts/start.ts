@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { seedDemoShop } from '../database/seed.js';
-import { type HttpRoute, launch, parseLaunchArgs } from '../emulator/index.js';
+import { type HttpRoute, launch, parseLaunchArgs, setReseed } from '../emulator/index.js';
 import { buildFunctions } from './build-functions.js';
 
 /**
@@ -37,11 +37,18 @@ const seeded = emulator.store.count('categories') === 0 ? await seedDemoShop(app
  * start, so data kept from before it existed gets it too; a document someone changed is left as it is.
  */
 const DEMO_MERCHANT = 'o-demo-merchant';
-const admins = app.database().collection('admins');
-const existing = (await admins.doc(DEMO_MERCHANT).get()) as { data: unknown[] };
-if (existing.data.length === 0) {
-  await admins.doc(DEMO_MERCHANT).set({ role: 'owner', name: '示例店主', active: true });
+async function ensureDemoMerchant(): Promise<void> {
+  const admins = app.database().collection('admins');
+  const existing = (await admins.doc(DEMO_MERCHANT).get()) as { data: unknown[] };
+  if (existing.data.length === 0) await admins.doc(DEMO_MERCHANT).set({ role: 'owner', name: '示例店主', active: true });
 }
+await ensureDemoMerchant();
+
+// The web UI's 清空并重新写入示例数据 (概览) empties every collection, then writes the demo shop and its owner again.
+setReseed(emulator.host, async () => {
+  await seedDemoShop(app);
+  await ensureDemoMerchant();
+});
 
 const seededLine = seeded
   ? `\n  示例数据       已写入 ${seeded.categories} 个分类、${seeded.spus} 个商品、${seeded.skus} 个 SKU`

@@ -52,3 +52,48 @@ test.serial('first start seeds the demo shop; a restart keeps the data without s
   t.is(again.collections.find((c) => c.name === 'spus')?.count, 12);
   t.is(await second.stop(), 0);
 });
+
+test.serial('the web UI can empty the shop and write the demo data again, the demo merchant included', async (t) => {
+  const shop = await start(['--reset']);
+  t.teardown(() => shop.stop());
+  const api = async (method: string, url: string, body?: unknown) => {
+    const res = await fetch(`${shop.url}${url}`, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: res.status, json: (await res.json()) as Record<string, any> };
+  };
+  const count = async (name: string) =>
+    ((await api('GET', '/__emulator/status')).json.collections as Array<{ name: string; count: number }>).find(
+      (c) => c.name === name,
+    )?.count;
+
+  t.like((await api('GET', '/__emulator/reset')).json, { canReseed: true }, 'npm start registers the demo data');
+  await api('PUT', '/__emulator/collections/spus/documents/spu-001', { title: '改过的标题' });
+  const emptied = await api('POST', '/__emulator/reset', {});
+  t.like(emptied.json, { reseeded: false });
+  t.is(await count('spus'), 0);
+  t.is(await count('admins'), 0);
+
+  const reseeded = await api('POST', '/__emulator/reset', { reseed: true });
+  t.is(reseeded.status, 200, JSON.stringify(reseeded.json));
+  t.like(reseeded.json, { reseeded: true });
+  t.is(await count('spus'), 12);
+  t.true((await count('skus'))! > 12);
+  const spu = await api('GET', '/__emulator/collections/spus/documents/spu-001');
+  t.not(spu.json.document.title, '改过的标题', 'the demo product as seeded, not as edited');
+  t.like((await api('GET', '/__emulator/collections/admins/documents/o-demo-merchant')).json.document, {
+    role: 'owner',
+    active: true,
+  });
+  // The demo shop works again at once: a shopper sees its home page.
+  const home = await fetch(`${shop.url}/functions/product`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-wx-openid': 'o-after-reseed' },
+    body: JSON.stringify({ $url: 'home' }),
+  });
+  const answer = (await home.json()) as { result: { ok: boolean; data: { banners: unknown[] } } };
+  t.true(answer.result.ok, JSON.stringify(answer));
+  t.true(answer.result.data.banners.length > 0);
+});
