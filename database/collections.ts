@@ -18,13 +18,37 @@ export const collections: CollectionDeclaration[] = [
       { keys: { categoryId: 1, status: 1, sales: -1 } },
       { keys: { categoryId: 1, status: 1, minPrice: 1 } },
       { keys: { status: 1, createdAt: -1 } },
+      // the home page's row: the merchant's picks in order (home.setRecommended)
+      { keys: { status: 1, recommendRank: 1 } },
+      // the back office's product list (products.list), newest first, all or by category
+      { keys: { createdAt: -1 } },
+      { keys: { categoryId: 1, createdAt: -1 } },
     ],
     rules: serverOnly,
   },
   // Home page banners, shown in `sort` order while `active`.
-  { name: 'banners', indexes: [{ keys: { active: 1, sort: 1 } }], rules: serverOnly },
+  {
+    name: 'banners',
+    indexes: [
+      { keys: { active: 1, sort: 1 } },
+      // the back office's banner list (banners.list), active or not
+      { keys: { sort: 1 } },
+    ],
+    rules: serverOnly,
+  },
   // One document per SKU, `_id` is the skuId; stock is an integer decremented in transactions.
-  { name: 'skus', indexes: [{ keys: { spuId: 1 } }], rules: serverOnly },
+  {
+    name: 'skus',
+    indexes: [
+      { keys: { spuId: 1 } },
+      // the back office's low-stock filter (products.list lowStockAt): SKUs at or under a stock count
+      { keys: { stock: 1 } },
+    ],
+    rules: serverOnly,
+  },
+  // The stock ledger (cloudfunctions/shared/store/stock-ledger.ts): one entry per back-office stock change, a SKU's or
+  // a product's entries newest first (stock.ledger).
+  { name: 'stock_ledger', indexes: [{ keys: { skuId: 1, at: -1 } }, { keys: { spuId: 1, at: -1 } }], rules: serverOnly },
   // Shoppers
   { name: 'users', indexes: [{ keys: { inviterOpenid: 1 } }], rules: serverOnly },
   { name: 'addresses', indexes: [{ keys: { openid: 1, updatedAt: -1 } }], rules: serverOnly },
@@ -48,6 +72,13 @@ export const collections: CollectionDeclaration[] = [
       { keys: { lateRefundPending: 1 } },
       // the reconcile timer: cancelled orders asked about for 48 hours in case a payment's notifications were lost
       { keys: { status: 1, cancelledAt: 1 } },
+      // the figures' daily roll-up (store/daily-rollups.ts): orders paid, whose payment started, refunded on a day
+      { keys: { paidAt: 1 } },
+      { keys: { payStartedAt: 1 } },
+      { keys: { refundedAt: 1 } },
+      { keys: { 'priceRefund.refundedAt': 1 } },
+      // the finance statement: payments by WeChat Pay's time of payment
+      { keys: { 'payment.timeEnd': 1 } },
     ],
     rules: serverOnly,
   },
@@ -60,20 +91,72 @@ export const collections: CollectionDeclaration[] = [
       { keys: { orderId: 1, createdAt: 1 } },
       { keys: { status: 1, createdAt: -1 } },
       { keys: { createdAt: -1 } },
+      // the figures and the finance statement: cases refunded on a day
+      { keys: { refundedAt: 1 } },
     ],
     rules: serverOnly,
   },
-  // Merchants: `_id` is the merchant's openid; `role` decides what they may do (cloudfunctions/admin).
-  { name: 'admins', indexes: [{ keys: { role: 1 } }], rules: serverOnly },
-  // Every merchant action, newest first, by actor or by the thing acted on.
+  // Figures (docs/back-office/figures.md): per Beijing day, the track function's counters (`_id` the day).
+  { name: 'traffic_daily', indexes: [], rules: serverOnly },
+  // Product views per day and product (`_id` `<day>:<spuId>`).
+  { name: 'product_views_daily', indexes: [{ keys: { day: 1 } }], rules: serverOnly },
+  // One document per shopper and day seen (`_id` `<day>:<openid>`): unique visitors and next-day retention.
+  { name: 'visits', indexes: [{ keys: { day: 1, openid: 1 } }, { keys: { openid: 1, day: -1 } }], rules: serverOnly },
+  // The jobs timer's daily roll-ups (`_id` the day `YYYY-MM-DD`), read by figures.overview; complete ones not recomputed.
+  { name: 'figures_daily', indexes: [{ keys: { complete: 1, day: 1 } }], rules: serverOnly },
+  // Reviews (cloudfunctions/shared/model/review.ts), `_id` `<orderId>-<index>`: one per order line (unique); a product's
+  // visible reviews newest first, all, by band or with photos (reviews.list, featured first); the shopper's own
+  // (reviews.mine); the back office's list, all or by product, stars, photos, reply or hidden (reviews.adminList).
   {
-    name: 'audit_logs',
-    indexes: [{ keys: { at: -1 } }, { keys: { actor: 1, at: -1 } }, { keys: { target: 1, at: -1 } }],
+    name: 'reviews',
+    indexes: [
+      { keys: { orderId: 1, index: 1 }, unique: true },
+      { keys: { spuId: 1, hidden: 1, featured: 1, createdAt: -1 } },
+      { keys: { spuId: 1, hidden: 1, band: 1, createdAt: -1 } },
+      { keys: { spuId: 1, hidden: 1, hasPhotos: 1, createdAt: -1 } },
+      { keys: { openid: 1, createdAt: -1 } },
+      { keys: { createdAt: -1 } },
+      { keys: { spuId: 1, createdAt: -1 } },
+      { keys: { hidden: 1, createdAt: -1 } },
+      { keys: { replied: 1, createdAt: -1 } },
+      { keys: { rating: 1, createdAt: -1 } },
+    ],
     rules: serverOnly,
   },
+  // A product's review counters (`_id` the spuId), moved in the transaction of every review change (reviews.summary).
+  { name: 'review_stats', indexes: [], rules: serverOnly },
+  // Merchants: `_id` is a WeChat merchant's openid or `staff:<username>`; `role` decides what they may do
+  // (cloudfunctions/admin). The staff list, by role and active.
+  { name: 'admins', indexes: [{ keys: { role: 1, active: 1 } }], rules: serverOnly },
+  // Staff sign-in sessions, `_id` the SHA-256 of the cookie's token: all of one account's, to end them at once.
+  { name: 'admin_sessions', indexes: [{ keys: { staffId: 1 } }], rules: serverOnly },
+  // Every merchant action, chained by hash in `seq` order: the viewer newest first, by actor, action or target; the
+  // verifier and the retention timer oldest first; `at` for a time range.
+  {
+    name: 'audit_logs',
+    indexes: [
+      { keys: { seq: -1 }, unique: true },
+      { keys: { actor: 1, seq: -1 } },
+      { keys: { action: 1, seq: -1 } },
+      { keys: { target: 1, seq: -1 } },
+      { keys: { at: -1 } },
+    ],
+    rules: serverOnly,
+  },
+  // The audit chain's head (last seq and hash) and retention anchor (the last entry removed for age).
+  { name: 'audit_chain', indexes: [], rules: serverOnly },
   // Coupons (cloudfunctions/shared/model/coupon.ts): templates open for claiming by end of their claim window; `issued`
   // only moves by conditional increments.
-  { name: 'coupon_templates', indexes: [{ keys: { status: 1, claimEndAt: 1 } }], rules: serverOnly },
+  {
+    name: 'coupon_templates',
+    indexes: [
+      { keys: { status: 1, claimEndAt: 1 } },
+      // the back office's template list (coupons.list), newest first, all or by status
+      { keys: { createdAt: -1 } },
+      { keys: { status: 1, createdAt: -1 } },
+    ],
+    rules: serverOnly,
+  },
   // Claimed coupons: the shopper's lists (available by expiry, used by claim time, expired), the coupon an order
   // holds, and how many of a template a shopper holds.
   {
@@ -83,6 +166,8 @@ export const collections: CollectionDeclaration[] = [
       { keys: { openid: 1, status: 1, claimedAt: -1 } },
       { keys: { openid: 1, templateId: 1 } },
       { keys: { orderId: 1 } },
+      // the back office's used and locked counts per template (coupons.list)
+      { keys: { templateId: 1, status: 1 } },
     ],
     rules: serverOnly,
   },
@@ -113,12 +198,35 @@ export const collections: CollectionDeclaration[] = [
   },
   // Flash sales (cloudfunctions/shared/model/promotion.ts): running and upcoming ones by start; `remaining` only moves by
   // conditional increments.
-  { name: 'flash_sales', indexes: [{ keys: { status: 1, startAt: 1 } }, { keys: { status: 1, endAt: 1 } }], rules: serverOnly },
+  {
+    name: 'flash_sales',
+    indexes: [
+      { keys: { status: 1, startAt: 1 } },
+      { keys: { status: 1, endAt: 1 } },
+      // the back office's list (flashsales.list), newest first, all or by status
+      { keys: { createdAt: -1 } },
+      { keys: { status: 1, createdAt: -1 } },
+      // the back office's products.update: flash sales still holding a SKU it would remove
+      { keys: { skuId: 1, status: 1 } },
+    ],
+    rules: serverOnly,
+  },
   // One counter per shopper and flash sale, `_id` `${flashSaleId}:${openid}`: the per-user limit's atomic guard.
   { name: 'flash_sale_buyers', indexes: [{ keys: { flashSaleId: 1 } }], rules: serverOnly },
   // Group-buy (cloudfunctions/shared/model/promotion.ts): activities by start; groups joinable per activity, and the timer's
   // queues (open past expiry, failed with members to settle, succeeded with difference refunds to confirm).
-  { name: 'group_buy_activities', indexes: [{ keys: { status: 1, startAt: 1 } }], rules: serverOnly },
+  {
+    name: 'group_buy_activities',
+    indexes: [
+      { keys: { status: 1, startAt: 1 } },
+      // the back office's list (groupbuys.list), newest first, all or by status
+      { keys: { createdAt: -1 } },
+      { keys: { status: 1, createdAt: -1 } },
+      // the back office's products.update: running group-buys of a product whose SKUs it would remove
+      { keys: { spuId: 1, status: 1 } },
+    ],
+    rules: serverOnly,
+  },
   {
     name: 'group_buy_groups',
     indexes: [

@@ -1,5 +1,6 @@
 import { stockAfterHolding } from '../cloudfunctions/shared/rules/promotion-units.js';
 import { DEFAULT_MEMBER_SETTINGS, MEMBER_SETTINGS_ID } from '../typings/member.js';
+import { seedDemoReviews } from './seed-reviews.js';
 
 /**
  * The demo shop: a category tree, products with spec dimensions (颜色 × 尺码 …) and a SKU per combination,
@@ -295,6 +296,7 @@ export async function seedDemoShop(
   await db.collection('group_buy_activities').add(demoGroupBuys(now));
   // The member settings the admin page edits; the code's defaults apply as well when the document is missing.
   await db.collection('settings').add({ _id: MEMBER_SETTINGS_ID, ...DEFAULT_MEMBER_SETTINGS });
+  await seedDemoReviews(app, images, now);
   return { categories: categories.length, spus: PRODUCTS.length, skus: skuCount };
 }
 

@@ -44,6 +44,8 @@ export interface RouteEntry {
   public: boolean;
   /** The back-office permission it needs (admin). */
   permission?: string;
+  /** Always needs a fresh second verification (二次验证, admin). */
+  verify?: boolean;
   doc: string;
   parameters: Parameter[];
   errors: ErrorCode[];
@@ -113,8 +115,7 @@ class RouteReader {
     if (!table) return { name, doc: this.mainDoc(index), routes: [] };
     const routes: RouteEntry[] = [];
     const docs = new Set<string>();
-    for (const prop of table.routes.properties) {
-      if (!ts.isPropertyAssignment(prop)) throw new Error(`${name}: unexpected entry in the route table: ${prop.getText()}`);
+    for (const prop of this.tableEntries(name, table.routes)) {
       const key = prop.name;
       const routeName = ts.isComputedPropertyName(key)
         ? this.stringLiteral(key.expression)
@@ -133,6 +134,20 @@ class RouteReader {
     // What the entry does besides its routes (a timer, the platform's notifications).
     docs.add(this.mainDoc(index));
     return { name, doc: [...docs].filter(Boolean).join('\n\n'), routes };
+  }
+
+  /** The table's `name: route` entries, with those of `...otherTable` spreads (an object literal elsewhere) in place. */
+  private tableEntries(fn: string, table: ts.ObjectLiteralExpression): ts.PropertyAssignment[] {
+    return table.properties.flatMap((prop) => {
+      if (ts.isPropertyAssignment(prop)) return [prop];
+      if (ts.isSpreadAssignment(prop)) {
+        const decl = this.declarationOf(prop.expression);
+        if (decl && ts.isVariableDeclaration(decl) && decl.initializer && ts.isObjectLiteralExpression(decl.initializer)) {
+          return this.tableEntries(fn, decl.initializer);
+        }
+      }
+      throw new Error(`${fn}: unexpected entry in the route table: ${prop.getText()}`);
+    });
   }
 
   /** The doc comment of the entry's `main` function (an exported `main = serve(...)` says nothing the routes do not). */
@@ -176,12 +191,14 @@ class RouteReader {
       throw new Error(`${fn}.${routeName}: its input schema is not a named schema of typings/`);
     }
     const input = schemaDecl.name.getText();
-    const isPublic =
+    const option = (key: string) =>
       !!optionsArg &&
       ts.isObjectLiteralExpression(optionsArg) &&
       optionsArg.properties.some(
-        (p) => ts.isPropertyAssignment(p) && p.name.getText() === 'public' && p.initializer.kind === ts.SyntaxKind.TrueKeyword,
+        (p) => ts.isPropertyAssignment(p) && p.name.getText() === key && p.initializer.kind === ts.SyntaxKind.TrueKeyword,
       );
+    const isPublic = option('public');
+    const verify = callee === 'adminRoute' && option('verify');
 
     const module = (await import(pathToFileURL(schemaDecl.getSourceFile().fileName).href)) as Record<string, unknown>;
     const schema = module[input];
@@ -191,6 +208,7 @@ class RouteReader {
 
     const found = new Set<ErrorCode>(['VALIDATION', 'INTERNAL']);
     if (!isPublic || admin) found.add('FORBIDDEN');
+    if (verify) found.add('VERIFICATION_REQUIRED');
     if (runArg) this.errorCodes(runArg, found, new Set());
     return {
       route: routeName,
@@ -198,6 +216,7 @@ class RouteReader {
       answer: this.answerType(value),
       public: isPublic && !admin,
       ...(permission ? { permission } : {}),
+      ...(verify ? { verify } : {}),
       doc: [nameDoc, docOf(schemaDecl)].filter(Boolean).join('\n\n'),
       parameters: parameters(z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema, fieldDocs),
       errors: ERROR_ORDER.filter((code) => found.has(code)),
@@ -435,6 +454,9 @@ const ERROR_MEANINGS: Record<ErrorCode, string> = {
   INVALID_STATE: 'not allowed in the current state (an order already paid, a sale not started, …)',
   UNKNOWN_ROUTE: 'the function has no route of that `$url`',
   INTERNAL: 'an unexpected failure, logged; try again later',
+  UNAUTHENTICATED: 'back office: no session, or it ended; sign in again',
+  VERIFICATION_REQUIRED: 'back office: a sensitive action; give a fresh TOTP code to `auth.verify` first (二次验证)',
+  ACCOUNT_LOCKED: 'back office: too many failed sign-ins; the account opens again after a while',
 };
 
 /** A table cell: one line, pipes escaped. */
@@ -491,6 +513,7 @@ export function renderMarkdown(reference: RouteReference): string {
         `\`${r.input}\` → \`${r.answer}\``,
         r.public ? 'public: callers without an openid are answered too' : 'signed-in callers only',
         ...(r.permission ? [`permission \`${r.permission}\``] : []),
+        ...(r.verify ? ['second verification (二次验证)'] : []),
       ];
       out.push(facts.join(' · '), '');
       if (r.doc) out.push(prose(r.doc), '');

@@ -3,8 +3,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { seedDemoShop } from '../database/seed.js';
+import { seedHistory } from '../database/seed-history.js';
 import { type HttpRoute, launch, parseLaunchArgs, setReseed } from '../emulator/index.js';
 import { buildFunctions } from './build-functions.js';
+import { DEVELOPMENT_DATA_KEY } from './local-env.js';
+import { AccountExistsError, createAccount } from './admin/owner-account.js';
 
 /**
  * `npm start`: the whole shop offline. Builds the cloud functions, starts the emulator with the shop's collections
@@ -25,11 +28,13 @@ const rc = JSON.parse(fs.readFileSync('cloudbaserc.json', 'utf8')) as { httpAcce
 const emulator = await launch(args, {
   httpRoutes: rc.httpAccess,
   // Development only: the key that encrypts shoppers' phone numbers and addresses. Production sets its own.
-  env: { SHOP_DATA_KEY: '000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f' },
+  env: { SHOP_DATA_KEY: DEVELOPMENT_DATA_KEY },
 });
 
 const app = tcb.init({ env: emulator.envId, serviceUrl: `${emulator.url}/admin`, secretId: 'local', secretKey: 'local' });
 const seeded = emulator.store.count('categories') === 0 ? await seedDemoShop(app) : undefined;
+// A freshly seeded shop also gets three weeks of past visits and orders, so the back office's figures are not empty.
+const history = seeded ? await seedHistory(app) : undefined;
 
 /**
  * The demo shop's owner, so the back office (the `admin` function) can be tried at once: a caller is a merchant when
@@ -44,14 +49,40 @@ async function ensureDemoMerchant(): Promise<void> {
 }
 await ensureDemoMerchant();
 
-// The web UI's 清空并重新写入示例数据 (概览) empties every collection, then writes the demo shop and its owner again.
+/**
+ * The demo owner of the admin web page (`/api/admin`), for local use only: a fixed password and TOTP secret, printed
+ * below, so an authenticator app set up once keeps working. A real environment gets its first owner from
+ * `npm run admin:create-owner`, never a default.
+ */
+const DEMO_OWNER = {
+  username: 'demo',
+  name: '示例店主',
+  role: 'owner',
+  password: 'demo-owner-password',
+  totpSecret: 'KRUGS4ZANFZSAYJAMRSW233TNBXXA3DP',
+} as const;
+// The account's TOTP secret is sealed with the functions' key, here in this process.
+process.env.SHOP_DATA_KEY = DEVELOPMENT_DATA_KEY;
+async function ensureDemoOwner(): Promise<void> {
+  try {
+    await createAccount(app, DEMO_OWNER);
+  } catch (e) {
+    if (!(e instanceof AccountExistsError)) throw e;
+  }
+}
+await ensureDemoOwner();
+
+// The web UI's 清空并重新写入示例数据 (概览) empties every collection, then writes the demo shop and its owners again.
 setReseed(emulator.host, async () => {
   await seedDemoShop(app);
+  await seedHistory(app);
   await ensureDemoMerchant();
+  await ensureDemoOwner();
 });
 
 const seededLine = seeded
-  ? `\n  示例数据       已写入 ${seeded.categories} 个分类、${seeded.spus} 个商品、${seeded.skus} 个 SKU`
+  ? `\n  示例数据       已写入 ${seeded.categories} 个分类、${seeded.spus} 个商品、${seeded.skus} 个 SKU` +
+    (history ? `，以及 ${history.days} 天的历史订单 ${history.orders} 笔` : '')
   : '';
 console.log(`
 微信小店 · 本地云开发环境已启动（${((Date.now() - started) / 1000).toFixed(1)} 秒）
@@ -61,4 +92,6 @@ console.log(`
   云函数         ${built.length ? built.map((f) => f.name).join(', ') : '（暂无）'}
   数据           ${args.memory ? '内存（重启后清空）' : args.dataDir}${seededLine}
   示例店主       调用 admin 云函数时带请求头 x-wx-openid: ${DEMO_MERCHANT}（店主，拥有全部后台权限）
+  后台接口       POST ${emulator.url}/api/admin   用户名 ${DEMO_OWNER.username} · 密码 ${DEMO_OWNER.password} · TOTP 密钥 ${DEMO_OWNER.totpSecret}
+                 （仅限本地；把 TOTP 密钥加入身份验证器，登录时输入其 6 位验证码）
 按 Ctrl-C 停止。`);

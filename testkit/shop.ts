@@ -3,10 +3,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { collections } from '../database/collections.js';
 import { seedDemoShop } from '../database/seed.js';
-import { allServices, controlClient, sdkEnvironment, startEmulator } from '../emulator/index.js';
+import { allServices, controlClient, type HttpRoute, sdkEnvironment, startEmulator } from '../emulator/index.js';
 import { buildFunctions } from '../scripts/build-functions.js';
 import type { Envelope } from '../typings/common.js';
 import type { OrderView } from '../typings/order.js';
+import { DEVELOPMENT_DATA_KEY } from '../scripts/local-env.js';
 
 /**
  * The shop as deployed, offline: the real functions built with the real build, an in-memory emulator with the
@@ -21,7 +22,7 @@ export type StoredOrder = Rec & {
   history: Array<{ event: string; from: string | null; to: string; actor: string; at: Date }>;
 };
 
-export const TEST_DATA_KEY = '000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f';
+export const TEST_DATA_KEY = DEVELOPMENT_DATA_KEY;
 
 /**
  * `env` is added to the functions' variables; `dataFile` (default in memory) with `seed: false` starts the shop again
@@ -38,6 +39,8 @@ export async function startShop(
     collections,
     services: allServices({
       functionsDir,
+      // The HTTP access paths the environment declares (the admin web page's `/api/admin`).
+      httpRoutes: (JSON.parse(fs.readFileSync('cloudbaserc.json', 'utf8')) as { httpAccess?: HttpRoute[] }).httpAccess,
       env: { SHOP_DATA_KEY: TEST_DATA_KEY, ...options.env },
       pay: { retryScheduleMs: [50, 100, 200], refundDelayMs: 50 },
       timers: { autoStart: false },

@@ -3,6 +3,7 @@ import { Carrier, Cursor, Id, PageSize, TrackingNo, type Page } from './common.j
 import type { WithdrawalView } from './member.js';
 import { AFTER_SALE_STATUSES, RefundLineInput, type AfterSaleView } from './order-after-sale.js';
 import { ORDER_STATUSES, type OrderView } from './order.js';
+import type { AdminRole } from './admin-access.js';
 
 /**
  * The `admin` function: the merchant's back office. Only an active merchant (a document in `admins` whose `_id` is the
@@ -23,50 +24,41 @@ export const AdminRoutes = {
   withdrawalsSettle: 'withdrawals.settle',
 } as const;
 
-/** `owner` 店主: everything; `operator` 运营: orders and refunds; `service` 客服: reads orders only. */
-export const ADMIN_ROLES = ['owner', 'operator', 'service'] as const;
-export type AdminRole = (typeof ADMIN_ROLES)[number];
+export {
+  ADMIN_PERMISSION_LABELS,
+  ADMIN_PERMISSIONS,
+  ADMIN_ROLE_LABELS,
+  ADMIN_ROLES,
+  type AdminPermission,
+  type AdminRole,
+  type AuditLogDoc,
+  ROLE_PERMISSIONS,
+} from './admin-access.js';
 
-export const ADMIN_ROLE_LABELS: Record<AdminRole, string> = { owner: '店主', operator: '运营', service: '客服' };
-
-/** What a route needs. `orders.read` covers the list (addresses masked) and the detail (address in full, to ship). */
-export const ADMIN_PERMISSIONS = [
-  'orders.read',
-  'personal_data.read',
-  'orders.ship',
-  'refunds.decide',
-  'withdrawals.manage',
-] as const;
-export type AdminPermission = (typeof ADMIN_PERMISSIONS)[number];
-
-export const ADMIN_PERMISSION_LABELS: Record<AdminPermission, string> = {
-  'orders.read': '查看订单',
-  'personal_data.read': '查看完整收货信息',
-  'orders.ship': '发货',
-  'refunds.decide': '处理退款',
-  'withdrawals.manage': '处理佣金提现',
-};
-
-/** A document in `admins`; `_id` is the merchant's openid. Anything but `active: true` and a known role is refused. */
+/**
+ * A document in `admins`: a WeChat merchant (`_id` = openid) or a staff account of the web page (`_id` =
+ * `staff:<username>`, with `username` and `password`). Anything but `active: true` and a known role is refused.
+ */
 export interface AdminDoc {
   _id: string;
   role: AdminRole;
   name: string;
   active: boolean;
-}
-
-/** One entry per merchant action, written in the same transaction as the change it records. */
-export interface AuditLogDoc {
-  _id: string;
-  /** The merchant's openid. */
-  actor: string;
-  role: AdminRole;
-  /** The route, e.g. `orders.ship`. */
-  action: string;
-  /** What was acted on (an order id). */
-  target: string;
-  detail: Record<string, unknown>;
-  at: Date;
+  /** Bumped by every change made through `staff.*`, for optimistic concurrency. */
+  version?: number;
+  username?: string;
+  /** scrypt: `scrypt$N$r$p$salt$hash` (base64), a salt per account. */
+  password?: string;
+  /** The TOTP secret, encrypted (field-crypto, bound to the account); `totpPending` until the first code confirms it. */
+  totp?: string;
+  totpPending?: string;
+  /** The last TOTP time step accepted: a code is never accepted twice. */
+  totpStep?: number;
+  failedSignIns?: number;
+  lockedUntil?: Date;
+  lastSignInAt?: Date;
+  /** WeChat merchants have no session: a second verification is kept here. */
+  verifiedUntil?: Date;
 }
 
 /** Every order status, unlike the shopper's list (which never shows `refund_approved` on its own). */
@@ -82,12 +74,17 @@ export const AdminOrdersListInput = z
 export type AdminOrdersListInput = z.input<typeof AdminOrdersListInput>;
 
 /**
- * `orders.detail` (permission `orders.read`): one order with its history (`AdminOrderDetail`). Phone and street are
- * shown in full only to a merchant with `personal_data.read` (owner, operator), and each such read writes an audit
- * entry (`personal_data.read`); customer service sees them masked.
- */
+/** An order by its number. */
 export const AdminOrderIdInput = z.object({ orderId: Id }).strict();
 export type AdminOrderIdInput = z.infer<typeof AdminOrderIdInput>;
+
+/**
+ * `orders.detail` (permission `orders.read`): one order with its history (`AdminOrderDetail`), phone and street
+ * masked. `reveal: true` shows them in full: it needs `personal_data.read` (owner, operator) and a second verification
+ * (二次验证), and writes an audit entry (`personal_data.read`).
+ */
+export const AdminOrderDetailInput = z.object({ orderId: Id, reveal: z.boolean().default(false) }).strict();
+export type AdminOrderDetailInput = z.input<typeof AdminOrderDetailInput>;
 
 /**
  * `orders.ship` (permission `orders.ship`): a paid order becomes `shipped` with its carrier and tracking number, then

@@ -12,6 +12,12 @@ export const ErrorCode = {
   CONFLICT: 'CONFLICT',
   INVALID_STATE: 'INVALID_STATE',
   UNKNOWN_ROUTE: 'UNKNOWN_ROUTE',
+  /** Back office: no session, or it ended (sign in again). */
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  /** Back office: a sensitive action needs a fresh TOTP code (二次验证) first, through `auth.verify`. */
+  VERIFICATION_REQUIRED: 'VERIFICATION_REQUIRED',
+  /** Back office: too many failed sign-ins; the account opens again later. */
+  ACCOUNT_LOCKED: 'ACCOUNT_LOCKED',
   INTERNAL: 'INTERNAL',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

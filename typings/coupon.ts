@@ -55,23 +55,6 @@ export const CouponValidityInput = z.discriminatedUnion('type', [
 ]);
 export type CouponValidityInput = z.infer<typeof CouponValidityInput>;
 
-/** A template as the merchant edits it (the admin page, a later issue); `issued` is never edited, only counted. */
-export const CouponTemplateInput = z
-  .object({
-    name: z.string().trim().min(1).max(30),
-    description: z.string().max(200).default(''),
-    rule: CouponRule,
-    scope: CouponScope,
-    validity: CouponValidityInput,
-    claimStartAt: IsoDate,
-    claimEndAt: IsoDate,
-    total: z.number().int().min(1).max(10_000_000),
-    perUser: z.number().int().min(1).max(100),
-    status: z.enum(['active', 'paused']),
-  })
-  .strict();
-export type CouponTemplateInput = z.infer<typeof CouponTemplateInput>;
-
 /**
  * `claimable`: active templates in their claim window with some left, ending soonest first, each with its `summary`
  * (e.g. 满99减10), `scopeText`, validity, `remaining`, `perUser`, and the caller's `claimed`, `held` and `canClaim`.

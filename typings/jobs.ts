@@ -14,7 +14,9 @@
  * 4. completes shipped orders `AUTO_CONFIRM_DAYS` (default 7) after `shippedAt`;
  * 5. settles commissions whose refund window ended;
  * 6. settles flash sales past `endAt`: their unsold units go back to the SKU's stock, once;
- * 7. re-encrypts under the current key the phones and streets still in v1 or under an old key (`SHOP_DATA_OLD_KEYS`).
+ * 7. re-encrypts under the current key the phones and streets still in v1 or under an old key (`SHOP_DATA_OLD_KEYS`);
+ * 8. removes audit entries older than 180 days (AUDIT_RETENTION_DAYS), oldest first, moving the chain's anchor;
+ * 9. rolls up the figures (`figures_daily`): today and yesterday every firing, and past days until they are final.
  * It answers `{ok: true, data: JobsSummary}`: each count is what one firing did.
  */
 export interface JobsSummary {
@@ -43,6 +45,13 @@ export interface JobsSummary {
   promotionsEnded: number;
   /** Addresses and orders whose phone and street were re-encrypted under the current key (docs/platform.md). */
   reencrypted: number;
+  /** Audit entries past AUDIT_RETENTION_DAYS removed from the start of the chain (the anchor moved to the last one). */
+  auditPruned: number;
+  /**
+   * Past days whose figures were rolled up for good (final: the day and the next are over); today's and yesterday's,
+   * recomputed every firing, are not counted.
+   */
+  figuresRolledUp: number;
 }
 
 export interface RefundReconciliation {

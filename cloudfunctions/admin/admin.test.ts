@@ -1,4 +1,5 @@
 import test from 'ava';
+import { verifyMerchant } from '../../testkit/merchant.js';
 import { dataOf, startShop, until } from '../../testkit/shop.js';
 import type { AdminOrderDetail, AdminOrderPage, AdminOrderView, AdminRole, RefundApproval } from '../../typings/admin.js';
 import type { Envelope } from '../../typings/common.js';
@@ -39,6 +40,11 @@ test.after.always(() => shop.close());
 const admin = <T>(route: string, params: Rec, openid: string): Promise<Envelope<T>> =>
   shop.call<T>('admin', route, params, openid);
 const codeOf = (answer: Envelope<unknown>) => (answer.ok ? 'ok' : answer.code);
+/** A sensitive route (二次验证), after a fresh verification with the merchant's authenticator. */
+async function sensitive<T>(route: string, params: Rec, openid: typeof OWNER | typeof OPERATOR): Promise<Envelope<T>> {
+  await verifyMerchant(shop, openid, openid === OWNER ? 'owner' : 'operator');
+  return admin<T>(route, params, openid);
+}
 
 const { orderFor } = shop;
 
@@ -117,9 +123,14 @@ test.serial(
     t.is(codeOf(await admin('orders.list', { cursor: 'not-a-cursor' }, OWNER)), 'VALIDATION');
 
     for (const openid of [OWNER, SERVICE]) {
-      const detail = dataOf(await admin<AdminOrderDetail>('orders.detail', { orderId: b.orderId }, openid));
-      // Customer service sees them masked (the last test below covers who may reveal them).
-      const [phone, street] = openid === OWNER ? ['13912345678', '文三路 1 号'] : ['139****5678', '文三路****'];
+      const reveal = openid === OWNER;
+      const detail = dataOf(
+        reveal
+          ? await sensitive<AdminOrderDetail>('orders.detail', { orderId: b.orderId, reveal }, OWNER)
+          : await admin<AdminOrderDetail>('orders.detail', { orderId: b.orderId }, openid),
+      );
+      // Masked unless revealed (the last test below covers who may reveal them, and how).
+      const [phone, street] = reveal ? ['13912345678', '文三路 1 号'] : ['139****5678', '文三路****'];
       t.deepEqual(detail.address, { name: '李四', phone, region: '浙江省 杭州市 西湖区', detail: street });
       t.deepEqual(
         detail.history.map((h) => [h.event, h.from, h.to, h.actor]),
@@ -284,7 +295,7 @@ test('full refund: the shopper asks, the merchant approves, WeChat Pay refunds a
   t.is(await stockOf(skuId), stockBefore - 2);
   await requestRefund(shopper, order.orderId, '尺码不合适');
 
-  const approval = dataOf(await admin<RefundApproval>('refunds.approve', { orderId: order.orderId }, OPERATOR));
+  const approval = dataOf(await sensitive<RefundApproval>('refunds.approve', { orderId: order.orderId }, OPERATOR));
   t.true(approval.refundIssued);
   t.is(approval.refundError, undefined);
   t.like(approval.order, { status: 'refund_approved', refund: { requestedFrom: 'paid', reason: '尺码不合适' } });
@@ -331,7 +342,7 @@ test('full refund: the shopper asks, the merchant approves, WeChat Pay refunds a
   const view = dataOf(await admin<AdminOrderDetail>('orders.detail', { orderId: order.orderId }, SERVICE));
   t.like(view, { status: 'refunded', refund: { requestedFrom: 'paid', reason: '尺码不合适' } });
   t.truthy(view.refund?.refundedAt);
-  t.like(await admin('refunds.approve', { orderId: order.orderId }, OWNER), { ok: false, code: 'INVALID_STATE' });
+  t.like(await sensitive('refunds.approve', { orderId: order.orderId }, OWNER), { ok: false, code: 'INVALID_STATE' });
   t.like(await admin('refunds.reject', { orderId: order.orderId, reason: '晚了' }, OWNER), { ok: false, code: 'INVALID_STATE' });
   t.is((await refundsOf(order.orderId)).length, 1);
 });
@@ -380,7 +391,7 @@ test('refunds.reject puts the order back where the refund was requested from: pa
     ok: false,
     code: 'INVALID_STATE',
   });
-  t.like(await admin('refunds.approve', { orderId: fromPaid.orderId }, OWNER), { ok: false, code: 'INVALID_STATE' });
+  t.like(await sensitive('refunds.approve', { orderId: fromPaid.orderId }, OWNER), { ok: false, code: 'INVALID_STATE' });
   t.is((await auditOf(fromPaid.orderId)).length, 1);
   // The shopper goes on as before: the shipped order can be received.
   t.is(
@@ -408,7 +419,7 @@ test('a refund WeChat Pay refuses leaves the order refund_approved with refundEr
   await until('the outside refund to be delivered', async () => (await refundsOf(order.orderId))[0]?.deliveries.length > 0);
   t.is((await stored(order.orderId)).status, 'refunding', 'a refund the merchant did not approve does not complete the order');
 
-  const approval = dataOf(await admin<RefundApproval>('refunds.approve', { orderId: order.orderId }, OWNER));
+  const approval = dataOf(await sensitive<RefundApproval>('refunds.approve', { orderId: order.orderId }, OWNER));
   t.false(approval.refundIssued);
   t.is(approval.refundError, '订单已全额退款');
   t.like(approval.order, { status: 'refund_approved', refund: { error: '订单已全额退款' } });
@@ -434,7 +445,7 @@ test('refunds.approve refuses an order without a payment record, and the approva
   // An order marked paid by hand, without WeChat Pay's record: there is nothing to refund it from.
   await shop.db.collection('orders').doc(order.orderId).update({ status: 'refunding', refundRequestedFrom: 'paid' });
   const before = await stored(order.orderId);
-  t.like(await admin('refunds.approve', { orderId: order.orderId }, OWNER), { ok: false, code: 'INVALID_STATE' });
+  t.like(await sensitive('refunds.approve', { orderId: order.orderId }, OWNER), { ok: false, code: 'INVALID_STATE' });
   t.deepEqual(await stored(order.orderId), before);
   t.deepEqual(await auditOf(order.orderId), []);
   t.deepEqual(await refundsOf(order.orderId), []);
@@ -447,6 +458,8 @@ test('concurrent approvals of one order apply once: one approval, one refund, st
   const order = await paidOrderFor(shopper, skuId, 3);
   await requestRefund(shopper, order.orderId);
 
+  await verifyMerchant(shop, OWNER, 'owner');
+  await verifyMerchant(shop, OPERATOR, 'operator');
   const answers = await Promise.all(
     [OWNER, OPERATOR, OWNER, OPERATOR].map((openid) =>
       admin<RefundApproval>('refunds.approve', { orderId: order.orderId }, openid),
@@ -524,15 +537,27 @@ for (const [route, title, params] of malformed) {
   });
 }
 
-test('customer service sees phone and street masked; a full read needs its permission and is audited', async (t) => {
+test('phone and street are masked; a full read needs its permission and a second verification, and is audited', async (t) => {
   const shopper = 'o-admin-privacy';
   const order = await paidOrderFor(shopper, 'spu-006-02');
   const masked = dataOf(await admin<AdminOrderDetail>('orders.detail', { orderId: order.orderId }, SERVICE));
   t.deepEqual(masked.address, { name: '李四', phone: '139****5678', region: '浙江省 杭州市 西湖区', detail: '文三路****' });
   t.false(masked.addressRevealed);
   t.deepEqual(await auditOf(order.orderId), [], 'a masked read is not a read of personal data');
+  t.false(
+    dataOf(await admin<AdminOrderDetail>('orders.detail', { orderId: order.orderId }, OWNER)).addressRevealed,
+    'masked unless asked',
+  );
+  t.like(await admin('orders.detail', { orderId: order.orderId, reveal: true }, SERVICE), { ok: false, code: 'FORBIDDEN' });
+  const unverified = 'o-admin-owner-unverified';
+  await addAdmin(unverified, staff('owner', '新店主'));
+  t.like(await admin('orders.detail', { orderId: order.orderId, reveal: true }, unverified), {
+    ok: false,
+    code: 'VERIFICATION_REQUIRED',
+  });
+  t.deepEqual(await auditOf(order.orderId), [], 'nothing shown, nothing recorded');
 
-  const full = dataOf(await admin<AdminOrderDetail>('orders.detail', { orderId: order.orderId }, OWNER));
+  const full = dataOf(await sensitive<AdminOrderDetail>('orders.detail', { orderId: order.orderId, reveal: true }, OWNER));
   t.deepEqual(full.address, { name: '李四', phone: '13912345678', region: '浙江省 杭州市 西湖区', detail: '文三路 1 号' });
   t.true(full.addressRevealed);
   const entries = await auditOf(order.orderId);

@@ -1,27 +1,19 @@
-import { randomBytes } from 'node:crypto';
-import type { AuditLogDoc } from '../../typings/admin.js';
-import { db } from '../shared/store/db.js';
 import { type TransitionRequest } from '../shared/workflows/order-lifecycle.js';
+import { audit, type AuditActor, writeAudit } from '../shared/store/audit-trail.js';
 import type { AdminContext } from './rbac.js';
 
-/** The audit trail (`audit_logs`): who did what to which record, when. */
+/** The back office's side of the audit trail (shared/store/audit-trail.ts): entries by the merchant of a route. */
 
-/** One entry of the trail, by the merchant of `ctx`. */
-export function auditEntry(ctx: AdminContext, action: string, target: string, detail: Record<string, unknown>): AuditLogDoc {
-  return {
-    _id: randomBytes(12).toString('hex'),
-    actor: ctx.merchant.openid,
-    role: ctx.merchant.role,
-    action,
-    target,
-    detail,
-    at: ctx.now,
-  };
+export { audit, writeAudit };
+
+export function actorOf(ctx: AdminContext): AuditActor {
+  const { id, name, role, ip, userAgent } = ctx.merchant;
+  return { id, name, role, ...(ip ? { ip } : {}), ...(userAgent ? { userAgent } : {}) };
 }
 
 /**
- * The audit entry of a merchant's action on an order, as a `transitionOrder` hook: it is written in the transaction
- * that changes the order, so there is never a change without its entry, nor an entry for a change that did not happen.
+ * The audit entry of a merchant's action on an order, as a `transitionOrder` hook: written in the transaction that
+ * changes the order.
  */
 export function audited(
   ctx: AdminContext,
@@ -29,12 +21,15 @@ export function audited(
   detail: Record<string, unknown> = {},
 ): NonNullable<TransitionRequest['alongside']> {
   return async (tx, { before, after }) => {
-    const entry = auditEntry(ctx, action, after._id, { ...detail, from: before.status, to: after.status });
-    await tx.collection('audit_logs').add({ data: { ...entry } });
+    await writeAudit(tx, actorOf(ctx), ctx.now, {
+      action,
+      target: after._id,
+      detail: { ...detail, from: before.status, to: after.status },
+    });
   };
 }
 
 /** Records a read of personal data in full before it is shown: no full read goes unrecorded. */
 export async function auditPersonalDataRead(ctx: AdminContext, target: string, fields: string[]): Promise<void> {
-  await db.collection('audit_logs').add({ data: { ...auditEntry(ctx, 'personal_data.read', target, { fields }) } });
+  await audit(actorOf(ctx), ctx.now, { action: 'personal_data.read', target, detail: { fields } });
 }

@@ -2,39 +2,43 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { z } from 'zod';
 import {
   ADMIN_PERMISSION_LABELS,
-  ADMIN_PERMISSIONS,
   ADMIN_ROLE_LABELS,
   ADMIN_ROLES,
-  type AdminDoc,
   type AdminPermission,
   type AdminRole,
-} from '../../typings/admin.js';
-import { type Envelope, ErrorCode } from '../../typings/common.js';
-import { cloud } from '../shared/platform/cloud.js';
-import { type Route, route, type RouteContext, serve } from '../shared/platform/route.js';
+  ROLE_PERMISSIONS,
+} from '../../typings/admin-access.js';
+import type { AdminDoc } from '../../typings/admin.js';
+import { ErrorCode } from '../../typings/common.js';
+import { type Route, route, type RouteContext } from '../shared/platform/route.js';
 import { ShopError } from '../shared/rules/errors.js';
 import { db } from '../shared/store/db.js';
 
 /**
- * Who may do what in the back office. A merchant is an `admins` document `{_id: openid, role, name, active: true}`;
- * the role grants permissions through ROLE_PERMISSIONS, and each route names the one permission it needs. Anything
- * unexpected in the document (inactive, unknown role) is refused, never guessed. Later back-office features add a
- * permission to ADMIN_PERMISSIONS (typings/admin.ts) and to the roles below, and declare routes with `adminRoute`.
+ * Who may do what in the back office (docs/back-office.md). The gate (index.ts) finds who is calling, a WeChat
+ * merchant by openid or a staff account by session, and runs the route as them (`runAs`); each route names the one
+ * permission it needs, which the caller's role grants through ROLE_PERMISSIONS (typings/admin-access.ts), and a
+ * sensitive one also asks for a fresh second verification. Anything unexpected (inactive, unknown role, locked) is
+ * refused, never guessed.
  */
-export const ROLE_PERMISSIONS: Readonly<Record<AdminRole, readonly AdminPermission[]>> = {
-  // The shop's owner can do everything, including whatever later features add (and alone pays out commission:
-  // `withdrawals.manage`).
-  owner: ADMIN_PERMISSIONS,
-  // Operators ship, so they see the address in full.
-  operator: ['orders.read', 'personal_data.read', 'orders.ship', 'refunds.decide'],
-  // Customer service answers shoppers' questions: reads orders, changes nothing.
-  service: ['orders.read'],
-};
+export { ROLE_PERMISSIONS };
+
+export const ADMINS = 'admins';
+/** Staff accounts of the web page live beside WeChat merchants in `admins`, under this prefix (never an openid). */
+export const STAFF_PREFIX = 'staff:';
 
 export interface Merchant {
-  openid: string;
+  /** The `admins` document: the openid of a WeChat merchant, `staff:<username>` for a staff account. */
+  id: string;
   role: AdminRole;
   name: string;
+  via: 'wechat' | 'password';
+  /** The session a staff account's request came with (its hash, the `admin_sessions` id). */
+  sessionId?: string;
+  /** Until when a second verification holds for this session (or WeChat merchant). */
+  verifiedUntil?: Date;
+  ip?: string;
+  userAgent?: string;
 }
 
 export interface AdminContext extends RouteContext {
@@ -42,13 +46,27 @@ export interface AdminContext extends RouteContext {
 }
 
 export const FORBIDDEN_MESSAGE = '无权限';
+export const VERIFICATION_MESSAGE = '此操作需要二次验证：请输入身份验证器中的 6 位验证码';
 
-/** The active merchant with this openid, or undefined for anyone else (shoppers, disabled staff, malformed entries). */
-export async function findMerchant(openid: string): Promise<Merchant | undefined> {
-  if (!openid) return undefined;
-  const doc = (await db.collection<AdminDoc>('admins').doc(openid).get()).data;
-  if (!doc || doc.active !== true || !(ADMIN_ROLES as readonly unknown[]).includes(doc.role)) return undefined;
-  return { openid, role: doc.role, name: typeof doc.name === 'string' ? doc.name : '' };
+/** Whether an `admins` document may act at all: active, a known role, not locked now. */
+export function mayAct(doc: AdminDoc | null | undefined, now: Date): doc is AdminDoc {
+  if (!doc || doc.active !== true || !(ADMIN_ROLES as readonly unknown[]).includes(doc.role)) return false;
+  return !(doc.lockedUntil instanceof Date && doc.lockedUntil > now);
+}
+
+/** The active WeChat merchant with this openid, or undefined for anyone else (shoppers, disabled staff, malformed). */
+export async function findMerchant(openid: string, now = new Date()): Promise<Merchant | undefined> {
+  if (!openid || openid.startsWith(STAFF_PREFIX)) return undefined;
+  const doc = (await db.collection<AdminDoc>(ADMINS).doc(openid).get()).data;
+  // A staff account is only ever reached with its password, whatever its id.
+  if (!mayAct(doc, now) || doc.username !== undefined) return undefined;
+  return {
+    id: openid,
+    role: doc.role,
+    name: typeof doc.name === 'string' ? doc.name : '',
+    via: 'wechat',
+    ...(doc.verifiedUntil instanceof Date ? { verifiedUntil: doc.verifiedUntil } : {}),
+  };
 }
 
 export function can(merchant: Pick<Merchant, 'role'>, permission: AdminPermission): boolean {
@@ -64,43 +82,54 @@ export function requirePermission(merchant: Merchant, permission: AdminPermissio
   }
 }
 
+export function isVerified(ctx: AdminContext): boolean {
+  const until = ctx.merchant.verifiedUntil;
+  return until instanceof Date && until > ctx.now;
+}
+
+/** Second verification (二次验证): refused with VERIFICATION_REQUIRED unless a fresh TOTP code was given. */
+export function requireVerification(ctx: AdminContext): void {
+  if (!isVerified(ctx)) throw new ShopError(ErrorCode.VERIFICATION_REQUIRED, VERIFICATION_MESSAGE);
+}
+
 /** The merchant the gate let in, for the routes of this invocation. */
 const current = new AsyncLocalStorage<Merchant>();
 
-/** A route only merchants holding `permission` may run; the handler gets the merchant in `ctx.merchant`. */
-export function adminRoute<S extends z.ZodType, R>(
-  permission: AdminPermission,
-  input: S,
-  run: (input: z.output<S>, ctx: AdminContext) => Promise<R>,
-): Route<S, R> {
-  return route(input, async (parsed, ctx) => {
-    const merchant = current.getStore();
-    // Only reachable through `serveAdmin`; a route mounted anywhere else refuses rather than run unchecked.
-    if (!merchant || merchant.openid !== ctx.openid) throw new ShopError(ErrorCode.FORBIDDEN, FORBIDDEN_MESSAGE);
-    requirePermission(merchant, permission);
-    return run(parsed, { ...ctx, merchant });
-  });
+export function runAs<T>(merchant: Merchant, fn: () => Promise<T>): Promise<T> {
+  return current.run(merchant, fn);
+}
+
+export interface AdminRouteOptions {
+  /** Sensitive: also needs a second verification. Routes sensitive only sometimes call `requireVerification`. */
+  verify?: boolean;
 }
 
 /**
- * `serve()` behind a gate: the caller (`cloud.getWXContext().OPENID`) must be an active merchant before anything else
- * happens, so a shopper learns nothing from the admin function, not even which routes exist or what they accept.
+ * A route only merchants holding `permission` may run (`null`: any signed-in merchant, for their own account); the
+ * handler gets the merchant in `ctx.merchant`.
  */
-export function serveAdmin(routes: Parameters<typeof serve>[0]): (event: Record<string, unknown>) => Promise<Envelope<unknown>> {
-  const dispatch = serve(routes);
-  return async (event) => {
-    const openid = String(cloud.getWXContext().OPENID ?? '');
-    let merchant: Merchant | undefined;
-    try {
-      merchant = await findMerchant(openid);
-    } catch (err) {
-      console.error('admin: could not check the caller', err);
-      return { ok: false, code: ErrorCode.INTERNAL, message: '系统繁忙，请稍后再试' };
-    }
-    if (!merchant) {
-      if (openid) console.warn(`admin: refused caller ${openid} (${String(event.$url)})`);
-      return { ok: false, code: ErrorCode.FORBIDDEN, message: FORBIDDEN_MESSAGE };
-    }
-    return current.run(merchant, () => dispatch(event));
+export function adminRoute<S extends z.ZodType, R>(
+  permission: AdminPermission | null,
+  input: S,
+  run: (input: z.output<S>, ctx: AdminContext) => Promise<R>,
+  options: AdminRouteOptions = {},
+): Route<S, R> {
+  // `public` for the shared serving code: identity here is the gate's, not only an openid (the web page has none).
+  const caller = (): Merchant => {
+    const merchant = current.getStore();
+    // Only reachable through the gate; a route mounted anywhere else refuses rather than run unchecked.
+    if (!merchant) throw new ShopError(ErrorCode.FORBIDDEN, FORBIDDEN_MESSAGE);
+    if (permission) requirePermission(merchant, permission);
+    return merchant;
   };
+  return route(
+    input,
+    async (parsed, ctx) => {
+      const adminCtx: AdminContext = { ...ctx, merchant: caller() };
+      if (options.verify) requireVerification(adminCtx);
+      return run(parsed, adminCtx);
+    },
+    // The permission first: a role without it learns nothing of what the route accepts.
+    { public: true, guard: () => void caller() },
+  );
 }

@@ -1,5 +1,6 @@
 import type { ExecutionContext } from 'ava';
 import test from 'ava';
+import { verifyMerchant } from '../../testkit/merchant.js';
 import { dataOf, startShop } from '../../testkit/shop.js';
 import type { AdminWithdrawalPage, AdminWithdrawalView } from '../../typings/admin.js';
 import type { Envelope } from '../../typings/common.js';
@@ -26,8 +27,11 @@ await Promise.all(
 );
 test.after.always(() => shop.close());
 
-const admin = <T>(route: string, params: Rec, openid = OWNER): Promise<Envelope<T>> =>
-  shop.call<T>('admin', route, params, openid);
+/** The owner settles with a fresh second verification (二次验证), as the back office asks for one. */
+async function admin<T>(route: string, params: Rec, openid = OWNER): Promise<Envelope<T>> {
+  if (openid === OWNER && route === 'withdrawals.settle') await verifyMerchant(shop, OWNER, 'owner');
+  return shop.call<T>('admin', route, params, openid);
+}
 const doc = async (collection: string, id: string): Promise<Rec | undefined> =>
   (await shop.db.collection(collection).doc(id).get()).data[0] as Rec | undefined;
 
@@ -157,6 +161,21 @@ test('a rejected request gives the money back to the available balance', async (
   t.like((await auditOf(asked.withdrawalId))[0], {
     detail: { result: 'rejected', note: '账户信息有误', from: 'pending', to: 'rejected' },
   });
+});
+
+test('settling needs a second verification: an owner without a fresh code is refused and nothing changes', async (t) => {
+  const openid = 'o-wd-unverified-case';
+  const unverified = 'o-wd-owner-unverified';
+  await shop.db.collection('admins').doc(unverified).set({ role: 'owner', name: '店主', active: true });
+  await inviterWith(openid, 2000);
+  const asked = await request(openid, 2000);
+  t.like(await admin('withdrawals.settle', { withdrawalId: asked.withdrawalId, result: 'paid' }, unverified), {
+    ok: false,
+    code: 'VERIFICATION_REQUIRED',
+  });
+  t.like(await doc('withdrawals', asked.withdrawalId), { status: 'pending' });
+  t.is((await auditOf(asked.withdrawalId)).length, 0);
+  await assertLedger(t, openid, { available: 0, withdrawing: 2000 });
 });
 
 test('only the owner may list or settle withdrawals; shoppers learn nothing', async (t) => {

@@ -1,13 +1,8 @@
 import test from 'ava';
 import { couponTemplate, dataOf, startShop } from '../../testkit/shop.js';
 import type { Envelope } from '../../typings/common.js';
-import {
-  type ClaimableCoupon,
-  type CouponPage,
-  CouponTemplateInput,
-  type CouponView,
-  type ForCartResult,
-} from '../../typings/coupon.js';
+import { CouponCreateInput } from '../../typings/admin-promotions.js';
+import type { ClaimableCoupon, CouponPage, CouponView, ForCartResult } from '../../typings/coupon.js';
 
 /** The coupon function through the gateway on the seeded demo shop; outcomes are read back from the database. */
 const shop = await startShop({ only: ['coupon'] });
@@ -167,7 +162,7 @@ test('claimable lists open templates with what is left and what the caller has c
   t.is((await templateDoc(open)).issued, 2);
 });
 
-test("the demo seed's templates are valid templates as the admin page will edit them", async (t) => {
+test("the demo seed's templates are valid templates as the back office creates them", async (t) => {
   const iso = (d: unknown) => new Date(d as string).toISOString();
   for (const id of ['ct-all-99-10', 'ct-food-90', 'ct-free-5']) {
     const { _id, issued, createdAt, updatedAt, ...doc } = await templateDoc(id);
@@ -175,7 +170,7 @@ test("the demo seed's templates are valid templates as the admin page will edit 
       doc.validity.type === 'fixed'
         ? { ...doc.validity, startAt: iso(doc.validity.startAt), endAt: iso(doc.validity.endAt) }
         : doc.validity;
-    const parsed = CouponTemplateInput.safeParse({
+    const parsed = CouponCreateInput.safeParse({
       ...doc,
       validity,
       claimStartAt: iso(doc.claimStartAt),
@@ -184,10 +179,10 @@ test("the demo seed's templates are valid templates as the admin page will edit 
     t.true(parsed.success, `${id}: ${JSON.stringify(parsed.error?.issues)}`);
   }
   t.false(
-    CouponTemplateInput.shape.rule.safeParse({ kind: 'threshold', threshold: 1000, off: 2000 }).success,
+    CouponCreateInput.shape.rule.safeParse({ kind: 'threshold', threshold: 1000, off: 2000 }).success,
     '满10减20 is refused',
   );
-  t.false(CouponTemplateInput.shape.rule.safeParse({ kind: 'percent', percent: 100 }).success, '10折 is no discount');
+  t.false(CouponCreateInput.shape.rule.safeParse({ kind: 'percent', percent: 100 }).success, '10折 is no discount');
 });
 
 test('a relative coupon is valid for its days from the moment it is claimed, with a snapshot of the rule', async (t) => {

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { ensureMerchant, TEST_MERCHANT } from '../../testkit/merchant.js';
+import { approveRefund, ensureMerchant, TEST_MERCHANT } from '../../testkit/merchant.js';
 import { dataOf, startShop, TEST_DATA_KEY } from '../../testkit/shop.js';
 import type { Envelope } from '../../typings/common.js';
 import type { ActivityDetail, GroupTimerSummary, GroupView, SeatTaken } from '../../typings/groupbuy.js';
@@ -421,7 +421,7 @@ test.serial(
     const { payment } = await stored(leaderOrder);
     dataOf(await shop.call('order', 'refund', { orderId: leaderOrder, reason: '不想要了' }, leader));
     await ensureMerchant(shop);
-    dataOf(await shop.call('admin', 'refunds.approve', { orderId: leaderOrder }, TEST_MERCHANT));
+    await approveRefund(shop, leaderOrder);
     await pay.idle();
     t.like(await stored(leaderOrder), { status: 'refunded' });
 
@@ -464,7 +464,7 @@ test.serial(
         'o-gb-as-2',
       ),
     );
-    dataOf(await shop.call('admin', 'refunds.approve', { orderId: joiner.order.orderId }, TEST_MERCHANT));
+    await approveRefund(shop, joiner.order.orderId);
     await pay.idle();
     t.like(await stored(joiner.order.orderId), { status: 'paid', refunds: { units: [1] } });
     t.is(await stockOf(skuId), stock - 2, 'the refunded unit never shipped: back');

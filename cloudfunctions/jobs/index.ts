@@ -6,6 +6,9 @@ import { autoConfirmDays, autoConfirmShippedOrders, cancelExpiredOrders } from '
 import { endPromotions } from './promotion-ends.js';
 import { reconcileApprovedRefunds, reconcileLateRefunds, recoverLatePayments, recoverPayments } from './reconcile.js';
 import { reencryptPersonalData } from './reencrypt.js';
+import { pruneAuditTrail } from '../shared/store/audit-trail.js';
+import { AUDIT_RETENTION_DAYS } from '../../typings/admin-access.js';
+import { rollUpFigures } from '../shared/store/daily-rollups.js';
 
 /** Leaves room within the 60 s timeout (config.json) to answer; unfinished work waits for the next firing. */
 const BUDGET_MS = 45_000;
@@ -15,7 +18,9 @@ const BUDGET_MS = 45_000;
  * trade first), reconciles with WeChat Pay the payments and refunds whose notification never came (reconcile.ts), and
  * completes shipped orders after AUTO_CONFIRM_DAYS, then makes commissions available once their refund window has
  * passed (referral.ts `settleDueCommissions`), then gives the SKUs back what ended flash sales did not sell
- * (promotion-ends.ts), and last moves personal data to the current key (reencrypt.ts). The sweeps run in this order and
+ * (promotion-ends.ts), moves personal data to the current key (reencrypt.ts), removes audit entries older than
+ * AUDIT_RETENTION_DAYS (the chain's anchor moves with them), and last rolls up the figures of today, yesterday and past
+ * days not final yet (store/daily-rollups.ts). The sweeps run in this order and
  * share one time budget.
  * Only the timer trigger may run it: a call that carries a caller (a shopper's `callFunction`, whatever its event
  * says) is refused and changes nothing.
@@ -36,6 +41,8 @@ export async function main(event: Record<string, unknown>): Promise<Envelope<Job
   const commissionsSettled = await settleDueCommissions(now, deadline);
   const promotionsEnded = await endPromotions(now, deadline);
   const reencrypted = await reencryptPersonalData(deadline);
+  const auditPruned = await pruneAuditTrail(new Date(now.getTime() - AUDIT_RETENTION_DAYS * 86_400_000), deadline);
+  const figuresRolledUp = await rollUpFigures(now, deadline);
   return {
     ok: true,
     data: {
@@ -50,6 +57,8 @@ export async function main(event: Record<string, unknown>): Promise<Envelope<Job
       commissionsSettled,
       promotionsEnded,
       reencrypted,
+      auditPruned,
+      figuresRolledUp,
     },
   };
 }

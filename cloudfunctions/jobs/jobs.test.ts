@@ -85,6 +85,8 @@ function summary({ refunds, lateRefunds, ...counts }: SummaryCounts = {}): JobsS
     commissionsSettled: 0,
     promotionsEnded: 0,
     reencrypted: 0,
+    auditPruned: 0,
+    figuresRolledUp: 0,
     ...counts,
     refunds: { ...noRefunds, ...refunds },
     lateRefunds: { ...noRefunds, ...lateRefunds },

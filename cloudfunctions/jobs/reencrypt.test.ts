@@ -2,7 +2,7 @@ import test from 'ava';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ensureMerchant } from '../../testkit/merchant.js';
+import { verifyMerchant } from '../../testkit/merchant.js';
 import { TEST_DATA_KEY, dataOf, startShop } from '../../testkit/shop.js';
 import type { AdminOrderDetail } from '../../typings/admin.js';
 import type { Envelope } from '../../typings/common.js';
@@ -82,21 +82,28 @@ interface World {
 /** What every deployment must still show in full or masked, through the real routes. */
 async function everythingReads(t: import('ava').ExecutionContext, shop: Shop, world: World, step: string): Promise<void> {
   const owner = 'o-reencrypt-owner';
-  await ensureMerchant(shop, owner, 'owner');
+  await verifyMerchant(shop, owner, 'owner');
   for (const s of world.shoppers) {
     t.like(dataOf(await shop.call<Address>('user', 'addresses.get', { addressId: s.addressId }, s.openid)), SAVED, step);
     t.like(dataOf(await shop.call<OrderView>('order', 'detail', { orderId: s.orderId }, s.openid)).address, {
       phone: '139****5678',
       detail: '文三路****',
     });
-    const revealed = dataOf(await shop.call<AdminOrderDetail>('admin', 'orders.detail', { orderId: s.orderId }, owner));
+    const revealed = dataOf(
+      await shop.call<AdminOrderDetail>('admin', 'orders.detail', { orderId: s.orderId, reveal: true }, owner),
+    );
     t.like(revealed.address, SAVED, step);
   }
   for (const i of [0, 1, LEGACY_ADDRESSES - 1]) {
     const legacy = await shop.call<Address>('user', 'addresses.get', { addressId: `legacy-${i}` }, `o-legacy-${i}`);
     t.like(dataOf(legacy), V1_PLAIN, `${step}: legacy address ${i}`);
   }
-  const legacyOrder = await shop.call<AdminOrderDetail>('admin', 'orders.detail', { orderId: world.legacyOrderId }, owner);
+  const legacyOrder = await shop.call<AdminOrderDetail>(
+    'admin',
+    'orders.detail',
+    { orderId: world.legacyOrderId, reveal: true },
+    owner,
+  );
   t.like(dataOf(legacyOrder).address, V1_PLAIN, `${step}: legacy order`);
 }
 

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { ensureMerchant } from '../../testkit/merchant.js';
+import { verifyMerchant } from '../../testkit/merchant.js';
 import { TEST_DATA_KEY, dataOf, startShop } from '../../testkit/shop.js';
 import type { AdminOrderDetail } from '../../typings/admin.js';
 import type { OrderView } from '../../typings/order.js';
@@ -187,10 +187,14 @@ test("binding: an order's address is re-encrypted for the order; copied into ano
     'the list still answers',
   );
   const owner = 'o-user-bind-owner';
-  await ensureMerchant(shop, owner, 'owner');
-  const revealed = dataOf(await shop.call<AdminOrderDetail>('admin', 'orders.detail', { orderId: mine.orderId }, owner));
+  await verifyMerchant(shop, owner, 'owner');
+  const revealed = dataOf(
+    await shop.call<AdminOrderDetail>('admin', 'orders.detail', { orderId: mine.orderId, reveal: true }, owner),
+  );
   t.like(revealed, { addressRevealed: true, address: { phone: UNREADABLE_FIELD, detail: UNREADABLE_FIELD } });
-  const theirsRevealed = dataOf(await shop.call<AdminOrderDetail>('admin', 'orders.detail', { orderId: theirs.orderId }, owner));
+  const theirsRevealed = dataOf(
+    await shop.call<AdminOrderDetail>('admin', 'orders.detail', { orderId: theirs.orderId, reveal: true }, owner),
+  );
   t.like(theirsRevealed.address, { phone: '13912345678', detail: '文三路 1 号' });
 });
 

@@ -1,3 +1,5 @@
+import { DEVELOPMENT_DATA_KEY } from '../local-env.js';
+
 /**
  * The environment variables the shop's functions read, as deploy knows them. Each function gets exactly the declared
  * variables its built bundle reads (`process.env.NAME` in `build/functions/<name>/index.js`), so a key only reaches
@@ -24,7 +26,7 @@ export interface VariableSpec {
 }
 
 /** The development key of `npm start` and the tests (public in this repository). */
-const DEV_DATA_KEY = '000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f';
+const DEV_DATA_KEY = DEVELOPMENT_DATA_KEY;
 const KEY_ID = '[A-Za-z0-9_-]{1,32}';
 const OLD_KEY = `${KEY_ID}:[0-9a-fA-F]{64}`;
 

@@ -3,6 +3,8 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { generate } from 'otplib';
+import { createOwner } from '../admin/create-owner.js';
 
 /** `npm start` as a newcomer runs it: comes up, seeds the demo shop once, keeps data across restarts, stops on Ctrl-C. */
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'shop-start-'));
@@ -97,3 +99,41 @@ test.serial('the web UI can empty the shop and write the demo data again, the de
   t.true(answer.result.ok, JSON.stringify(answer));
   t.true(answer.result.data.banners.length > 0);
 });
+
+test.serial(
+  'the demo owner signs in to /api/admin with the printed credentials; create-owner --local adds another',
+  async (t) => {
+    const shop = await start(['--reset']);
+    t.teardown(() => shop.stop());
+    const printed = /用户名 (\S+) · 密码 (\S+) · TOTP 密钥 (\S+)/.exec(shop.output);
+    if (!printed) return t.fail(shop.output);
+    const signIn = async (username: string, password: string, secret: string) => {
+      const res = await fetch(`${shop.url}/api/admin`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ $url: 'auth.signIn', username, password, code: await generate({ secret }) }),
+      });
+      return {
+        body: (await res.json()) as { ok: boolean; data?: { signedIn: boolean; me: { role: string } } },
+        cookie: res.headers.get('set-cookie'),
+      };
+    };
+    const demo = await signIn(printed[1]!, printed[2]!, printed[3]!);
+    t.like(demo.body, { ok: true, data: { signedIn: true, me: { role: 'owner' } } });
+    t.regex(demo.cookie ?? '', /HttpOnly; Secure; SameSite=Strict/);
+
+    const out: string[] = [];
+    const err: string[] = [];
+    const io = { out: (s: string) => out.push(s), err: (s: string) => err.push(s), env: {}, home: os.tmpdir() };
+    t.is(await createOwner(['--local', shop.url, '--username', 'boss', '--name', '老板'], io), 0, err.join(''));
+    const text = out.join('');
+    const password = /^\s+密码\s+(\S+)/m.exec(text)![1]!;
+    const secret = /TOTP 密钥\s+(\S+)/.exec(text)![1]!;
+    t.regex(text, /▄|█/, 'a QR code for the terminal');
+    t.like((await signIn('boss', password, secret)).body, { ok: true, data: { signedIn: true, me: { role: 'owner' } } });
+    // No second account under the same name, and a refusal that says why.
+    t.is(await createOwner(['--local', shop.url, '--username', 'boss'], io), 1);
+    t.regex(err.join(''), /已存在/);
+    t.is(await createOwner(['--local', shop.url], io), 1, 'a username is required');
+  },
+);

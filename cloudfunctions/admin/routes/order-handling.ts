@@ -1,5 +1,5 @@
 import {
-  AdminOrderIdInput,
+  AdminOrderDetailInput,
   AdminOrdersListInput,
   AdminRoutes,
   ShipInput,
@@ -16,7 +16,7 @@ import { pageOfOrders } from '../../shared/store/order-records.js';
 import { transitionOrder } from '../../shared/workflows/order-lifecycle.js';
 import { audited, auditPersonalDataRead } from '../audit.js';
 import { toAdminOrderDetail, toAdminOrderView, type AdminOrderDoc } from '../order-views.js';
-import { adminRoute, can } from '../rbac.js';
+import { adminRoute, requirePermission, requireVerification } from '../rbac.js';
 
 /** Every shopper's orders, newest first, by status or all (indexes `{status, createdAt}` and `{createdAt}`). */
 export const list = adminRoute('orders.read', AdminOrdersListInput, async (input): Promise<AdminOrderPage> => {
@@ -24,13 +24,20 @@ export const list = adminRoute('orders.read', AdminOrdersListInput, async (input
   return { items: page.items.map(toAdminOrderView), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
 });
 
-export const detail = adminRoute('orders.read', AdminOrderIdInput, async ({ orderId }, ctx): Promise<AdminOrderDetail> => {
-  const order = (await db.collection<AdminOrderDoc>('orders').doc(orderId).get()).data;
-  if (!order) throw notFound('订单');
-  const reveal = can(ctx.merchant, 'personal_data.read');
-  if (reveal) await auditPersonalDataRead(ctx, orderId, ['phone', 'detail']);
-  return toAdminOrderDetail(order, reveal, await afterSalesOfOrder(orderId));
-});
+export const detail = adminRoute(
+  'orders.read',
+  AdminOrderDetailInput,
+  async ({ orderId, reveal }, ctx): Promise<AdminOrderDetail> => {
+    if (reveal) {
+      requirePermission(ctx.merchant, 'personal_data.read');
+      requireVerification(ctx);
+    }
+    const order = (await db.collection<AdminOrderDoc>('orders').doc(orderId).get()).data;
+    if (!order) throw notFound('订单');
+    if (reveal) await auditPersonalDataRead(ctx, orderId, ['phone', 'detail']);
+    return toAdminOrderDetail(order, reveal, await afterSalesOfOrder(orderId));
+  },
+);
 
 /**
  * Ships a paid order, then tells the shopper (a message that cannot be sent is logged; the order has shipped). A

@@ -16,7 +16,7 @@ import {
   receiveReturn,
   rejectAfterSale,
 } from '../../shared/workflows/after-sales.js';
-import { auditEntry } from '../audit.js';
+import { actorOf, writeAudit } from '../audit.js';
 import { toAdminOrderView } from '../order-views.js';
 import { type AdminContext, adminRoute } from '../rbac.js';
 
@@ -30,14 +30,11 @@ import { type AdminContext, adminRoute } from '../rbac.js';
 /** The case's audit entry, written in the transaction of the decision. */
 function auditedCase(ctx: AdminContext, action: string, detail: Record<string, unknown> = {}): CaseAlongside {
   return async (tx, { before, order, afterSale }) => {
-    const entry = auditEntry(ctx, action, order._id, {
-      ...detail,
-      caseId: afterSale._id,
-      case: afterSale.status,
-      from: before.status,
-      to: order.status,
+    await writeAudit(tx, actorOf(ctx), ctx.now, {
+      action,
+      target: order._id,
+      detail: { ...detail, caseId: afterSale._id, case: afterSale.status, from: before.status, to: order.status },
     });
-    await tx.collection('audit_logs').add({ data: { ...entry } });
   };
 }
 
@@ -50,12 +47,20 @@ function approval(decision: CaseDecision): RefundApproval {
   };
 }
 
-export const approve = adminRoute('refunds.decide', ApproveRefundInput, async ({ orderId }, ctx) =>
-  approval(await approveAfterSale(orderId, ctx.now, auditedCase(ctx, AdminRoutes.refundsApprove))),
+// Sensitive (二次验证): both send money back.
+export const approve = adminRoute(
+  'refunds.decide',
+  ApproveRefundInput,
+  async ({ orderId }, ctx) => approval(await approveAfterSale(orderId, ctx.now, auditedCase(ctx, AdminRoutes.refundsApprove))),
+  { verify: true },
 );
 
-export const receive = adminRoute('refunds.decide', ReceiveReturnInput, async ({ orderId, unsellable }, ctx) =>
-  approval(await receiveReturn(orderId, unsellable, ctx.now, auditedCase(ctx, AdminRoutes.refundsReceive, { unsellable }))),
+export const receive = adminRoute(
+  'refunds.decide',
+  ReceiveReturnInput,
+  async ({ orderId, unsellable }, ctx) =>
+    approval(await receiveReturn(orderId, unsellable, ctx.now, auditedCase(ctx, AdminRoutes.refundsReceive, { unsellable }))),
+  { verify: true },
 );
 
 export const reject = adminRoute('refunds.decide', RejectRefundInput, async ({ orderId, reason }, ctx): Promise<AdminOrderView> =>

@@ -12,7 +12,7 @@ import { settleWithdrawal } from '../../shared/store/commission-ledger.js';
 import { _, db } from '../../shared/store/db.js';
 import { afterCursor, pageOf } from '../../shared/store/pagination.js';
 import { withRetries } from '../../shared/store/transactions.js';
-import { auditEntry } from '../audit.js';
+import { actorOf, writeAudit } from '../audit.js';
 import { adminRoute } from '../rbac.js';
 
 const toAdminView = (doc: WithdrawalDoc): AdminWithdrawalView => ({
@@ -53,18 +53,23 @@ export const settle = adminRoute(
       if (!before) throw notFound('提现申请');
       const after = await settleWithdrawal(withdrawalId, result, { at: ctx.now, ...(note ? { note } : {}), tx });
       if (before.status !== after.status) {
-        const entry = auditEntry(ctx, AdminRoutes.withdrawalsSettle, withdrawalId, {
-          result,
-          note: note ?? '',
-          amount: before.amount,
-          openid: before.openid,
-          from: before.status,
-          to: after.status,
+        await writeAudit(tx, actorOf(ctx), ctx.now, {
+          action: AdminRoutes.withdrawalsSettle,
+          target: withdrawalId,
+          detail: {
+            result,
+            note: note ?? '',
+            amount: before.amount,
+            openid: before.openid,
+            from: before.status,
+            to: after.status,
+          },
         });
-        await tx.collection('audit_logs').add({ data: { ...entry } });
       }
       return after;
     });
     return toAdminView(settled);
   },
+  // Sensitive (二次验证): it records money sent out.
+  { verify: true },
 );

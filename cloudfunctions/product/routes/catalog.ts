@@ -24,7 +24,7 @@ async function allCategories() {
 export const home = route(
   HomeInput,
   async (): Promise<HomeData> => {
-    const [banners, categories, recommended] = await Promise.all([
+    const [banners, categories, picks, bestSellers] = await Promise.all([
       db
         .collection<{ _id: string; image: string; title: string; link: string }>('banners')
         .where({ active: true })
@@ -32,12 +32,21 @@ export const home = route(
         .limit(10)
         .get(),
       allCategories(),
+      // The merchant's picks (back office `home.setRecommended`), then best sellers: two queries side by side.
+      db
+        .collection<SpuDoc>('spus')
+        .where({ status: ON_SHELF, recommendRank: _.gt(0) })
+        .orderBy('recommendRank', 'asc')
+        .limit(RECOMMENDED)
+        .get(),
       db.collection<SpuDoc>('spus').where({ status: ON_SHELF }).orderBy('sales', 'desc').limit(RECOMMENDED).get(),
     ]);
+    const picked = new Set(picks.data.map((s) => s._id));
+    const row = [...picks.data, ...bestSellers.data.filter((s) => !picked.has(s._id))].slice(0, RECOMMENDED);
     return {
       banners: banners.data.map((b) => ({ id: b._id, image: b.image, title: b.title, link: b.link })),
       categories,
-      recommended: recommended.data.map(toCard),
+      recommended: row.map(toCard),
     };
   },
   { public: true },

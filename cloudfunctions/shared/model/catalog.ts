@@ -8,6 +8,11 @@ export interface CategoryDoc {
   name: string;
   parentId: string | null;
   sort: number;
+  /** Back office: not in the shopper's tree (rules/catalog-views.ts) while true. */
+  hidden?: boolean;
+  /** Optimistic concurrency for back-office edits (store/versioned.ts); absent (0) on seeded documents. */
+  version?: number;
+  updatedAt?: Date;
 }
 
 export interface SpuDoc {
@@ -23,6 +28,22 @@ export interface SpuDoc {
   maxPrice: number;
   sales: number;
   createdAt: Date;
+  /** Detail-page images (cloud file IDs), below the main ones. */
+  detailImages?: string[];
+  /**
+   * The SKUs' stock summed by the last back-office change (shared/store/catalog-writes.ts). Orders and promotions move
+   * SKU stock without it, so the back office shows the live sum; this is a snapshot, not the truth.
+   */
+  totalStock?: number;
+  /** The number of the last SKU id given out (`<spuId>-<nn>`): ids of removed SKUs are never reused. */
+  skuSeq?: number;
+  /** Soft delete (products.delete): off the shelf for good, kept for orders and the audit trail. */
+  deletedAt?: Date;
+  updatedAt?: Date;
+  /** Optimistic concurrency for back-office edits (store/versioned.ts); absent (0) on seeded documents. */
+  version?: number;
+  /** Its place among the merchant's picks for the home page, from 1 (store/home-recommendations.ts); absent otherwise. */
+  recommendRank?: number;
 }
 
 export interface SkuDoc {
@@ -34,4 +55,10 @@ export interface SkuDoc {
   stock: number;
   sales: number;
   image: string;
+  barcode?: string;
+  /**
+   * Removed from the product's spec matrix (products.update) with no stock and no promotion holding it; the document
+   * stays for the orders that name it, and shoppers no longer see it (rules/catalog-views.ts).
+   */
+  removedAt?: Date;
 }

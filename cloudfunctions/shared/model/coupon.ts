@@ -29,9 +29,14 @@ export interface CouponTemplateDoc {
   perUser: number;
   /** Coupons claimed so far; only ever changed by a conditional `inc`, never written from a read. */
   issued: number;
-  status: 'active' | 'paused';
+  /** `ended` (the merchant's `coupons.end`) is for good; `paused` can be resumed. Claims need `active`. */
+  status: 'active' | 'paused' | 'ended';
   createdAt: Date;
   updatedAt: Date;
+  /** Optimistic concurrency for back-office edits (store/versioned.ts); absent (0) on documents written before. */
+  version?: number;
+  /** When the merchant ended it (`coupons.end`). */
+  endedAt?: Date;
 }
 
 /** Stored statuses; `expired` is stored only when a coupon comes back from an order after its validity ended. */

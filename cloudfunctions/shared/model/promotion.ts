@@ -28,6 +28,10 @@ export interface GroupBuyActivityDoc {
   status: 'active' | 'disabled';
   createdAt: Date;
   updatedAt: Date;
+  /** Optimistic concurrency for back-office edits (store/versioned.ts); absent (0) on documents written before. */
+  version?: number;
+  /** When the merchant stopped it before `endAt` (`groupbuys.endEarly`, status `disabled`). */
+  endedEarlyAt?: Date;
 }
 
 export type GroupStatus = 'open' | 'succeeded' | 'failed';
@@ -113,6 +117,10 @@ export interface FlashSaleDoc {
   settledAt?: Date;
   /** Unsold units given back to the SKU when the sale was settled. */
   returned?: number;
+  /** Optimistic concurrency for back-office edits (store/versioned.ts); absent (0) on documents written before. */
+  version?: number;
+  /** When the merchant ended it before `endAt` (`flashsales.endEarly`), in the transaction that settled it. */
+  endedEarlyAt?: Date;
 }
 
 export type FlashSaleStatus = 'active' | 'disabled' | 'ended' | 'cancelled';

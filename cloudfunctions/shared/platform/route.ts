@@ -21,13 +21,18 @@ export interface Route<S extends z.ZodType, R> {
   input: S;
   /** Routes a signed-in shopper calls refuse callers without an openid. */
   public?: boolean;
+  /**
+   * Runs before the parameters are parsed, to refuse a caller who may not use the route at all (a ShopError), so they
+   * learn nothing of what it accepts.
+   */
+  guard?(): void;
   run(input: z.output<S>, ctx: RouteContext): Promise<R>;
 }
 
 export function route<S extends z.ZodType, R>(
   input: S,
   run: (input: z.output<S>, ctx: RouteContext) => Promise<R>,
-  options: { public?: boolean } = {},
+  options: { public?: boolean; guard?: () => void } = {},
 ): Route<S, R> {
   return { input, run, ...options };
 }
@@ -50,6 +55,12 @@ export function serve(routes: Record<string, AnyRoute>): (event: Record<string, 
 
 async function runRoute(def: AnyRoute, event: Record<string, unknown>): Promise<Envelope<unknown>> {
   const { $url: _url, userInfo: _userInfo, ...params } = event;
+  try {
+    def.guard?.();
+  } catch (err) {
+    if (err instanceof ShopError) return fail(err.code, err.message);
+    throw err;
+  }
   const parsed = parseParams(def.input, params);
   if (!parsed.success) return fail(ErrorCode.VALIDATION, parsed.message);
   const openid = String(cloud.getWXContext().OPENID ?? '');

@@ -3,8 +3,9 @@ import { CategoryDoc, SkuDoc, SpuDoc } from '../model/catalog.js';
 
 /** How shoppers see the catalog: the category tree, product cards and details, built from the stored documents. */
 
-/** Builds the two-level category tree, each level in its `sort` order. */
-export function categoryTree(docs: CategoryDoc[]): Category[] {
+/** Builds the two-level category tree, each level in its `sort` order; hidden categories (back office) are left out. */
+export function categoryTree(all: CategoryDoc[]): Category[] {
+  const docs = all.filter((c) => c.hidden !== true);
   const bySort = (a: CategoryDoc, b: CategoryDoc) => a.sort - b.sort || a._id.localeCompare(b._id);
   const roots = docs.filter((c) => !c.parentId).sort(bySort);
   return roots.map((root) => ({
@@ -29,15 +30,18 @@ export function toCard(spu: SpuDoc): ProductCard {
   };
 }
 
+/** A SKU removed from the spec matrix in the back office (`removedAt`) is no longer shown. */
 export function toDetail(spu: SpuDoc, skus: SkuDoc[]): ProductDetail {
-  const views: SkuView[] = skus.map((s) => ({
-    skuId: s._id,
-    specValues: s.specValues,
-    price: s.price,
-    originalPrice: s.originalPrice,
-    stock: s.stock,
-    image: s.image || (spu.images[0] ?? ''),
-  }));
+  const views: SkuView[] = skus
+    .filter((s) => !s.removedAt)
+    .map((s) => ({
+      skuId: s._id,
+      specValues: s.specValues,
+      price: s.price,
+      originalPrice: s.originalPrice,
+      stock: s.stock,
+      image: s.image || (spu.images[0] ?? ''),
+    }));
   return {
     ...toCard(spu),
     categoryId: spu.categoryId,

@@ -41,29 +41,45 @@ export async function scheduleFlashSale(terms: FlashSaleTerms, now: Date): Promi
       if (existing.skuId === terms.skuId && existing.stock === terms.units) return existing;
       throw new ShopError(ErrorCode.CONFLICT, '该秒杀活动编号已被使用');
     }
-    const skuRef = tx.collection<SkuDoc>('skus').doc(terms.skuId);
-    const sku = (await skuRef.get()).data;
-    if (!sku) throw notFound('商品规格');
-    const short = holdUnitsRefusal(sku.stock, terms.units);
-    if (short) throw short;
-    await skuRef.update({ data: { stock: _.inc(-terms.units) } });
-    const sale: FlashSaleDoc = {
-      _id: saleId,
-      skuId: terms.skuId,
-      title: terms.title ?? '',
-      price: terms.price,
-      stock: terms.units,
-      remaining: terms.units,
-      perUser: terms.perUser,
-      startAt: terms.startAt,
-      endAt: terms.endAt,
-      status: 'active',
-      createdAt: now,
-      updatedAt: now,
-    };
-    await tx.collection(FLASH_SALES).add({ data: sale });
-    return sale;
+    return holdFlashSaleUnits(tx, saleId, terms, now);
   });
+}
+
+/**
+ * The heart of scheduling, inside the caller's transaction (`scheduleFlashSale`, and the back office's
+ * `flashsales.create`, which writes its audit entry in the same transaction): reads the SKU, takes `units` from its
+ * stock (OUT_OF_STOCK, nothing taken, when it has fewer: rules/promotion-units.ts, as the demo seed decides) and adds
+ * the sale holding them, at version 1. The terms are checked by the caller (`flashSaleTermsRefusal`).
+ */
+export async function holdFlashSaleUnits(
+  tx: Transaction,
+  saleId: string,
+  terms: FlashSaleTerms,
+  now: Date,
+): Promise<FlashSaleDoc> {
+  const skuRef = tx.collection<SkuDoc>('skus').doc(terms.skuId);
+  const sku = (await skuRef.get()).data;
+  if (!sku) throw notFound('商品规格');
+  const short = holdUnitsRefusal(sku.stock, terms.units);
+  if (short) throw short;
+  await skuRef.update({ data: { stock: _.inc(-terms.units) } });
+  const sale: FlashSaleDoc = {
+    _id: saleId,
+    skuId: terms.skuId,
+    title: terms.title ?? '',
+    price: terms.price,
+    stock: terms.units,
+    remaining: terms.units,
+    perUser: terms.perUser,
+    startAt: terms.startAt,
+    endAt: terms.endAt,
+    status: 'active',
+    createdAt: now,
+    updatedAt: now,
+    version: 1,
+  };
+  await tx.collection(FLASH_SALES).add({ data: sale });
+  return sale;
 }
 
 /**
@@ -71,30 +87,51 @@ export async function scheduleFlashSale(terms: FlashSaleTerms, now: Date): Promi
  * transactions), and a shopper's 15 attempts were measured to lose to such a rush (npm run bench:promo); the timer and
  * the merchant can wait a few seconds longer.
  */
-const SETTLE_ATTEMPTS = 60;
+export const SETTLE_ATTEMPTS = 60;
+
+/** How a settlement came about: the timer's end (`ended`, only once `endAt` passed), or the merchant's decision. */
+export interface SettleRequest {
+  status: 'ended' | 'cancelled';
+  /** The merchant ends it before `endAt` (`flashsales.endEarly`): settled whatever `endAt` says. */
+  early?: boolean;
+  /** More fields written with the settlement (the back office's `version` and `endedEarlyAt`). */
+  fields?: Partial<FlashSaleDoc>;
+}
 
 /**
- * Settles one sale in one transaction: the unsold units go back to the SKU and the sale is marked `status` (`ended`
- * or `cancelled`) with `settledAt` and `returned`, so a second call finds it settled and gives nothing. Answers the
- * units given back, or undefined when the sale is missing, already settled, or (for `ended`) not yet over. A buy or a
- * give-back that touches `remaining` meanwhile makes the transaction conflict and run again on the new count.
+ * Settles one sale inside `tx`: the unsold units go back to the SKU and the sale is marked `status` with `settledAt`
+ * and `returned`, so a later call finds it settled and gives nothing. Answers the sale before and after and the units
+ * given back, or undefined when the sale is missing, already settled, or (for the timer's `ended`) not yet over. A buy
+ * or a give-back that touches `remaining` meanwhile makes the transaction conflict and run again on the new count.
+ */
+export async function settleFlashSaleIn(
+  tx: Transaction,
+  saleId: string,
+  { status, early = false, fields = {} }: SettleRequest,
+  now: Date,
+): Promise<{ before: FlashSaleDoc; after: FlashSaleDoc; returned: number } | undefined> {
+  const ref = tx.collection<FlashSaleDoc>(FLASH_SALES).doc(saleId);
+  const sale = (await ref.get()).data;
+  if (!sale || isSettled(sale)) return undefined;
+  if (status === 'ended' && !early && new Date(sale.endAt).getTime() > now.getTime()) return undefined;
+  const returned = Math.max(0, sale.remaining);
+  const change = { ...fields, status, remaining: 0, returned, settledAt: now, updatedAt: now };
+  await ref.update({ data: change });
+  if (returned > 0)
+    await tx
+      .collection('skus')
+      .doc(sale.skuId)
+      .update({ data: { stock: _.inc(returned) } });
+  return { before: sale, after: { ...sale, ...change }, returned };
+}
+
+/**
+ * Settles one sale in its own transaction (`settleFlashSaleIn`): answers the units given back, or undefined when
+ * there was nothing to settle.
  */
 async function settleFlashSale(saleId: string, status: 'ended' | 'cancelled', now: Date): Promise<number | undefined> {
-  const settle = async (tx: Transaction): Promise<number | undefined> => {
-    const ref = tx.collection<FlashSaleDoc>(FLASH_SALES).doc(saleId);
-    const sale = (await ref.get()).data;
-    if (!sale || isSettled(sale)) return undefined;
-    if (status === 'ended' && new Date(sale.endAt).getTime() > now.getTime()) return undefined;
-    const returned = Math.max(0, sale.remaining);
-    await ref.update({ data: { status, remaining: 0, returned, settledAt: now, updatedAt: now } });
-    if (returned > 0)
-      await tx
-        .collection('skus')
-        .doc(sale.skuId)
-        .update({ data: { stock: _.inc(returned) } });
-    return returned;
-  };
-  return withRetries(db, settle, SETTLE_ATTEMPTS);
+  const settled = await withRetries(db, (tx) => settleFlashSaleIn(tx, saleId, { status }, now), SETTLE_ATTEMPTS);
+  return settled?.returned;
 }
 
 /**

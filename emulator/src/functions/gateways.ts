@@ -72,9 +72,11 @@ export function installGateways(options: { httpRoutes?: HttpRoute[] } = {}) {
         const event = {
           path: url.pathname,
           httpMethod: req.method,
-          headers: Object.fromEntries(
-            Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : (v ?? '')]),
-          ),
+          headers: {
+            ...Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : (v ?? '')])),
+            // As a proxy does: the address the request came from, after whatever the client claimed.
+            'x-forwarded-for': [req.headers['x-forwarded-for'], req.socket.remoteAddress].filter(Boolean).join(', '),
+          },
           queryStringParameters: Object.fromEntries(url.searchParams),
           body: textual ? body.toString('utf8') : body.toString('base64'),
           isBase64Encoded: !textual,
