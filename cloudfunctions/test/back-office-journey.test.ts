@@ -1,9 +1,11 @@
 import test from 'ava';
+import { seedHistory } from '../../database/seed-history.js';
 import { AdminBrowser } from '../../testkit/admin-web.js';
 import { adminCall, verifyMerchant } from '../../testkit/merchant.js';
 import { dataOf, startShop } from '../../testkit/shop.js';
 import type { AuditVerification } from '../../typings/admin-access.js';
 import type { AdminProductDetail } from '../../typings/admin-catalog.js';
+import type { FiguresOverview, RfmOverview } from '../../typings/admin-figures.js';
 import type { AdminFlashSaleView } from '../../typings/admin-promotions.js';
 import type { RefundApproval } from '../../typings/admin.js';
 import type { OrderView } from '../../typings/order.js';
@@ -13,14 +15,17 @@ import type { ProductDetail } from '../../typings/product.js';
  * A merchant's morning on the admin web page, end to end over the HTTP access service (`/api/admin`) with the real
  * functions: an operator signs in with password and TOTP, creates a product with a 2 × 2 SKU matrix and an uploaded
  * image, which shoppers then see; changes its price and stock; runs a flash sale on it that a shopper buys; approves a
- * refund only after a second verification; and the audit trail verifies.
+ * refund only after a second verification; the audit trail verifies; and the figures and RFM segments of the seeded
+ * history are read on the page.
  */
-const shop = await startShop({ only: ['admin', 'product', 'flashsale', 'order', 'pay', 'user', 'cart'] });
+const shop = await startShop({ only: ['admin', 'product', 'flashsale', 'order', 'pay', 'user', 'cart', 'jobs'] });
 test.after.always(() => shop.close());
 
 const PASSWORD = 'a long operator password';
 
 test('sign in, create a 2×2 product with an image, shoppers see it, price and stock, a flash sale, a verified refund', async (t) => {
+  // Two weeks of shop history (orders, payments, refunds, visits), as npm start seeds it.
+  await seedHistory(shop.app, { days: 14 });
   // The owner (WeChat) adds an operator; the operator signs in on the web page and sets up the authenticator.
   await verifyMerchant(shop);
   dataOf(await adminCall(shop, 'staff.create', { username: 'ops', name: '运营小周', role: 'operator', password: PASSWORD }));
@@ -117,5 +122,20 @@ test('sign in, create a 2×2 product with an image, shoppers see it, price and s
     'refunds.approve',
   ]);
   t.like(await browser.call('audit.verify'), { ok: false, code: 'FORBIDDEN' }, 'operators do not read the trail');
+
+  // The figures of the seeded history, rolled up by the jobs timer, read on the page.
+  const fired = await shop.control('POST', '/timers/jobs/run');
+  t.like(fired, { outcome: { ok: true } });
+  const day = (offset: number) => new Date(Date.now() + 8 * 3_600_000 + offset * 86_400_000).toISOString().slice(0, 10);
+  const overview = await browser.data<FiguresOverview>('figures.overview', { from: day(-13), to: day(0) });
+  t.deepEqual(overview.missingDays, []);
+  t.true(overview.totals.decompositionHolds);
+  t.true(overview.totals.gmv > 0 && overview.totals.funnel.visitors > 0, JSON.stringify(overview.totals).slice(0, 200));
+  const rfm = await browser.data<RfmOverview>('figures.rfm');
+  t.true(rfm.customers > 0);
+  t.is(
+    rfm.segments.reduce((sum, s) => sum + s.customers, 0),
+    rfm.customers,
+  );
   t.like(dataOf(await adminCall<AuditVerification>(shop, 'audit.verify')), { ok: true });
 });
