@@ -41,6 +41,9 @@ const queries: Array<[string, Record<string, unknown>, Array<[string, 1 | -1]>]>
   ['sort only', {}, [['createdAt', -1]]],
   ['equality on a nested path', { 'spec.color': '蓝' }, []],
   ['in', { category: { $in: ['c1', 'c2'] } }, []],
+  // Merged from one ordered index scan per value, as MongoDB does, not every match sorted.
+  ['in + sort on a compound index', { category: { $in: ['c1', 'c2', 'c4'] } }, [['price', -1]]],
+  ['in + another condition + sort', { category: { $in: ['c1', 'c3'] }, price: { $gte: 100 } }, [['price', 1]]],
   ['_id range', { _id: { $gt: 's0400' } }, []],
 ];
 

@@ -608,10 +608,39 @@ export class DatabaseService {
 }
 
 /** A query SQLite answers in the requested order, so rows can stream until the page is full. */
+/** Values of an `IN` list up to which a sorted query runs as one ordered scan per value, merged. */
+const MERGE_IN_VALUES = 32;
+
 function streamingSql(table: string, plan: QueryPlan, where: string, skip: number, limit: number) {
   const pushPage = plan.exact && Number.isFinite(limit);
-  const sql = `SELECT seq, id, doc FROM "${table}"${where} ORDER BY ${plan.orderBy ?? 'seq ASC'}${pushPage ? ' LIMIT ? OFFSET ?' : ''}`;
-  return { sql, params: pushPage ? [...plan.params, limit, skip] : plan.params, pushPage };
+  const page = pushPage ? ' LIMIT ? OFFSET ?' : '';
+  const pageParams = pushPage ? [limit, skip] : [];
+  const inList = plan.inList;
+  if (plan.orderBy && inList && inList.count > 1 && inList.count <= MERGE_IN_VALUES) {
+    // `k IN (a, b) ORDER BY s` reads and sorts every match; `k = a ... UNION ALL k = b ... ORDER BY s` is merged by
+    // SQLite from one index scan per value, already in order, so rows stream and the page stops the read (MongoDB
+    // merges the per-value index ranges the same way). The sort columns are selected for the compound's ORDER BY.
+    const sortColumns = plan.orderBy
+      .split(', ')
+      .map((term) => term.split(' ')[0]!)
+      .filter((c) => c !== 'seq' && c !== 'id');
+    const columns = ['seq', 'id', 'doc', ...sortColumns].join(', ');
+    const arms: string[] = [];
+    const params: unknown[] = [];
+    for (let i = 0; i < inList.count; i++) {
+      const terms = plan.where.map((term, at) => (at === inList.clause ? `${inList.column} = ?` : term));
+      arms.push(`SELECT ${columns} FROM "${table}" WHERE ${terms.join(' AND ')}`);
+      params.push(
+        ...plan.params.slice(0, inList.param),
+        plan.params[inList.param + i],
+        ...plan.params.slice(inList.param + inList.count),
+      );
+    }
+    const sql = `${arms.join(' UNION ALL ')} ORDER BY ${plan.orderBy}${page}`;
+    return { sql, params: [...params, ...pageParams], pushPage };
+  }
+  const sql = `SELECT seq, id, doc FROM "${table}"${where} ORDER BY ${plan.orderBy ?? 'seq ASC'}${page}`;
+  return { sql, params: [...plan.params, ...pageParams], pushPage };
 }
 
 // ---- request parsing ---------------------------------------------------------------------------------------------

@@ -8,7 +8,8 @@ import { type Doc, bracketEnd, bracketStart, indexKey, isPlainObject, typeBracke
  * Turns the indexable part of a query into SQL over the key columns of declared indexes, so SQLite can seek and
  * sort with its indexes. The SQL is a superset filter: every row it yields is still checked by the compiled matcher,
  * so only conditions whose SQL form is exactly MongoDB's are marked `exact` (which allows SQL OFFSET and count(*)).
- * Paths that ever held an array (multikey) are left to the matcher, as are regexes, objects and arrays.
+ * Paths that ever held an array (multikey) are left to the matcher, as are regexes, objects and arrays. A sorted query
+ * with an `$in` is run as one ordered index scan per value, merged (database.ts `streamingSql`), as MongoDB does.
  */
 export interface QueryPlan {
   where: string[];
@@ -17,6 +18,11 @@ export interface QueryPlan {
   orderBy: string | null;
   /** True when `where` expresses the whole filter exactly. */
   exact: boolean;
+  /**
+   * The first `IN (...)` term, by its place in `where` and `params`: a sorted query with one can be run as one ordered
+   * index scan per value, merged (see `streamingSql`), where SQLite would otherwise sort every match.
+   */
+  inList?: { clause: number; param: number; column: string; count: number };
 }
 
 type PlanContext = Pick<CollectionMeta, 'indexes' | 'multikey' | 'keyColumns'>;
@@ -100,6 +106,7 @@ function pushCondition(column: string, condition: unknown, plan: QueryPlan): boo
       plan.params.push(indexKey(arg));
     } else if (op === '$in') {
       const values = arg as unknown[];
+      plan.inList ??= { clause: plan.where.length, param: plan.params.length, column, count: values.length };
       plan.where.push(`${column} IN (${values.map(() => '?').join(', ')})`);
       plan.params.push(...values.map(indexKey));
     } else {
