@@ -41,8 +41,9 @@ export const collections: CollectionDeclaration[] = [
     name: 'skus',
     indexes: [
       { keys: { spuId: 1 } },
-      // the back office's low-stock filter (products.list lowStockAt): SKUs at or under a stock count
-      { keys: { stock: 1 } },
+      // the back office's low-stock list (products.list lowStockAt): SKUs at or under a stock count, keyset-paged on
+      // (stock, _id); many SKUs share a stock count, so _id is in the index or every run of ties would be sorted
+      { keys: { stock: 1, _id: 1 } },
     ],
     rules: serverOnly,
   },
@@ -168,11 +169,21 @@ export const collections: CollectionDeclaration[] = [
       { keys: { orderId: 1 } },
       // the back office's used and locked counts per template (coupons.list)
       { keys: { templateId: 1, status: 1 } },
+      // what came of a win-back campaign (customers.campaigns): its coupons spent
+      { keys: { campaignId: 1, status: 1 } },
     ],
     rules: serverOnly,
   },
   // One counter per shopper and template, `_id` `${templateId}:${openid}`: the per-user claim limit's atomic guard.
   { name: 'coupon_claims', indexes: [{ keys: { templateId: 1 } }], rules: serverOnly },
+  // Products a shopper keeps (shared/model/kept-products.ts), `_id` `${openid}:${spuId}`: favorites and footprints,
+  // each list newest first.
+  { name: 'favorites', indexes: [{ keys: { openid: 1, at: -1 } }], rules: serverOnly },
+  { name: 'footprints', indexes: [{ keys: { openid: 1, at: -1 } }], rules: serverOnly },
+  // Reaching shoppers (shared/model/marketing.ts): subscribe-message acceptances, `_id` `${openid}:${kind}`, each one
+  // send; win-back campaigns, newest first (customers.campaigns).
+  { name: 'message_consents', indexes: [{ keys: { openid: 1 } }], rules: serverOnly },
+  { name: 'win_back_campaigns', indexes: [{ keys: { createdAt: -1 } }], rules: serverOnly },
   // Members (shared/model/member.ts; store/shop-settings.ts, points-ledger.ts, commission-ledger.ts).
   // `settings`: one document per area (`member`).
   { name: 'settings', rules: serverOnly },

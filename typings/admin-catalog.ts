@@ -114,9 +114,10 @@ export type SpuStatus = z.infer<typeof SpuStatus>;
 
 /**
  * `products.list` (catalog.read): products not deleted, newest first (keyset: pass `nextCursor` as `cursor`).
- * Filters: `categoryId` (a top-level category includes its children), `status`, `lowStockAt` (total stock at most
- * this), `keyword` (case-insensitive, in the title). A low-stock page may hold fewer than `pageSize` items; follow
- * `nextCursor` until it is absent.
+ * Filters: `categoryId` (a top-level category includes its children), `status`, `keyword` (case-insensitive, in the
+ * title). With `lowStockAt` the list is the products with a live SKU at or under that stock, most urgent first (by
+ * their lowest SKU), each card naming those SKUs in `lowSkus`; such a page may hold fewer than `pageSize` items when
+ * other filters are set: follow `nextCursor` until it is absent.
  */
 export const ProductsListInput = z
   .object({
@@ -256,6 +257,8 @@ export interface AdminProductCard {
   createdAt: string;
   version: number;
   deletedAt?: string;
+  /** Only in a low-stock list: the product's live SKUs at or under the threshold, lowest first. */
+  lowSkus?: AdminLowSku[];
 }
 
 export interface AdminProductDetail extends AdminProductCard {
@@ -267,12 +270,13 @@ export interface AdminProductDetail extends AdminProductCard {
   skus: AdminSkuView[];
 }
 
-export interface AdminProductPage extends Page<AdminProductCard> {
-  /**
-   * The low-stock filter found more than 5,000 SKUs at or under the threshold and looked only at the 5,000 lowest:
-   * some products may be missing; lower the threshold or add a filter.
-   */
-  lowStockTruncated?: boolean;
+export type AdminProductPage = Page<AdminProductCard>;
+
+/** A SKU at or under the low-stock threshold (`products.list` with `lowStockAt`). */
+export interface AdminLowSku {
+  skuId: string;
+  specValues: Record<string, string>;
+  stock: number;
 }
 
 // --------------------------------------------------------------------------------------------------------------- Stock

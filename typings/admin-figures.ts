@@ -13,6 +13,7 @@ export const FigureRoutes = {
   customersDetail: 'customers.detail',
   statement: 'finance.statement',
   winBack: 'customers.winBack',
+  campaigns: 'customers.campaigns',
 } as const;
 
 /** The longest range one call covers. */
@@ -111,11 +112,12 @@ export type CustomerDetailInput = z.infer<typeof CustomerDetailInput>;
 export const MAX_WIN_BACK_CUSTOMERS = 1000;
 
 /**
- * `customers.winBack` (promotions.write, second verification): issues one coupon of the template to every customer
- * of the RFM segment, as if each claimed it (the template's claim window, `total` and `perUser` hold: a customer at the
- * limit, or one past the total, is skipped with the reason). Audited once (target the template; detail the segment,
- * the counts and the customers reached). NOT_FOUND for an unknown template, INVALID_STATE for a template not open for
- * claims or a segment of over MAX_WIN_BACK_CUSTOMERS customers (nothing issued).
+ * `customers.winBack` (promotions.write, second verification): a win-back campaign. Issues one coupon of the template
+ * to every customer of the RFM segment, as if each claimed it (the template's claim window, `total` and `perUser`
+ * hold: a customer at the limit, or one past the total, is skipped with the reason), then sends the 优惠券到账
+ * subscribe message to those of them who agreed to receive one (`user` function, `messages.consent`). Recorded as a
+ * campaign (`customers.campaigns`) and audited. NOT_FOUND for an unknown template, INVALID_STATE for a template not
+ * open for claims or a segment of over MAX_WIN_BACK_CUSTOMERS customers (nothing issued).
  */
 export const WinBackInput = z
   .object({
@@ -128,13 +130,37 @@ export const WinBackInput = z
 export type WinBackInput = z.infer<typeof WinBackInput>;
 
 export interface WinBackResult {
+  campaignId: string;
   segment: RfmSegment;
   templateId: string;
   customers: number;
   issued: number;
   /** Customers not given a coupon, by the refusal's message (e.g. 已达领取上限, 已抢光). */
   skipped: Record<string, number>;
+  /** 优惠券到账 messages WeChat accepted; customers issued a coupon who had not agreed to messages get none. */
+  sent: number;
+  /** Messages tried and refused, by WeChat's errcode and message (the customer's acceptance is given back). */
+  notSent: Record<string, number>;
 }
+
+/** `customers.campaigns` (customers.read): win-back campaigns, newest first, with what came of each. */
+export const CampaignsListInput = z.object({ cursor: Cursor.optional(), pageSize: PageSize }).strict();
+export type CampaignsListInput = z.input<typeof CampaignsListInput>;
+
+export interface CampaignView extends WinBackResult {
+  couponName: string;
+  /** Who ran it (their name, as the audit trail shows it) and when (ISO 8601). */
+  actor: string;
+  createdAt: string;
+  /** `running` while coupons and messages go out; a campaign interrupted midway stays so, with what it recorded. */
+  status: 'running' | 'done';
+  /** Live: the campaign's coupons spent on a paid order (a coupon given back by a cancel or refund no longer counts). */
+  used: number;
+  /** Live: the paid orders those coupons are on, and what shoppers paid for them (fen). */
+  orders: number;
+  orderAmount: number;
+}
+export type CampaignPage = Page<CampaignView>;
 
 /** An exact ratio: `value` (rounded to 4 decimals) is for display only, `null` when `denominator` is 0. */
 export interface Ratio {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { Id } from './common.js';
+import { Cursor, Id, PageSize, type Page } from './common.js';
+import type { ProductCard } from './product.js';
 
 /**
  * The `user` function: the signed-in shopper's profile and address book. Phone numbers and street addresses are
@@ -15,6 +16,15 @@ export const UserRoutes = {
   addressesRemove: 'addresses.remove',
   addressesSetDefault: 'addresses.setDefault',
   addressesDefault: 'addresses.default',
+  messagesTemplates: 'messages.templates',
+  messagesConsent: 'messages.consent',
+  favoritesAdd: 'favorites.add',
+  favoritesRemove: 'favorites.remove',
+  favoritesHas: 'favorites.has',
+  favoritesList: 'favorites.list',
+  footprintsList: 'footprints.list',
+  footprintsRemove: 'footprints.remove',
+  footprintsClear: 'footprints.clear',
 } as const;
 
 /**
@@ -51,6 +61,68 @@ export interface Profile {
   /** ISO 8601: when the shopper first used the shop. */
   memberSince: string;
 }
+
+/**
+ * The subscribe messages the shop sends: 支付成功 and 发货 about an order, 优惠券到账 when the merchant gives the shopper a
+ * coupon (a win-back campaign). WeChat lets a mini-program send one message per acceptance of `wx.requestSubscribeMessage`.
+ */
+export const MESSAGE_KINDS = ['order_paid', 'order_shipped', 'coupon_issued'] as const;
+export type MessageKind = (typeof MESSAGE_KINDS)[number];
+/** Acceptances kept per shopper and message kind; WeChat keeps its own count, this only bounds ours. */
+export const MAX_MESSAGE_CONSENTS = 20;
+
+/** `messages.templates`: the template id of each message kind, for `wx.requestSubscribeMessage({ tmplIds })`. */
+export const MessageTemplatesInput = z.object({}).strict();
+export type MessageTemplates = Record<MessageKind, string>;
+
+/**
+ * `messages.consent`: the kinds the shopper accepted in `wx.requestSubscribeMessage` (its answer `accept`), one send
+ * each. Only 优惠券到账 is sent on this record (marketing goes only to those who agreed); order messages are sent
+ * anyway and WeChat drops them for a shopper who did not subscribe. Answers what the shopper has left per kind.
+ */
+export const MessageConsentInput = z
+  .object({ accepted: z.array(z.enum(MESSAGE_KINDS)).min(1).max(MESSAGE_KINDS.length) })
+  .strict();
+export type MessageConsentInput = z.infer<typeof MessageConsentInput>;
+export type MessageConsents = Record<MessageKind, number>;
+
+/** A shopper keeps at most this many favorites (收藏); adding one more answers INVALID_STATE. */
+export const MAX_FAVORITES = 500;
+/** Footprints (浏览足迹) older than this are not shown. */
+export const FOOTPRINT_DAYS = 90;
+
+/**
+ * `favorites.add`: keeps the product in the shopper's favorites (again: moved to the top). NOT_FOUND for a product that
+ * does not exist or was deleted; INVALID_STATE past MAX_FAVORITES.
+ */
+export const FavoriteAddInput = z.object({ spuId: Id }).strict();
+export type FavoriteAddInput = z.infer<typeof FavoriteAddInput>;
+
+/** `favorites.has`: whether the product is among the shopper's favorites (the detail page's 收藏 button). */
+export const FavoriteHasInput = z.object({ spuId: Id }).strict();
+export type FavoriteHasInput = z.infer<typeof FavoriteHasInput>;
+
+/** `favorites.remove` and `footprints.remove`: takes 1–50 products out of the list (absent ones are ignored). */
+export const KeptRemoveInput = z.object({ spuIds: z.array(Id).min(1).max(50) }).strict();
+export type KeptRemoveInput = z.infer<typeof KeptRemoveInput>;
+
+/** `footprints.clear`: empties the shopper's footprints. */
+export const FootprintsClearInput = z.object({}).strict();
+
+/**
+ * `favorites.list` and `footprints.list`: the shopper's favorites (newest first) or the products they viewed in the
+ * last FOOTPRINT_DAYS days (last viewed first; the `track` function's `product_view` events write them), a page at a
+ * time. A product deleted by the merchant is left out; one off the shelf is listed with `onShelf: false`.
+ */
+export const KeptListInput = z.object({ cursor: Cursor.optional(), pageSize: PageSize }).strict();
+export type KeptListInput = z.input<typeof KeptListInput>;
+
+export interface KeptProduct extends ProductCard {
+  onShelf: boolean;
+  /** ISO 8601: when it was favorited, or last viewed. */
+  at: string;
+}
+export type KeptProductPage = Page<KeptProduct>;
 
 const Region = (what: string) => z.string().trim().min(1, `请填写${what}`).max(20);
 

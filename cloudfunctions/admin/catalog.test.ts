@@ -382,6 +382,74 @@ test('categories: create, rename, move without cycles, hide from shoppers, on th
   t.true(tree.find((c) => c.id === root.id)!.hidden, 'the back office still lists it');
 });
 
+/** Every page of a low-stock list, following `nextCursor` (bounded: other tests' products are walked too). */
+async function lowStockList(params: Rec): Promise<AdminProductCard[]> {
+  const cards: AdminProductCard[] = [];
+  let cursor: string | undefined;
+  for (let pages = 0; pages < 500; pages++) {
+    const page = dataOf(await admin<AdminProductPage>('products.list', { ...params, ...(cursor ? { cursor } : {}) }));
+    cards.push(...page.items);
+    cursor = page.nextCursor;
+    if (!cursor) return cards;
+  }
+  throw new Error('the low-stock list did not end');
+}
+
+test('products.list low stock: products with a SKU at or under the threshold, most urgent first, each once across pages', async (t) => {
+  const keyword = `低库存商品 ${process.pid}`;
+  const one = await newProduct(t, { title: `${keyword} 一`, skus: matrix([3, 90, 90, 1]) });
+  const two = await newProduct(t, { title: `${keyword} 二`, skus: matrix([0, 0, 90, 90]) });
+  await newProduct(t, { title: `${keyword} 三`, skus: matrix([90, 90, 90, 90]) });
+  const four = await newProduct(t, { title: `${keyword} 四`, skus: matrix([2, 90, 90, 90]) });
+  const lowOf = (card: AdminProductCard) => [
+    card.spuId,
+    card.lowSkus?.map((s) => [s.specValues['颜色'], s.specValues['尺码'], s.stock]),
+  ];
+
+  // Page size 1 puts two's second zero SKU and one's lowest SKU in later batches: each product is still listed once.
+  const listed = await lowStockList({ lowStockAt: 3, keyword, pageSize: 1 });
+  t.deepEqual(listed.map(lowOf), [
+    [
+      two.spuId,
+      [
+        ['红', 'M', 0],
+        ['红', 'L', 0],
+      ],
+    ],
+    [
+      one.spuId,
+      [
+        ['蓝', 'L', 1],
+        ['红', 'M', 3],
+      ],
+    ],
+    [four.spuId, [['红', 'M', 2]]],
+  ]);
+  t.deepEqual(
+    (await lowStockList({ lowStockAt: 3, keyword, pageSize: 50 })).map(lowOf),
+    listed.map(lowOf),
+    'the same list in one page',
+  );
+  t.deepEqual(
+    (await lowStockList({ lowStockAt: 1, keyword, pageSize: 2 })).map((c) => c.spuId),
+    [two.spuId, one.spuId],
+  );
+
+  // Live: restocking two's SKUs and taking four off the shelf change the list at once.
+  for (const sku of two.skus.filter((s) => s.stock === 0)) {
+    dataOf(await admin('stock.adjust', { skuId: sku.skuId, delta: 20, reason: 'inbound' }));
+  }
+  dataOf(await admin('products.setStatus', { spuIds: [four.spuId], status: 'off_shelf' }));
+  t.deepEqual(
+    (await lowStockList({ lowStockAt: 3, keyword, status: 'on_shelf', pageSize: 1 })).map((c) => c.spuId),
+    [one.spuId],
+  );
+  t.deepEqual(
+    (await lowStockList({ lowStockAt: 3, keyword, status: 'off_shelf', pageSize: 5 })).map((c) => c.spuId),
+    [four.spuId],
+  );
+});
+
 test('products.list: newest first with keyset pages, by category, status, low stock and keyword; shelving in bulk and soft delete', async (t) => {
   const a = await newProduct(t, { title: `列表商品甲 ${process.pid}`, skus: matrix([1, 0, 0, 1]) });
   const b = await newProduct(t, { title: `列表商品乙 ${process.pid}`, skus: matrix([50, 50, 50, 50]), categoryId: 'c-tshirt' });
@@ -397,7 +465,7 @@ test('products.list: newest first with keyset pages, by category, status, low st
     second.items.map((p) => p.spuId),
     [a.spuId],
   );
-  const low = dataOf(await admin<AdminProductPage>('products.list', { lowStockAt: 2, pageSize: 50, keyword: '列表商品' }));
+  const low = dataOf(await admin<AdminProductPage>('products.list', { lowStockAt: 0, pageSize: 50, keyword: '列表商品' }));
   t.deepEqual(
     low.items.map((p) => [p.spuId, p.totalStock]),
     [[a.spuId, 2]],

@@ -11,7 +11,9 @@ import type {
   RfmOverview,
   Statement,
   WinBackResult,
+  CampaignPage,
 } from '../../typings/admin-figures.js';
+import type { MessageConsents, MessageTemplates } from '../../typings/user.js';
 import type { Envelope, ErrorCode } from '../../typings/common.js';
 import type { JobsSummary } from '../../typings/jobs.js';
 
@@ -353,7 +355,7 @@ test.serial(
 );
 
 test.serial(
-  'customers.winBack: a coupon to every customer of a segment, once per the template’s limits, audited, with second verification',
+  'customers.winBack: a coupon to every customer of a segment, a message to those who agreed, tracked as a campaign, with second verification',
   async (t) => {
     const rfm = dataOf(await admin<RfmOverview>('figures.rfm'));
     const [target] = rfm.segments.filter((s) => s.customers >= 3).sort((a, b) => b.customers - a.customers);
@@ -374,18 +376,6 @@ test.serial(
     refused(t, await admin('customers.winBack', { segment: '普通客户', templateId: 'ct-winback' }), 'VALIDATION');
     t.is(await issuedOf('ct-winback'), 0, 'refusals issue nothing');
 
-    await verifyMerchant(shop);
-    refused(t, await admin('customers.winBack', { segment, templateId: 'ct-nothing' }), 'NOT_FOUND');
-    const result = dataOf(await admin<WinBackResult>('customers.winBack', { segment, templateId: 'ct-winback' }));
-    t.deepEqual(result, {
-      segment,
-      templateId: 'ct-winback',
-      customers: target.customers,
-      issued: target.customers,
-      skipped: {},
-    });
-    const coupons = (await shop.db.collection('user_coupons').where({ templateId: 'ct-winback' }).limit(1000).get())
-      .data as Rec[];
     const inSegment: string[] = [];
     let cursor: string | undefined;
     do {
@@ -395,16 +385,91 @@ test.serial(
       inSegment.push(...page.items.map((c) => c.openid));
       cursor = page.nextCursor;
     } while (cursor);
-    t.deepEqual(coupons.map((c) => c.openid).sort(), inSegment.sort(), 'one coupon for each customer of the segment');
-    const [entry] = (await shop.db.collection('audit_logs').where({ action: 'customers.winBack', target: 'ct-winback' }).get())
+    // Two customers of the segment agreed to the 优惠券到账 message (the first twice: two sends), a third agreed only
+    // to order messages; someone outside the segment agreed too and gets nothing.
+    const [agreed, agreedTwice, ordersOnly] = inSegment.sort();
+    const consent = async (openid: string, accepted: string[]) =>
+      dataOf(await shop.call<MessageConsents>('user', 'messages.consent', { accepted }, openid));
+    t.deepEqual(await consent(agreed!, ['coupon_issued']), { order_paid: 0, order_shipped: 0, coupon_issued: 1 });
+    await consent(agreedTwice!, ['coupon_issued', 'order_paid']);
+    t.like(await consent(agreedTwice!, ['coupon_issued']), { coupon_issued: 2, order_paid: 1 });
+    await consent(ordersOnly!, ['order_shipped']);
+    await consent('o-fig-outsider', ['coupon_issued']);
+    t.like(dataOf(await shop.call<MessageTemplates>('user', 'messages.templates', {}, agreed)), {
+      coupon_issued: 'TPL_COUPON_ISSUED',
+    });
+    await shop.control('DELETE', '/outbox');
+
+    await verifyMerchant(shop);
+    refused(t, await admin('customers.winBack', { segment, templateId: 'ct-nothing' }), 'NOT_FOUND');
+    const result = dataOf(await admin<WinBackResult>('customers.winBack', { segment, templateId: 'ct-winback' }));
+    t.like(result, {
+      segment,
+      templateId: 'ct-winback',
+      customers: target.customers,
+      issued: target.customers,
+      skipped: {},
+      sent: 2,
+      notSent: {},
+    });
+    const coupons = (await shop.db.collection('user_coupons').where({ templateId: 'ct-winback' }).limit(1000).get())
       .data as Rec[];
-    t.like(entry, { actor: 'o-test-merchant', detail: { segment, issued: target.customers, customers: target.customers } });
-    t.deepEqual([...(entry!.detail.openids as string[])].sort(), inSegment.sort());
+    t.deepEqual(coupons.map((c) => c.openid).sort(), [...inSegment].sort(), 'one coupon for each customer of the segment');
+    t.true(coupons.every((c) => c.campaignId === result.campaignId));
+
+    const outbox = (await shop.control('GET', '/outbox')).messages as Rec[];
+    t.deepEqual(
+      outbox.map((m) => [m.touser, m.templateId, m.outcome]).sort(),
+      [
+        [agreed, 'TPL_COUPON_ISSUED', 'sent'],
+        [agreedTwice, 'TPL_COUPON_ISSUED', 'sent'],
+      ].sort(),
+      'only those who agreed get the message, once',
+    );
+    t.like(outbox[0]!.data, { thing1: { value: '老客回归券' }, thing2: { value: '无门槛减5元' } });
+    const credits = async (openid: string) =>
+      ((await shop.db.collection('message_consents').doc(`${openid}:coupon_issued`).get()).data[0] as Rec | undefined)?.credits;
+    t.is(await credits(agreed!), 0, 'the acceptance was spent');
+    t.is(await credits(agreedTwice!), 1);
+    t.is(await credits('o-fig-outsider'), 1);
+
+    const [entry] = (
+      await shop.db.collection('audit_logs').where({ action: 'customers.winBack', target: result.campaignId }).get()
+    ).data as Rec[];
+    t.like(entry, { actor: 'o-test-merchant', detail: { segment, templateId: 'ct-winback', customers: target.customers } });
+
+    // What came of it: a customer spends the coupon on a paid order, another's order is cancelled (coupon given back).
+    const spend = async (openid: string) => {
+      const coupon = coupons.find((c) => c.openid === openid)!;
+      return shop.placeOrder(openid, [{ skuId: 'spu-003-02', quantity: 1 }], { couponId: coupon._id });
+    };
+    const paid = await spend(agreed!);
+    await shop.payFor(agreed!, paid.orderId);
+    const cancelled = await spend(agreedTwice!);
+    dataOf(await shop.call('order', 'cancel', { orderId: cancelled.orderId }, agreedTwice));
+    const listed = dataOf(await admin<CampaignPage>('customers.campaigns', {}, 'service'));
+    t.like(listed.items[0], {
+      campaignId: result.campaignId,
+      couponName: '老客回归券',
+      status: 'done',
+      actor: '测试owner',
+      issued: target.customers,
+      sent: 2,
+      used: 1,
+      orders: 1,
+      orderAmount: (await shop.inspect.order(paid.orderId)).amounts.payable,
+    });
 
     const again = dataOf(await admin<WinBackResult>('customers.winBack', { segment, templateId: 'ct-winback' }));
     t.is(again.issued, 0, 'per user 1: nobody gets a second');
+    t.is(again.sent, 0, 'no coupon, no message');
     t.deepEqual(Object.values(again.skipped), [target.customers]);
     t.is(await issuedOf('ct-winback'), target.customers);
+    t.deepEqual(
+      dataOf(await admin<CampaignPage>('customers.campaigns', { pageSize: 1 })).items.map((c) => c.campaignId),
+      [again.campaignId],
+      'newest first',
+    );
 
     await shop.db.collection('coupon_templates').add(couponTemplate('ct-winback-2', { total: 2, perUser: 1 }));
     const scarce = dataOf(await admin<WinBackResult>('customers.winBack', { segment, templateId: 'ct-winback-2' }));
@@ -412,7 +477,16 @@ test.serial(
     t.deepEqual(scarce.skipped, { 已抢光: target.customers - 2 });
     t.is(await issuedOf('ct-winback-2'), 2);
     await shop.db.collection('coupon_templates').add(couponTemplate('ct-winback-3', { status: 'paused' }));
+    const before = (await shop.db.collection('win_back_campaigns').count()).total;
     refused(t, await admin('customers.winBack', { segment, templateId: 'ct-winback-3' }), 'INVALID_STATE');
     t.is(await issuedOf('ct-winback-3'), 0);
+    t.is((await shop.db.collection('win_back_campaigns').count()).total, before, 'a refused campaign is not recorded');
   },
 );
+
+test('messages.consent refuses unknown kinds and empty lists, and changes nothing', async (t) => {
+  for (const accepted of [[], ['marketing'], 'coupon_issued']) {
+    refused(t, await shop.call('user', 'messages.consent', { accepted }, 'o-fig-refused'), 'VALIDATION');
+  }
+  t.is((await shop.db.collection('message_consents').where({ openid: 'o-fig-refused' }).count()).total, 0);
+});

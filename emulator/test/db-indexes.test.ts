@@ -7,7 +7,15 @@ import type { Rec } from './helpers/sdk.js';
  * collection. SQLite's own query plan is the witness; the results are checked against the same query without indexes.
  */
 const { emulator, db } = await startWithSdk([
-  { name: 'indexed', indexes: [{ keys: { category: 1, price: 1 } }, { keys: { createdAt: -1 } }, { keys: { 'spec.color': 1 } }] },
+  {
+    name: 'indexed',
+    indexes: [
+      { keys: { category: 1, price: 1 } },
+      { keys: { createdAt: -1 } },
+      { keys: { 'spec.color': 1 } },
+      { keys: { rank: 1, _id: 1 } },
+    ],
+  },
   { name: 'plain' },
   { name: 'multikey', indexes: [{ keys: { category: 1, price: 1 } }] },
 ]);
@@ -21,6 +29,8 @@ const docs = Array.from({ length: 500 }, (_v, i) => ({
   price: (i * 7919) % 1000,
   createdAt: new Date(1_700_000_000_000 + ((i * 104729) % 500) * 1000),
   spec: { color: ['红', '蓝', '黑'][i % 3] },
+  // Few values, many ties: keyset pages sort on (rank, _id).
+  rank: i % 4,
 }));
 
 test.before(async () => {
@@ -45,6 +55,15 @@ const queries: Array<[string, Record<string, unknown>, Array<[string, 1 | -1]>]>
   ['in + sort on a compound index', { category: { $in: ['c1', 'c2', 'c4'] } }, [['price', -1]]],
   ['in + another condition + sort', { category: { $in: ['c1', 'c3'] }, price: { $gte: 100 } }, [['price', 1]]],
   ['_id range', { _id: { $gt: 's0400' } }, []],
+  // Ties on rank are ordered by the index that names _id, not sorted run by run.
+  [
+    'range + sort ending on _id, on an index naming _id',
+    { rank: { $lte: 1 } },
+    [
+      ['rank', 1],
+      ['_id', 1],
+    ],
+  ],
 ];
 
 for (const [title, filter, sort] of queries) {

@@ -1,6 +1,6 @@
 import { FigureRoutes } from '../../../typings/admin-figures.js';
 import * as customers from './customers-list.js';
-import { winBack } from './customers-winback.js';
+import { campaigns, winBack } from './customers-winback.js';
 import { overview } from './figures-overview.js';
 import { statement } from './figures-statement.js';
 
@@ -12,4 +12,5 @@ export const figureRoutes = {
   [FigureRoutes.customersDetail]: customers.detail,
   [FigureRoutes.statement]: statement,
   [FigureRoutes.winBack]: winBack,
+  [FigureRoutes.campaigns]: campaigns,
 };

@@ -60,6 +60,8 @@ export interface UserCouponDoc {
   releasedAt?: Date | null;
   /** The last order it came back from (cancel, timeout, refund). */
   lastOrderId?: string | null;
+  /** The win-back campaign that issued it (model/marketing.ts), if one did. */
+  campaignId?: string;
 }
 
 /** `_id` is `${templateId}:${openid}`: one counter per shopper and template. */

@@ -10,6 +10,7 @@ import type { z } from 'zod';
 
 /** Every key the contract's input schemas use, as the shopper or merchant would call it (a test checks none is missing). */
 export const FIELD_LABELS: Readonly<Record<string, string>> = {
+  accepted: '同意接收的消息',
   action: '操作',
   active: '是否启用',
   activityId: '活动编号',

@@ -57,3 +57,39 @@ export function toDetail(spu: SpuDoc, skus: SkuDoc[]): ProductDetail {
 export function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+/** A SKU's place in the low-stock walk: lowest stock first, then `_id`. */
+export interface StockKey {
+  _id: string;
+  stock: number;
+}
+
+export function stockKeyBefore(a: StockKey, b: StockKey): boolean {
+  return a.stock < b.stock || (a.stock === b.stock && a._id < b._id);
+}
+
+/**
+ * One page of the low-stock list from a batch of the walk (SKUs at or under the threshold in `StockKey` order, after
+ * the cursor) and every live SKU of the products the batch touches. A product belongs to the page holding its lowest
+ * live SKU, so it is listed exactly once however its SKUs fall across batches; products are ordered by that SKU and
+ * cut at `pageSize`; `cutAfter` (the lowest SKU of the last product kept) is where the next page starts when the cut
+ * came before the end of the batch. `eligible` drops products the other filters exclude.
+ */
+export function lowStockPage(
+  batch: Array<StockKey & { spuId: string }>,
+  liveSkus: Array<StockKey & { spuId: string }>,
+  eligible: (spuId: string) => boolean,
+  pageSize: number,
+): { spuIds: string[]; cutAfter?: StockKey } {
+  const lowest = new Map<string, StockKey>();
+  for (const sku of liveSkus) {
+    const known = lowest.get(sku.spuId);
+    if (!known || stockKeyBefore(sku, known)) lowest.set(sku.spuId, sku);
+  }
+  const spuIds: string[] = [];
+  for (const sku of batch) {
+    if (spuIds.length === pageSize) return { spuIds, cutAfter: lowest.get(spuIds[pageSize - 1]!) };
+    if (lowest.get(sku.spuId)?._id === sku._id && eligible(sku.spuId)) spuIds.push(sku.spuId);
+  }
+  return { spuIds };
+}

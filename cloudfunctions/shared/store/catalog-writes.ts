@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import {
   type AdminBannerView,
   type AdminCategoryView,
+  type AdminLowSku,
   type AdminProductCard,
   type AdminProductDetail,
   type AdminProductPage,
@@ -38,11 +39,11 @@ import {
   skuRemovalRefusal,
   specMatrix,
 } from '../rules/catalog-edits.js';
-import { escapeRegExp } from '../rules/catalog-views.js';
+import { escapeRegExp, lowStockPage, stockKeyBefore } from '../rules/catalog-views.js';
 import { notFound, ShopError } from '../rules/errors.js';
 import { writeAudit } from './audit-trail.js';
 import { _, db, type Transaction } from './db.js';
-import { afterCursor, pageOf } from './pagination.js';
+import { afterCursor, encodeCursor, pageOf } from './pagination.js';
 import { type Acting, refreshDerived, writeLedgerEntry } from './stock-ledger.js';
 import { withRetries } from './transactions.js';
 import { CONFLICT_MESSAGE, updateVersioned } from './versioned.js';
@@ -199,49 +200,28 @@ function productDetailView(spu: SpuDoc, skus: SkuDoc[]): AdminProductDetail {
   };
 }
 
+/** Products per read of their SKUs: at most 100 live SKUs each keeps one read within its 1,000 rows. */
+const SKU_READ_PRODUCTS = 10;
+
+/** The live SKUs of these products, read in parallel batches (one round trip on the critical path). */
 async function liveSkusOf(spuIds: string[]): Promise<SkuDoc[]> {
-  if (!spuIds.length) return [];
-  return (
-    await db
-      .collection<SkuDoc>(SKUS)
-      .where({ spuId: _.in(spuIds), removedAt: _.exists(false) })
-      .limit(1000)
-      .get()
-  ).data;
+  const batches: string[][] = [];
+  for (let i = 0; i < spuIds.length; i += SKU_READ_PRODUCTS) batches.push(spuIds.slice(i, i + SKU_READ_PRODUCTS));
+  const reads = batches.map(
+    async (ids) =>
+      (
+        await db
+          .collection<SkuDoc>(SKUS)
+          .where({ spuId: _.in(ids), removedAt: _.exists(false) })
+          .limit(1000)
+          .get()
+      ).data,
+  );
+  return (await Promise.all(reads)).flat();
 }
 
-/** The low-stock filter reads the SKUs at or under the threshold (index `skus.stock`) this many at a time, up to a cap. */
-const LOW_STOCK_PAGE = 1000;
-const LOW_STOCK_SCAN = 5000;
-
-/**
- * The products with a live SKU at or under `threshold`, lowest stock first, keyset-paged on (stock, _id); `truncated`
- * when the cap was reached before the last such SKU.
- */
-async function lowStockCandidates(threshold: number): Promise<{ spuIds: string[]; truncated: boolean }> {
-  const spuIds = new Set<string>();
-  let last: { stock: number; _id: string } | undefined;
-  for (let scanned = 0; scanned < LOW_STOCK_SCAN; scanned += LOW_STOCK_PAGE) {
-    const conditions: Array<Record<string, unknown>> = [{ stock: _.lte(threshold) }];
-    if (last) conditions.push(_.or([{ stock: _.gt(last.stock) }, { stock: last.stock, _id: _.gt(last._id) }]));
-    const page = (
-      await db
-        .collection<SkuDoc>(SKUS)
-        .where(_.and(conditions))
-        .orderBy('stock', 'asc')
-        .orderBy('_id', 'asc')
-        .limit(LOW_STOCK_PAGE)
-        .field({ spuId: true, stock: true, removedAt: true })
-        .get()
-    ).data;
-    for (const sku of page) if (!sku.removedAt) spuIds.add(sku.spuId);
-    if (page.length < LOW_STOCK_PAGE) return { spuIds: [...spuIds], truncated: false };
-    last = page[page.length - 1];
-  }
-  return { spuIds: [...spuIds], truncated: true };
-}
-
-export async function listProducts(input: ProductsListInput & { pageSize: number }): Promise<AdminProductPage> {
+/** The filters other than low stock, as conditions on `spus`. */
+async function productConditions(input: ProductsListInput): Promise<Array<Record<string, unknown>>> {
   const conditions: Array<Record<string, unknown>> = [{ deletedAt: _.exists(false) }];
   if (input.status) conditions.push({ status: input.status });
   if (input.categoryId) {
@@ -250,13 +230,19 @@ export async function listProducts(input: ProductsListInput & { pageSize: number
     ).data.map((c) => c._id);
     conditions.push({ categoryId: children.length ? _.in([input.categoryId, ...children]) : input.categoryId });
   }
-  let truncated = false;
-  if (input.lowStockAt !== undefined) {
-    const low = await lowStockCandidates(input.lowStockAt);
-    truncated = low.truncated;
-    conditions.push({ _id: _.in(low.spuIds) });
-  }
   if (input.keyword) conditions.push({ title: db.RegExp({ regexp: escapeRegExp(input.keyword), options: 'i' }) });
+  return conditions;
+}
+
+function cardsOf(spus: SpuDoc[], skus: SkuDoc[]): AdminProductCard[] {
+  const totals = new Map<string, number>();
+  for (const sku of skus) totals.set(sku.spuId, (totals.get(sku.spuId) ?? 0) + sku.stock);
+  return spus.map((spu) => productCard(spu, totals.get(spu._id) ?? 0));
+}
+
+export async function listProducts(input: ProductsListInput & { pageSize: number }): Promise<AdminProductPage> {
+  if (input.lowStockAt !== undefined) return listLowStock({ ...input, lowStockAt: input.lowStockAt });
+  const conditions = await productConditions(input);
   if (input.cursor) conditions.push(...afterCursor('createdAt', 'desc', input.cursor, true));
   const docs = (
     await db
@@ -268,17 +254,58 @@ export async function listProducts(input: ProductsListInput & { pageSize: number
       .get()
   ).data;
   const page = pageOf(docs, input.pageSize, (spu) => new Date(spu.createdAt).getTime());
-  const totals = new Map<string, number>();
-  for (const sku of await liveSkusOf(page.items.map((s) => s._id))) {
-    totals.set(sku.spuId, (totals.get(sku.spuId) ?? 0) + sku.stock);
+  const cards = cardsOf(page.items, await liveSkusOf(page.items.map((s) => s._id)));
+  return { items: cards, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
+}
+
+/** SKUs read per low-stock page: a few per product listed, so a page is rarely short. */
+const LOW_STOCK_BATCH_PER_ITEM = 4;
+
+/**
+ * Products with a live SKU at or under `lowStockAt`, most urgent first (by their lowest SKU), each with those SKUs.
+ * It walks the index `skus.stock` from the cursor, so a page costs the same at any catalogue size; the other filters
+ * are checked on the products the walk touches, so a page may hold fewer than `pageSize` items.
+ */
+async function listLowStock(input: ProductsListInput & { pageSize: number; lowStockAt: number }): Promise<AdminProductPage> {
+  const batchSize = input.pageSize * LOW_STOCK_BATCH_PER_ITEM;
+  const conditions: Array<Record<string, unknown>> = [
+    { stock: _.lte(input.lowStockAt) },
+    { removedAt: _.exists(false) },
+    ...(input.cursor ? afterCursor('stock', 'asc', input.cursor) : []),
+  ];
+  const [read, filters] = await Promise.all([
+    db
+      .collection<SkuDoc>(SKUS)
+      .where(_.and(conditions))
+      .orderBy('stock', 'asc')
+      .orderBy('_id', 'asc')
+      .limit(batchSize + 1)
+      .field({ spuId: true, stock: true })
+      .get(),
+    productConditions(input),
+  ]);
+  const batch = read.data.slice(0, batchSize);
+  const touched = [...new Set(batch.map((s) => s.spuId))];
+  const [spus, skus] = touched.length
+    ? await Promise.all([
+        db
+          .collection<SpuDoc>(SPUS)
+          .where(_.and([...filters, { _id: _.in(touched) }]))
+          .limit(touched.length)
+          .get(),
+        liveSkusOf(touched),
+      ])
+    : [{ data: [] }, []];
+  const byId = new Map(spus.data.map((spu) => [spu._id, spu]));
+  const page = lowStockPage(batch, skus, (spuId) => byId.has(spuId), input.pageSize);
+  const resume = page.cutAfter ?? (read.data.length > batchSize ? batch.at(-1) : undefined);
+  const lowSkus = new Map<string, AdminLowSku[]>();
+  for (const sku of skus.filter((s) => s.stock <= input.lowStockAt).sort((a, b) => (stockKeyBefore(a, b) ? -1 : 1))) {
+    lowSkus.set(sku.spuId, [...(lowSkus.get(sku.spuId) ?? []), { skuId: sku._id, specValues: sku.specValues, stock: sku.stock }]);
   }
-  const cards = page.items.map((spu) => productCard(spu, totals.get(spu._id) ?? 0));
-  const threshold = input.lowStockAt;
-  return {
-    items: threshold === undefined ? cards : cards.filter((c) => c.totalStock <= threshold),
-    ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
-    ...(truncated ? { lowStockTruncated: true } : {}),
-  };
+  const spusListed = page.spuIds.map((id) => byId.get(id)!);
+  const cards = cardsOf(spusListed, skus).map((card) => ({ ...card, lowSkus: lowSkus.get(card.spuId) ?? [] }));
+  return { items: cards, ...(resume ? { nextCursor: encodeCursor({ value: resume.stock, id: resume._id }) } : {}) };
 }
 
 export async function productDetail(spuId: string): Promise<AdminProductDetail> {

@@ -1,13 +1,16 @@
 import type { TrackEvent } from '../../../typings/track.js';
+import { FOOTPRINTS } from '../model/kept-products.js';
 import { beijingDay } from '../rules/figures.js';
 import { _, db } from './db.js';
+import { keep } from './kept-products.js';
 import { isDuplicateKey } from './transactions.js';
 
 /**
  * What shoppers look at, counted cheaply for the figures (docs/back-office/figures.md): per Beijing day one counters
  * document (`traffic_daily`, `$inc`), one per product viewed (`product_views_daily`, `<day>:<spuId>`), and one per
  * shopper (`visits`, `<day>:<openid>`, created once: the day's unique visitors are these documents, and next-day
- * retention compares two days of them). A batch costs one write per document it touches.
+ * retention compares two days of them). A batch costs one write per document it touches. Each product viewed also
+ * becomes one of the shopper's footprints (store/kept-products.ts).
  */
 export const TRAFFIC_DAILY = 'traffic_daily';
 export const PRODUCT_VIEWS_DAILY = 'product_views_daily';
@@ -52,6 +55,8 @@ export async function recordEvents(openid: string, events: TrackEvent[], now: Da
     bump(TRAFFIC_DAILY, day, { day }, counts),
     ...[...views].map(([spuId, n]) => bump(PRODUCT_VIEWS_DAILY, `${day}:${spuId}`, { day, spuId }, { views: n })),
     markVisit(day, openid, now, flags),
+    // The shopper's footprints (浏览足迹): the products viewed, last view first.
+    keep(FOOTPRINTS, openid, [...views.keys()], now),
   ]);
   return day;
 }

@@ -55,9 +55,12 @@ function takeSlot(holdings: Holdings, template: CouponTemplateDoc, openid: strin
  * would fail with a conflict and retry. The per-user slot is taken first, then one of the template's `total` (taking
  * the total first would let a claim refused for its per-user limit hold stock that others were refused for); a claim
  * that loses the second returns the first, and one that cannot write its coupon returns both. Once a template is sold
- * out, attempts end after one read, or none (`soldOutMemory`).
+ * out, attempts end after one read, or none (`soldOutMemory`). A coupon a win-back campaign issues carries its id.
  */
-export async function claimCoupon(templateId: string, { openid, now }: { openid: string; now: Date }): Promise<UserCouponDoc> {
+export async function claimCoupon(
+  templateId: string,
+  { openid, now, campaignId }: { openid: string; now: Date; campaignId?: string },
+): Promise<UserCouponDoc> {
   if (soldOutMemory.has(templateId, now)) throw soldOut();
   const template = (await couponTemplates().doc(templateId).get()).data;
   if (!template) throw notFound('优惠券');
@@ -94,6 +97,7 @@ export async function claimCoupon(templateId: string, { openid, now }: { openid:
       orderId: null,
       claimedAt: now,
       ...validityFor(template.validity, now),
+      ...(campaignId ? { campaignId } : {}),
     };
     const added = await userCoupons().add({ data: doc });
     return { ...doc, _id: String(added._id) };

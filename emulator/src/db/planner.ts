@@ -42,7 +42,10 @@ export function planQuery(filter: Doc | undefined, sort: SortSpec, ctx: PlanCont
   }
   const sortable = sort.every(([p]) => p === '_id' || indexed.has(p));
   if (sortable) {
-    const terms = sort.map(([p, d]) => `${p === '_id' ? 'id' : ctx.keyColumns.get(p)!} ${d === 1 ? 'ASC' : 'DESC'}`);
+    // `_id` sorts on its key column where an index names it after other keys (e.g. `{stock: 1, _id: 1}` for keyset
+    // pages on a field with many ties), so SQLite walks that index instead of sorting each run of equal values.
+    const idColumn = ctx.keyColumns.get('_id') ?? 'id';
+    const terms = sort.map(([p, d]) => `${p === '_id' ? idColumn : ctx.keyColumns.get(p)!} ${d === 1 ? 'ASC' : 'DESC'}`);
     terms.push(`seq ${tiebreakDirection(sort, ctx.indexes) === 1 ? 'ASC' : 'DESC'}`);
     plan.orderBy = terms.join(', ');
   }
