@@ -363,6 +363,7 @@ function demoFlashSales(now: number): Array<{ _id: string; skuId: string; stock:
     {
       _id: 'fs-earphone-199',
       skuId: 'spu-004-01',
+      spuId: 'spu-004',
       title: '降噪蓝牙耳机 限时秒杀',
       price: 19900,
       stock: 20,

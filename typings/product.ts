@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Cursor, Id, PageSize, type Page } from './common.js';
+import type { FlashSaleState } from './flashsale.js';
 
 /**
  * The `product` function: the catalog as shoppers see it (on-shelf products only). Every route is public: it answers
@@ -12,7 +13,11 @@ export const ProductRoutes = {
   detail: 'detail',
 } as const;
 
-/** `home`: the active banners (at most 10, by their `sort`), the category tree and the 10 best-selling products. */
+/**
+ * `home`: everything the home page shows, in one call: the active banners (at most 10, by their `sort`), the category
+ * tree, 10 recommended products (the merchant's picks, then best sellers), the flash sales running or coming (at most
+ * 4, soonest first), the group-buys open (at most 4) and how many coupons can be claimed.
+ */
 export const HomeInput = z.object({}).strict();
 export type HomeInput = z.infer<typeof HomeInput>;
 
@@ -95,10 +100,42 @@ export interface Banner {
   link: string;
 }
 
+/** A flash sale on the home page; the countdown runs to `startAt` while `upcoming`, then to `endAt`. */
+export interface HomeFlashSale {
+  flashSaleId: string;
+  spuId: string;
+  title: string;
+  image: string;
+  /** The flash price and the SKU's normal price, fen. */
+  price: number;
+  normalPrice: number;
+  /** Units the sale started with and those left. */
+  stock: number;
+  remaining: number;
+  startAt: string;
+  endAt: string;
+  state: Exclude<FlashSaleState, 'ended'>;
+}
+
+/** A group-buy on the home page, with its lowest tier price (fen) and the members a group needs. */
+export interface HomeGroupBuy {
+  activityId: string;
+  spuId: string;
+  title: string;
+  image: string;
+  lowestPrice: number;
+  targetSize: number;
+  endAt: string;
+}
+
 export interface HomeData {
   banners: Banner[];
   categories: Category[];
   recommended: ProductCard[];
+  flashSales: HomeFlashSale[];
+  groupBuys: HomeGroupBuy[];
+  /** Coupon templates open for claims with some left (the 领券中心 entry's badge). */
+  claimableCoupons: number;
 }
 
 export type ListData = Page<ProductCard>;

@@ -27,6 +27,69 @@ test('home: banners, the category tree and recommended products in one call', as
   );
 });
 
+test('home: the flash sales running or coming, the group-buys open and the coupons to claim, as the data has them', async (t) => {
+  const now = Date.now();
+  const hour = 3_600_000;
+  const sale = (id: string, fields: Record<string, unknown>) => ({
+    _id: id,
+    skuId: 'spu-001-01',
+    spuId: 'spu-001',
+    title: '',
+    price: 1900,
+    stock: 5,
+    remaining: 5,
+    perUser: 1,
+    startAt: new Date(now - hour),
+    endAt: new Date(now + hour),
+    status: 'active',
+    createdAt: new Date(now),
+    updatedAt: new Date(now),
+    ...fields,
+  });
+  await shop.db
+    .collection('flash_sales')
+    .add([
+      sale('fs-home-sold-out', { remaining: 0, endAt: new Date(now + 30 * 60_000) }),
+      sale('fs-home-ended', { startAt: new Date(now - 2 * hour), endAt: new Date(now - hour) }),
+      sale('fs-home-disabled', { status: 'disabled' }),
+    ]);
+  const home = dataOf(await shop.call<HomeData>('product', 'home'));
+  const [seeded] = (await shop.db.collection('flash_sales').doc('fs-earphone-199').get()).data as Array<Record<string, any>>;
+  const sku = (await shop.db.collection('skus').doc('spu-004-01').get()).data[0] as Record<string, any>;
+  const tshirt = (await shop.db.collection('spus').doc('spu-001').get()).data[0] as Record<string, any>;
+  t.deepEqual(
+    home.flashSales.map((s) => [s.flashSaleId, s.state]),
+    [
+      ['fs-home-sold-out', 'sold_out'],
+      ['fs-earphone-199', 'upcoming'],
+    ],
+    'running or coming, soonest first; ended and disabled sales are not shown',
+  );
+  t.like(home.flashSales[0], { spuId: 'spu-001', title: tshirt.title, price: 1900, remaining: 0 });
+  t.deepEqual(home.flashSales[1], {
+    flashSaleId: 'fs-earphone-199',
+    spuId: 'spu-004',
+    title: seeded!.title,
+    image: sku.image,
+    price: seeded!.price,
+    normalPrice: sku.price,
+    stock: seeded!.stock,
+    remaining: seeded!.remaining,
+    startAt: new Date(seeded!.startAt).toISOString(),
+    endAt: new Date(seeded!.endAt).toISOString(),
+    state: 'upcoming',
+  });
+  t.like(home.groupBuys, [{ activityId: 'gb-nuts', spuId: 'spu-007', lowestPrice: 4900, targetSize: 3 }]);
+  const templates = (await shop.db.collection('coupon_templates').where({ status: 'active' }).get()).data as Array<
+    Record<string, any>
+  >;
+  const open = templates.filter(
+    (c) => new Date(c.claimStartAt).getTime() <= now && new Date(c.claimEndAt).getTime() >= now && c.issued < c.total,
+  );
+  t.true(open.length > 0);
+  t.is(home.claimableCoupons, open.length);
+});
+
 test('list: a top-level category includes its subcategories, sorted by price', async (t) => {
   const page = dataOf(await shop.call<ListData>('product', 'list', { categoryId: 'c-digital', sort: 'price_asc' }));
   t.deepEqual(

@@ -8,51 +8,19 @@ import {
   type ProductDetail,
 } from '../../../typings/product.js';
 import { type CategoryDoc, type SkuDoc, type SpuDoc } from '../../shared/model/catalog.js';
+import { readCategories, readHome } from '../../shared/store/home-page.js';
 import { route } from '../../shared/platform/route.js';
-import { categoryTree, escapeRegExp, toCard, toDetail } from '../../shared/rules/catalog-views.js';
+import { escapeRegExp, toCard, toDetail } from '../../shared/rules/catalog-views.js';
 import { notFound } from '../../shared/rules/errors.js';
 import { _, db } from '../../shared/store/db.js';
 import { afterCursor, pageOf } from '../../shared/store/pagination.js';
 
 const ON_SHELF = 'on_shelf';
-const RECOMMENDED = 10;
 
-async function allCategories() {
-  return categoryTree((await db.collection<CategoryDoc>('categories').limit(1000).get()).data);
-}
+/** The home page: banners, categories, recommendations and the promotions running, in one call (store/home-page.ts). */
+export const home = route(HomeInput, (_input, ctx): Promise<HomeData> => readHome(ctx.now), { public: true });
 
-export const home = route(
-  HomeInput,
-  async (): Promise<HomeData> => {
-    const [banners, categories, picks, bestSellers] = await Promise.all([
-      db
-        .collection<{ _id: string; image: string; title: string; link: string }>('banners')
-        .where({ active: true })
-        .orderBy('sort', 'asc')
-        .limit(10)
-        .get(),
-      allCategories(),
-      // The merchant's picks (back office `home.setRecommended`), then best sellers: two queries side by side.
-      db
-        .collection<SpuDoc>('spus')
-        .where({ status: ON_SHELF, recommendRank: _.gt(0) })
-        .orderBy('recommendRank', 'asc')
-        .limit(RECOMMENDED)
-        .get(),
-      db.collection<SpuDoc>('spus').where({ status: ON_SHELF }).orderBy('sales', 'desc').limit(RECOMMENDED).get(),
-    ]);
-    const picked = new Set(picks.data.map((s) => s._id));
-    const row = [...picks.data, ...bestSellers.data.filter((s) => !picked.has(s._id))].slice(0, RECOMMENDED);
-    return {
-      banners: banners.data.map((b) => ({ id: b._id, image: b.image, title: b.title, link: b.link })),
-      categories,
-      recommended: row.map(toCard),
-    };
-  },
-  { public: true },
-);
-
-export const categories = route(CategoriesInput, async () => allCategories(), { public: true });
+export const categories = route(CategoriesInput, () => readCategories(), { public: true });
 
 /** Each sort: the indexed field, its direction. Ties break on `_id` ascending so pages never overlap. */
 const SORTS = {

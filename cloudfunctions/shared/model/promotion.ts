@@ -94,6 +94,8 @@ export const FLASH_SALE_BUYERS = 'flash_sale_buyers';
 export interface FlashSaleDoc {
   _id: string;
   skuId: string;
+  /** The SKU's product, copied when the sale is created, so a list reads the sales' products in the same round. */
+  spuId?: string;
   /** Shown in lists; the SPU's title when empty. */
   title: string;
   /** Flash price per unit, fen. */

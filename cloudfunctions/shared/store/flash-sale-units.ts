@@ -66,6 +66,7 @@ export async function holdFlashSaleUnits(
   const sale: FlashSaleDoc = {
     _id: saleId,
     skuId: terms.skuId,
+    spuId: sku.spuId,
     title: terms.title ?? '',
     price: terms.price,
     stock: terms.units,
