@@ -16,7 +16,7 @@ const layer = (...names) =>
   }));
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'build/', '.cloudbase/', 'scripts/tmp/', 'miniprogram/'] },
+  { ignores: ['node_modules/', 'build/', '.cloudbase/', 'scripts/tmp/', 'miniprogram/miniprogram_npm/'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -66,6 +66,39 @@ export default tseslint.config(
   {
     files: ['cloudfunctions/shared/store/**'],
     rules: { 'no-restricted-imports': ['error', { patterns: [...layer('workflows')] }] },
+  },
+  {
+    // The mini-program (miniprogram/tsconfig.json gives it WeChat's API types): WeChat's globals, and only types from
+    // typings/ (its schemas would bundle zod into the app); its tests run in Node.
+    files: ['miniprogram/**/*.ts'],
+    ignores: ['miniprogram/test/**'],
+    languageOptions: {
+      globals: {
+        wx: 'readonly',
+        App: 'readonly',
+        Page: 'readonly',
+        Component: 'readonly',
+        Behavior: 'readonly',
+        getApp: 'readonly',
+        getCurrentPages: 'readonly',
+      },
+    },
+    rules: {
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/typings/**'],
+              allowTypeImports: true,
+              message: 'The mini-program imports only types from typings/ (import type).',
+            },
+            { group: ['**/testkit/**', '**/scripts/**', 'node:*'], message: 'The mini-program runs in WeChat, not Node.' },
+          ],
+        },
+      ],
+    },
   },
   {
     // Tests and benchmarks read documents back through node-sdk, which hands them out untyped.

@@ -1,0 +1,16 @@
+import type { FlashSaleView } from '../../typings/flashsale';
+import { call } from './call';
+
+/** Running and upcoming flash sales, starting soonest first. */
+export function fetchFlashSales(): Promise<FlashSaleView[]> {
+  return call('flashsale', 'list');
+}
+
+/** The sale to show first: a running one (sold out or not), else the next to start. */
+export function featuredFlashSale(sales: FlashSaleView[]): FlashSaleView | undefined {
+  return (
+    sales.find((s) => s.state === 'running') ??
+    sales.find((s) => s.state === 'sold_out') ??
+    sales.find((s) => s.state === 'upcoming')
+  );
+}
