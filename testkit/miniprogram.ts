@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
+import os from 'node:os';
 import path from 'node:path';
 import { buildMiniProgram } from '../scripts/miniprogram/build.js';
 import { startShop, until } from './shop.js';
@@ -123,7 +124,27 @@ export async function startMiniProgram(options: { only?: string[]; seed?: boolea
   const state = {
     openid: options.openid ?? 'o-mp-shopper',
     payment: 'pay' as PaymentOutcome,
+    /** What `wx.showModal` answers: confirm (default) or cancel; `modalText` is an editable modal's content. */
+    modalConfirm: true,
+    modalText: '',
+    /** `wx.showActionSheet`'s choice (index), or cancel when -1. */
+    actionSheetIndex: 0,
+    /** What the shopper answers in `wx.requestSubscribeMessage`, for every template asked. */
+    subscribe: 'accept' as 'accept' | 'reject',
+    /** Whether WeChat still needs the shopper's agreement to the privacy guide, and what the shopper answers. */
+    privacyNeeded: false,
+    /** Files `wx.chooseMedia` hands over next (real files in a temporary folder); empty: the shopper cancels. */
+    media: [] as string[],
   };
+  /** What the pages showed or asked for, in order. */
+  const modals: Array<{ title: string; content: string }> = [];
+  const subscriptions: string[][] = [];
+  const uploads: Array<{ cloudPath: string; fileID: string }> = [];
+  const clipboard: string[] = [];
+  const titles: string[] = [];
+  const privacyListeners: Array<(resolve: (r: { event: string; buttonId?: string }) => void, info: Rec) => void> = [];
+  const mediaDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mp-media-'));
+  let mediaCount = 0;
   /** Every call the pages made, in order. */
   const calls: Array<{ name: string; route: string; params: Rec }> = [];
   const navigations: Navigation[] = [];
@@ -207,6 +228,40 @@ export async function startMiniProgram(options: { only?: string[]; seed?: boolea
     return { errMsg: 'requestPayment:ok' };
   }
 
+  /**
+   * A privacy-sensitive API (photos, avatar, clipboard…): while the shopper has not agreed to the privacy guide, WeChat
+   * first calls the page's `wx.onNeedPrivacyAuthorization` listener and goes on only once it resolves with `agree`.
+   */
+  async function withPrivacy<T>(api: string, work: () => Promise<T>): Promise<T> {
+    if (state.privacyNeeded) {
+      const listener = privacyListeners.at(-1);
+      if (!listener) throw wxError(`${api}:fail privacy permission is not authorized`, 104);
+      const answer = await new Promise<{ event: string }>((resolve) => listener(resolve, { referrer: api }));
+      if (answer.event !== 'agree') throw wxError(`${api}:fail privacy permission is not authorized`, 104);
+      state.privacyNeeded = false;
+    }
+    return work();
+  }
+
+  /** Puts a file's bytes in the emulator's cloud storage, as the client SDK uploads them. */
+  async function uploadFile(opts: Rec): Promise<Rec> {
+    const cloudPath = String(opts.cloudPath ?? '');
+    const bytes = fs.readFileSync(String(opts.filePath));
+    const res = await fetch(
+      `${shop.emulator.url}/__emulator/storage/files/${cloudPath.split('/').map(encodeURIComponent).join('/')}`,
+      {
+        method: 'PUT',
+        body: bytes,
+      },
+    );
+    if (!res.ok) throw wxError(`cloud.uploadFile:fail ${res.status} ${await res.text()}`, -1);
+    const file = (await res.json()) as Rec;
+    uploads.push({ cloudPath, fileID: String(file.fileID) });
+    return { errMsg: 'cloud.uploadFile:ok', fileID: file.fileID, statusCode: 200 };
+  }
+
+  const ok = (api: string, extra: Rec = {}) => ({ errMsg: `${api}:ok`, ...extra });
+
   const navigate =
     (method: Navigation['method']) =>
     (opts: Rec = {}): Promise<Rec> | undefined =>
@@ -226,7 +281,65 @@ export async function startMiniProgram(options: { only?: string[]; seed?: boolea
           void answer.catch(() => undefined).finally(() => inFlight.delete(answer));
           return answer;
         }),
+      uploadFile: (opts: Rec) => settle(opts, () => uploadFile(opts)),
     },
+    showModal: (opts: Rec = {}) =>
+      settle(opts, async () => {
+        modals.push({ title: String(opts.title ?? ''), content: String(opts.content ?? '') });
+        return ok('showModal', {
+          confirm: state.modalConfirm,
+          cancel: !state.modalConfirm,
+          ...(opts.editable ? { content: state.modalText } : {}),
+        });
+      }),
+    showActionSheet: (opts: Rec = {}) =>
+      settle(opts, async () => {
+        if (state.actionSheetIndex < 0) throw wxError('showActionSheet:fail cancel');
+        return ok('showActionSheet', { tapIndex: state.actionSheetIndex });
+      }),
+    showLoading: (opts: Rec = {}) => settle(opts, async () => ok('showLoading')),
+    hideLoading: (opts: Rec = {}) => settle(opts, async () => ok('hideLoading')),
+    setNavigationBarTitle: (opts: Rec = {}) =>
+      settle(opts, async () => {
+        titles.push(String(opts.title ?? ''));
+        return ok('setNavigationBarTitle');
+      }),
+    pageScrollTo: (opts: Rec = {}) => settle(opts, async () => ok('pageScrollTo')),
+    vibrateShort: (opts: Rec = {}) => settle(opts, async () => ok('vibrateShort')),
+    showShareMenu: (opts: Rec = {}) => settle(opts, async () => ok('showShareMenu')),
+    makePhoneCall: (opts: Rec = {}) => settle(opts, async () => ok('makePhoneCall')),
+    setClipboardData: (opts: Rec = {}) =>
+      settle(opts, () =>
+        withPrivacy('setClipboardData', async () => {
+          clipboard.push(String(opts.data ?? ''));
+          return ok('setClipboardData');
+        }),
+      ),
+    chooseMedia: (opts: Rec = {}) =>
+      settle(opts, () =>
+        withPrivacy('chooseMedia', async () => {
+          if (!state.media.length) throw wxError('chooseMedia:fail cancel');
+          const files = state.media.splice(0, Number(opts.count ?? 9));
+          return ok('chooseMedia', {
+            type: 'image',
+            tempFiles: files.map((f) => ({ tempFilePath: f, size: fs.statSync(f).size, fileType: 'image' })),
+          });
+        }),
+      ),
+    requestSubscribeMessage: (opts: Rec = {}) =>
+      settle(opts, async () => {
+        const ids = (opts.tmplIds ?? []) as string[];
+        subscriptions.push(ids);
+        return ok('requestSubscribeMessage', Object.fromEntries(ids.map((id) => [id, state.subscribe])));
+      }),
+    getPrivacySetting: (opts: Rec = {}) =>
+      settle(opts, async () =>
+        ok('getPrivacySetting', { needAuthorization: state.privacyNeeded, privacyContractName: '《云开发小店隐私保护指引》' }),
+      ),
+    onNeedPrivacyAuthorization: (listener: (typeof privacyListeners)[number]) => void privacyListeners.push(listener),
+    requirePrivacyAuthorize: (opts: Rec = {}) =>
+      settle(opts, () => withPrivacy('requirePrivacyAuthorize', async () => ok('requirePrivacyAuthorize'))),
+    openPrivacyContract: (opts: Rec = {}) => settle(opts, async () => ok('openPrivacyContract')),
     // The app as shipped: config.ts then uses the cloud (wx.cloud.callFunction above).
     getAccountInfoSync: () => ({ miniProgram: { appId: 'wx-test', envVersion: 'release', version: '1.0.0' } }),
     request: (opts: Rec) => settle(opts, () => request(opts)),
@@ -336,6 +449,41 @@ export async function startMiniProgram(options: { only?: string[]; seed?: boolea
     set payment(outcome: PaymentOutcome) {
       state.payment = outcome;
     },
+    modals,
+    subscriptions,
+    uploads,
+    clipboard,
+    titles,
+    /** How the shopper answers the next modals (`wx.showModal`): confirm, or cancel; `text` for an editable one. */
+    answerModals(confirm: boolean, text = '') {
+      state.modalConfirm = confirm;
+      state.modalText = text;
+    },
+    /** The action-sheet item the shopper picks (index), or -1 to cancel. */
+    pickInActionSheet(index: number) {
+      state.actionSheetIndex = index;
+    },
+    /** How the shopper answers `wx.requestSubscribeMessage` from now on (default: accept every template). */
+    answerSubscriptions(answer: 'accept' | 'reject') {
+      state.subscribe = answer;
+    },
+    /** Whether WeChat still needs the shopper's agreement to the privacy guide before photos, avatar, clipboard… */
+    needPrivacyAuthorization(needed: boolean) {
+      state.privacyNeeded = needed;
+    },
+    get privacyNeeded() {
+      return state.privacyNeeded;
+    },
+    /** The next `wx.chooseMedia` hands over `count` small PNG photos (real files); returns their paths. */
+    willChooseImages(count: number): string[] {
+      const files = Array.from({ length: count }, () => {
+        const file = path.join(mediaDir, `photo-${++mediaCount}.png`);
+        fs.writeFileSync(file, TINY_PNG);
+        return file;
+      });
+      state.media.push(...files);
+      return files;
+    },
     /** Calls of `name.route` the pages made so far. */
     callsOf: (name: string, route: string) => calls.filter((c) => c.name === name && c.route === route),
     /** The latest navigation, or a failed test. */
@@ -355,8 +503,15 @@ export async function startMiniProgram(options: { only?: string[]; seed?: boolea
       cleanupDom();
       Object.assign(g, nodeEvents);
       fs.rmSync(rootPath, { recursive: true, force: true });
+      fs.rmSync(mediaDir, { recursive: true, force: true });
     },
   };
 }
+
+/** A 1×1 PNG: what a photo the shopper picks is, as far as uploads and the pages are concerned. */
+const TINY_PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+  'base64',
+);
 
 export type MiniProgram = Awaited<ReturnType<typeof startMiniProgram>>;

@@ -108,6 +108,22 @@ test.serial('the flash-sale entry counts down to the demo sale’s start, and to
   running.detach();
 });
 
+test.serial(
+  'the group-buy and coupon entries show what product.home answers: the lowest tier price and the coupons to claim',
+  async (t) => {
+    const page = await openHome();
+    const home = dataOf(await mp.shop.call<HomeData>('product', 'home'));
+    const [group] = home.groupBuys;
+    if (!group) return void t.fail('the demo shop has a group-buy');
+    const entry = text(page.find('.entry--group'));
+    t.true(entry.includes(`${group.targetSize}人团`), entry);
+    t.true(entry.includes(formatFen(group.lowestPrice)), entry);
+    t.true(home.claimableCoupons > 0);
+    t.true(text(page.find('.entry--coupon')).includes(`${home.claimableCoupons} 种优惠券可领`));
+    page.detach();
+  },
+);
+
 test.serial('taps open the product, the banner’s link, a category’s products, and the promotion pages', async (t) => {
   const page = await openHome();
   await waitFor('the flash sale', () => page.data.flashSale);

@@ -1,14 +1,22 @@
 import test from 'ava';
 import fs from 'node:fs';
-import { readRoutes, renderRouteReference } from '../route-reference.js';
+import { MINIPROGRAM_ROUTES, readRoutes, renderMiniprogramRoutes, renderRouteReference } from '../route-reference.js';
 
 // Read before anything of this run could regenerate it, so an edit of typings/ without `npm run docs:routes` is caught.
 const committed = fs.readFileSync('docs/routes.md', 'utf8');
+const committedRouteMap = fs.readFileSync(MINIPROGRAM_ROUTES, 'utf8');
 const routes = await readRoutes();
 
 /** docs/routes.md is generated from typings/ and the functions' route tables; run `npm run docs:routes` after editing them. */
 test('docs/routes.md is in step with typings/ and the route tables', async (t) => {
   t.is(committed, await renderRouteReference(routes), 'out of step: run npm run docs:routes and commit docs/routes.md');
+});
+
+test('the mini-program’s route map is in step with the functions and typings/', async (t) => {
+  const map = await renderMiniprogramRoutes(routes);
+  t.is(committedRouteMap, map, 'out of step: run npm run docs:routes and commit miniprogram/services/routes.ts');
+  t.regex(map, /create: \[z\.input<typeof CreateInput>, OrderView\];/);
+  t.notRegex(map, /^ {2}(admin|jobs): \{/m, 'no back-office or timer routes');
 });
 
 test('every route a function serves is documented, with its parameters, answer and refusals', (t) => {

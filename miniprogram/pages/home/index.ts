@@ -1,16 +1,15 @@
-import type { FlashSaleView } from '../../../typings/flashsale';
-import type { Banner, HomeData, ProductCard } from '../../../typings/product';
+import type { Banner, HomeData, HomeFlashSale, HomeGroupBuy, ProductCard } from '../../../typings/product';
 import { messageOf } from '../../services/errors';
-import { featuredFlashSale, fetchFlashSales } from '../../services/flashsale';
+import { featuredFlashSale } from '../../services/flashsale';
 import { fetchHome, fetchProducts } from '../../services/product';
 import { flushEvents, trackPageView, trackShare } from '../../services/tracker';
 import { openPage } from '../../utils/navigation';
 import { PAGES, pageUrl } from '../../utils/pages';
 
 /**
- * 首页: the first screen comes from one `product.home` call (banners, category shortcuts, recommended products); the
- * product grid then goes on with `product.list` pages as the shopper scrolls, leaving out products already shown.
- * The flash-sale entry's countdown comes from `flashsale.list`, asked alongside and never waited for.
+ * 首页: the first screen comes from one `product.home` call (banners, category shortcuts, the flash sale with its
+ * countdown, the group-buy and coupon entries, recommended products); the product grid then goes on with
+ * `product.list` pages as the shopper scrolls, leaving out products already shown.
  */
 
 const ROUTE = 'pages/home/index';
@@ -53,6 +52,9 @@ Component({
     /** Where `product.list` goes on; empty before the first page. */
     cursor: '',
     flashSale: null as FlashStrip | null,
+    /** The first open group-buy, for the entry's hint. */
+    groupBuy: null as HomeGroupBuy | null,
+    claimableCoupons: 0,
   },
   methods: {
     onLoad() {
@@ -82,7 +84,6 @@ Component({
     /** The whole page again; on a pull-down refresh (`keep`) what is shown stays until the answer comes. */
     async load(keep = false) {
       if (!keep || this.data.status !== 'ready') this.setData({ status: 'loading' });
-      void this.loadFlashSale();
       try {
         this.show(await fetchHome());
       } catch (err) {
@@ -98,6 +99,9 @@ Component({
           .slice(0, SHORTCUTS)
           .map((c): Shortcut => ({ id: c.id, name: c.name, initial: c.name.slice(0, 1) })),
         products: home.recommended,
+        flashSale: flashStrip(featuredFlashSale(home.flashSales)),
+        groupBuy: home.groupBuys[0] ?? null,
+        claimableCoupons: home.claimableCoupons,
         empty: !home.banners.length && !home.categories.length && !home.recommended.length,
         more: 'idle',
         moreError: '',
@@ -134,18 +138,9 @@ Component({
       }
     },
 
-    async loadFlashSale() {
-      try {
-        const sale = featuredFlashSale(await fetchFlashSales());
-        this.setData({ flashSale: sale ? flashStrip(sale) : null });
-      } catch {
-        // The entry stays, without a sale: the page itself does not depend on it.
-        this.setData({ flashSale: null });
-      }
-    },
-    /** A sale started or ended while shown: ask again what is on now. */
+    /** A sale started or ended while shown: the page asks again what is on now. */
     onFlashSaleFinish() {
-      void this.loadFlashSale();
+      void this.load(true);
     },
 
     openSearch() {
@@ -174,7 +169,8 @@ Component({
   },
 });
 
-function flashStrip(sale: FlashSaleView): FlashStrip {
+function flashStrip(sale: HomeFlashSale | undefined): FlashStrip | null {
+  if (!sale) return null;
   const upcoming = sale.state === 'upcoming';
   return {
     flashSaleId: sale.flashSaleId,

@@ -1,0 +1,2 @@
+/** Placeholder of 「邀请有礼」 until its page is built (issue 15). */
+Component({});

@@ -1,0 +1,2 @@
+/** Placeholder of 「售后」 until its page is built (issue 15). */
+Component({});

@@ -1,0 +1,2 @@
+/** Placeholder of 「限时秒杀」 until its page is built (issue 15). */
+Component({});
