@@ -198,7 +198,13 @@ export async function startMiniProgram(options: { only?: string[]; seed?: boolea
       const res = await fetch(String(opts.url), {
         method,
         headers: opts.header as Record<string, string>,
-        body: method === 'GET' || opts.data === undefined ? undefined : JSON.stringify(opts.data),
+        // An ArrayBuffer goes as raw bytes (a file upload), anything else as JSON, as wx.request sends them.
+        body:
+          method === 'GET' || opts.data === undefined
+            ? undefined
+            : opts.data instanceof ArrayBuffer
+              ? Buffer.from(opts.data)
+              : JSON.stringify(opts.data),
       });
       const raw = await res.text();
       let data: unknown = raw;
@@ -283,6 +289,13 @@ export async function startMiniProgram(options: { only?: string[]; seed?: boolea
         }),
       uploadFile: (opts: Rec) => settle(opts, () => uploadFile(opts)),
     },
+    // Files the shopper picked are real files: read as WeChat's file system manager reads them.
+    getFileSystemManager: () => ({
+      readFileSync: (filePath: string) => {
+        const bytes = fs.readFileSync(filePath);
+        return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+      },
+    }),
     showModal: (opts: Rec = {}) =>
       settle(opts, async () => {
         modals.push({ title: String(opts.title ?? ''), content: String(opts.content ?? '') });

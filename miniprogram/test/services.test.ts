@@ -151,3 +151,30 @@ test.serial(
     t.is((await mp.shop.inspect.order(order.orderId)).status, 'paid');
   },
 );
+
+interface StorageModule {
+  uploadFile: (filePath: string, folder: string) => Promise<string>;
+  uploadToEmulator: (url: string, filePath: string, cloudPath: string) => Promise<string>;
+  cloudPathFor: (folder: string, filePath: string, now?: number) => string;
+}
+
+test.serial(
+  'uploads: a picked photo reaches cloud storage, through wx.cloud or the local emulator, as the same bytes',
+  async (t) => {
+    const storage = mp.appModule<StorageModule>('services/storage.js');
+    t.regex(storage.cloudPathFor('reviews', '/tmp/wxfile/abc.PNG', 1733390000000), /^reviews\/1733390000000-[a-z0-9]{1,6}\.png$/);
+    t.regex(storage.cloudPathFor('avatars', 'http://tmp/noext'), /^avatars\/\d+-[a-z0-9]{1,6}\.jpg$/);
+
+    const [viaCloud, viaEmulator] = mp.willChooseImages(2);
+    const cloudId = await storage.uploadFile(viaCloud!, 'reviews');
+    const localId = await storage.uploadToEmulator(mp.shop.emulator.url, viaEmulator!, 'after-sales/local-test.png');
+    const files = (await mp.shop.control('GET', '/storage')).files as Array<{ fileID: string; size: number }>;
+    for (const id of [cloudId, localId]) {
+      const file = files.find((f) => f.fileID === id);
+      t.truthy(file, id);
+      t.is(file?.size, (await import('node:fs')).statSync(viaCloud!).size);
+    }
+    t.regex(cloudId, /\/reviews\/\d+-[a-z0-9]+\.png$/);
+    t.regex(localId, /\/after-sales\/local-test\.png$/);
+  },
+);
