@@ -37,8 +37,17 @@ interface RootNode extends Node {
   detach(): void;
 }
 
+/**
+ * WeChat's compiler (wcc) compiles every template of the app in one run, read with spawnSync: the app with its pages
+ * and TDesign's templates is over the 1 MB default buffer.
+ */
+export const WCC_OPTIONS = { maxBuffer: 64 * 1024 * 1024 };
+
 interface Simulate {
-  load(componentPath: string, options: { rootPath: string; compiler?: 'official' }): string;
+  load(
+    componentPath: string,
+    options: { rootPath: string; compiler?: 'official'; compilerOptions?: Record<string, unknown> },
+  ): string;
   render(id: string, properties?: Rec): RootNode;
   sleep(ms: number): Promise<void>;
 }
@@ -391,7 +400,7 @@ export async function startMiniProgram(options: { only?: string[]; seed?: boolea
 
   /** Renders a page (`pages/home/index`) as WeChat opens it: attached, then `onLoad(query)` and `onShow()`. */
   function renderPage(route: string, pageQuery: Record<string, string> = {}): RenderedPage {
-    const id = simulate.load(path.join(rootPath, route), { rootPath, compiler: 'official' });
+    const id = simulate.load(path.join(rootPath, route), { rootPath, compiler: 'official', compilerOptions: WCC_OPTIONS });
     const root = simulate.render(id);
     root.attach(g.document.createElement('parent-wrapper') as HTMLElement);
     const instance = root.instance;

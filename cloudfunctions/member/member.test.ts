@@ -205,7 +205,7 @@ test('referral: share data carries the invite code, never the openid; one code p
   const product = dataOf(b);
   t.regex(home.inviteCode, /^[2-9A-HJ-NP-Z]{8}$/);
   t.is(product.inviteCode, home.inviteCode, 'two first calls at once agree on one code');
-  t.is(home.path, `/pages/home/index/index?inviteCode=${home.inviteCode}`);
+  t.is(home.path, `/pages/home/index?inviteCode=${home.inviteCode}`);
   t.is(product.path, `/pages/product/detail/index?spuId=spu-001&inviteCode=${home.inviteCode}`);
   t.regex(product.title, /纯棉圆领T恤/);
   for (const s of [home, product]) t.false(JSON.stringify(s).includes(openid));

@@ -4,13 +4,13 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import vm from 'node:vm';
-import { buildTestApp } from '../../testkit/miniprogram.js';
+import { buildTestApp, WCC_OPTIONS } from '../../testkit/miniprogram.js';
 
 // Every template and stylesheet of the app goes through WeChat's own compilers (wcc for WXML, wcsc for WXSS, from
 // miniprogram-compiler, the ones miniprogram-simulate renders with), TDesign's templates included.
 
 const require = createRequire(import.meta.url);
-const compiler = require('miniprogram-compiler') as { wxmlToJs(root: string): string };
+const compiler = require('miniprogram-compiler') as { wxmlToJs(root: string, options?: Record<string, unknown>): string };
 const wcsc = require('miniprogram-compiler/src/wcsc') as (root: string, files: string[]) => Record<string, string> | Error;
 
 const source = path.resolve('miniprogram');
@@ -35,7 +35,7 @@ test('every WXML template of the app compiles with the official compiler', (t) =
   t.true(templates.includes('components/price/index.wxml'));
   // The compiled templates (a function body answering `$gwx`) expect the view layer's `window`; an empty one is enough
   // to look them up.
-  const gwx = vm.runInNewContext(`(function () {${compiler.wxmlToJs(app.rootPath)}\n})()`, {
+  const gwx = vm.runInNewContext(`(function () {${compiler.wxmlToJs(app.rootPath, WCC_OPTIONS)}\n})()`, {
     window: { __webview_engine_version__: 0.02 },
   }) as (file: string) => unknown;
   for (const file of templates) t.is(typeof gwx(file), 'function', file);
@@ -55,7 +55,7 @@ test('the compilers do refuse a broken template and a broken stylesheet', (t) =>
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wxml-'));
   try {
     fs.writeFileSync(path.join(dir, 'broken.wxml'), '<view class="a">{{a}}</view>\n<view>');
-    t.throws(() => compiler.wxmlToJs(dir), { message: /broken\.wxml/ });
+    t.throws(() => compiler.wxmlToJs(dir, WCC_OPTIONS), { message: /broken\.wxml/ });
     fs.writeFileSync(path.join(dir, 'broken.wxss'), '.a { color: red;\n');
     const result = wcsc(dir, ['broken']);
     t.true(result instanceof Error);

@@ -32,7 +32,7 @@ import { toWithdrawalView } from '../../shared/rules/commission-rules.js';
 import { toCommissionEntryView } from '../member.js';
 
 /** The pages a share opens; the mini-program reads `inviteCode` from the query and calls `referral.bind`. */
-export const HOME_PAGE = '/pages/home/index/index';
+export const HOME_PAGE = '/pages/home/index';
 export const PRODUCT_PAGE = '/pages/product/detail/index';
 
 /** Called when a shopper opens a shared link: binds them to the inviter unless they are bound already (first touch wins). */
