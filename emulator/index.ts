@@ -7,6 +7,7 @@ export { type Emulator, type EmulatorOptions, startEmulator } from './src/server
 export type { EmulatorHost } from './src/host.js';
 export { type ServiceOptions, allServices } from './src/services.js';
 export { type LaunchArgs, launch, parseLaunchArgs } from './src/launch.js';
+export type { HostingDescription, HostingOptions } from './src/hosting/service.js';
 export { installFunctionRuntime } from './src/functions/runtime.js';
 export { type HttpRoute, installGateways } from './src/functions/gateways.js';
 export { type CollectionDeclaration, type IndexSpec, normalizeIndex } from './src/db/schema.js';

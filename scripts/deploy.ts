@@ -8,7 +8,14 @@ import { collections } from '../database/collections.js';
 import { buildFunctions } from './build-functions.js';
 import { applyPlan, describeError, readRemoteState, StepError } from './deploy/apply.js';
 import { type Credentials, resolveCredentials } from './deploy/credentials.js';
-import { DeclarationError, type Declarations, readBuiltFunctions, readDeployConfig, readEnvFile } from './deploy/declarations.js';
+import {
+  DeclarationError,
+  type Declarations,
+  readBuiltFunctions,
+  readDeployConfig,
+  readEnvFile,
+  readStaticSite,
+} from './deploy/declarations.js';
 import { managerTarget } from './deploy/manager.js';
 import { countChanges, formatPlan, planDeploy } from './deploy/plan.js';
 import { variableSpec } from './deploy/variables.js';
@@ -17,7 +24,8 @@ import { variableSpec } from './deploy/variables.js';
  * `npm run deploy -- --env <envId> [--dry-run]`: the code that runs on the emulator, deployed to a real CloudBase
  * environment. Builds the functions, reads what the environment has, prints the plan, then creates the missing
  * collections, indexes and security rules (never dropping anything), deploys every function with its timeout, timers
- * and variables, and creates the HTTP access routes of cloudbaserc.json. Safe to run again: done steps are skipped.
+ * and variables, creates the HTTP access routes of cloudbaserc.json, and uploads the built admin page (build/admin) to
+ * static hosting under admin/ (docs/deploy-hosting.md). Safe to run again: done steps are skipped.
  */
 const USAGE = `Usage: npm run deploy -- --env <envId> [options]
 
@@ -26,6 +34,8 @@ const USAGE = `Usage: npm run deploy -- --env <envId> [options]
   --region <region>      the environment's region (default: cloudbaserc.json "region", TENCENTCLOUD_REGION, ap-shanghai)
   --skip-build           deploy what is already built instead of running the build first
   --functions-dir <dir>  where the built functions are (default: cloudbaserc.json functionRoot)
+  --admin-dir <dir>      the built admin page, uploaded to static hosting under admin/ when it exists
+                         (default: build/admin; docs/deploy-hosting.md)
   --config <file>        cloudbaserc.json to read (default: the repository's)
   --vars-file <file>     variables file (default: .env.deploy, git-ignored)
   -h, --help             this help
@@ -54,6 +64,7 @@ export async function deploy(argv: string[], io: Io): Promise<number> {
         region: { type: 'string' },
         'skip-build': { type: 'boolean', default: false },
         'functions-dir': { type: 'string' },
+        'admin-dir': { type: 'string' },
         config: { type: 'string' },
         'vars-file': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
@@ -118,6 +129,8 @@ export async function deploy(argv: string[], io: Io): Promise<number> {
       functionDefaults: rc.functionDefaults,
       routes: rc.routes,
       variables: Object.fromEntries(Object.entries(vars).filter(([name]) => variableSpec(name))),
+      // The merchant admin page: static hosting's admin/, calling the admin function through HTTP access.
+      site: readStaticSite(path.resolve(args['admin-dir'] ?? path.join(root, 'build', 'admin')), 'admin/', 'admin'),
     };
 
     if (dryRun) {
@@ -164,7 +177,8 @@ export async function deploy(argv: string[], io: Io): Promise<number> {
       return 1;
     }
     io.out(
-      `\nDeployed to ${envId}. By hand, once: subscribe-message templates and the cloudPay sub-merchant binding (README.md, "Deploy").\n`,
+      `\nDeployed to ${envId}. By hand, once: subscribe-message templates and the cloudPay sub-merchant binding (README.md, "Deploy")` +
+        `${plan.hosting?.built ? ", and the HTTP access route that puts the admin page on the API's domain (docs/deploy-hosting.md)" : ''}.\n`,
     );
     if (plan.attention.length) {
       io.err(`${plan.attention.length} item(s) need a decision (listed under "Needs a decision" above).\n`);

@@ -6,12 +6,14 @@ import { seedDemoShop } from '../database/seed.js';
 import { seedHistory } from '../database/seed-history.js';
 import { type HttpRoute, launch, parseLaunchArgs, setReseed } from '../emulator/index.js';
 import { buildFunctions } from './build-functions.js';
+import { ensureTdesign } from './miniprogram/build.js';
 import { DEVELOPMENT_DATA_KEY } from './local-env.js';
 import { AccountExistsError, createAccount } from './admin/owner-account.js';
 
 /**
  * `npm start`: the whole shop offline. Builds the cloud functions, starts the emulator with the shop's collections
- * and every service, seeds the demo shop on first start (and its demo merchant whenever missing), and prints where to look.
+ * and every service, seeds the demo shop on first start (and its demo merchant whenever missing), serves the admin page
+ * (build/admin) at /admin/ as static hosting, and prints where to look.
  * Options (emulator/src/launch.ts): --port <p>, --reset (wipe local data), --memory, --data-dir <dir>, --functions <dir>
  * (where the functions are built and run; default build/functions).
  */
@@ -24,9 +26,15 @@ const args = parseLaunchArgs(process.argv.slice(2));
 // Into the folder the emulator runs (`--functions`, default build/functions), so a second start elsewhere (a test)
 // does not rebuild the functions under a running one.
 const built = await buildFunctions({ sourceDir: 'cloudfunctions', outDir: args.functions });
+// TDesign converted into miniprogram/miniprogram_npm, what WeChat DevTools' 构建 npm would give: the app opens as is.
+await ensureTdesign();
 const rc = JSON.parse(fs.readFileSync('cloudbaserc.json', 'utf8')) as { httpAccess?: HttpRoute[] };
+// The merchant admin page, as static hosting serves it in the cloud (`admin/`, scripts/deploy): same origin as
+// /api/admin, index.html for deep links. Served whenever it exists, read per request, so a rebuild needs no restart.
+const ADMIN_DIR = path.join(root, 'build', 'admin');
 const emulator = await launch(args, {
   httpRoutes: rc.httpAccess,
+  hosting: { dir: ADMIN_DIR, prefix: '/admin/', errorDocument: 'index.html' },
   // Development only: the key that encrypts shoppers' phone numbers and addresses. Production sets its own.
   env: { SHOP_DATA_KEY: DEVELOPMENT_DATA_KEY },
 });
@@ -84,6 +92,11 @@ const seededLine = seeded
   ? `\n  示例数据       已写入 ${seeded.categories} 个分类、${seeded.spus} 个商品、${seeded.skus} 个 SKU` +
     (history ? `，以及 ${history.days} 天的历史订单 ${history.orders} 笔` : '')
   : '';
+// `--static <dir>` replaces the admin page with another folder (emulator/src/launch.ts).
+const hostingLine = args.static
+  ? `  静态托管       ${emulator.url}${args.staticPrefix} → ${args.static}`
+  : `  管理后台       ${emulator.url}/admin/` +
+    (fs.existsSync(path.join(ADMIN_DIR, 'index.html')) ? '' : '   （build/admin 尚未构建；构建后即在此提供，无需重启）');
 console.log(`
 微信小店 · 本地云开发环境已启动（${((Date.now() - started) / 1000).toFixed(1)} 秒）
   模拟器控制台   ${emulator.url}/
@@ -92,6 +105,8 @@ console.log(`
   云函数         ${built.length ? built.map((f) => f.name).join(', ') : '（暂无）'}
   数据           ${args.memory ? '内存（重启后清空）' : args.dataDir}${seededLine}
   示例店主       调用 admin 云函数时带请求头 x-wx-openid: ${DEMO_MERCHANT}（店主，拥有全部后台权限）
+  小程序         用微信开发者工具打开仓库根目录；开发版调用本地模拟器（miniprogram/config.ts，需关闭域名校验）
+${hostingLine}
   后台接口       POST ${emulator.url}/api/admin   用户名 ${DEMO_OWNER.username} · 密码 ${DEMO_OWNER.password} · TOTP 密钥 ${DEMO_OWNER.totpSecret}
                  （仅限本地；把 TOTP 密钥加入身份验证器，登录时输入其 6 位验证码）
 按 Ctrl-C 停止。`);

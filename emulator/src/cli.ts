@@ -9,9 +9,10 @@ const emulator = await launch(args).catch((err: unknown) => {
   console.error(`无法启动模拟器：${err.message}`);
   process.exit(1);
 });
+const staticLine = args.static ? `\n  static        ${emulator.url}${args.staticPrefix} → ${args.static}` : '';
 console.log(`CloudBase emulator (env ${emulator.envId}) on ${emulator.url}
   web UI        ${emulator.url}/
   server API    POST ${emulator.url}/admin
-  functions     POST ${emulator.url}/functions/<name>   (header x-wx-openid)
+  functions     POST ${emulator.url}/functions/<name>   (header x-wx-openid)${staticLine}
   data          ${args.memory ? 'in memory' : args.dataDir}
 Ctrl-C stops it.`);

@@ -31,6 +31,11 @@ export type RouteHandler = (
   params: Record<string, string>,
   url: URL,
 ) => Promise<void> | void;
+/**
+ * Asked about a request no route claimed, after the server's own pages (`/`, `/__emulator/status`): answers true when
+ * it handled the request, false to pass it on (in the end, the server's 404).
+ */
+export type FallbackHandler = (req: http.IncomingMessage, res: http.ServerResponse, url: URL) => Promise<boolean> | boolean;
 
 export interface EmulatorHost {
   readonly envId: string;
@@ -50,6 +55,8 @@ export interface EmulatorHost {
   addMultipartAction(action: string, handler: MultipartAction): void;
   /** `pattern` is a path with `:name` segments, e.g. `/__emulator/pay/:outTradeNo/pay`. */
   addRoute(method: string, pattern: string, handler: RouteHandler): void;
+  /** Static hosting plugs in here, so every route of every other service keeps precedence over the files it serves. */
+  addFallback(handler: FallbackHandler): void;
   /** Called for every `/admin` call a function instance makes (database round trips per invocation). */
   onAdminCall(listener: (action: string, caller: AdminCaller) => void): void;
   /** Lets the function runtime tell which function instance an `/admin/fn/<instance>` call comes from. */

@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import type { CollectionDeclaration } from './db/schema.js';
 import type { HttpRoute } from './functions/gateways.js';
 import type { EmulatorHost } from './host.js';
+import { type HostingOptions, normalizePrefix } from './hosting/service.js';
 import { type DataDirLock, LOCK_FILE, assertNotLocked, lockDataDir } from './instance-files.js';
 import { DEFAULT_ENV_ID, type Emulator, startEmulator } from './server.js';
 import { allServices } from './services.js';
@@ -17,6 +18,9 @@ import { allServices } from './services.js';
  *   --collections <file> a module exporting `collections`   --functions <dir> built functions to run
  *   --env <id>           the environment id (default local-env)
  *   --instances <n>      instances per function at most (default: twice the cores, 2 to 10)
+ *   --static <dir>       static website hosting: serve <dir>'s files on the emulator's origin
+ *   --static-prefix <p>  under that URL path (default /: paths no other service claims), e.g. /admin/
+ *   --static-error <f>   the error document (relative to <dir>) a missing path answers, e.g. index.html for an SPA
  * One emulator per data directory: a second one refuses to start, and `--reset` refuses to wipe a directory another
  * emulator runs on (instance-files.ts). `--memory` writes nothing there.
  */
@@ -30,6 +34,10 @@ export interface LaunchArgs {
   functions: string;
   env: string;
   instances?: number;
+  /** Static hosting (`--static`), resolved; with its prefix (normalized, `/` by default) and error document. */
+  static?: string;
+  staticPrefix?: string;
+  staticError?: string;
 }
 
 export function parseLaunchArgs(argv: string[], defaults: Partial<LaunchArgs> = {}): LaunchArgs {
@@ -45,6 +53,9 @@ export function parseLaunchArgs(argv: string[], defaults: Partial<LaunchArgs> = 
       functions: { type: 'string' },
       env: { type: 'string' },
       instances: { type: 'string' },
+      static: { type: 'string' },
+      'static-prefix': { type: 'string' },
+      'static-error': { type: 'string' },
     },
     allowPositionals: false,
   });
@@ -53,9 +64,23 @@ export function parseLaunchArgs(argv: string[], defaults: Partial<LaunchArgs> = 
   const instances = values.instances === undefined ? defaults.instances : Number(values.instances);
   if (instances !== undefined && (!Number.isInteger(instances) || instances < 1))
     throw new Error(`--instances must be a positive integer, got ${values.instances}`);
+  const staticDir = values.static ?? defaults.static;
+  const staticPrefix = values['static-prefix'] ?? defaults.staticPrefix;
+  const staticError = values['static-error'] ?? defaults.staticError;
+  if (!staticDir && (staticPrefix !== undefined || staticError !== undefined))
+    throw new Error('--static-prefix and --static-error need --static <dir>');
+  let prefix: string | undefined;
+  try {
+    prefix = staticDir ? normalizePrefix(staticPrefix) : undefined;
+  } catch (err) {
+    throw new Error(`--static-prefix: ${(err as Error).message}`);
+  }
   return {
     port,
     instances,
+    static: staticDir ? path.resolve(staticDir) : undefined,
+    staticPrefix: prefix,
+    staticError,
     host: values.host ?? defaults.host ?? '127.0.0.1',
     dataDir: path.resolve(values['data-dir'] ?? defaults.dataDir ?? '.cloudbase'),
     memory: values.memory ?? defaults.memory ?? false,
@@ -72,6 +97,8 @@ export interface LaunchOptions {
   env?: Record<string, string>;
   /** More services (e.g. the web UI). */
   services?: Array<(host: EmulatorHost) => void | Promise<void>>;
+  /** Static website hosting, when the command line gives no `--static`. */
+  hosting?: HostingOptions;
 }
 
 /** Starts the emulator with every service and stops it cleanly on Ctrl-C. */
@@ -114,6 +141,7 @@ async function startServices(args: LaunchArgs, options: LaunchOptions, lock: Dat
         httpRoutes: options.httpRoutes,
         env: options.env,
         maxInstances: args.instances,
+        hosting: args.static ? { dir: args.static, prefix: args.staticPrefix, errorDocument: args.staticError } : options.hosting,
       }),
       ...(options.services ?? []),
     ],

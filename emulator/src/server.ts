@@ -11,6 +11,7 @@ import {
   type AdminCaller,
   type Body,
   type EmulatorHost,
+  type FallbackHandler,
   type JsonAction,
   type MultipartAction,
   type RouteHandler,
@@ -98,6 +99,7 @@ async function start(options: EmulatorOptions, lock: DataDirLock | undefined): P
   );
   const multipartActions = new Map<string, MultipartAction>();
   const routes: Route[] = [];
+  const fallbacks: FallbackHandler[] = [];
   const adminListeners: Array<(action: string, caller: AdminCaller) => void> = [];
   const closers: Array<() => Promise<void> | void> = [];
   let baseUrl = '';
@@ -127,6 +129,7 @@ async function start(options: EmulatorOptions, lock: DataDirLock | undefined): P
       if (wildcard) names.push('rest');
       routes.push({ method, pattern: new RegExp(`^${source}${wildcard ? '(/.*)?' : ''}$`), names, handler });
     },
+    addFallback: (handler) => void fallbacks.push(handler),
     onAdminCall: (listener) => void adminListeners.push(listener),
     onClose: (fn) => void closers.push(fn),
     setCallerResolver: (fn) => {
@@ -172,6 +175,7 @@ async function start(options: EmulatorOptions, lock: DataDirLock | undefined): P
       sendJson(res, 200, await status());
       return;
     }
+    for (const fallback of fallbacks) if (await fallback(req, res, url)) return;
     sendJson(res, 404, { code: 'NOT_FOUND', message: `${req.method} ${url.pathname} is not served by the emulator` });
   }
 

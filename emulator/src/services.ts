@@ -1,6 +1,7 @@
 import { type HttpRoute, installGateways } from './functions/gateways.js';
 import { installFunctionRuntime } from './functions/runtime.js';
 import type { EmulatorHost } from './host.js';
+import { type HostingOptions, installHosting } from './hosting/service.js';
 import { installOpenApi } from './openapi/service.js';
 import { type PayOptions, payService } from './pay/service.js';
 import { installStorage } from './storage/service.js';
@@ -11,7 +12,7 @@ import { installDataApi } from './ui/data-api.js';
 /**
  * Every service of the emulator besides the database, in the order they depend on each other: the function runtime
  * first (payment callbacks, timers and open-API permissions reach functions through it), then the gateways and the
- * platform services.
+ * platform services, then static hosting.
  */
 export interface ServiceOptions {
   /** Built functions: `<functionsDir>/<name>/index.js` + `config.json`. */
@@ -23,6 +24,8 @@ export interface ServiceOptions {
   maxInstances?: number;
   pay?: PayOptions;
   timers?: TimerOptions;
+  /** Static website hosting: a folder served on the emulator's origin (hosting/service.ts). */
+  hosting?: HostingOptions;
 }
 
 export function allServices(options: ServiceOptions): Array<(host: EmulatorHost) => void | Promise<void>> {
@@ -38,5 +41,7 @@ export function allServices(options: ServiceOptions): Array<(host: EmulatorHost)
     (host) => void createTimers(host, options.timers),
     installDataApi,
     installWebUi,
+    // Last: static hosting answers only what no other service claims.
+    installHosting(options.hosting),
   ];
 }

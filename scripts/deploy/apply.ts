@@ -1,10 +1,21 @@
 import type { IndexSpec } from '../../emulator/index.js';
 import type { Declarations, TimerTrigger } from './declarations.js';
-import type { FunctionStep, Plan, RemoteCollection, RemoteFunction, RemoteIndex, RemoteState, RemoteRoute } from './plan.js';
+import type {
+  FunctionStep,
+  Plan,
+  RemoteCollection,
+  RemoteFunction,
+  RemoteHosting,
+  RemoteIndex,
+  RemoteState,
+  RemoteRoute,
+  RoutingRule,
+} from './plan.js';
 
 /**
  * What deploy needs from a CloudBase environment. The real one is `managerTarget` (manager.ts); tests can record.
- * There is deliberately no way to drop a collection or an index here.
+ * There is deliberately no way to drop a collection or an index here. Static hosting files can be deleted: they are
+ * build output, and only those under the site's own path that the build no longer has.
  */
 export interface CloudTarget {
   /** Names of the collections that exist. */
@@ -26,6 +37,13 @@ export interface CloudTarget {
   deleteTrigger(fn: string, trigger: string): Promise<void>;
   createTriggers(fn: string, triggers: TimerTrigger[]): Promise<void>;
   createRoute(route: RemoteRoute): Promise<void>;
+
+  /** Static website hosting: whether it is online, its domain, the objects under `cloudPath`, its website configuration. */
+  getHosting(cloudPath: string): Promise<RemoteHosting>;
+  uploadHostingFiles(files: Array<{ localPath: string; cloudPath: string }>): Promise<void>;
+  deleteHostingFiles(keys: string[]): Promise<void>;
+  /** Replaces the whole website configuration (index document, error document, redirect rules). */
+  setWebsite(config: { indexDocument: string; errorDocument: string; routingRules: RoutingRule[] }): Promise<void>;
 }
 
 /** Reads only what the plan needs: the declared collections, the built functions, the declared paths. */
@@ -53,7 +71,9 @@ export async function readRemoteState(target: CloudTarget, decl: Declarations): 
     const bound = await target.getRoute(r.path);
     if (bound) routes.push(bound);
   }
-  return { collections, functions, routes };
+  // Static hosting is read only for a built site: an environment without it enabled can still take everything else.
+  const hosting = decl.site?.files ? await target.getHosting(decl.site.cloudPath) : undefined;
+  return { collections, functions, routes, hosting };
 }
 
 export class StepError extends Error {
@@ -73,7 +93,8 @@ export function describeError(e: unknown): string {
 
 /**
  * Runs a plan whose state was read: the database first, then the functions (a few at a time), then the HTTP access
- * routes, which need their functions. Stops at the first failure; running deploy again picks up from what exists.
+ * routes, which need their functions, then the static site, which calls them. Stops at the first failure; running
+ * deploy again picks up from what exists.
  */
 export async function applyPlan(plan: Plan, target: CloudTarget, log: (line: string) => void): Promise<void> {
   if (!plan.stateKnown) throw new Error('a plan without the environment state cannot be applied');
@@ -118,6 +139,33 @@ export async function applyPlan(plan: Plan, target: CloudTarget, log: (line: str
     if (r.action === 'create')
       await step(`create HTTP access ${r.path} → ${r.function}`, () =>
         target.createRoute({ path: r.path, function: r.function }),
+      );
+  }
+
+  const h = plan.hosting;
+  if (h?.built && h.enabled === true) {
+    const upload = (files: typeof h.upload) => files.map((f) => ({ localPath: f.localPath, cloudPath: h.cloudPath + f.path }));
+    // The pages last: a visitor never gets an index.html whose new scripts are not there yet.
+    const isPage = (f: { path: string }) => /\.html?$/i.test(f.path);
+    const assets = h.upload.filter((f) => !isPage(f));
+    const pages = h.upload.filter(isPage);
+    if (assets.length)
+      await step(`upload ${assets.length} file(s) to static hosting ${h.cloudPath}`, () =>
+        target.uploadHostingFiles(upload(assets)),
+      );
+    if (pages.length)
+      await step(`upload ${pages.length} page(s) to static hosting ${h.cloudPath}: ${pages.map((f) => f.path).join(', ')}`, () =>
+        target.uploadHostingFiles(upload(pages)),
+      );
+    if (h.website.change === true)
+      await step(
+        `set static hosting's index document ${h.website.indexDocument} and error document ${h.website.errorDocument}`,
+        () => target.setWebsite(h.website),
+      );
+    // Last: until the new pages are up, the old ones still load these.
+    if (h.delete.length)
+      await step(`delete ${h.delete.length} file(s) no longer built from static hosting: ${h.delete.join(', ')}`, () =>
+        target.deleteHostingFiles(h.delete),
       );
   }
 }

@@ -1,10 +1,12 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { CollectionDeclaration, HttpRoute } from '../../emulator/index.js';
 
 /**
  * What the repository declares, read from disk: the collections (database/collections.ts), the built functions
- * (build/functions/<name>/{index.js,config.json}) and cloudbaserc.json. The plan is computed from these alone.
+ * (build/functions/<name>/{index.js,config.json}), cloudbaserc.json and the built admin page (build/admin). The plan is
+ * computed from these alone.
  */
 export interface TimerTrigger {
   name: string;
@@ -39,6 +41,27 @@ export interface Declarations {
   routes: HttpRoute[];
   /** The values the deployer gave (their environment over `.env.deploy`), by name. */
   variables: Record<string, string | undefined>;
+  /** A web page for static hosting (the admin page), when one is declared; deployed only once it is built. */
+  site?: StaticSite;
+}
+
+/** A file of a built static site: its path in the site (with `/`), size and MD5 (COS's ETag of a simple upload). */
+export interface SiteFile {
+  path: string;
+  localPath: string;
+  size: number;
+  md5: string;
+}
+
+export interface StaticSite {
+  /** The built folder, e.g. build/admin. */
+  dir: string;
+  /** Where its files go in static hosting, ending with `/`, e.g. `admin/`. */
+  cloudPath: string;
+  /** The function the page calls through HTTP access (cloudbaserc.json `httpAccess`), shown with the plan. */
+  apiFunction: string;
+  /** Undefined when the folder does not exist: the page is not built, and static hosting is left as it is. */
+  files?: SiteFile[];
 }
 
 export interface DeployConfig {
@@ -169,4 +192,27 @@ export function readEnvFile(file: string): Record<string, string> {
     out[m[1]!] = value;
   }
   return out;
+}
+
+/** The static site in `dir`, every file with its MD5 (read now, so the plan compares what will be uploaded). */
+export function readStaticSite(dir: string, cloudPath: string, apiFunction: string): StaticSite {
+  const site: StaticSite = { dir, cloudPath, apiFunction };
+  if (!fs.existsSync(dir)) return site;
+  if (!fs.statSync(dir).isDirectory()) throw new DeclarationError(`${dir} is not a folder`);
+  site.files = fs
+    .readdirSync(dir, { recursive: true, withFileTypes: true })
+    // .DS_Store and the like are the machine's, not the page's.
+    .filter((entry) => entry.isFile() && entry.name !== '.DS_Store')
+    .map((entry) => {
+      const localPath = path.join(entry.parentPath, entry.name);
+      const bytes = fs.readFileSync(localPath);
+      return {
+        path: path.relative(dir, localPath).split(path.sep).join('/'),
+        localPath,
+        size: bytes.length,
+        md5: createHash('md5').update(bytes).digest('hex'),
+      };
+    })
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return site;
 }

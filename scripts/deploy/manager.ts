@@ -1,9 +1,16 @@
 import CloudBase from '@cloudbase/manager-node';
 import type { IndexSpec } from '../../emulator/index.js';
-import type { CloudTarget } from './apply.js';
+import { type CloudTarget, forEachLimited } from './apply.js';
 import type { Credentials } from './credentials.js';
 import type { TimerTrigger } from './declarations.js';
-import { type FunctionStep, normalizeCron, type RemoteIndex } from './plan.js';
+import {
+  type FunctionStep,
+  normalizeCron,
+  type RemoteIndex,
+  type RemoteSiteFile,
+  type RoutingRule,
+  type WebsiteConfig,
+} from './plan.js';
 
 /**
  * The real CloudTarget, over @cloudbase/manager-node (the library the cloudbase CLI itself is built on). Chosen over
@@ -19,7 +26,11 @@ import { type FunctionStep, normalizeCron, type RemoteIndex } from './plan.js';
  *   / `deleteFunctionTrigger` = SCF CreateFunction / UpdateFunctionCode / UpdateFunctionConfiguration /
  *   BatchCreateTrigger / DeleteTrigger (Namespace = the environment id);
  * - HTTP access: tcb DescribeCloudBaseGWAPI and `access.createAccess` = CreateCloudBaseGWAPI (Type 1 = function),
- *   what `tcb service create -p <path> -f <function>` does.
+ *   what `tcb service create -p <path> -f <function>` does;
+ * - static hosting: `hosting.getInfo` = tcb DescribeStaticStore (bucket, region, status, domain), then COS on the
+ *   hosting bucket: `findFiles` = GET Bucket (keys, sizes, ETags), `uploadFiles` = PUT Object (multipart over 5 MB),
+ *   `deleteFiles` = DELETE Object, `getWebsiteConfig` / `setWebsiteDocument` = GET / PUT Bucket website; what
+ *   `tcb hosting deploy` / `tcb hosting delete` do.
  * manager-node sends its requests through `http_proxy` when that is set.
  */
 export interface ManagerOptions {
@@ -181,5 +192,89 @@ export function managerTarget(options: ManagerOptions): CloudTarget {
     async createRoute(route) {
       await app.access.createAccess({ name: route.function, path: route.path });
     },
+
+    async getHosting(cloudPath) {
+      const [site] = (await app.hosting.getInfo()) ?? [];
+      if (!site || site.Status !== 'online') return { online: false, status: site?.Status, files: [] };
+      const files: RemoteSiteFile[] = [];
+      for (let marker: string | undefined; ;) {
+        const page = (await app.hosting.findFiles({ prefix: cloudPath, maxKeys: 1000, marker })) as CosListing;
+        const got = page.Contents ?? [];
+        files.push(...got.map((c) => ({ key: c.Key, size: Number(c.Size), etag: c.ETag ?? '' })));
+        if (!(page.IsTruncated === true || page.IsTruncated === 'true') || !got.length) break;
+        // COS gives NextMarker only with a delimiter; the last key is where the next page starts either way.
+        marker = page.NextMarker || got[got.length - 1]!.Key;
+      }
+      const website = websiteOf((await app.hosting.getWebsiteConfig()) as CosWebsite);
+      return { online: true, status: site.Status, domain: site.CdnDomain, files, website };
+    },
+
+    async uploadHostingFiles(files) {
+      // manager-node retries the files a parallel round failed one by one, and throws if any still fails.
+      await app.hosting.uploadFiles({ files, parallel: 8, retryCount: 2, ignore: [] });
+    },
+
+    async deleteHostingFiles(keys) {
+      await forEachLimited(keys, 4, async (key) => {
+        const res = await app.hosting.deleteFiles({ cloudPath: key, isDir: false });
+        if (res.Error.length) throw res.Error[0] as Error;
+      });
+    },
+
+    async setWebsite(config) {
+      await app.hosting.setWebsiteDocument({
+        indexDocument: config.indexDocument,
+        errorDocument: config.errorDocument,
+        routingRules: config.routingRules.length ? config.routingRules : undefined,
+      });
+    },
+  };
+}
+
+interface CosListing {
+  Contents?: Array<{ Key: string; Size: string | number; ETag?: string }>;
+  IsTruncated?: string | boolean;
+  NextMarker?: string;
+}
+
+interface CosWebsite {
+  WebsiteConfiguration?: {
+    IndexDocument?: { Suffix?: string };
+    ErrorDocument?: { Key?: string };
+    RedirectAllRequestsTo?: unknown;
+    RoutingRules?: Array<{ Condition?: Record<string, string>; Redirect?: Record<string, string> }>;
+  };
+}
+
+/**
+ * The website configuration as GET Bucket website gives it, in setWebsiteDocument's terms. Rewritable only if every
+ * rule has exactly the one condition and the one replacement setWebsiteDocument can send back.
+ */
+function websiteOf(res: CosWebsite): WebsiteConfig | undefined {
+  const c = res.WebsiteConfiguration;
+  if (!c || (!c.IndexDocument && !c.ErrorDocument && !c.RoutingRules?.length)) return undefined;
+  let rewritable = !c.RedirectAllRequestsTo;
+  const routingRules = (c.RoutingRules ?? []).map((rule): RoutingRule => {
+    const condition = rule.Condition ?? {};
+    const redirect = rule.Redirect ?? {};
+    const known = (o: Record<string, string>, names: string[]) =>
+      Object.keys(o).length === 1 && names.includes(Object.keys(o)[0]!);
+    if (
+      !known(condition, ['KeyPrefixEquals', 'HttpErrorCodeReturnedEquals']) ||
+      !known(redirect, ['ReplaceKeyWith', 'ReplaceKeyPrefixWith'])
+    )
+      rewritable = false;
+    return {
+      keyPrefixEquals: condition.KeyPrefixEquals,
+      httpErrorCodeReturnedEquals: condition.HttpErrorCodeReturnedEquals,
+      replaceKeyWith: redirect.ReplaceKeyWith,
+      replaceKeyPrefixWith: redirect.ReplaceKeyPrefixWith,
+    };
+  });
+  return {
+    indexDocument: c.IndexDocument?.Suffix || undefined,
+    errorDocument: c.ErrorDocument?.Key || undefined,
+    routingRules,
+    rewritable,
   };
 }

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { type IndexSpec, normalizeIndex } from '../../emulator/index.js';
-import type { BuiltFunction, Declarations, TimerTrigger } from './declarations.js';
+import type { BuiltFunction, Declarations, SiteFile, TimerTrigger } from './declarations.js';
 import { checkValue, isPlatformVariable, type Need, variableSpec } from './variables.js';
 
 /**
@@ -38,6 +38,43 @@ export interface RemoteRoute {
   function: string;
 }
 
+/** A redirect rule of the static website configuration, in the form manager-node's setWebsiteDocument takes. */
+export interface RoutingRule {
+  keyPrefixEquals?: string;
+  httpErrorCodeReturnedEquals?: string;
+  replaceKeyWith?: string;
+  replaceKeyPrefixWith?: string;
+}
+
+export interface WebsiteConfig {
+  indexDocument?: string;
+  errorDocument?: string;
+  routingRules: RoutingRule[];
+  /**
+   * Whether the configuration can be written back whole: the write replaces all of it, and manager-node's
+   * setWebsiteDocument carries only the fields above (a forced HTTPS redirect, or a rule with a protocol, would be lost).
+   */
+  rewritable: boolean;
+}
+
+export interface RemoteSiteFile {
+  key: string;
+  size: number;
+  /** COS's ETag, quoted: the MD5 of a simple upload, `<hash>-<parts>` for a multipart one. */
+  etag: string;
+}
+
+export interface RemoteHosting {
+  /** Static website hosting is enabled and online (DescribeStaticStore). */
+  online: boolean;
+  status?: string;
+  /** Its default domain (CdnDomain). */
+  domain?: string;
+  /** The objects under the site's cloud path. */
+  files: RemoteSiteFile[];
+  website?: WebsiteConfig;
+}
+
 export interface RemoteState {
   /** Only the declared collections that exist. */
   collections: Map<string, RemoteCollection>;
@@ -45,6 +82,8 @@ export interface RemoteState {
   functions: Map<string, RemoteFunction>;
   /** What each declared HTTP access path is bound to, for the paths that exist. */
   routes: RemoteRoute[];
+  /** Read only when a built site is declared. */
+  hosting?: RemoteHosting;
 }
 
 /** `true`/`false` when the state was read, `'unknown'` when it was not. */
@@ -97,6 +136,27 @@ export interface RouteStep {
   boundTo?: string;
 }
 
+export interface HostingStep {
+  dir: string;
+  cloudPath: string;
+  /** False when the folder does not exist: nothing is uploaded and static hosting is left as it is. */
+  built: boolean;
+  files: number;
+  bytes: number;
+  /** False when static hosting is not enabled in the environment (then nothing is done). */
+  enabled: Known<boolean>;
+  /** New or changed files (every file when the state is unknown). */
+  upload: SiteFile[];
+  unchanged: number;
+  /** Keys under the cloud path that the build no longer has. */
+  delete: string[];
+  /** The website configuration to write, when it changes. */
+  website: { indexDocument: string; errorDocument: string; routingRules: RoutingRule[]; change: Known<boolean> };
+  /** The HTTP access path of the function the page calls, from cloudbaserc.json. */
+  api?: { path: string; function: string };
+  domain?: string;
+}
+
 export interface Plan {
   envId: string;
   /** Whether the environment's state was read. */
@@ -104,6 +164,8 @@ export interface Plan {
   collections: CollectionStep[];
   functions: FunctionStep[];
   routes: RouteStep[];
+  /** The static site (the admin page), when one is declared. */
+  hosting?: HostingStep;
   /** Nothing may be deployed while there is one. */
   problems: string[];
   /** Deployed as declared elsewhere, but a person must decide these. */
@@ -126,6 +188,7 @@ export function planDeploy(decl: Declarations, remote?: RemoteState): Plan {
   const values = resolveVariables(decl, remote, plan);
   for (const fn of decl.functions) plan.functions.push(planFunction(fn, decl, values, remote, plan));
   for (const route of decl.routes) plan.routes.push(planRoute(route, decl, remote, plan));
+  if (decl.site) plan.hosting = planHosting(decl, remote, plan);
   return plan;
 }
 
@@ -366,6 +429,144 @@ function planRoute(
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// Static hosting: the built page's files, compared with what is there by size and MD5; the site's documents.
+
+const INDEX_DOCUMENT = 'index.html';
+
+/** The MD5 in a simple upload's ETag, or undefined for a multipart upload's (not a content hash). */
+function md5OfEtag(etag: string): string | undefined {
+  const bare = etag.replace(/^W\//, '').replace(/"/g, '').toLowerCase();
+  return /^[0-9a-f]{32}$/.test(bare) ? bare : undefined;
+}
+
+function planHosting(decl: Declarations, remote: RemoteState | undefined, plan: Plan): HostingStep {
+  const site = decl.site!;
+  const files = site.files ?? [];
+  // The error document: a single-page app's deep links (/admin/orders/123) load the app, whose router shows the page.
+  const errorDocument = `${site.cloudPath}${INDEX_DOCUMENT}`;
+  const api = decl.routes.find((r) => r.function === site.apiFunction);
+  const step: HostingStep = {
+    dir: site.dir,
+    cloudPath: site.cloudPath,
+    built: !!site.files,
+    files: files.length,
+    bytes: files.reduce((n, f) => n + f.size, 0),
+    enabled: 'unknown',
+    upload: [],
+    unchanged: 0,
+    delete: [],
+    website: { indexDocument: INDEX_DOCUMENT, errorDocument, routingRules: [], change: 'unknown' },
+    api: api && { path: api.path, function: api.function },
+  };
+  if (!site.files) return step;
+  if (!files.some((f) => f.path === INDEX_DOCUMENT)) {
+    // Uploading it would delete the page that works for one that cannot load.
+    plan.problems.push(`${site.dir} has no ${INDEX_DOCUMENT}: the admin page's build is incomplete; build it again`);
+  }
+  if (!api) {
+    plan.warnings.push(
+      `the page in ${site.dir} calls the "${site.apiFunction}" function through HTTP access, but cloudbaserc.json httpAccess has no route to it`,
+    );
+  }
+  if (!remote) {
+    step.upload = files;
+    return step;
+  }
+  const hosting = remote.hosting;
+  if (!hosting?.online) {
+    step.enabled = false;
+    plan.attention.push(
+      `static website hosting (静态网站托管) is not enabled in ${plan.envId}${hosting?.status ? ` (status: ${hosting.status})` : ''}: ` +
+        'enable it in the CloudBase console and deploy again — the admin page was not uploaded',
+    );
+    return step;
+  }
+  step.enabled = true;
+  step.domain = hosting.domain;
+  const there = new Map(hosting.files.map((f) => [f.key, f]));
+  for (const f of files) {
+    const remoteFile = there.get(site.cloudPath + f.path);
+    if (remoteFile && remoteFile.size === f.size && md5OfEtag(remoteFile.etag) === f.md5) step.unchanged++;
+    else step.upload.push(f);
+  }
+  const keys = new Set(files.map((f) => site.cloudPath + f.path));
+  // Keys ending in / are folder markers (the console makes them): empty, harmless, left alone.
+  step.delete = hosting.files.map((f) => f.key).filter((key) => !keys.has(key) && !key.endsWith('/'));
+
+  // Documents someone chose are kept: the index document and the error document are the whole site's.
+  const current = hosting.website;
+  const index = current?.indexDocument || INDEX_DOCUMENT;
+  const error = current?.errorDocument || errorDocument;
+  if (index !== INDEX_DOCUMENT) {
+    plan.attention.push(
+      `static hosting's index document is "${index}", not ${INDEX_DOCUMENT}: /${site.cloudPath} will not show the admin page; ` +
+        'left as it is — change it in the console (静态网站托管 → 设置)',
+    );
+  }
+  if (error !== errorDocument) {
+    plan.warnings.push(
+      `static hosting's error document is "${error}", not ${errorDocument}: left as it is, so a reload on a deep link of the ` +
+        'admin page works only with hash routing',
+    );
+  }
+  const change = index !== current?.indexDocument || error !== current?.errorDocument;
+  step.website = { indexDocument: index, errorDocument: error, routingRules: current?.routingRules ?? [], change };
+  if (change && current && !current.rewritable) {
+    step.website.change = false;
+    plan.attention.push(
+      `static hosting's website configuration has redirects that deploy cannot carry over: set the index document ` +
+        `${index} and the error document ${error} in the console (静态网站托管 → 设置)`,
+    );
+  }
+  return step;
+}
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MB`;
+}
+
+function formatHosting(h: HostingStep, stateKnown: boolean): string[] {
+  const out: string[] = [];
+  const dir = path.relative(process.cwd(), h.dir) || '.';
+  if (!h.built) return [`Static hosting: nothing to upload (${dir} does not exist: the admin page is not built)`];
+  out.push(`Static hosting: the admin page, ${dir} → ${h.cloudPath} (${h.files} files, ${formatBytes(h.bytes)})`);
+  if (h.enabled === false) {
+    out.push('  ! static website hosting is not enabled: nothing is uploaded (see "Needs a decision")');
+    return out;
+  }
+  const bytes = formatBytes(h.upload.reduce((n, f) => n + f.size, 0));
+  if (!stateKnown) {
+    out.push(`  + upload ${h.upload.length} files (${bytes}) to ${h.cloudPath} (only those not there already, by size and MD5)`);
+    out.push(`  - delete what ${h.cloudPath} holds that ${dir} no longer has (if any)`);
+  } else {
+    const shown = h.upload.slice(0, 5).map((f) => f.path);
+    const more = h.upload.length > shown.length ? `, and ${h.upload.length - shown.length} more` : '';
+    if (h.upload.length) out.push(`  + upload ${h.upload.length} files (${bytes}) to ${h.cloudPath}: ${shown.join(', ')}${more}`);
+    if (h.unchanged) out.push(`  = ${h.unchanged} files unchanged`);
+    for (const key of h.delete) out.push(`  - delete ${key} (no longer built)`);
+  }
+  const mark = h.website.change === false ? '=' : '~';
+  out.push(
+    `  ${mark} index document ${h.website.indexDocument}, error document ${h.website.errorDocument} (deep links load the page)` +
+      `${h.website.change === 'unknown' ? ' (if not set)' : ''}`,
+  );
+  if (h.api) {
+    out.push(`  the page calls ${h.api.path} → ${h.api.function} (HTTP access, above) on its own origin`);
+    out.push(
+      `  by hand, once: in HTTP 访问服务 route /${h.cloudPath.replace(/\/$/, '')} to 静态托管, so the page and ${h.api.path} ` +
+        'share a domain (docs/deploy-hosting.md)',
+    );
+  }
+  if (h.domain)
+    out.push(
+      `  static hosting's own domain: https://${h.domain}/${h.cloudPath} (the files only; ${h.api?.path ?? 'the API'} is not there)`,
+    );
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // Printing
 
 export function formatPlan(plan: Plan): string {
@@ -428,6 +629,8 @@ export function formatPlan(plan: Plan): string {
     );
   }
 
+  if (plan.hosting) out.push('', ...formatHosting(plan.hosting, plan.stateKnown));
+
   for (const [title, list] of [
     ['Problems (nothing is deployed until they are fixed)', plan.problems],
     ['Needs a decision', plan.attention],
@@ -447,5 +650,8 @@ export function countChanges(plan: Plan): number {
     n += (c.create !== false ? 1 : 0) + (c.createIndexes.length ? 1 : 0) + (c.rules && c.rules.change !== false ? 1 : 0);
   for (const f of plan.functions) n += 1 + f.triggers.delete.length + (f.triggers.create.length && f.action === 'update' ? 1 : 0);
   for (const r of plan.routes) n += r.action === 'create' || r.action === 'unknown' ? 1 : 0;
+  const h = plan.hosting;
+  if (h?.built && h.enabled !== false)
+    n += (h.upload.length ? 1 : 0) + (h.delete.length ? 1 : 0) + (h.website.change !== false ? 1 : 0);
   return n;
 }

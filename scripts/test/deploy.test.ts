@@ -1,5 +1,6 @@
 import test from 'ava';
 import { execFileSync, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -10,19 +11,21 @@ import { normalizeIndex } from '../../emulator/index.js';
 import { buildFunctions } from '../build-functions.js';
 import { applyPlan, type CloudTarget } from '../deploy/apply.js';
 import { resolveCredentials } from '../deploy/credentials.js';
-import { type Declarations, readBuiltFunctions, readDeployConfig } from '../deploy/declarations.js';
-import { formatPlan, planDeploy, type RemoteState } from '../deploy/plan.js';
+import { type Declarations, readBuiltFunctions, readDeployConfig, readStaticSite } from '../deploy/declarations.js';
+import { countChanges, formatBytes, formatPlan, planDeploy, type RemoteHosting, type RemoteState } from '../deploy/plan.js';
 
 /**
  * Deploy: the plan (a pure function of the declarations and the environment's state), and `npm run deploy` itself
  * run against a fake TencentCloud API on 127.0.0.1. manager-node sends its requests through `http_proxy`; the fake
  * is that proxy: it accepts CONNECT, terminates TLS with a certificate made here (trusted by the child through
- * NODE_EXTRA_CA_CERTS), records each API call and answers like tcb/scf, keeping state. Nothing leaves the machine.
+ * NODE_EXTRA_CA_CERTS), records each API call and answers like tcb/scf, keeping state, and like COS for the static
+ * hosting bucket (manager-node's COS SDK goes through the same proxy). Nothing leaves the machine.
  */
 const scratch = fs.mkdtempSync(path.join(path.resolve('build'), 'test-deploy-'));
 const home = path.join(scratch, 'home'); // no `tcb login` here
 fs.mkdirSync(home);
 const ENV = 'shop-test-1a2b';
+const HOSTING_BUCKET = `${ENV}-static-1250000000`;
 
 const functionsDir = path.join(scratch, 'functions');
 await buildFunctions({ sourceDir: path.resolve('cloudfunctions'), outDir: functionsDir });
@@ -43,6 +46,12 @@ const RULES = (name: string) => JSON.stringify(collections.find((c) => c.name ==
 const DATA_KEY = 'a1'.repeat(32);
 const ROUTE_FN = built.find((f) => f.name === 'product')?.name ?? built[0]!.name;
 const rcFile = path.join(scratch, 'cloudbaserc.json');
+// The shop's own route to the back office, for the admin page's static hosting.
+const rcAdminFile = path.join(scratch, 'cloudbaserc-admin.json');
+fs.writeFileSync(
+  rcAdminFile,
+  JSON.stringify({ version: '2.0', functionRoot: functionsDir, httpAccess: [{ path: '/api/admin', function: 'admin' }] }),
+);
 fs.writeFileSync(
   rcFile,
   JSON.stringify({
@@ -67,6 +76,37 @@ function declarations(variables: Record<string, string> = {}): Declarations {
 }
 
 const emptyState = (): RemoteState => ({ collections: new Map(), functions: new Map(), routes: [] });
+
+// A built admin page, as Vite writes one: the HTML, hashed assets, a file from its public folder.
+const adminDir = path.join(scratch, 'admin');
+const ADMIN_FILES: Record<string, string> = {
+  'index.html': '<!doctype html><html><head><script type="module" src="/admin/assets/index-Ab12Cd34.js"></script></head></html>',
+  'assets/index-Ab12Cd34.js': `export const app = ${JSON.stringify('x'.repeat(3000))};`,
+  'assets/style-Qw34Er56.css': 'body { margin: 0 }',
+  'favicon.ico': 'icon',
+};
+for (const [name, content] of Object.entries(ADMIN_FILES)) {
+  fs.mkdirSync(path.dirname(path.join(adminDir, name)), { recursive: true });
+  fs.writeFileSync(path.join(adminDir, name), content);
+}
+const md5 = (text: string) => createHash('md5').update(text).digest('hex');
+const ADMIN_BYTES = Object.values(ADMIN_FILES).reduce((n, c) => n + Buffer.byteLength(c), 0);
+const READY = { SHOP_DATA_KEY: DATA_KEY, PAY_SUB_MCH_ID: '1234567890' };
+
+/** The declarations with the admin page in `dir` and the shop's /api/admin route. */
+function withSite(dir = adminDir, variables: Record<string, string> = READY): Declarations {
+  return {
+    ...declarations(variables),
+    routes: [{ path: '/api/admin', function: 'admin' }],
+    site: readStaticSite(dir, 'admin/', 'admin'),
+  };
+}
+
+const hostingState = (hosting: Partial<RemoteHosting>): RemoteState => ({
+  ...emptyState(),
+  routes: [{ path: '/api/admin', function: 'admin' }],
+  hosting: { online: true, domain: `${ENV}.tcloudbaseapp.com`, files: [], ...hosting },
+});
 
 // ---------------------------------------------------------------------------------------------------------------
 // The plan
@@ -294,6 +334,154 @@ test('applyPlan runs only what is missing and refuses a plan with problems or wi
   );
 });
 
+test('static hosting: only new or changed files go up (size and MD5 against the ETag), what the build no longer has goes', (t) => {
+  const state = hostingState({
+    files: [
+      { key: 'admin/index.html', size: Buffer.byteLength(ADMIN_FILES['index.html']!), etag: `"${md5('an older page')}"` },
+      {
+        key: 'admin/assets/index-Ab12Cd34.js',
+        size: Buffer.byteLength(ADMIN_FILES['assets/index-Ab12Cd34.js']!),
+        etag: `"${md5(ADMIN_FILES['assets/index-Ab12Cd34.js']!)}"`,
+      },
+      // A multipart upload's ETag is no content hash: uploaded again.
+      { key: 'admin/assets/style-Qw34Er56.css', size: 18, etag: '"0f343b0931126a20f133d67c2b018a3b-2"' },
+      { key: 'admin/assets/index-Old00000.js', size: 10, etag: '"x"' },
+      { key: 'admin/', size: 0, etag: `"${md5('')}"` },
+    ],
+  });
+  const plan = planDeploy(withSite(), state);
+  t.deepEqual(plan.problems, []);
+  const h = plan.hosting!;
+  t.like(h, { built: true, enabled: true, files: 4, bytes: ADMIN_BYTES, unchanged: 1, cloudPath: 'admin/' });
+  t.deepEqual(
+    h.upload.map((f) => f.path),
+    ['assets/style-Qw34Er56.css', 'favicon.ico', 'index.html'],
+  );
+  t.deepEqual(h.delete, ['admin/assets/index-Old00000.js'], 'folder markers stay');
+  t.deepEqual(h.website, { indexDocument: 'index.html', errorDocument: 'admin/index.html', routingRules: [], change: true });
+  t.deepEqual(h.api, { path: '/api/admin', function: 'admin' });
+  const text = formatPlan(plan);
+  t.true(text.includes(` → admin/ (4 files, ${formatBytes(ADMIN_BYTES)})`));
+  t.regex(text, /\+ upload 3 files \(\d+ B\) to admin\/: assets\/style-Qw34Er56\.css, favicon\.ico, index\.html/);
+  t.regex(text, /= 1 files unchanged/);
+  t.regex(text, /- delete admin\/assets\/index-Old00000\.js \(no longer built\)/);
+  t.regex(text, /~ index document index\.html, error document admin\/index\.html/);
+  t.regex(text, /the page calls \/api\/admin → admin \(HTTP access, above\) on its own origin/);
+  t.true(text.includes(`static hosting's own domain: https://${ENV}.tcloudbaseapp.com/admin/ (the files only`));
+
+  // Everything there already: nothing to do.
+  const same = hostingState({
+    files: Object.entries(ADMIN_FILES).map(([name, content]) => ({
+      key: `admin/${name}`,
+      size: Buffer.byteLength(content),
+      etag: `"${md5(content).toUpperCase()}"`,
+    })),
+    website: { indexDocument: 'index.html', errorDocument: 'admin/index.html', routingRules: [], rewritable: true },
+  });
+  const unchanged = planDeploy(withSite(), same);
+  t.like(unchanged.hosting, { upload: [], delete: [], unchanged: 4, website: { change: false } });
+  t.regex(formatPlan(unchanged), /= index document index\.html, error document admin\/index\.html/);
+  t.is(countChanges(unchanged), countChanges(planDeploy({ ...withSite(), site: undefined }, same)), 'no hosting change counted');
+});
+
+test('static hosting plan: documents someone chose are kept, a disabled service or an incomplete build stops it, a dry run uploads all', (t) => {
+  const website = (w: Partial<NonNullable<RemoteHosting['website']>>) => ({
+    indexDocument: 'index.html',
+    errorDocument: 'admin/index.html',
+    routingRules: [],
+    rewritable: true,
+    ...w,
+  });
+  const otherError = planDeploy(withSite(), hostingState({ website: website({ errorDocument: '404.html' }) }));
+  t.like(otherError.hosting!.website, { errorDocument: '404.html', change: false });
+  t.true(otherError.warnings.some((w) => /error document is "404\.html".*left as it is/.test(w)));
+  const rules = [{ keyPrefixEquals: 'docs/', replaceKeyPrefixWith: 'documents/' }];
+  const unsetError = planDeploy(
+    withSite(),
+    hostingState({ website: website({ errorDocument: undefined, routingRules: rules }) }),
+  );
+  t.deepEqual(
+    unsetError.hosting!.website,
+    { indexDocument: 'index.html', errorDocument: 'admin/index.html', routingRules: rules, change: true },
+    'redirect rules are written back with it',
+  );
+  const otherIndex = planDeploy(withSite(), hostingState({ website: website({ indexDocument: 'home.html' }) }));
+  t.true(otherIndex.attention.some((a) => /index document is "home\.html"/.test(a)));
+  const unwritable = planDeploy(withSite(), hostingState({ website: website({ errorDocument: undefined, rewritable: false }) }));
+  t.is(unwritable.hosting!.website.change, false);
+  t.true(unwritable.attention.some((a) => /redirects that deploy cannot carry over/.test(a)));
+
+  const off = planDeploy(withSite(), hostingState({ online: false, status: 'offline' }));
+  t.like(off.hosting, { enabled: false, upload: [], delete: [] });
+  t.true(off.attention.some((a) => /static website hosting \(静态网站托管\) is not enabled in .* \(status: offline\)/.test(a)));
+  t.regex(formatPlan(off), /! static website hosting is not enabled: nothing is uploaded/);
+  t.is(countChanges(off), countChanges(planDeploy({ ...withSite(), site: undefined }, hostingState({ online: false }))));
+
+  const notBuilt = planDeploy(withSite(path.join(scratch, 'not-built')));
+  t.like(notBuilt.hosting, { built: false, upload: [] });
+  t.deepEqual(notBuilt.problems, []);
+  t.regex(formatPlan(notBuilt), /Static hosting: nothing to upload \(\S+ does not exist: the admin page is not built\)/);
+
+  const partial = path.join(scratch, 'admin-partial');
+  fs.mkdirSync(path.join(partial, 'assets'), { recursive: true });
+  fs.writeFileSync(path.join(partial, 'assets', 'a.js'), 'x');
+  t.true(planDeploy(withSite(partial)).problems.some((p) => /has no index\.html/.test(p)));
+  t.true(
+    planDeploy({ ...withSite(), routes: [] }).warnings.some((w) => /no route to it/.test(w)),
+    'the page needs its API route',
+  );
+
+  const dry = planDeploy(withSite());
+  t.like(dry.hosting, { enabled: 'unknown', unchanged: 0, delete: [], website: { change: 'unknown' } });
+  t.is(dry.hosting!.upload.length, 4);
+  const text = formatPlan(dry);
+  t.true(
+    text.includes(`+ upload 4 files (${formatBytes(ADMIN_BYTES)}) to admin/ (only those not there already, by size and MD5)`),
+  );
+  t.regex(text, /~ index document index\.html, error document admin\/index\.html \(deep links load the page\) \(if not set\)/);
+});
+
+test('applyPlan uploads the assets, then the pages, then sets the documents, then deletes what is no longer built', async (t) => {
+  const calls: Array<[string, unknown]> = [];
+  const target = new Proxy({} as CloudTarget, {
+    get: (_, prop) => async (arg: unknown) => void calls.push([String(prop), arg]),
+  });
+  const state = hostingState({ files: [{ key: 'admin/assets/index-Old00000.js', size: 1, etag: '"x"' }] });
+  for (const c of collections)
+    state.collections.set(c.name, {
+      indexes: (c.indexes ?? []).map(normalizeIndex),
+      rules: { aclTag: 'CUSTOM', rule: JSON.stringify(c.rules) },
+    });
+  const lines: string[] = [];
+  await applyPlan(planDeploy(withSite(), state), target, (line) => lines.push(line));
+  const hostingCalls = calls.filter(([name]) => !/Function|Route/.test(name));
+  t.deepEqual(
+    hostingCalls.map(([name]) => name),
+    ['uploadHostingFiles', 'uploadHostingFiles', 'setWebsite', 'deleteHostingFiles'],
+  );
+  const uploaded = (i: number) =>
+    (hostingCalls[i]![1] as Array<{ localPath: string; cloudPath: string }>).map((f) => f.cloudPath);
+  t.deepEqual(uploaded(0), ['admin/assets/index-Ab12Cd34.js', 'admin/assets/style-Qw34Er56.css', 'admin/favicon.ico']);
+  t.deepEqual(uploaded(1), ['admin/index.html'], 'the page last, once what it loads is there');
+  t.is((hostingCalls[0]![1] as Array<{ localPath: string }>)[0]!.localPath, path.join(adminDir, 'assets', 'index-Ab12Cd34.js'));
+  t.deepEqual(hostingCalls[2]![1], {
+    indexDocument: 'index.html',
+    errorDocument: 'admin/index.html',
+    routingRules: [],
+    change: true,
+  });
+  t.deepEqual(hostingCalls[3]![1], ['admin/assets/index-Old00000.js']);
+  t.true(lines.some((l) => /✓ upload 1 page\(s\) to static hosting admin\/: index\.html/.test(l)));
+  t.true(calls.findIndex(([name]) => name === 'uploadHostingFiles') > calls.findIndex(([name]) => name === 'createRoute'));
+
+  calls.length = 0;
+  await applyPlan(planDeploy(withSite(), hostingState({ online: false })), target, () => {});
+  t.false(
+    calls.some(([name]) => /Hosting|Website/.test(name)),
+    'nothing when static hosting is not enabled',
+  );
+});
+
 test('credentials: the environment first, then the CloudBase CLI login; an expired login says what to run', (t) => {
   const cliHome = path.join(scratch, 'cli-home');
   fs.mkdirSync(path.join(cliHome, '.config', '.cloudbase'), { recursive: true });
@@ -324,6 +512,19 @@ interface ApiCall {
   authorization: string;
 }
 
+interface CosCall {
+  method: string;
+  key: string;
+  query: string;
+  authorization: string;
+}
+
+interface FakeObject {
+  md5: string;
+  size: number;
+  contentType?: string;
+}
+
 interface FakeFunction {
   Runtime: string;
   Timeout?: number;
@@ -346,6 +547,14 @@ function fakeTencentCloud() {
   >();
   const functions = new Map<string, FakeFunction>();
   const routes: Array<{ Path: string; Name: string; Type: number }> = [];
+  // Static hosting: its state (DescribeStaticStore) and its bucket's objects and website configuration (COS).
+  const hosting = {
+    status: 'online' as string | undefined,
+    objects: new Map<string, FakeObject>(),
+    /** The WebsiteConfiguration XML as last PUT, answered back as is (as COS does). */
+    website: undefined as string | undefined,
+  };
+  const cosCalls: CosCall[] = [];
   const fail = (Code: string, Message: string) => ({ Error: { Code, Message } });
 
   function answer(service: string, action: string, p: Record<string, any>): Record<string, unknown> {
@@ -446,6 +655,20 @@ function fakeTencentCloud() {
         fn.Triggers = fn.Triggers.filter((e) => e.TriggerName !== p.TriggerName);
         return {};
       }
+      case 'tcb.DescribeStaticStore':
+        return {
+          Data: hosting.status
+            ? [
+                {
+                  EnvId: ENV,
+                  CdnDomain: `${ENV}.tcloudbaseapp.com`,
+                  Bucket: HOSTING_BUCKET,
+                  Regoin: 'ap-shanghai',
+                  Status: hosting.status,
+                },
+              ]
+            : [],
+        };
       case 'tcb.DescribeCloudBaseGWAPI':
         return { APISet: routes.filter((r) => !p.Path || r.Path === p.Path), Total: routes.length };
       case 'tcb.CreateCloudBaseGWAPI':
@@ -478,7 +701,7 @@ function fakeTencentCloud() {
         '-subj',
         '/CN=fake tencentcloudapi',
         '-addext',
-        'subjectAltName=DNS:*.tencentcloudapi.com',
+        'subjectAltName=DNS:*.tencentcloudapi.com,DNS:*.cos.ap-shanghai.tencentcos.cn',
         '-addext',
         'basicConstraints=critical,CA:TRUE',
       ],
@@ -491,10 +714,68 @@ function fakeTencentCloud() {
   }
   const credentials = { key: fs.readFileSync(keyFile), cert: fs.readFileSync(certFile) };
 
+  /** COS's XML API on the hosting bucket: GET Bucket (2 keys a page, to exercise paging), PUT / DELETE Object, website. */
+  function answerCos(req: http.IncomingMessage, body: Buffer, res: http.ServerResponse): void {
+    const url = new URL(req.url ?? '/', 'https://cos');
+    const key = decodeURIComponent(url.pathname.slice(1));
+    cosCalls.push({ method: req.method!, key, query: url.search, authorization: String(req.headers.authorization) });
+    const xml = (status: number, text: string) => {
+      res.writeHead(status, { 'content-type': 'application/xml', 'x-cos-request-id': `cos-${cosCalls.length}` });
+      res.end(`<?xml version="1.0" encoding="UTF-8"?>\n${text}`);
+    };
+    if (!String(req.headers.authorization).includes('q-ak=AKIDfaketest'))
+      return xml(403, '<Error><Code>AccessDenied</Code><Message>bad signature</Message></Error>');
+    if (!String(req.headers.host).startsWith(`${HOSTING_BUCKET}.`))
+      return xml(404, '<Error><Code>NoSuchBucket</Code><Message>no such bucket</Message></Error>');
+    if (url.searchParams.has('website')) {
+      if (req.method === 'PUT') {
+        hosting.website = body.toString('utf8').replace(/^<\?xml[^>]*>\s*/, '');
+        return xml(200, '');
+      }
+      if (!hosting.website)
+        return xml(404, '<Error><Code>NoSuchWebsiteConfiguration</Code><Message>no website</Message></Error>');
+      return xml(200, hosting.website);
+    }
+    if (req.method === 'GET' && key === '') {
+      const prefix = url.searchParams.get('prefix') ?? '';
+      const marker = url.searchParams.get('marker') ?? '';
+      const all = [...hosting.objects.keys()].filter((k) => k.startsWith(prefix) && k > marker).sort();
+      const page = all.slice(0, Math.min(2, Number(url.searchParams.get('max-keys') ?? 1000)));
+      const contents = page
+        .map((k) => {
+          const o = hosting.objects.get(k)!;
+          return (
+            `<Contents><Key>${k}</Key><LastModified>2024-01-01T00:00:00.000Z</LastModified><ETag>"${o.md5}"</ETag>` +
+            `<Size>${o.size}</Size><StorageClass>STANDARD</StorageClass></Contents>`
+          );
+        })
+        .join('');
+      return xml(
+        200,
+        `<ListBucketResult><Name>${HOSTING_BUCKET}</Name><Prefix>${prefix}</Prefix><Marker>${marker}</Marker><MaxKeys>1000</MaxKeys>` +
+          `<IsTruncated>${all.length > page.length}</IsTruncated>${contents}</ListBucketResult>`,
+      );
+    }
+    if (req.method === 'PUT' && key) {
+      const md5 = createHash('md5').update(body).digest('hex');
+      hosting.objects.set(key, { md5, size: body.length, contentType: req.headers['content-type'] });
+      res.writeHead(200, { etag: `"${md5}"`, 'content-length': 0 });
+      return void res.end();
+    }
+    if (req.method === 'DELETE' && key) {
+      hosting.objects.delete(key);
+      res.writeHead(204);
+      return void res.end();
+    }
+    xml(400, `<Error><Code>InvalidRequest</Code><Message>the fake does not know ${req.method} ${url.search}</Message></Error>`);
+  }
+
   const api = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => (body += c.toString()));
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
+      if (String(req.headers.host).endsWith('.tencentcos.cn')) return answerCos(req, Buffer.concat(chunks), res);
+      const body = Buffer.concat(chunks).toString('utf8');
       const service = String(req.headers.host).split('.')[0]!;
       const action = String(req.headers['x-tc-action']);
       const params = body ? (JSON.parse(body) as Record<string, any>) : {};
@@ -509,7 +790,7 @@ function fakeTencentCloud() {
   });
   proxy.on('connect', (req, socket) => {
     connects.push(String(req.url));
-    if (!/^[a-z]+\.tencentcloudapi\.com:443$/.test(String(req.url))) {
+    if (!/^([a-z]+\.tencentcloudapi\.com|[a-z0-9-]+\.cos\.ap-shanghai\.tencentcos\.cn):443$/.test(String(req.url))) {
       socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
       return;
     }
@@ -518,6 +799,8 @@ function fakeTencentCloud() {
   });
   return {
     calls,
+    cosCalls,
+    hosting,
     connects,
     tables,
     functions,
@@ -550,8 +833,11 @@ function zipNames(base64: string): string[] {
   return names.sort();
 }
 
-/** Runs the deploy CLI as `npm run deploy` does, with only the variables given (nothing from the developer's shell). */
-function runDeploy(args: string[], vars: Record<string, string> = {}) {
+/**
+ * Runs the deploy CLI as `npm run deploy` does, with only the variables given (nothing from the developer's shell).
+ * Without `--admin-dir`, a folder that does not exist: the repository's own build/admin is never uploaded by a test.
+ */
+function runDeploy(args: string[], vars: Record<string, string> = {}, config = rcFile) {
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
     HOME: home,
@@ -561,7 +847,17 @@ function runDeploy(args: string[], vars: Record<string, string> = {}) {
   };
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', 'scripts/deploy.ts', ...args, '--config', rcFile, '--vars-file', path.join(scratch, 'no.env')],
+    [
+      '--import',
+      'tsx',
+      'scripts/deploy.ts',
+      ...args,
+      ...(args.includes('--admin-dir') ? [] : ['--admin-dir', path.join(scratch, 'no-admin')]),
+      '--config',
+      config,
+      '--vars-file',
+      path.join(scratch, 'no.env'),
+    ],
     { env, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let stdout = '';
@@ -744,5 +1040,86 @@ test.serial(
       .map((c) => c.action);
     t.deepEqual([...new Set(writes)].sort(), ['UpdateFunctionCode', 'UpdateFunctionConfiguration']);
     t.is(writes.filter((a) => a === 'UpdateFunctionCode').length, built.length);
+  },
+);
+
+test.serial('--dry-run shows the admin page going to static hosting and the HTTP access path it calls', async (t) => {
+  const before = cloud.connects.length;
+  const run = await runDeploy(
+    ['--env', ENV, '--dry-run', '--skip-build', '--functions-dir', functionsDir, '--admin-dir', adminDir],
+    {},
+    rcAdminFile,
+  );
+  t.is(run.code, 0, run.stderr);
+  t.regex(run.stdout, /\+ \/api\/admin → admin \(if missing\)/);
+  t.regex(run.stdout, /Static hosting: the admin page, \S+ → admin\/ \(4 files, \d+\.\d KB\)/);
+  t.regex(run.stdout, /\+ upload 4 files \(\d+\.\d KB\) to admin\//);
+  t.regex(run.stdout, /the page calls \/api\/admin → admin \(HTTP access, above\) on its own origin/);
+  t.regex(run.stdout, /by hand, once: in HTTP 访问服务 route \/admin to 静态托管/);
+  t.is(cloud.connects.length, before, 'no request left the process');
+});
+
+test.serial(
+  'npm run deploy uploads the admin page to static hosting through manager-node and COS: only what changed, stale files deleted',
+  async (t) => {
+    // What an earlier deploy left: the page's old HTML, an asset that did not change, one the build no longer has,
+    // a folder marker, and a file of someone else's outside admin/.
+    const put = (key: string, content: string) =>
+      cloud.hosting.objects.set(key, { md5: md5(content), size: Buffer.byteLength(content) });
+    put('admin/index.html', '<!doctype html><title>old</title>');
+    put('admin/assets/index-Ab12Cd34.js', ADMIN_FILES['assets/index-Ab12Cd34.js']!);
+    put('admin/assets/index-Old00000.js', 'old');
+    put('admin/', '');
+    put('landing/index.html', 'someone else');
+    const vars = { ...CREDENTIALS, PAY_SUB_MCH_ID: '1234567890', TEMPLATE_ORDER_PAID: 'tpl-paid-1' };
+    const args = ['--env', ENV, '--skip-build', '--functions-dir', functionsDir, '--admin-dir', adminDir];
+
+    const seen = cloud.cosCalls.length;
+    const first = await runDeploy(args, vars, rcAdminFile);
+    t.is(first.code, 0, `${first.stdout}\n${first.stderr}`);
+    const cos = cloud.cosCalls.slice(seen);
+    t.true(
+      cos.every((c) => c.authorization.includes('q-ak=AKIDfaketest')),
+      'signed with the given key',
+    );
+    const puts = cos.filter((c) => c.method === 'PUT' && !c.query.includes('website')).map((c) => c.key);
+    t.deepEqual(puts.slice(0, -1).sort(), ['admin/assets/style-Qw34Er56.css', 'admin/favicon.ico']);
+    t.is(puts.at(-1), 'admin/index.html', 'the page goes up last');
+    t.deepEqual(
+      cos.filter((c) => c.method === 'DELETE').map((c) => c.key),
+      ['admin/assets/index-Old00000.js'],
+    );
+    for (const [name, content] of Object.entries(ADMIN_FILES))
+      t.like(cloud.hosting.objects.get(`admin/${name}`), { md5: md5(content), size: Buffer.byteLength(content) }, name);
+    t.regex(cloud.hosting.objects.get('admin/index.html')!.contentType ?? '', /^text\/html/);
+    t.truthy(cloud.hosting.objects.get('admin/'), 'the folder marker stays');
+    t.truthy(cloud.hosting.objects.get('landing/index.html'), 'nothing outside admin/ is touched');
+    t.false(cloud.hosting.objects.has('admin/assets/index-Old00000.js'));
+    t.regex(cloud.hosting.website ?? '', /<IndexDocument><Suffix>index\.html<\/Suffix><\/IndexDocument>/);
+    t.regex(cloud.hosting.website ?? '', /<ErrorDocument><Key>admin\/index\.html<\/Key><\/ErrorDocument>/);
+    t.deepEqual(cloud.routes.at(-1), { Path: '/api/admin', Name: 'admin', Type: 1 });
+    t.regex(first.stdout, /✓ upload 2 file\(s\) to static hosting admin\//);
+    t.regex(first.stdout, /✓ delete 1 file\(s\) no longer built from static hosting: admin\/assets\/index-Old00000\.js/);
+    t.regex(first.stdout, /the HTTP access route that puts the admin page on the API's domain/);
+
+    // Again: everything is there, so static hosting is only read.
+    const again = cloud.cosCalls.length;
+    const second = await runDeploy(args, vars, rcAdminFile);
+    t.is(second.code, 0, `${second.stdout}\n${second.stderr}`);
+    t.deepEqual(
+      cloud.cosCalls.slice(again).filter((c) => c.method !== 'GET'),
+      [],
+    );
+    t.regex(second.stdout, /= 4 files unchanged/);
+    t.regex(second.stdout, /= index document index\.html, error document admin\/index\.html/);
+
+    // Static hosting switched off: everything else still deploys; the page waits for a decision.
+    cloud.hosting.status = undefined;
+    const off = await runDeploy(args, vars, rcAdminFile);
+    cloud.hosting.status = 'online';
+    t.is(off.code, 1);
+    t.regex(off.stdout, /static website hosting \(静态网站托管\) is not enabled/);
+    t.regex(off.stderr, /need a decision/);
+    t.regex(off.stdout, /✓ update function admin/);
   },
 );

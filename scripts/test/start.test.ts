@@ -44,6 +44,17 @@ test.serial('first start seeds the demo shop; a restart keeps the data without s
   t.is(files.files.length, 12, 'a placeholder image per product');
   const image = await fetch(files.files[0]!.tempFileURL);
   t.is(image.headers.get('content-type'), 'image/svg+xml');
+  // The admin page (build/admin) is static hosting at /admin/, same origin as /api/admin, built or not yet.
+  t.regex(first.output, new RegExp(`管理后台\\s+${first.url}/admin/`));
+  const built = fs.existsSync(path.join('build', 'admin', 'index.html'));
+  t.is(first.output.includes('build/admin 尚未构建'), !built);
+  t.like(await (await fetch(`${first.url}/__emulator/hosting`)).json(), {
+    enabled: true,
+    dir: path.resolve('build', 'admin'),
+    prefix: '/admin/',
+    errorDocument: 'index.html',
+  });
+  t.is((await fetch(`${first.url}/admin/`)).status, built ? 200 : 404);
   t.is(await first.stop(), 0, 'Ctrl-C stops it cleanly');
 
   const second = await start();
