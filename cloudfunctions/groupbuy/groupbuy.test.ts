@@ -151,7 +151,7 @@ test('a group of 3 with 10 concurrent joiners: exactly 3 members, the rest refus
   const view = dataOf(await shop.call<GroupView>('groupbuy', 'group', { groupId }, 'o-gb-stranger'));
   t.like(view, { groupId, status: 'open', joined: 3, paid: 1, seatsLeft: 0, joinedByMe: false, targetSize: 3 });
   t.is(view.members.length, 3);
-  t.like(view.share, { path: `/pages/groupbuy/group/index?groupId=${groupId}` });
+  t.like(view.share, { path: `/pages/promo/group/index?groupId=${groupId}` });
   t.false(/o-gb-full/.test(JSON.stringify(view)), 'no openid in what strangers see');
 });
 

@@ -1,4 +1,5 @@
 import type { FlashSaleView } from '../../typings/flashsale';
+import type { OrderView } from '../../typings/order';
 import type { HomeFlashSale } from '../../typings/product';
 import { call } from './call';
 
@@ -14,4 +15,22 @@ export function featuredFlashSale<S extends Pick<HomeFlashSale, 'state'>>(sales:
     sales.find((s) => s.state === 'sold_out') ??
     sales.find((s) => s.state === 'upcoming')
   );
+}
+
+/** One sale, whatever its state (ended ones included). */
+export function fetchFlashSale(flashSaleId: string): Promise<FlashSaleView> {
+  return call('flashsale', 'detail', { flashSaleId });
+}
+
+/**
+ * Buys at the flash price: an unpaid order to pay on its page. The same `idempotencyKey` on a retry gives back the
+ * same order (utils/promo-attempts.ts keeps it until the answer is known).
+ */
+export function buyFlashSale(params: {
+  flashSaleId: string;
+  quantity: number;
+  addressId: string;
+  idempotencyKey: string;
+}): Promise<OrderView> {
+  return call('flashsale', 'buy', params);
 }

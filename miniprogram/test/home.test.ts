@@ -1,6 +1,7 @@
 import test from 'ava';
 import { type MiniProgram, type RenderedPage, startMiniProgram, tap, text, waitFor } from '../../testkit/miniprogram.js';
 import { dataOf } from '../../testkit/shop.js';
+import type { ShareData } from '../../typings/member.js';
 import type { HomeData } from '../../typings/product.js';
 import { formatFen } from '../utils/money.js';
 
@@ -9,15 +10,15 @@ import { formatFen } from '../utils/money.js';
 let mp: MiniProgram;
 
 test.before(async () => {
-  mp = await startMiniProgram({ only: ['product', 'flashsale', 'track'] });
+  mp = await startMiniProgram({ only: ['product', 'flashsale', 'track', 'member'] });
 });
 
 test.after.always(async () => {
   await mp?.close();
 });
 
-async function openHome(): Promise<RenderedPage> {
-  const page = mp.renderPage('pages/home/index');
+async function openHome(query: Record<string, string> = {}): Promise<RenderedPage> {
+  const page = mp.renderPage('pages/home/index', query);
   await waitFor('the home page to load', () => page.data.status !== 'loading');
   return page;
 }
@@ -332,4 +333,25 @@ test.serial('sharing the home page shares its path and is tracked', async (t) =>
   await mp.appModule<{ flushEvents(): Promise<void> }>('services/tracker.js').flushEvents();
   const sent = mp.callsOf('track', 'events').flatMap((c) => c.params.events as Array<{ type: string }>);
   t.true(sent.some((e) => e.type === 'share'));
+});
+
+test.serial('opened from an invitation, the home page binds the shopper to the friend who shared it', async (t) => {
+  const sharer = 'o-mp-home-sharer';
+  const friend = 'o-mp-home-friend';
+  const { inviteCode, path } = dataOf(await mp.shop.call<ShareData>('member', 'referral.share', {}, sharer));
+  t.true(path.startsWith('/pages/home/index?'), path);
+  mp.signInAs(friend);
+  try {
+    const page = await openHome({ inviteCode });
+    await waitFor(
+      'the binding',
+      async () =>
+        ((await mp.shop.db.collection('users').doc(friend).get()).data[0] as { inviterOpenid?: string } | undefined)
+          ?.inviterOpenid,
+    );
+    t.is(((await mp.shop.db.collection('users').doc(friend).get()).data[0] as { inviterOpenid: string }).inviterOpenid, sharer);
+    page.detach();
+  } finally {
+    mp.signInAs('o-mp-shopper');
+  }
 });

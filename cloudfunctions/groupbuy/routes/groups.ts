@@ -14,7 +14,7 @@ const groups = () => db.collection<GroupDoc>(GROUP_BUY_GROUPS);
 const members = () => db.collection<GroupMemberDoc>(GROUP_BUY_MEMBERS);
 
 /** The group page of the mini-program; share links carry only the group's id. */
-export const GROUP_PAGE = '/pages/groupbuy/group/index';
+export const GROUP_PAGE = '/pages/promo/group/index';
 const iso = (d: Date | string) => new Date(d).toISOString();
 
 /** A group as its page shows it, with what `onShareAppMessage` needs; never an openid. */

@@ -1,10 +1,12 @@
 import type { Banner, HomeData, HomeFlashSale, HomeGroupBuy, ProductCard } from '../../../typings/product';
 import { messageOf } from '../../services/errors';
 import { featuredFlashSale } from '../../services/flashsale';
+import { bindInviteCode } from '../../services/catalog';
 import { fetchHome, fetchProducts } from '../../services/product';
 import { flushEvents, trackPageView, trackShare } from '../../services/tracker';
 import { openPage } from '../../utils/navigation';
 import { PAGES, pageUrl } from '../../utils/pages';
+import { queryValue } from '../../utils/query';
 
 /**
  * 首页: the first screen comes from one `product.home` call (banners, category shortcuts, the flash sale with its
@@ -57,7 +59,10 @@ Component({
     claimableCoupons: 0,
   },
   methods: {
-    onLoad() {
+    onLoad(query: Record<string, string | undefined> = {}) {
+      // Opened from a friend's invitation (邀请有礼 shares the home page with their code): the shopper is bound to them.
+      const inviteCode = queryValue(query.inviteCode);
+      if (inviteCode) void bindInviteCode(inviteCode);
       void this.load();
     },
     onShow() {

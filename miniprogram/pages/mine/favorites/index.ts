@@ -1,2 +1,4 @@
-/** Placeholder of 「我的收藏」 until its page is built (issue 15). */
-Component({});
+import { keptPage } from '../kept-page';
+
+/** 我的收藏: the shopper's favorites, newest first (pages/mine/kept-page.ts). */
+keptPage('favorites');

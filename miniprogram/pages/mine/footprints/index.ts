@@ -1,2 +1,4 @@
-/** Placeholder of 「浏览足迹」 until its page is built (issue 15). */
-Component({});
+import { keptPage } from '../kept-page';
+
+/** 浏览足迹: products viewed in the last 90 days, last viewed first, with 清空 (pages/mine/kept-page.ts). */
+keptPage('footprints');

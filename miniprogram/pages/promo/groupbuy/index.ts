@@ -1,2 +1,76 @@
-/** Placeholder of 「拼团」 until its page is built (issue 15). */
-Component({});
+import type { ActivityView } from '../../../../typings/groupbuy';
+import { messageOf } from '../../../services/errors';
+import { fetchGroupBuys } from '../../../services/groupbuy';
+import { trackPageView } from '../../../services/tracker';
+import { openPage } from '../../../utils/navigation';
+import { PAGES, pageUrl } from '../../../utils/pages';
+import { lowestTierPrice, tierRows } from '../../../utils/promo-format';
+
+/** 拼团: the running and upcoming group-buys (`groupbuy.list`) with their tiers; a tap opens the activity. */
+
+const ROUTE = 'pages/promo/groupbuy/index';
+
+type Status = 'loading' | 'ready' | 'error';
+
+interface Row {
+  activityId: string;
+  title: string;
+  image: string;
+  lowest: number;
+  normalPrice: number;
+  tiers: string;
+  targetSize: number;
+  upcoming: boolean;
+  startAt: string;
+}
+
+function rowOf(a: ActivityView): Row {
+  return {
+    activityId: a.activityId,
+    title: a.title,
+    image: a.image,
+    lowest: lowestTierPrice(a.tiers),
+    normalPrice: Math.min(...a.skus.map((s) => s.normalPrice)),
+    tiers: tierRows(a.tiers)
+      .map((t) => t.text)
+      .join(' · '),
+    targetSize: a.targetSize,
+    upcoming: a.state === 'upcoming',
+    startAt: a.startAt,
+  };
+}
+
+Component({
+  data: { status: 'loading' as Status, errorMessage: '', rows: [] as Row[] },
+  methods: {
+    onLoad() {
+      void this.load();
+    },
+    onShow() {
+      trackPageView(ROUTE);
+    },
+    async onPullDownRefresh() {
+      await this.load(true);
+      void wx.stopPullDownRefresh();
+    },
+    async load(keep = false) {
+      if (!keep || this.data.status !== 'ready') this.setData({ status: 'loading' });
+      try {
+        const activities = await fetchGroupBuys();
+        this.setData({ status: 'ready', rows: activities.filter((a) => a.state !== 'ended').map(rowOf) });
+      } catch (err) {
+        if (keep && this.data.status === 'ready') void wx.showToast({ title: messageOf(err), icon: 'none' });
+        else this.setData({ status: 'error', errorMessage: messageOf(err) });
+      }
+    },
+    retry() {
+      void this.load();
+    },
+    onCountdownFinish() {
+      void this.load(true);
+    },
+    open(e: WechatMiniprogram.TouchEvent<Record<string, never>, Record<string, never>, { id: string }>) {
+      openPage(pageUrl(PAGES.groupBuyActivity, { activityId: e.currentTarget.dataset.id }));
+    },
+  },
+});
