@@ -43,6 +43,8 @@ export interface RouteEntry {
   route: string;
   /** The input schema's name in typings/. */
   input: string;
+  /** The typings/ module that declares it (`order`, `order-after-sale`, …). */
+  inputModule: string;
   /** The answer's type, as the route declares it. */
   answer: string;
   /** Answers callers without an openid. */
@@ -218,6 +220,7 @@ class RouteReader {
     return {
       route: routeName,
       input,
+      inputModule: path.basename(schemaDecl.getSourceFile().fileName, '.ts'),
       answer: this.answerType(value),
       public: isPublic && !admin,
       ...(permission ? { permission } : {}),
@@ -557,14 +560,14 @@ export async function renderRouteReference(reference?: RouteReference): Promise<
   return renderMarkdown(reference ?? (await readRoutes()));
 }
 
-/** Where each name typings/ exports is declared (`product`, `order-after-sale`, …), for the imports of the route map. */
-function typingsExports(): Map<string, string> {
-  const found = new Map<string, string>();
+/** The typings/ modules that export each name (a name such as `ListInput` may be exported by more than one). */
+function typingsExports(): Map<string, string[]> {
+  const found = new Map<string, string[]>();
   const dir = path.join(root, 'typings');
   for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.ts'))) {
     const text = fs.readFileSync(path.join(dir, file), 'utf8');
     for (const m of text.matchAll(/^export (?:interface|type|const|enum|class) ([A-Za-z0-9_]+)/gm)) {
-      found.set(m[1]!, file.replace(/\.ts$/, ''));
+      found.set(m[1]!, [...(found.get(m[1]!) ?? []), file.replace(/\.ts$/, '')]);
     }
   }
   return found;
@@ -573,35 +576,48 @@ function typingsExports(): Map<string, string> {
 /** TypeScript's own names an answer type may use without an import. */
 const GLOBAL_TYPES = new Set(['Record', 'Array', 'Partial', 'Readonly', 'Pick', 'Omit', 'Exclude', 'Promise']);
 
+/** `order-after-sale` → `orderAfterSale`: a typings module imported as a namespace. */
+const namespaceOf = (module: string) => module.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
+
 /**
  * miniprogram/services/routes.ts: every shopper route as `[parameters, answer]`, the parameters being the input
  * schema's input type (what a caller may send, defaults optional), the answer the type the route declares. Written by
  * `npm run docs:routes` with docs/routes.md, so the app's calls are typed by the very contract the functions validate.
+ * Each typings module is imported as a namespace, so two modules may export the same name (`ListInput`).
  */
 export async function renderMiniprogramRoutes(reference: RouteReference): Promise<string> {
   const exported = typingsExports();
-  const imports = new Map<string, Set<string>>();
-  const need = (name: string, where: string) => {
-    const module = exported.get(name);
-    if (!module) throw new Error(`${where}: ${name} is not exported by typings/ (the mini-program can only import from there)`);
-    if (!imports.has(module)) imports.set(module, new Set());
-    imports.get(module)!.add(name);
+  const modules = new Set<string>();
+  /** `Name` as `module.Name`: the route's own module when it exports the name, else the one module that does. */
+  const qualify = (name: string, preferred: string, where: string) => {
+    const candidates = exported.get(name) ?? [];
+    const module = candidates.includes(preferred) ? preferred : candidates.length === 1 ? candidates[0] : undefined;
+    if (!module) {
+      throw new Error(
+        `${where}: ${name} is ${candidates.length ? `exported by ${candidates.join(' and ')}` : 'not exported by typings/'}` +
+          ' (the mini-program imports only from there, one module per name)',
+      );
+    }
+    modules.add(module);
+    return `${namespaceOf(module)}.${name}`;
   };
   const body: string[] = [];
   for (const fn of reference.functions.filter((f) => f.routes.length && !NOT_FOR_SHOPPERS.has(f.name))) {
     body.push(`  ${fn.name}: {`);
     for (const r of fn.routes) {
       const where = `${fn.name}.${r.route}`;
-      need(r.input, where);
-      for (const name of r.answer.match(/\b[A-Z][A-Za-z0-9_]*\b/g) ?? []) if (!GLOBAL_TYPES.has(name)) need(name, where);
+      const input = qualify(r.input, r.inputModule, where);
+      const answer = r.answer.replace(/\b[A-Z][A-Za-z0-9_]*\b/g, (name) =>
+        GLOBAL_TYPES.has(name) ? name : qualify(name, r.inputModule, where),
+      );
       const key = /^[A-Za-z_$][\w$]*$/.test(r.route) ? r.route : `'${r.route}'`;
-      body.push(`    ${key}: [z.input<typeof ${r.input}>, ${r.answer}];`);
+      body.push(`    ${key}: [z.input<typeof ${input}>, ${answer}];`);
     }
     body.push('  };');
   }
-  const importLines = [...imports]
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([module, names]) => `import type { ${[...names].sort().join(', ')} } from '../../typings/${module}';`);
+  const importLines = [...modules]
+    .sort()
+    .map((module) => `import type * as ${namespaceOf(module)} from '../../typings/${module}';`);
   const text = [
     '// Generated by `npm run docs:routes` (scripts/route-reference.ts) from the functions and typings/: do not edit.',
     "import type { z } from 'zod';",

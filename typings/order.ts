@@ -207,6 +207,9 @@ export interface OrderView {
   afterSaleId?: string;
   /** What after-sale cases paid back so far: fen in all, and units per line (same positions as `lines`). */
   refunded?: { fee: number; units: number[] };
+  /** Once the merchant shipped it: the carrier and the tracking number, and when (ISO 8601). */
+  shipping?: { carrier: string; trackingNo: string };
+  shippedAt?: string;
 }
 
 export type OrderPage = Page<OrderView>;

@@ -232,6 +232,11 @@ test('orders.ship: shipped with carrier and number, history and audit entries, t
   t.deepEqual(doc.shipping, { carrier: '顺丰速运', trackingNo: 'SF1234567890' });
   t.true(new Date(doc.shippedAt).getTime() >= before - 1000);
   t.is(view.shippedAt, new Date(doc.shippedAt).toISOString());
+  t.like(
+    dataOf(await shop.call<OrderView>('order', 'detail', { orderId: order.orderId }, shopper)),
+    { shipping: { carrier: '顺丰速运', trackingNo: 'SF1234567890' }, shippedAt: view.shippedAt },
+    'the shopper sees the carrier and the tracking number',
+  );
   t.like(doc.history.at(-1), { event: 'ship', from: 'paid', to: 'shipped', actor: 'merchant' });
 
   const audit = await auditOf(order.orderId);

@@ -23,15 +23,3 @@ test.serial('an empty shop shows the empty state instead of empty sections', asy
   t.false(page.has('.more'));
   page.detach();
 });
-
-test.serial('the tabs not built yet say so', (t) => {
-  for (const [route, title] of [
-    ['pages/category/index', '分类'],
-    ['pages/cart/index', '购物车'],
-    ['pages/user/index', '我的'],
-  ] as const) {
-    const page = mp.renderPage(route);
-    t.is(text(page.find('.placeholder')), `「${title}」正在建设中`);
-    page.detach();
-  }
-});

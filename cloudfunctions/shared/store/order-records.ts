@@ -26,6 +26,9 @@ export function toOrderView(order: OrderDoc): OrderView {
     createdAt: new Date(order.createdAt).toISOString(),
     ...(order.status === 'pending_payment' ? { expiresAt: new Date(order.expiresAt).toISOString() } : {}),
     ...(order.afterSaleId ? { afterSaleId: order.afterSaleId } : {}),
+    ...(order.shipping && order.shippedAt
+      ? { shipping: order.shipping, shippedAt: new Date(order.shippedAt).toISOString() }
+      : {}),
     ...(order.refunds?.units.some((n) => n > 0) ? { refunded: { fee: order.refunds.fee, units: order.refunds.units } } : {}),
   };
 }
