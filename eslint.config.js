@@ -1,6 +1,7 @@
 // Lint for the whole repository: typescript-eslint's recommended type-aware rules, plus the import rules that keep the
 // architecture as docs/architecture.md draws it (pure rules apart from I/O; the emulator behind one public entry).
 import js from '@eslint/js';
+import pluginVue from 'eslint-plugin-vue';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
@@ -39,6 +40,48 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   { files: ['emulator/src/ui/browser/**'], languageOptions: { globals: globals.browser } },
+  // The merchant admin page (Vue 3): vue-tsc type-checks the single-file components (npm run typecheck), so ESLint
+  // reads them with Vue's rules and TypeScript's syntax, without type information; its .ts files keep the typed rules.
+  ...pluginVue.configs['flat/recommended'].map((config) => ({ ...config, files: ['admin/src/**/*.vue'] })),
+  {
+    files: ['admin/src/**/*.vue'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.vue'], sourceType: 'module', projectService: false },
+      globals: globals.browser,
+    },
+    rules: {
+      ...tseslint.configs.disableTypeChecked.rules,
+      // Prettier lays templates out; these rules would fight it.
+      'vue/max-attributes-per-line': 'off',
+      'vue/singleline-html-element-content-newline': 'off',
+      'vue/html-self-closing': 'off',
+      'vue/html-indent': 'off',
+      'vue/html-closing-bracket-newline': 'off',
+      'vue/multiline-html-element-content-newline': 'off',
+    },
+  },
+  {
+    // The admin page runs in the browser and imports only types from typings/ (its schemas would bundle zod).
+    files: ['admin/src/**/*.ts', 'admin/src/**/*.vue'],
+    languageOptions: { globals: globals.browser },
+    rules: {
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/typings/**', '!**/typings/admin-roles'],
+              allowTypeImports: true,
+              message: 'The admin page imports only types from typings/ (import type), and the labels of typings/admin-roles.ts.',
+            },
+            { group: ['**/testkit/**', '**/scripts/**', 'node:*'], message: 'The admin page runs in the browser, not Node.' },
+          ],
+        },
+      ],
+    },
+  },
   {
     files: ['cloudfunctions/shared/model/**'],
     rules: { 'no-restricted-imports': ['error', { patterns: [sdk, ...layer('rules', 'store', 'platform', 'workflows')] }] },

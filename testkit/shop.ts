@@ -3,7 +3,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { collections } from '../database/collections.js';
 import { seedDemoShop } from '../database/seed.js';
-import { allServices, controlClient, type HttpRoute, sdkEnvironment, startEmulator } from '../emulator/index.js';
+import {
+  allServices,
+  controlClient,
+  type HostingOptions,
+  type HttpRoute,
+  sdkEnvironment,
+  startEmulator,
+} from '../emulator/index.js';
 import { buildFunctions } from '../scripts/build-functions.js';
 import type { Envelope } from '../typings/common.js';
 import type { OrderView } from '../typings/order.js';
@@ -29,7 +36,7 @@ export const TEST_DATA_KEY = DEVELOPMENT_DATA_KEY;
  * on the data a previous one left, as a redeploy with other variables does.
  */
 export async function startShop(
-  options: { only?: string[]; env?: Record<string, string>; dataFile?: string; seed?: boolean } = {},
+  options: { only?: string[]; env?: Record<string, string>; dataFile?: string; seed?: boolean; hosting?: HostingOptions } = {},
 ) {
   const functionsDir = path.resolve('build', 'test-functions', String(process.pid));
   await buildFunctions({ sourceDir: path.resolve('cloudfunctions'), outDir: functionsDir, only: options.only });
@@ -44,6 +51,7 @@ export async function startShop(
       env: { SHOP_DATA_KEY: TEST_DATA_KEY, ...options.env },
       pay: { retryScheduleMs: [50, 100, 200], refundDelayMs: 50 },
       timers: { autoStart: false },
+      ...(options.hosting ? { hosting: options.hosting } : {}),
     }),
   });
   process.env.TENCENTCLOUD = 'true';

@@ -25,6 +25,8 @@ export const CatalogRoutes = {
   bannersDelete: 'banners.delete',
   homeRecommended: 'home.recommended',
   homeSetRecommended: 'home.setRecommended',
+  imagesUpload: 'images.upload',
+  imagesUrls: 'images.urls',
 } as const;
 
 /** A SKU price moving by more than this share of its old price needs a second verification (二次验证). */
@@ -420,3 +422,40 @@ export interface HomeRecommendedView {
   items: Array<{ spuId: string; title: string; status: SpuStatus }>;
   version: number;
 }
+
+// -------------------------------------------------------------------------------------------------------------- Images
+
+/** The largest image the back office takes (product, detail and banner images), before base64. */
+export const MAX_IMAGE_BYTES = 2 * 1024 * 1024;
+export const IMAGE_TYPES = ['image/jpeg', 'image/png', 'image/webp', 'image/gif'] as const;
+export type ImageType = (typeof IMAGE_TYPES)[number];
+
+/**
+ * `images.upload` (catalog.write): one image for a product, its detail or a banner, sent as base64 in the call (the
+ * HTTP access body holds up to 6 MB, so a 2 MiB image fits) and stored under `admin/images/` in cloud storage. The
+ * function checks the bytes really are the image type named, so only images reach the shop's storage. Answers the
+ * file id to save in the product, and a temporary URL to preview it.
+ */
+export const ImageUploadInput = z
+  .object({
+    contentType: z.enum(IMAGE_TYPES, '只支持 JPG、PNG、WebP 或 GIF 图片'),
+    data: z
+      .string()
+      .max(Math.ceil(MAX_IMAGE_BYTES / 3) * 4, '图片不能超过 2 MB')
+      .regex(/^[A-Za-z0-9+/]+={0,2}$/, '图片数据须为 base64'),
+  })
+  .strict();
+export type ImageUploadInput = z.infer<typeof ImageUploadInput>;
+
+export interface UploadedImage {
+  fileId: string;
+  /** A temporary URL (about two hours) to show it. */
+  url: string;
+}
+
+/** `images.urls` (catalog.read): temporary URLs to show stored images (cloud file ids are not URLs). */
+export const ImageUrlsInput = z.object({ fileIds: z.array(FileId).min(1).max(50, '一次最多 50 张图片') }).strict();
+export type ImageUrlsInput = z.infer<typeof ImageUrlsInput>;
+
+/** One entry per id asked for, in order; `url` is empty for a file that no longer exists. */
+export type ImageUrls = UploadedImage[];

@@ -15,8 +15,8 @@ import type * as track from '../../typings/track';
 import type * as user from '../../typings/user';
 
 /**
- * Every route the app may call, by function, as `[parameters, answer]`: the parameters are what the route's input
- * schema accepts (defaults may be left out), the answer the type the route declares. `call()` (services/call.ts)
+ * Every route this client may call, by function, as `[parameters, answer]`: the parameters are what the route's
+ * input schema accepts (defaults may be left out), the answer the type the route declares. `call()` (services/call.ts)
  * takes its types from here; docs/routes.md describes each route.
  */
 export interface Routes {

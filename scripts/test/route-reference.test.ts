@@ -1,10 +1,11 @@
 import test from 'ava';
 import fs from 'node:fs';
-import { MINIPROGRAM_ROUTES, readRoutes, renderMiniprogramRoutes, renderRouteReference } from '../route-reference.js';
+import { ADMIN_ROUTES, MINIPROGRAM_ROUTES, readRoutes, renderRouteMap, renderRouteReference } from '../route-reference.js';
 
 // Read before anything of this run could regenerate it, so an edit of typings/ without `npm run docs:routes` is caught.
 const committed = fs.readFileSync('docs/routes.md', 'utf8');
-const committedRouteMap = fs.readFileSync(MINIPROGRAM_ROUTES, 'utf8');
+const committedRouteMap = fs.readFileSync(MINIPROGRAM_ROUTES.file, 'utf8');
+const committedAdminMap = fs.readFileSync(ADMIN_ROUTES.file, 'utf8');
 const routes = await readRoutes();
 
 /** docs/routes.md is generated from typings/ and the functions' route tables; run `npm run docs:routes` after editing them. */
@@ -13,13 +14,21 @@ test('docs/routes.md is in step with typings/ and the route tables', async (t) =
 });
 
 test('the mini-program’s route map is in step with the functions and typings/', async (t) => {
-  const map = await renderMiniprogramRoutes(routes);
+  const map = await renderRouteMap(routes, MINIPROGRAM_ROUTES);
   t.is(committedRouteMap, map, 'out of step: run npm run docs:routes and commit miniprogram/services/routes.ts');
   t.regex(map, /create: \[z\.input<typeof order\.CreateInput>, order\.OrderView\];/);
   // Two modules export a `ListInput`: each route gets its own.
   t.regex(map, /product: \{[^}]*list: \[z\.input<typeof product\.ListInput>, product\.ListData\];/);
   t.regex(map, /order: \{[^}]*list: \[z\.input<typeof order\.ListInput>, order\.OrderPage\];/);
   t.notRegex(map, /^ {2}(admin|jobs): \{/m, 'no back-office or timer routes');
+});
+
+test('the admin page’s route map is in step and holds the back office only', async (t) => {
+  const map = await renderRouteMap(routes, ADMIN_ROUTES);
+  t.is(committedAdminMap, map, 'out of step: run npm run docs:routes and commit admin/src/api/routes.ts');
+  t.regex(map, /^ {2}admin: \{/m);
+  t.regex(map, /from '\.\.\/\.\.\/\.\.\/typings\/admin-access'/);
+  t.notRegex(map, /^ {2}(product|order|jobs): \{/m);
 });
 
 test('every route a function serves is documented, with its parameters, answer and refusals', (t) => {

@@ -2,6 +2,7 @@ import { CatalogRoutes } from '../../../typings/admin-catalog.js';
 import * as banners from './catalog-banners.js';
 import * as categories from './catalog-categories.js';
 import * as home from './catalog-home.js';
+import * as images from './catalog-images.js';
 import * as products from './catalog-products.js';
 import * as stock from './catalog-stock.js';
 
@@ -25,4 +26,6 @@ export const catalogRoutes = {
   [CatalogRoutes.bannersDelete]: banners.remove,
   [CatalogRoutes.homeRecommended]: home.recommended,
   [CatalogRoutes.homeSetRecommended]: home.setRecommendedRoute,
+  [CatalogRoutes.imagesUpload]: images.upload,
+  [CatalogRoutes.imagesUrls]: images.urls,
 };
