@@ -12,7 +12,8 @@ import { startShop, TEST_DATA_KEY } from './shop.js';
  * Chromium driven by playwright-core. Staff accounts are made as `npm run admin:create-owner` makes them, so the test
  * knows each one's password and authenticator.
  */
-export const ADMIN_BUILD = path.resolve('build', 'admin');
+/** `ADMIN_BUILD_DIR` points the tests at another build (`vite build --outDir`), e.g. while two people build at once. */
+export const ADMIN_BUILD = path.resolve(process.env.ADMIN_BUILD_DIR ?? path.join('build', 'admin'));
 /** Written by the tests, git-ignored; a few are copied into docs/images for the README. */
 export const SCREENSHOTS = path.resolve('build', 'screenshots', 'admin');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
