@@ -16,6 +16,7 @@ import {
   readEnvFile,
   readStaticSite,
 } from './deploy/declarations.js';
+import { buildAdminPage } from './admin/build.js';
 import { managerTarget } from './deploy/manager.js';
 import { countChanges, formatPlan, planDeploy } from './deploy/plan.js';
 import { variableSpec } from './deploy/variables.js';
@@ -34,7 +35,7 @@ const USAGE = `Usage: npm run deploy -- --env <envId> [options]
   --region <region>      the environment's region (default: cloudbaserc.json "region", TENCENTCLOUD_REGION, ap-shanghai)
   --skip-build           deploy what is already built instead of running the build first
   --functions-dir <dir>  where the built functions are (default: cloudbaserc.json functionRoot)
-  --admin-dir <dir>      the built admin page, uploaded to static hosting under admin/ when it exists
+  --admin-dir <dir>      where the admin page is built, then uploaded to static hosting under admin/
                          (default: build/admin; docs/deploy-hosting.md)
   --config <file>        cloudbaserc.json to read (default: the repository's)
   --vars-file <file>     variables file (default: .env.deploy, git-ignored)
@@ -113,13 +114,14 @@ export async function deploy(argv: string[], io: Io): Promise<number> {
 
     const rc = readDeployConfig(path.resolve(args.config ?? path.join(root, 'cloudbaserc.json')));
     const functionsDir = args['functions-dir'] ? path.resolve(args['functions-dir']) : rc.functionRoot;
+    const adminDir = path.resolve(args['admin-dir'] ?? path.join(root, 'build', 'admin'));
     let names: string[] | undefined;
     if (!args['skip-build']) {
       const built = await buildFunctions({ sourceDir: path.join(root, 'cloudfunctions'), outDir: functionsDir });
       names = built.map((f) => f.name);
-      io.out(
-        `Built ${names.length} functions into ${path.relative(process.cwd(), functionsDir) || '.'}: ${names.join(', ')}\n\n`,
-      );
+      io.out(`Built ${names.length} functions into ${path.relative(process.cwd(), functionsDir) || '.'}: ${names.join(', ')}\n`);
+      await buildAdminPage(adminDir);
+      io.out(`Built the admin page into ${path.relative(process.cwd(), adminDir) || '.'}\n\n`);
     }
     const decl: Declarations = {
       envId,
@@ -130,7 +132,7 @@ export async function deploy(argv: string[], io: Io): Promise<number> {
       routes: rc.routes,
       variables: Object.fromEntries(Object.entries(vars).filter(([name]) => variableSpec(name))),
       // The merchant admin page: static hosting's admin/, calling the admin function through HTTP access.
-      site: readStaticSite(path.resolve(args['admin-dir'] ?? path.join(root, 'build', 'admin')), 'admin/', 'admin'),
+      site: readStaticSite(adminDir, 'admin/', 'admin'),
     };
 
     if (dryRun) {

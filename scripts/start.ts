@@ -8,6 +8,7 @@ import { type HttpRoute, launch, parseLaunchArgs, setReseed } from '../emulator/
 import { buildFunctions } from './build-functions.js';
 import { ensureTdesign } from './miniprogram/build.js';
 import { DEVELOPMENT_DATA_KEY } from './local-env.js';
+import { ADMIN_OUT, adminBuildIsCurrent, buildAdminPage } from './admin/build.js';
 import { AccountExistsError, createAccount } from './admin/owner-account.js';
 
 /**
@@ -28,13 +29,14 @@ const args = parseLaunchArgs(process.argv.slice(2));
 const built = await buildFunctions({ sourceDir: 'cloudfunctions', outDir: args.functions });
 // TDesign converted into miniprogram/miniprogram_npm, what WeChat DevTools' 构建 npm would give: the app opens as is.
 await ensureTdesign();
+// The admin page, rebuilt when its sources changed since the last build (`npm run dev:admin` for hot reload).
+const adminBuilt = adminBuildIsCurrent() ? undefined : await buildAdminPage().then(() => true);
 const rc = JSON.parse(fs.readFileSync('cloudbaserc.json', 'utf8')) as { httpAccess?: HttpRoute[] };
 // The merchant admin page, as static hosting serves it in the cloud (`admin/`, scripts/deploy): same origin as
-// /api/admin, index.html for deep links. Served whenever it exists, read per request, so a rebuild needs no restart.
-const ADMIN_DIR = path.join(root, 'build', 'admin');
+// /api/admin, index.html for anything else. Read per request, so a rebuild (npm run build:admin) needs no restart.
 const emulator = await launch(args, {
   httpRoutes: rc.httpAccess,
-  hosting: { dir: ADMIN_DIR, prefix: '/admin/', errorDocument: 'index.html' },
+  hosting: { dir: ADMIN_OUT, prefix: '/admin/', errorDocument: 'index.html' },
   // Development only: the key that encrypts shoppers' phone numbers and addresses. Production sets its own.
   env: { SHOP_DATA_KEY: DEVELOPMENT_DATA_KEY },
 });
@@ -95,8 +97,7 @@ const seededLine = seeded
 // `--static <dir>` replaces the admin page with another folder (emulator/src/launch.ts).
 const hostingLine = args.static
   ? `  静态托管       ${emulator.url}${args.staticPrefix} → ${args.static}`
-  : `  管理后台       ${emulator.url}/admin/` +
-    (fs.existsSync(path.join(ADMIN_DIR, 'index.html')) ? '' : '   （build/admin 尚未构建；构建后即在此提供，无需重启）');
+  : `  管理后台       ${emulator.url}/admin/   ${adminBuilt ? '（已重新构建）' : '（构建未过期）'}修改 admin/ 后重启即重建，或用 npm run dev:admin 热更新`;
 console.log(`
 微信小店 · 本地云开发环境已启动（${((Date.now() - started) / 1000).toFixed(1)} 秒）
   模拟器控制台   ${emulator.url}/

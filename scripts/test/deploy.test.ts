@@ -835,7 +835,8 @@ function zipNames(base64: string): string[] {
 
 /**
  * Runs the deploy CLI as `npm run deploy` does, with only the variables given (nothing from the developer's shell).
- * Without `--admin-dir`, a folder that does not exist: the repository's own build/admin is never uploaded by a test.
+ * Without `--admin-dir`, a folder that does not exist: the repository's own build/admin is never uploaded or rebuilt
+ * by a test.
  */
 function runDeploy(args: string[], vars: Record<string, string> = {}, config = rcFile) {
   const env: Record<string, string> = {
@@ -874,7 +875,8 @@ const CREDENTIALS = { TENCENTCLOUD_SECRETID: 'AKIDfaketest', TENCENTCLOUD_SECRET
 test.serial('--dry-run builds, prints the whole plan and calls nothing, without credentials', async (t) => {
   const dryDir = path.join(scratch, 'dry-functions');
   const before = cloud.connects.length;
-  const run = await runDeploy(['--env', ENV, '--dry-run', '--functions-dir', dryDir]);
+  const dryAdmin = path.join(scratch, 'dry-admin');
+  const run = await runDeploy(['--env', ENV, '--dry-run', '--functions-dir', dryDir, '--admin-dir', dryAdmin]);
   t.is(run.code, 0, run.stderr);
   t.regex(run.stdout, new RegExp(`Built ${built.length} functions`));
   t.regex(run.stdout, /Dry run: nothing was read from or sent to the environment/);
@@ -888,6 +890,10 @@ test.serial('--dry-run builds, prints the whole plan and calls nothing, without 
   t.regex(run.stdout, /\+ timer every-minute "0 \* \* \* \* \* \*"/);
   t.is(cloud.connects.length, before, 'no request left the process');
   t.true(fs.existsSync(path.join(dryDir, ROUTE_FN, 'index.js')));
+  // The admin page is built too, and its upload is part of the plan.
+  t.regex(run.stdout, /Built the admin page into /);
+  t.true(fs.existsSync(path.join(dryAdmin, 'index.html')));
+  t.regex(run.stdout, /Static hosting: the admin page, \S+ → admin\/ \(\d+ files, \d+\.\d KB\)/);
 });
 
 test.serial('without credentials a real deploy stops at once with a clear message', async (t) => {
