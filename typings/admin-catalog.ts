@@ -438,7 +438,7 @@ export type ImageType = (typeof IMAGE_TYPES)[number];
  */
 export const ImageUploadInput = z
   .object({
-    contentType: z.enum(IMAGE_TYPES, '只支持 JPG、PNG、WebP 或 GIF 图片'),
+    contentType: z.enum(IMAGE_TYPES, '图片格式只能是 JPG、PNG、WebP 或 GIF'),
     data: z
       .string()
       .max(Math.ceil(MAX_IMAGE_BYTES / 3) * 4, '图片不能超过 2 MB')
