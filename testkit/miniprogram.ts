@@ -154,6 +154,9 @@ export async function startMiniProgram(options: { only?: string[]; seed?: boolea
   const privacyListeners: Array<(resolve: (r: { event: string; buttonId?: string }) => void, info: Rec) => void> = [];
   const mediaDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mp-media-'));
   let mediaCount = 0;
+  let shoppers = 0;
+  /** Calls whose answer is lost on the way back (`loseNextAnswer`), each once. */
+  const lostAnswers: Array<{ name: string; route: string; errMsg: string }> = [];
   /** Every call the pages made, in order. */
   const calls: Array<{ name: string; route: string; params: Rec }> = [];
   const navigations: Navigation[] = [];
@@ -291,7 +294,15 @@ export async function startMiniProgram(options: { only?: string[]; seed?: boolea
       init: () => undefined,
       callFunction: (opts: Rec) =>
         settle(opts, () => {
-          const answer = callFunction(String(opts.name), (opts.data ?? {}) as Rec);
+          const name = String(opts.name);
+          const data = (opts.data ?? {}) as Rec;
+          const lost = lostAnswers.findIndex((l) => l.name === name && l.route === data.$url);
+          const answer =
+            lost < 0
+              ? callFunction(name, data)
+              : callFunction(name, data).then(() => {
+                  throw wxError(lostAnswers.splice(lost, 1)[0]!.errMsg, -1);
+                });
           inFlight.add(answer);
           void answer.catch(() => undefined).finally(() => inFlight.delete(answer));
           return answer;
@@ -398,6 +409,13 @@ export async function startMiniProgram(options: { only?: string[]; seed?: boolea
     return nodes;
   }
 
+  /** A temporary image file, as WeChat's pickers hand one over (a 1×1 PNG); `willChooseImages` queues them for chooseMedia. */
+  function imageFile(): string {
+    const file = path.join(mediaDir, `photo-${++mediaCount}.png`);
+    fs.writeFileSync(file, TINY_PNG);
+    return file;
+  }
+
   /** Renders a page (`pages/home/index`) as WeChat opens it: attached, then `onLoad(query)` and `onShow()`. */
   function renderPage(route: string, pageQuery: Record<string, string> = {}): RenderedPage {
     const id = simulate.load(path.join(rootPath, route), { rootPath, compiler: 'official', compilerOptions: WCC_OPTIONS });
@@ -459,10 +477,37 @@ export async function startMiniProgram(options: { only?: string[]; seed?: boolea
     toasts,
     storage,
     renderPage,
+    /** Renders a page and waits until it no longer shows 加载中 (`data.status`). */
+    async renderLoaded(route: string, pageQuery: Record<string, string> = {}): Promise<RenderedPage> {
+      const page = renderPage(route, pageQuery);
+      await waitFor(`${route} to load`, () => page.data.status !== 'loading');
+      return page;
+    },
     appModule,
+    /** Adds `products` (`spus` documents) to the shop for the time of `work`, then removes them. */
+    async withProducts<T>(products: Array<{ _id: string }>, work: () => Promise<T>): Promise<T> {
+      await shop.db.collection('spus').add(products);
+      try {
+        return await work();
+      } finally {
+        await Promise.all(products.map((p) => shop.db.collection('spus').doc(p._id).remove()));
+      }
+    },
     /** Calls from now on are made as this shopper. */
     signInAs(openid: string) {
       state.openid = openid;
+    },
+    /** Signs in as a shopper new to the shop (`<prefix>-1`, `<prefix>-2`…) and answers their openid. */
+    newShopper(prefix: string): string {
+      state.openid = `${prefix}-${++shoppers}`;
+      return state.openid;
+    },
+    /**
+     * The next call of `name.route` reaches the function, which does its work, but the answer never comes back to the
+     * phone (a dropped connection): the page's call fails with `errMsg`, as `wx.cloud.callFunction` reports it.
+     */
+    loseNextAnswer(name: string, route: string, errMsg = 'cloud.callFunction:fail request:fail timeout') {
+      lostAnswers.push({ name, route, errMsg });
     },
     get openid() {
       return state.openid;
@@ -498,14 +543,11 @@ export async function startMiniProgram(options: { only?: string[]; seed?: boolea
     },
     /** The next `wx.chooseMedia` hands over `count` small PNG photos (real files); returns their paths. */
     willChooseImages(count: number): string[] {
-      const files = Array.from({ length: count }, () => {
-        const file = path.join(mediaDir, `photo-${++mediaCount}.png`);
-        fs.writeFileSync(file, TINY_PNG);
-        return file;
-      });
+      const files = Array.from({ length: count }, imageFile);
       state.media.push(...files);
       return files;
     },
+    imageFile,
     /** Calls of `name.route` the pages made so far. */
     callsOf: (name: string, route: string) => calls.filter((c) => c.name === name && c.route === route),
     /** The latest navigation, or a failed test. */

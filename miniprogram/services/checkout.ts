@@ -1,14 +1,18 @@
 import type { OrderView, Preview } from '../../typings/order';
-import type { KeyStore } from '../utils/checkout-idempotency';
+import { CHECKOUT_ATTEMPT, IdempotentAttempt, type KeyStore } from '../utils/idempotent-attempt';
 import { call } from './call';
 import { fetchCart } from './cart';
 
-/** Where a checkout's idempotency key is kept (utils/checkout-idempotency.ts): the phone's storage. */
-export const wxKeyStore: KeyStore = {
-  get: (key) => wx.getStorageSync<unknown>(key),
-  set: (key, value) => wx.setStorageSync(key, value),
-  remove: (key) => wx.removeStorageSync(key),
+const wxKeyStore: KeyStore = {
+  get: (slot) => wx.getStorageSync<unknown>(slot),
+  set: (slot, value) => wx.setStorageSync(slot, value),
+  remove: (slot) => wx.removeStorageSync(slot),
 };
+
+/** The idempotency key of `order.create` (utils/idempotent-attempt.ts), kept in the phone's storage. */
+export function checkoutAttempt(): IdempotentAttempt {
+  return new IdempotentAttempt(wxKeyStore, CHECKOUT_ATTEMPT);
+}
 
 /** A line to check out: a SKU and how many. */
 export interface CheckoutLine {

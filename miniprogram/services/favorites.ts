@@ -1,4 +1,5 @@
 import { call } from './call';
+import { removeKept } from './user';
 
 /** The shopper's favorites (收藏), as the detail page's button toggles them. */
 
@@ -9,6 +10,6 @@ export async function isFavorite(spuId: string): Promise<boolean> {
 /** Favorites the product, or unfavorites it; answers whether it is a favorite now. */
 export async function setFavorite(spuId: string, favorite: boolean): Promise<boolean> {
   if (favorite) await call('user', 'favorites.add', { spuId });
-  else await call('user', 'favorites.remove', { spuIds: [spuId] });
+  else await removeKept('favorites', [spuId]);
   return favorite;
 }

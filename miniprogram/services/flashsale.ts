@@ -24,7 +24,7 @@ export function fetchFlashSale(flashSaleId: string): Promise<FlashSaleView> {
 
 /**
  * Buys at the flash price: an unpaid order to pay on its page. The same `idempotencyKey` on a retry gives back the
- * same order (utils/promo-attempts.ts keeps it until the answer is known).
+ * same order (utils/idempotent-attempt.ts keeps it until the outcome is known).
  */
 export function buyFlashSale(params: {
   flashSaleId: string;

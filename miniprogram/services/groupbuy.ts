@@ -19,7 +19,7 @@ export interface Seat {
   skuId: string;
   quantity: number;
   addressId: string;
-  /** The same key on a retry gives back the same order (utils/promo-attempts.ts). */
+  /** The same key on a retry gives back the same order (utils/idempotent-attempt.ts). */
   idempotencyKey: string;
 }
 

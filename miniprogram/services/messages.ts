@@ -1,9 +1,14 @@
-import type { MessageKind, MessageTemplates } from '../../typings/user';
+import type { MessageConsents, MessageKind, MessageTemplates } from '../../typings/user';
 import { call } from './call';
 
 /** The template id of each subscribe message, for `wx.requestSubscribeMessage`. */
 export function fetchMessageTemplates(): Promise<MessageTemplates> {
   return call('user', 'messages.templates');
+}
+
+/** Records the kinds the shopper accepted in `wx.requestSubscribeMessage`. */
+export function recordMessageConsent(accepted: MessageKind[]): Promise<MessageConsents> {
+  return call('user', 'messages.consent', { accepted });
 }
 
 /**
@@ -17,7 +22,7 @@ export async function askForMessages(templates: MessageTemplates, kinds: Message
   try {
     const answer = (await wx.requestSubscribeMessage({ tmplIds: ids })) as unknown as Record<string, string>;
     const accepted = kinds.filter((kind) => answer[templates[kind]] === 'accept');
-    if (accepted.length) await call('user', 'messages.consent', { accepted });
+    if (accepted.length) await recordMessageConsent(accepted);
     return accepted;
   } catch {
     return [];

@@ -1,8 +1,8 @@
-import type { KeptProductPage, MessageConsents, MessageKind, MessageTemplates, Profile } from '../../typings/user';
+import type { KeptProductPage, Profile } from '../../typings/user';
 import { call } from './call';
 import { uploadFile } from './storage';
 
-/** The signed-in shopper: profile, subscribe-message consent, favorites (收藏) and footprints (浏览足迹). */
+/** The signed-in shopper: profile, favorites (收藏) and footprints (浏览足迹); subscribe messages are in messages.ts. */
 
 export function fetchProfile(): Promise<Profile> {
   return call('user', 'profile');
@@ -18,14 +18,6 @@ export function updateProfile(changes: { nickname?: string; avatarUrl?: string }
  */
 export function uploadAvatar(tempFilePath: string): Promise<string> {
   return uploadFile(tempFilePath, 'avatars');
-}
-
-export function fetchMessageTemplates(): Promise<MessageTemplates> {
-  return call('user', 'messages.templates');
-}
-
-export function recordMessageConsent(accepted: MessageKind[]): Promise<MessageConsents> {
-  return call('user', 'messages.consent', { accepted });
 }
 
 export type KeptKind = 'favorites' | 'footprints';

@@ -19,13 +19,8 @@ test.after.always(async () => {
 type Rec = Record<string, any>;
 const wx = () => (globalThis as Rec).wx as Rec;
 
-let shoppers = 0;
 /** Each test its own shopper, so the books do not mix. */
-function newShopper(): string {
-  const openid = `o-addr-${++shoppers}`;
-  mp.signInAs(openid);
-  return openid;
-}
+const newShopper = (): string => mp.newShopper('o-addr');
 
 const sample = {
   name: '王五',
@@ -44,17 +39,11 @@ async function bookOf(openid: string): Promise<Address[]> {
   return dataOf(await mp.shop.call<Address[]>('user', 'addresses.list', {}, openid));
 }
 
-async function openList(query: Record<string, string> = {}): Promise<RenderedPage> {
-  const page = mp.renderPage('pages/mine/addresses/index', query);
-  await waitFor('the address book', () => page.data.status !== 'loading');
-  return page;
-}
+const openList = (query: Record<string, string> = {}): Promise<RenderedPage> =>
+  mp.renderLoaded('pages/mine/addresses/index', query);
 
-async function openForm(query: Record<string, string> = {}): Promise<RenderedPage> {
-  const page = mp.renderPage('pages/mine/address-edit/index', query);
-  await waitFor('the address form', () => page.data.status !== 'loading');
-  return page;
-}
+const openForm = (query: Record<string, string> = {}): Promise<RenderedPage> =>
+  mp.renderLoaded('pages/mine/address-edit/index', query);
 
 /** Typing in a native input (simulate's inputs are inert: the event carries the value, as WeChat's does). */
 async function type(page: RenderedPage, selector: string, value: string): Promise<void> {

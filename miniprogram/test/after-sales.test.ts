@@ -14,7 +14,6 @@ import { formatFen } from '../utils/money.js';
 type Rec = Record<string, any>;
 
 let mp: MiniProgram;
-let shoppers = 0;
 
 test.before(async () => {
   mp = await startMiniProgram({ only: ['order', 'pay', 'user', 'admin', 'track'] });
@@ -24,11 +23,7 @@ test.after.always(async () => {
   await mp?.close();
 });
 
-function newShopper(): string {
-  const openid = `o-aftersale-${++shoppers}`;
-  mp.signInAs(openid);
-  return openid;
-}
+const newShopper = (): string => mp.newShopper('o-aftersale');
 
 /** A paid order of two lines (2 + 1 units), shipped when asked. */
 async function paidOrder(openid: string, shipped = false): Promise<OrderView> {
@@ -41,11 +36,7 @@ async function paidOrder(openid: string, shipped = false): Promise<OrderView> {
   return order;
 }
 
-async function render(route: string, query: Record<string, string>): Promise<RenderedPage> {
-  const page = mp.renderPage(route, query);
-  await waitFor(route, () => page.data.status !== 'loading');
-  return page;
-}
+const render = (route: string, query: Record<string, string>): Promise<RenderedPage> => mp.renderLoaded(route, query);
 
 /** Submits the request form and answers the case id of the page it redirects to. */
 async function submitRequest(page: RenderedPage): Promise<string> {

@@ -7,7 +7,6 @@ import { formatFen } from '../utils/money.js';
 // 购物车 on the real cart function: lines with their live state, selection, quantities, removal, totals, checkout.
 
 let mp: MiniProgram;
-let shoppers = 0;
 
 test.before(async () => {
   mp = await startMiniProgram({ only: ['cart', 'track'] });
@@ -18,11 +17,7 @@ test.after.always(async () => {
 });
 
 /** A new shopper for each test (carts are per shopper), signed in. */
-function newShopper(): string {
-  const openid = `o-cart-${++shoppers}`;
-  mp.signInAs(openid);
-  return openid;
-}
+const newShopper = (): string => mp.newShopper('o-cart');
 
 async function add(openid: string, skuId: string, quantity: number): Promise<void> {
   dataOf(await mp.shop.call('cart', 'add', { skuId, quantity }, openid));
@@ -32,11 +27,7 @@ async function cartOf(openid: string): Promise<CartView> {
   return dataOf(await mp.shop.call<CartView>('cart', 'list', {}, openid));
 }
 
-async function openCart(): Promise<RenderedPage> {
-  const page = mp.renderPage('pages/cart/index');
-  await waitFor('the cart to load', () => page.data.status !== 'loading');
-  return page;
-}
+const openCart = (): Promise<RenderedPage> => mp.renderLoaded('pages/cart/index');
 
 /** Waits until the page shows the cart as the function holds it. */
 async function settled(page: RenderedPage, openid: string, what: (cart: CartView) => boolean): Promise<CartView> {

@@ -1,6 +1,7 @@
 import test from 'ava';
 import { type MiniProgram, type RenderedPage, startMiniProgram, tap, text, waitFor } from '../../testkit/miniprogram.js';
 import { formatFen } from '../utils/money.js';
+import { extraProducts } from './fixtures.js';
 
 // The 分类 tab on the demo shop: the category tree and each category's products from the real product function.
 
@@ -140,22 +141,14 @@ test.serial('a late answer for the category left behind does not overwrite the o
 });
 
 test.serial('scrolling pages through a category’s products, each once, until 没有更多了', async (t) => {
-  const extra = Array.from({ length: 23 }, (_, i) => ({
-    _id: `spu-cat-${String(i).padStart(2, '0')}`,
-    title: `收纳好物 ${i}`,
-    subtitle: '',
+  const extra = extraProducts(23, {
+    idPrefix: 'spu-cat',
+    title: '收纳好物',
     categoryId: 'c-storage',
-    status: 'on_shelf',
-    images: ['cloud://local-env.local-env-1250000000/products/spu-012.svg'],
-    specs: [],
-    attributes: [],
-    minPrice: 1000 + i,
-    maxPrice: 1000 + i,
-    sales: 500 + i,
-    createdAt: new Date(),
-  }));
-  await mp.shop.db.collection('spus').add(extra);
-  try {
+    image: 'spu-012',
+    sales: 500,
+  });
+  await mp.withProducts(extra, async () => {
     const page = await openCategories();
     await tap(page.findAll('.rail__item').find((n) => text(n) === '家居')!);
     await waitFor('家居’s products', () => page.data.topId === 'c-home' && page.data.status === 'ready');
@@ -177,9 +170,7 @@ test.serial('scrolling pages through a category’s products, each once, until �
     );
     t.is(text(page.find('.more')), '没有更多了');
     page.detach();
-  } finally {
-    await Promise.all(extra.map((p) => mp.shop.db.collection('spus').doc(p._id).remove()));
-  }
+  });
 });
 
 test.serial('a category without products says so', async (t) => {

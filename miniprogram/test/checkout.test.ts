@@ -13,7 +13,6 @@ import { formatFen } from '../utils/money.js';
 type Rec = Record<string, any>;
 
 let mp: MiniProgram;
-let shoppers = 0;
 
 test.before(async () => {
   mp = await startMiniProgram({ only: ['cart', 'order', 'pay', 'user', 'coupon', 'track'] });
@@ -25,17 +24,12 @@ test.after.always(async () => {
 
 /** A new shopper with a default address, signed in. */
 async function newShopper(withAddress = true): Promise<string> {
-  const openid = `o-checkout-${++shoppers}`;
-  mp.signInAs(openid);
+  const openid = mp.newShopper('o-checkout');
   if (withAddress) await mp.shop.addressFor(openid);
   return openid;
 }
 
-async function openConfirm(query: Record<string, string>): Promise<RenderedPage> {
-  const page = mp.renderPage('pages/order/confirm/index', query);
-  await waitFor('checkout to load', () => page.data.status !== 'loading');
-  return page;
-}
+const openConfirm = (query: Record<string, string>): Promise<RenderedPage> => mp.renderLoaded('pages/order/confirm/index', query);
 
 async function ordersOf(openid: string): Promise<Rec[]> {
   return (await mp.shop.db.collection('orders').where({ openid }).get()).data as Rec[];
@@ -201,24 +195,9 @@ test.serial(
 test.serial('a create whose answer is lost is retried with the same idempotency key and gets the same order back', async (t) => {
   const openid = await newShopper();
   const page = await openConfirm({ skuId: 'spu-010-01', quantity: '1' });
-  const wx = (globalThis as Rec).wx as Rec;
-  const callFunction = wx.cloud.callFunction as (opts: Rec) => Promise<Rec>;
   // The request reaches the order function (the order is placed), but its answer never comes back to the phone.
-  wx.cloud.callFunction = (opts: Rec) => {
-    if (opts.name !== 'order' || opts.data?.$url !== 'create') return callFunction(opts);
-    wx.cloud.callFunction = callFunction;
-    return callFunction(opts).then(() => {
-      throw Object.assign(new Error('cloud.callFunction:fail request:fail timeout'), {
-        errMsg: 'cloud.callFunction:fail request:fail timeout',
-        errCode: -1,
-      });
-    });
-  };
-  try {
-    await submitted(page);
-  } finally {
-    wx.cloud.callFunction = callFunction;
-  }
+  mp.loseNextAnswer('order', 'create');
+  await submitted(page);
   t.is(mp.toasts.at(-1), '网络不给力，请再次提交（不会重复下单）');
   const [placed, ...none] = await ordersOf(openid);
   t.is(none.length, 0);
@@ -243,23 +222,8 @@ test.serial('after a lost answer, a retry with other choices learns the order ex
   const openid = await newShopper();
   dataOf(await mp.shop.call('coupon', 'claim', { templateId: 'ct-free-5' }, openid));
   const page = await openConfirm({ skuId: 'spu-010-02', quantity: '1' });
-  const wx = (globalThis as Rec).wx as Rec;
-  const callFunction = wx.cloud.callFunction as (opts: Rec) => Promise<Rec>;
-  wx.cloud.callFunction = (opts: Rec) => {
-    if (opts.name !== 'order' || opts.data?.$url !== 'create') return callFunction(opts);
-    wx.cloud.callFunction = callFunction;
-    return callFunction(opts).then(() => {
-      throw Object.assign(new Error('cloud.callFunction:fail request:fail'), {
-        errMsg: 'cloud.callFunction:fail request:fail',
-        errCode: -1,
-      });
-    });
-  };
-  try {
-    await submitted(page);
-  } finally {
-    wx.cloud.callFunction = callFunction;
-  }
+  mp.loseNextAnswer('order', 'create', 'cloud.callFunction:fail request:fail');
+  await submitted(page);
   // The shopper drops the coupon and submits again: the key belongs to the order placed with it.
   await tap(page.find('.option--coupon'));
   await tap(page.find('.picker__none'));

@@ -16,24 +16,11 @@ test.after.always(async () => {
 });
 
 type Rec = Record<string, any>;
-let shoppers = 0;
-function newShopper(): string {
-  const openid = `o-coupon-${++shoppers}`;
-  mp.signInAs(openid);
-  return openid;
-}
+const newShopper = (): string => mp.newShopper('o-coupon');
 
-async function openCentre(): Promise<RenderedPage> {
-  const page = mp.renderPage('pages/coupon/center/index');
-  await waitFor('the coupon centre', () => page.data.status !== 'loading');
-  return page;
-}
+const openCentre = (): Promise<RenderedPage> => mp.renderLoaded('pages/coupon/center/index');
 
-async function openMine(query: Record<string, string> = {}): Promise<RenderedPage> {
-  const page = mp.renderPage('pages/coupon/mine/index', query);
-  await waitFor('my coupons', () => page.data.status !== 'loading');
-  return page;
-}
+const openMine = (query: Record<string, string> = {}): Promise<RenderedPage> => mp.renderLoaded('pages/coupon/mine/index', query);
 
 const rowOf = (page: RenderedPage, name: string) => page.findAll('.coupon-row').find((n) => text(n).includes(name));
 /** The claim button of a coupon: the page's own node, slotted into the coupon's ticket. */

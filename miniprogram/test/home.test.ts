@@ -4,6 +4,7 @@ import { dataOf } from '../../testkit/shop.js';
 import type { ShareData } from '../../typings/member.js';
 import type { HomeData } from '../../typings/product.js';
 import { formatFen } from '../utils/money.js';
+import { extraProducts } from './fixtures.js';
 
 // The home page on the demo shop, its calls answered by the real product, flashsale and track functions.
 
@@ -17,11 +18,7 @@ test.after.always(async () => {
   await mp?.close();
 });
 
-async function openHome(query: Record<string, string> = {}): Promise<RenderedPage> {
-  const page = mp.renderPage('pages/home/index', query);
-  await waitFor('the home page to load', () => page.data.status !== 'loading');
-  return page;
-}
+const openHome = (query: Record<string, string> = {}): Promise<RenderedPage> => mp.renderLoaded('pages/home/index', query);
 
 /** On-shelf products as the database holds them, best-selling first (the demo shop has no merchant picks). */
 async function bestSellers(limit: number) {
@@ -160,22 +157,8 @@ test.serial(
   'scrolling to the bottom loads the rest of the catalog, page by page, each product once, until 没有更多了',
   async (t) => {
     // 25 more products than the demo's 12, so the grid goes on for several pages of product.list.
-    const extra = Array.from({ length: 25 }, (_, i) => ({
-      _id: `spu-extra-${String(i).padStart(2, '0')}`,
-      title: `加购商品 ${i}`,
-      subtitle: '',
-      categoryId: 'c-cup',
-      status: 'on_shelf',
-      images: ['cloud://local-env.local-env-1250000000/products/spu-010.svg'],
-      specs: [],
-      attributes: [],
-      minPrice: 1000 + i,
-      maxPrice: 1000 + i,
-      sales: i,
-      createdAt: new Date(),
-    }));
-    await mp.shop.db.collection('spus').add(extra);
-    try {
+    const extra = extraProducts(25, { idPrefix: 'spu-extra', title: '加购商品', categoryId: 'c-cup' });
+    await mp.withProducts(extra, async () => {
       const page = await openHome();
       const onShelf = (await mp.shop.db.collection('spus').where({ status: 'on_shelf' }).count()).total;
       t.is(onShelf, 37);
@@ -214,9 +197,7 @@ test.serial(
       await new Promise((resolve) => setTimeout(resolve, 50));
       t.is(mp.calls.length, calls);
       page.detach();
-    } finally {
-      await Promise.all(extra.map((p) => mp.shop.db.collection('spus').doc(p._id).remove()));
-    }
+    });
   },
 );
 

@@ -2,6 +2,7 @@ import test from 'ava';
 import { type MiniProgram, type RenderedPage, startMiniProgram, tap, text, waitFor } from '../../testkit/miniprogram.js';
 import { dataOf } from '../../testkit/shop.js';
 import type { KeptProductPage } from '../../typings/user.js';
+import { extraProducts } from './fixtures.js';
 
 // 我的收藏 and 浏览足迹 on the real user and track functions: removals are read back from the database.
 
@@ -19,12 +20,7 @@ type Rec = Record<string, any>;
 const FAVORITES = 'pages/mine/favorites/index';
 const FOOTPRINTS = 'pages/mine/footprints/index';
 
-let shoppers = 0;
-function newShopper(): string {
-  const openid = `o-kept-${++shoppers}`;
-  mp.signInAs(openid);
-  return openid;
-}
+const newShopper = (): string => mp.newShopper('o-kept');
 
 /** Favorites added one after the other (the last one is the newest), as the product page's 收藏 does. */
 async function favorite(openid: string, spuIds: string[]): Promise<void> {
@@ -45,11 +41,7 @@ async function view(openid: string, spuIds: string[]): Promise<void> {
   }
 }
 
-async function open(route: string): Promise<RenderedPage> {
-  const page = mp.renderPage(route);
-  await waitFor(route, () => page.data.status !== 'loading');
-  return page;
-}
+const open = (route: string): Promise<RenderedPage> => mp.renderLoaded(route);
 
 const kept = async (collection: string, openid: string) =>
   ((await mp.shop.db.collection(collection).where({ openid }).get()).data as Rec[]).map((d) => d.spuId).sort();
@@ -138,22 +130,8 @@ async function title(spuId: string): Promise<string> {
 
 test.serial('我的收藏 goes on a page at a time as the shopper scrolls', async (t) => {
   const openid = newShopper();
-  const extra = Array.from({ length: 14 }, (_, i) => ({
-    _id: `spu-kept-${String(i).padStart(2, '0')}`,
-    title: `收藏商品 ${i}`,
-    subtitle: '',
-    categoryId: 'c-cup',
-    status: 'on_shelf',
-    images: ['cloud://local-env.local-env-1250000000/products/spu-010.svg'],
-    specs: [],
-    attributes: [],
-    minPrice: 1000 + i,
-    maxPrice: 1000 + i,
-    sales: i,
-    createdAt: new Date(),
-  }));
-  await mp.shop.db.collection('spus').add(extra);
-  try {
+  const extra = extraProducts(14, { idPrefix: 'spu-kept', title: '收藏商品', categoryId: 'c-cup' });
+  await mp.withProducts(extra, async () => {
     const demo = Array.from({ length: 12 }, (_, i) => `spu-${String(i + 1).padStart(3, '0')}`);
     await favorite(openid, [...demo, ...extra.map((p) => p._id)]);
     const page = await open(FAVORITES);
@@ -166,9 +144,7 @@ test.serial('我的收藏 goes on a page at a time as the shopper scrolls', asyn
     t.is(text(page.find('.toolbar__count')), '共 26 件');
     t.is(text(page.find('.item__title')), '收藏商品 13', 'the newest first');
     page.detach();
-  } finally {
-    await Promise.all(extra.map((p) => mp.shop.db.collection('spus').doc(p._id).remove()));
-  }
+  });
 });
 
 test.serial('浏览足迹: viewed products, last viewed first; remove picked ones, then 清空 after confirming', async (t) => {

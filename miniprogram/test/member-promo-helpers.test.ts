@@ -20,8 +20,6 @@ import {
   signedPoints,
   withdrawalError,
 } from '../utils/member-format.js';
-import { appendedRows, pagePatch } from '../utils/member-paging.js';
-import { attemptFor, newIdempotencyKey, outcomeUnknown, signatureOf } from '../utils/promo-attempts.js';
 import {
   claimState,
   couponFace,
@@ -207,36 +205,6 @@ test('the check-in month is a grid of weeks from Monday, checked days and today 
       .some((c) => c.future || c.today),
   );
   t.is(monthTitle('2026-03'), '2026年3月');
-});
-
-test('paged lists send only the new rows after the first page', (t) => {
-  t.deepEqual(appendedRows('rows', 2, ['c', 'd']), { 'rows[2]': 'c', 'rows[3]': 'd' });
-  t.deepEqual(pagePatch('rows', 0, { rows: ['a'], nextCursor: 'x' }, true), {
-    rows: ['a'],
-    cursor: 'x',
-    more: 'idle',
-    moreError: '',
-  });
-  t.deepEqual(pagePatch('rows', 1, { rows: ['b'] }, false), { 'rows[1]': 'b', cursor: '', more: 'done', moreError: '' });
-});
-
-test('a purchase attempt keeps its key for the same purchase, and a refusal ends it', (t) => {
-  const key = newIdempotencyKey('fs', 1_700_000_000_000, () => 0.5);
-  t.regex(key, /^fs-[a-z0-9]+-[a-z0-9]+$/);
-  t.true(key.length >= 8 && key.length <= 64);
-  t.not(newIdempotencyKey('fs'), newIdempotencyKey('fs'));
-  t.is(signatureOf({ b: 2, a: 'x' }), 'a=x&b=2');
-
-  const first = attemptFor(null, 'fs', { flashSaleId: 'fs-1', quantity: 1, addressId: 'a1' });
-  t.is(attemptFor(first, 'fs', { addressId: 'a1', quantity: 1, flashSaleId: 'fs-1' }), first, 'the retry of the same purchase');
-  const other = attemptFor(first, 'fs', { flashSaleId: 'fs-1', quantity: 1, addressId: 'a2' });
-  t.not(other.key, first.key, 'another address is another purchase (the route would answer CONFLICT)');
-
-  t.true(outcomeUnknown({ code: 'NETWORK' }));
-  t.true(outcomeUnknown({ code: 'INTERNAL' }));
-  for (const code of ['OUT_OF_STOCK', 'INVALID_STATE', 'CONFLICT', 'VALIDATION', 'NOT_FOUND'])
-    t.false(outcomeUnknown({ code }), code);
-  t.false(outcomeUnknown(null));
 });
 
 test('coupons read as tickets: amount, condition, validity and the claim button', (t) => {

@@ -31,18 +31,9 @@ const DAY_MS = 86_400_000;
 const shopDay = (offset = 0) =>
   new Date(Date.now() + 8 * 3_600_000 + offset * DAY_MS).toISOString().slice(0, 10).replace(/-/g, '');
 
-let shoppers = 0;
-function newShopper(): string {
-  const openid = `o-member-${++shoppers}`;
-  mp.signInAs(openid);
-  return openid;
-}
+const newShopper = (): string => mp.newShopper('o-member');
 
-async function open(route: string): Promise<RenderedPage> {
-  const page = mp.renderPage(route);
-  await waitFor(route, () => page.data.status !== 'loading');
-  return page;
-}
+const open = (route: string): Promise<RenderedPage> => mp.renderLoaded(route);
 
 test.serial('会员中心 shows points, level and the progress to the next level as member.summary answers them', async (t) => {
   const openid = newShopper();

@@ -1,16 +1,6 @@
 import test from 'ava';
 import type { OrderView } from '../../typings/order.js';
 import { checkoutEntry } from '../utils/checkout-entry.js';
-import {
-  CHECKOUT_KEY_STORAGE,
-  KEY_LIFETIME_MS,
-  type KeyStore,
-  checkoutKey,
-  finishCheckout,
-  linesFingerprint,
-  markUncertain,
-  newIdempotencyKey,
-} from '../utils/checkout-idempotency.js';
 import { amountRows } from '../utils/order-amounts.js';
 import { afterSaleProblem, refundReason, returnProblem, reviewProblem, toggleTag } from '../utils/order-forms.js';
 import {
@@ -26,11 +16,6 @@ import {
 } from '../utils/order-status.js';
 
 // The cart and order pages' pure helpers.
-
-function memoryStore(): KeyStore & { map: Map<string, unknown> } {
-  const map = new Map<string, unknown>();
-  return { map, get: (k) => map.get(k) ?? '', set: (k, v) => void map.set(k, v), remove: (k) => void map.delete(k) };
-}
 
 test('checkout entries: from the cart, 立即购买 with exactly skuId and quantity, anything else refused', (t) => {
   t.deepEqual(checkoutEntry({ from: 'cart' }), { kind: 'cart' });
@@ -48,40 +33,6 @@ test('checkout entries: from the cart, 立即购买 with exactly skuId and quant
   ]) {
     t.deepEqual(checkoutEntry(query), { kind: 'invalid' }, JSON.stringify(query));
   }
-});
-
-test('idempotency keys fit order.create’s pattern and differ', (t) => {
-  const key = newIdempotencyKey(Date.UTC(2026, 11, 5));
-  t.regex(key, /^[A-Za-z0-9_-]{8,64}$/);
-  t.not(newIdempotencyKey(), newIdempotencyKey());
-  t.is(
-    newIdempotencyKey(0, () => 0),
-    'co-0-aaaaaaaaaaaaaaaa',
-  );
-});
-
-test('a checkout keeps its key for the same lines until it is finished or too old', (t) => {
-  const store = memoryStore();
-  const lines = [
-    { skuId: 'b', quantity: 1 },
-    { skuId: 'a', quantity: 2 },
-  ];
-  t.is(linesFingerprint(lines), linesFingerprint([...lines].reverse()));
-  const first = checkoutKey(store, lines, 1000);
-  t.deepEqual(store.map.get(CHECKOUT_KEY_STORAGE), first);
-  t.is(checkoutKey(store, [...lines].reverse(), 2000).key, first.key, 'a retry sends the same key');
-  const marked = markUncertain(store, first);
-  t.true(marked.uncertain);
-  t.true(checkoutKey(store, lines, 3000).uncertain, 'what the lost attempt left is remembered');
-
-  t.not(checkoutKey(store, [{ skuId: 'a', quantity: 3 }], 4000).key, first.key, 'other lines: another checkout');
-  const again = checkoutKey(store, lines, 5000);
-  t.not(again.key, first.key);
-  t.not(checkoutKey(store, lines, 5000 + KEY_LIFETIME_MS).key, again.key, 'too old: nothing left to protect');
-  finishCheckout(store);
-  t.false(store.map.has(CHECKOUT_KEY_STORAGE));
-  store.map.set(CHECKOUT_KEY_STORAGE, { key: 42 });
-  t.regex(checkoutKey(store, lines).key, /^co-/, 'something else in storage is replaced');
 });
 
 test('order tabs, actions and after-sale rules by status', (t) => {

@@ -10,7 +10,6 @@ import type { OrderView } from '../../typings/order.js';
 type Rec = Record<string, any>;
 
 let mp: MiniProgram;
-let shoppers = 0;
 
 test.before(async () => {
   mp = await startMiniProgram({ only: ['order', 'pay', 'user', 'review', 'admin', 'track'] });
@@ -20,11 +19,7 @@ test.after.always(async () => {
   await mp?.close();
 });
 
-function newShopper(): string {
-  const openid = `o-review-${++shoppers}`;
-  mp.signInAs(openid);
-  return openid;
-}
+const newShopper = (): string => mp.newShopper('o-review');
 
 /** A two-line order the shopper received (completed). */
 async function receivedOrder(openid: string): Promise<OrderView> {
@@ -37,11 +32,8 @@ async function receivedOrder(openid: string): Promise<OrderView> {
   return dataOf(await mp.shop.call<OrderView>('order', 'confirmReceipt', { orderId: order.orderId }, openid));
 }
 
-async function openReview(orderId: string, index: number): Promise<RenderedPage> {
-  const page = mp.renderPage('pages/order/review/index', { orderId, index: String(index) });
-  await waitFor('the review page', () => page.data.status !== 'loading');
-  return page;
-}
+const openReview = (orderId: string, index: number): Promise<RenderedPage> =>
+  mp.renderLoaded('pages/order/review/index', { orderId, index: String(index) });
 
 async function reviewsOf(openid: string): Promise<Rec[]> {
   return (await mp.shop.db.collection('reviews').where({ openid }).get()).data as Rec[];

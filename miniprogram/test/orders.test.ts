@@ -10,7 +10,6 @@ import { formatTime } from '../utils/order-status.js';
 // status, and every action (cancel, pay, confirm receipt) is read back from the database.
 
 let mp: MiniProgram;
-let shoppers = 0;
 
 test.before(async () => {
   mp = await startMiniProgram({ only: ['order', 'pay', 'user', 'review', 'admin', 'track'] });
@@ -20,11 +19,7 @@ test.after.always(async () => {
   await mp?.close();
 });
 
-function newShopper(): string {
-  const openid = `o-orders-${++shoppers}`;
-  mp.signInAs(openid);
-  return openid;
-}
+const newShopper = (): string => mp.newShopper('o-orders');
 
 /** Orders of the shopper in each status the list filters by, oldest first. */
 async function ordersInEveryStatus(openid: string): Promise<Record<'pending' | 'paid' | 'shipped' | 'completed', OrderView>> {
@@ -42,17 +37,9 @@ async function ordersInEveryStatus(openid: string): Promise<Record<'pending' | '
   return { pending, paid, shipped, completed };
 }
 
-async function openList(query: Record<string, string> = {}): Promise<RenderedPage> {
-  const page = mp.renderPage('pages/order/list/index', query);
-  await waitFor('the orders', () => page.data.status !== 'loading');
-  return page;
-}
+const openList = (query: Record<string, string> = {}): Promise<RenderedPage> => mp.renderLoaded('pages/order/list/index', query);
 
-async function openDetail(orderId: string): Promise<RenderedPage> {
-  const page = mp.renderPage('pages/order/detail/index', { orderId });
-  await waitFor('the order', () => page.data.status !== 'loading');
-  return page;
-}
+const openDetail = (orderId: string): Promise<RenderedPage> => mp.renderLoaded('pages/order/detail/index', { orderId });
 
 const idsOn = (page: RenderedPage) => page.data.orders.map((o: OrderView) => o.orderId);
 

@@ -1,7 +1,4 @@
 import test from 'ava';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { type MiniProgram, type RenderedPage, startMiniProgram, tap, text, waitFor } from '../../testkit/miniprogram.js';
 
 // WeChat's privacy flow (app.json `__usePrivacyCheck__`) with our own popup (components/privacy-popup): while the
@@ -9,36 +6,20 @@ import { type MiniProgram, type RenderedPage, startMiniProgram, tap, text, waitF
 // and the 隐私政策 page.
 
 let mp: MiniProgram;
-let photos: string;
 
 test.before(async () => {
   mp = await startMiniProgram({ only: ['user'] });
-  photos = fs.mkdtempSync(path.join(os.tmpdir(), 'mp-privacy-'));
 });
 
 test.after.always(async () => {
   mp?.needPrivacyAuthorization(false);
   await mp?.close();
-  if (photos) fs.rmSync(photos, { recursive: true, force: true });
 });
 
 type Rec = Record<string, any>;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function avatarFile(): string {
-  const file = path.join(photos, `tmp-${Date.now()}-${Math.random().toString(36).slice(2)}.png`);
-  fs.writeFileSync(
-    file,
-    Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64'),
-  );
-  return file;
-}
-
-async function openProfile(): Promise<RenderedPage> {
-  const page = mp.renderPage('pages/mine/profile/index');
-  await waitFor('the profile', () => page.data.status !== 'loading');
-  return page;
-}
+const openProfile = (): Promise<RenderedPage> => mp.renderLoaded('pages/mine/profile/index');
 
 const popupShown = (page: RenderedPage) => page.has('.privacy-popup >>> .privacy');
 
@@ -55,7 +36,7 @@ test.serial('拒绝 in the popup stops the avatar upload; 同意 lets it go on a
   mp.needPrivacyAuthorization(true);
   const uploads = mp.uploads.length;
 
-  page.find('.avatar').dispatchEvent('chooseavatar', { detail: { avatarUrl: avatarFile() } });
+  page.find('.avatar').dispatchEvent('chooseavatar', { detail: { avatarUrl: mp.imageFile() } });
   await waitFor('the privacy popup', () => popupShown(page));
   t.is(text(page.find('.privacy-popup >>> .privacy__title')), '用户隐私保护提示');
   t.is(
@@ -72,7 +53,7 @@ test.serial('拒绝 in the popup stops the avatar upload; 同意 lets it go on a
   t.is((await mp.shop.db.collection('users').doc(openid).get()).data[0].avatarUrl, null);
   t.true(mp.privacyNeeded);
 
-  page.find('.avatar').dispatchEvent('chooseavatar', { detail: { avatarUrl: avatarFile() } });
+  page.find('.avatar').dispatchEvent('chooseavatar', { detail: { avatarUrl: mp.imageFile() } });
   await waitFor('the privacy popup again', () => popupShown(page));
   t.is(mp.uploads.length, uploads, 'still waiting for the answer');
   agree(page);
@@ -86,7 +67,7 @@ test.serial('拒绝 in the popup stops the avatar upload; 同意 lets it go on a
   t.true(stored.includes(fileID));
 
   // Agreed once: the next avatar goes straight up.
-  page.find('.avatar').dispatchEvent('chooseavatar', { detail: { avatarUrl: avatarFile() } });
+  page.find('.avatar').dispatchEvent('chooseavatar', { detail: { avatarUrl: mp.imageFile() } });
   await waitFor('the second upload', () => mp.uploads.length === uploads + 2);
   t.false(popupShown(page));
   page.detach();

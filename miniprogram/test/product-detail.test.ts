@@ -35,19 +35,11 @@ test.after.always(async () => {
 type Rec = Record<string, any>;
 type Sku = { _id: string; spuId: string; specValues: Record<string, string>; price: number; stock: number };
 
-let shoppers = 0;
 /** A shopper of their own per test: carts, favorites and quotas do not leak between tests. */
-function newShopper(): string {
-  const openid = `o-detail-${++shoppers}`;
-  mp.signInAs(openid);
-  return openid;
-}
+const newShopper = (): string => mp.newShopper('o-detail');
 
-async function openDetail(spuId: string, query: Record<string, string> = {}): Promise<RenderedPage> {
-  const page = mp.renderPage('pages/product/detail/index', { spuId, ...query });
-  await waitFor('the product', () => page.data.status !== 'loading');
-  return page;
-}
+const openDetail = (spuId: string, query: Record<string, string> = {}): Promise<RenderedPage> =>
+  mp.renderLoaded('pages/product/detail/index', { spuId, ...query });
 
 async function skusOf(spuId: string): Promise<Sku[]> {
   const { data } = await mp.shop.db.collection('skus').where({ spuId }).limit(1000).get();

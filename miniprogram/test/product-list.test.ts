@@ -1,5 +1,6 @@
 import test from 'ava';
 import { type MiniProgram, type RenderedPage, startMiniProgram, tap, text, waitFor } from '../../testkit/miniprogram.js';
+import { extraProducts } from './fixtures.js';
 
 // 商品列表 on the demo shop: a category's or a keyword's products from the real product function.
 
@@ -22,11 +23,7 @@ async function onShelf(filter: (p: Spu) => boolean): Promise<Spu[]> {
 const inCategories = (ids: string[]) => (p: Spu) => ids.includes(p.categoryId);
 const bySales = (a: Spu, b: Spu) => b.sales - a.sales || a._id.localeCompare(b._id);
 
-async function openList(query: Record<string, string>): Promise<RenderedPage> {
-  const page = mp.renderPage('pages/product/list/index', query);
-  await waitFor('the list', () => page.data.status !== 'loading');
-  return page;
-}
+const openList = (query: Record<string, string>): Promise<RenderedPage> => mp.renderLoaded('pages/product/list/index', query);
 
 const titles = (page: RenderedPage) => page.findAll('.products__item >>> .card__title').map(text);
 
@@ -81,22 +78,8 @@ test.serial('a keyword’s list is titled by the keyword', async (t) => {
 });
 
 test.serial('scrolling pages through the list each product once; pulling down starts over with what changed', async (t) => {
-  const extra = Array.from({ length: 21 }, (_, i) => ({
-    _id: `spu-list-${String(i).padStart(2, '0')}`,
-    title: `花草茶 ${i}`,
-    subtitle: '',
-    categoryId: 'c-tea',
-    status: 'on_shelf',
-    images: ['cloud://local-env.local-env-1250000000/products/spu-009.svg'],
-    specs: [],
-    attributes: [],
-    minPrice: 3000 + i,
-    maxPrice: 3000 + i,
-    sales: i,
-    createdAt: new Date(),
-  }));
-  await mp.shop.db.collection('spus').add(extra);
-  try {
+  const extra = extraProducts(21, { idPrefix: 'spu-list', title: '花草茶', categoryId: 'c-tea', image: 'spu-009', price: 3000 });
+  await mp.withProducts(extra, async () => {
     const page = await openList({ categoryId: 'c-tea', title: '茶饮' });
     t.is(page.findAll('.products__item').length, 10);
     const calls = mp.callsOf('product', 'list').length;
@@ -123,9 +106,7 @@ test.serial('scrolling pages through the list each product once; pulling down st
     t.is(page.findAll('.products__item').length, 10);
     t.false(titles(page).includes('花草茶 20'));
     page.detach();
-  } finally {
-    await Promise.all(extra.map((p) => mp.shop.db.collection('spus').doc(p._id).remove()));
-  }
+  });
 });
 
 test.serial('an empty category says so', async (t) => {

@@ -24,12 +24,7 @@ const SALE = 'fs-earphone-199';
 const ACTIVITY = 'gb-nuts';
 const HOUR = 3_600_000;
 
-let shoppers = 0;
-function newShopper(prefix = 'o-promo'): string {
-  const openid = `${prefix}-${++shoppers}`;
-  mp.signInAs(openid);
-  return openid;
-}
+const newShopper = (prefix = 'o-promo'): string => mp.newShopper(prefix);
 
 /** The demo sale as seeded, then changed for a test (`running`: started an hour ago, ends in an hour). */
 async function saleAs(fields: Rec): Promise<void> {
@@ -41,11 +36,7 @@ async function saleAs(fields: Rec): Promise<void> {
 }
 const running = () => ({ startAt: new Date(Date.now() - HOUR), endAt: new Date(Date.now() + HOUR) });
 
-async function open(route: string, query: Record<string, string> = {}): Promise<RenderedPage> {
-  const page = mp.renderPage(route, query);
-  await waitFor(route, () => page.data.status !== 'loading');
-  return page;
-}
+const open = (route: string, query: Record<string, string> = {}): Promise<RenderedPage> => mp.renderLoaded(route, query);
 
 /** Waits for a navigation to the order page after `before` navigations. */
 async function orderOpened(before: number): Promise<string> {

@@ -17,11 +17,8 @@ test.after.always(async () => {
 
 type Rec = Record<string, any>;
 
-async function openReviews(query: Record<string, string>): Promise<RenderedPage> {
-  const page = mp.renderPage('pages/product/reviews/index', query);
-  await waitFor('the reviews', () => page.data.status !== 'loading');
-  return page;
-}
+const openReviews = (query: Record<string, string>): Promise<RenderedPage> =>
+  mp.renderLoaded('pages/product/reviews/index', query);
 
 /** Every review the route lists for these filters, all pages read. */
 async function listed(params: Rec) {

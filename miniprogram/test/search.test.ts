@@ -1,5 +1,6 @@
 import test from 'ava';
 import { type MiniProgram, type RenderedPage, startMiniProgram, tap, text, waitFor } from '../../testkit/miniprogram.js';
+import { extraProducts } from './fixtures.js';
 
 // 搜索 on the demo shop: keywords searched by the real product function, the history in the phone's storage.
 
@@ -156,22 +157,14 @@ test.serial('a blank keyword is not searched; a keyword nothing matches says so'
 });
 
 test.serial('scrolling pages through many results, each once, until 没有更多了', async (t) => {
-  const extra = Array.from({ length: 24 }, (_, i) => ({
-    _id: `spu-search-${String(i).padStart(2, '0')}`,
-    title: `旅行收纳袋 ${i}`,
-    subtitle: '',
+  const extra = extraProducts(24, {
+    idPrefix: 'spu-search',
+    title: '旅行收纳袋',
     categoryId: 'c-storage',
-    status: 'on_shelf',
-    images: ['cloud://local-env.local-env-1250000000/products/spu-012.svg'],
-    specs: [],
-    attributes: [],
-    minPrice: 2000 + i,
-    maxPrice: 2000 + i,
-    sales: i,
-    createdAt: new Date(),
-  }));
-  await mp.shop.db.collection('spus').add(extra);
-  try {
+    image: 'spu-012',
+    price: 2000,
+  });
+  await mp.withProducts(extra, async () => {
     const page = mp.renderPage('pages/search/index');
     await typeAndSearch(page, '收纳');
     t.is(page.findAll('.products__item').length, 10);
@@ -187,9 +180,7 @@ test.serial('scrolling pages through many results, each once, until 没有更多
     );
     t.is(text(page.find('.more')), '没有更多了');
     page.detach();
-  } finally {
-    await Promise.all(extra.map((p) => mp.shop.db.collection('spus').doc(p._id).remove()));
-  }
+  });
 });
 
 // A product written half-way (no images) makes the search fail for real; removing it mends it.

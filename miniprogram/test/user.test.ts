@@ -1,6 +1,5 @@
 import test from 'ava';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { type MiniProgram, type RenderedPage, startMiniProgram, tap, text, waitFor } from '../../testkit/miniprogram.js';
 import { dataOf } from '../../testkit/shop.js';
@@ -11,26 +10,18 @@ import type { Profile } from '../../typings/user.js';
 // back from the database and the emulator's storage.
 
 let mp: MiniProgram;
-let photos: string;
 
 test.before(async () => {
   mp = await startMiniProgram({ only: ['user', 'member'] });
-  photos = fs.mkdtempSync(path.join(os.tmpdir(), 'mp-avatar-'));
 });
 
 test.after.always(async () => {
   await mp?.close();
-  if (photos) fs.rmSync(photos, { recursive: true, force: true });
 });
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-let shoppers = 0;
-function newShopper(): string {
-  const openid = `o-user-${++shoppers}`;
-  mp.signInAs(openid);
-  return openid;
-}
+const newShopper = (): string => mp.newShopper('o-user');
 
 const userDoc = async (openid: string) => (await mp.shop.db.collection('users').doc(openid).get()).data[0];
 
@@ -44,27 +35,9 @@ function nativeAttribute(route: string, className: string, attribute: string): s
   return tag.match(new RegExp(`\\s${attribute}="([^"]*)"`))?.[1];
 }
 
-/** A temporary file as WeChat's avatar picker hands it over (a 1×1 PNG). */
-function avatarFile(): string {
-  const file = path.join(photos, `tmp-${Date.now()}-${Math.random().toString(36).slice(2)}.png`);
-  fs.writeFileSync(
-    file,
-    Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64'),
-  );
-  return file;
-}
+const openUser = (): Promise<RenderedPage> => mp.renderLoaded('pages/user/index');
 
-async function openUser(): Promise<RenderedPage> {
-  const page = mp.renderPage('pages/user/index');
-  await waitFor('the 我的 header', () => page.data.status !== 'loading');
-  return page;
-}
-
-async function openProfile(): Promise<RenderedPage> {
-  const page = mp.renderPage('pages/mine/profile/index');
-  await waitFor('the profile', () => page.data.status !== 'loading');
-  return page;
-}
+const openProfile = (): Promise<RenderedPage> => mp.renderLoaded('pages/mine/profile/index');
 
 test.serial('我的 shows the shopper’s name, level and points as profile and member.summary answer them', async (t) => {
   const openid = newShopper();
@@ -182,7 +155,7 @@ test.serial('个人资料: the chosen avatar is uploaded to cloud storage and it
   const button = page.find('.avatar');
   t.is(nativeAttribute('pages/mine/profile/index', 'avatar', 'open-type'), 'chooseAvatar');
   const uploads = mp.uploads.length;
-  button.dispatchEvent('chooseavatar', { detail: { avatarUrl: avatarFile() } });
+  button.dispatchEvent('chooseavatar', { detail: { avatarUrl: mp.imageFile() } });
   await waitFor('the new avatar', () => page.data.avatarUrl);
   t.is(mp.toasts.at(-1), '头像已更新');
 

@@ -1,7 +1,8 @@
 import type { CartLine, CartView } from '../../../typings/cart';
 import { fetchCart, removeFromCart, selectCartLines, selectWholeCart, setCartQuantity } from '../../services/cart';
+import { pageView } from '../../behaviors/page-view';
+import { reloadable } from '../../behaviors/reloadable';
 import { messageOf } from '../../services/errors';
-import { trackPageView } from '../../services/tracker';
 import { openPage } from '../../utils/navigation';
 import { cartLineNotice, specText } from '../../utils/order-status';
 import { PAGES, pageUrl } from '../../utils/pages';
@@ -38,6 +39,7 @@ let queue: Promise<unknown> = Promise.resolve();
 const NO_MARKS: Record<string, boolean> = {};
 
 Component({
+  behaviors: [pageView(ROUTE), reloadable],
   data: {
     status: 'loading' as Status,
     errorMessage: '',
@@ -54,7 +56,6 @@ Component({
   },
   methods: {
     onShow() {
-      trackPageView(ROUTE);
       // Back from checkout or a product: the cart may have changed; what is shown stays meanwhile.
       void this.load(this.data.status === 'ready');
     },
@@ -67,9 +68,6 @@ Component({
         if (quiet) void wx.showToast({ title: messageOf(err), icon: 'none' });
         else this.setData({ status: 'error', errorMessage: messageOf(err) });
       }
-    },
-    retry() {
-      void this.load();
     },
 
     show(cart: CartView) {

@@ -1,7 +1,8 @@
 import type { Category } from '../../../typings/product';
-import { EMPTY_FEED, fetchCategories, ProductFeed } from '../../services/catalog';
+import { pageView } from '../../behaviors/page-view';
+import { reloadable } from '../../behaviors/reloadable';
+import { EMPTY_FEED, fetchCategories, type ProductFeed, productFeedOf } from '../../services/catalog';
 import { messageOf } from '../../services/errors';
-import { flushEvents, trackPageView } from '../../services/tracker';
 import { openPage } from '../../utils/navigation';
 import { PAGES, pageUrl } from '../../utils/pages';
 
@@ -16,10 +17,8 @@ const PAGE_SIZE = 10;
 
 type Status = 'loading' | 'ready' | 'error';
 
-/** Each shown page's product list (a page's `this` carries no fields of its own in typings). */
-const feeds = new WeakMap<object, ProductFeed>();
-
 Component({
+  behaviors: [pageView(ROUTE), reloadable],
   data: {
     /** The category tree's state; `status`, `errorMessage`, `products`, `more`… are the product list's (ProductFeed). */
     treeStatus: 'loading' as Status,
@@ -35,15 +34,6 @@ Component({
     onLoad() {
       void this.load();
     },
-    onShow() {
-      trackPageView(ROUTE);
-    },
-    onHide() {
-      void flushEvents();
-    },
-    onUnload() {
-      void flushEvents();
-    },
     onReachBottom() {
       void this.feed().more();
     },
@@ -52,12 +42,7 @@ Component({
     },
 
     feed(): ProductFeed {
-      let feed = feeds.get(this);
-      if (!feed) {
-        feed = new ProductFeed((patch) => this.setData(patch), PAGE_SIZE);
-        feeds.set(this, feed);
-      }
-      return feed;
+      return productFeedOf(this, PAGE_SIZE);
     },
 
     async load() {
@@ -70,9 +55,6 @@ Component({
       } catch (err) {
         this.setData({ treeStatus: 'error', treeError: messageOf(err) });
       }
-    },
-    retry() {
-      void this.load();
     },
 
     /** A top-level category: its subcategories, and all its products. */

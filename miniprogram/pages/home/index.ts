@@ -1,9 +1,11 @@
 import type { Banner, HomeData, HomeFlashSale, HomeGroupBuy, ProductCard } from '../../../typings/product';
+import { pageView } from '../../behaviors/page-view';
+import { loadShown, reloadable } from '../../behaviors/reloadable';
 import { messageOf } from '../../services/errors';
 import { featuredFlashSale } from '../../services/flashsale';
 import { bindInviteCode } from '../../services/catalog';
 import { fetchHome, fetchProducts } from '../../services/product';
-import { flushEvents, trackPageView, trackShare } from '../../services/tracker';
+import { trackShare } from '../../services/tracker';
 import { openPage } from '../../utils/navigation';
 import { PAGES, pageUrl } from '../../utils/pages';
 import { queryValue } from '../../utils/query';
@@ -42,6 +44,7 @@ interface FlashStrip {
 }
 
 Component({
+  behaviors: [pageView(ROUTE), reloadable],
   data: {
     status: 'loading' as Status,
     errorMessage: '',
@@ -65,19 +68,6 @@ Component({
       if (inviteCode) void bindInviteCode(inviteCode);
       void this.load();
     },
-    onShow() {
-      trackPageView(ROUTE);
-    },
-    onHide() {
-      void flushEvents();
-    },
-    onUnload() {
-      void flushEvents();
-    },
-    async onPullDownRefresh() {
-      await this.load(true);
-      void wx.stopPullDownRefresh();
-    },
     onReachBottom() {
       void this.loadMore();
     },
@@ -88,13 +78,7 @@ Component({
 
     /** The whole page again; on a pull-down refresh (`keep`) what is shown stays until the answer comes. */
     async load(keep = false) {
-      if (!keep || this.data.status !== 'ready') this.setData({ status: 'loading' });
-      try {
-        this.show(await fetchHome());
-      } catch (err) {
-        if (keep && this.data.status === 'ready') void wx.showToast({ title: messageOf(err), icon: 'none' });
-        else this.setData({ status: 'error', errorMessage: messageOf(err) });
-      }
+      await loadShown(this, keep, async () => this.show(await fetchHome()));
     },
     show(home: HomeData) {
       this.setData({
@@ -113,10 +97,6 @@ Component({
         cursor: '',
       });
     },
-    retry() {
-      void this.load();
-    },
-
     async loadMore() {
       const { status, more, products } = this.data;
       if (status !== 'ready' || more === 'loading' || more === 'done') return;
@@ -141,11 +121,6 @@ Component({
       } catch (err) {
         this.setData({ more: 'error', moreError: messageOf(err) });
       }
-    },
-
-    /** A sale started or ended while shown: the page asks again what is on now. */
-    onFlashSaleFinish() {
-      void this.load(true);
     },
 
     openSearch() {

@@ -1,8 +1,9 @@
 import type { KeptProduct } from '../../../typings/user';
+import { loadShown, reloadable } from '../../behaviors/reloadable';
 import { messageOf } from '../../services/errors';
 import { clearFootprints, fetchKept, type KeptKind, removeKept } from '../../services/user';
 import { formatDateTime } from '../../utils/member-format';
-import { type More, pagePatch } from '../../utils/member-paging';
+import { canLoadMore, type More, pagePatch } from '../../utils/paging';
 import { openPage } from '../../utils/navigation';
 import { PAGES, pageUrl } from '../../utils/pages';
 
@@ -49,6 +50,7 @@ type IdEvent = WechatMiniprogram.TouchEvent<Record<string, never>, Record<string
 
 export function keptPage(kind: KeptKind): void {
   Component({
+    behaviors: [reloadable],
     data: {
       kind,
       empty: TEXTS[kind].empty,
@@ -75,8 +77,7 @@ export function keptPage(kind: KeptKind): void {
       },
 
       async load(keep = false) {
-        if (!keep || this.data.status !== 'ready') this.setData({ status: 'loading' });
-        try {
+        await loadShown(this, keep, async () => {
           const page = await fetchKept(kind, undefined, PAGE_SIZE);
           const rows = page.items.map((p) => rowOf(p, kind));
           this.setData({
@@ -84,17 +85,11 @@ export function keptPage(kind: KeptKind): void {
             selectedCount: 0,
             ...pagePatch('rows', 0, { rows, nextCursor: page.nextCursor }, true),
           });
-        } catch (err) {
-          if (keep && this.data.status === 'ready') void wx.showToast({ title: messageOf(err), icon: 'none' });
-          else this.setData({ status: 'error', errorMessage: messageOf(err) });
-        }
-      },
-      retry() {
-        void this.load();
+        });
       },
       async loadMore() {
         const { status, more, cursor, rows } = this.data;
-        if (status !== 'ready' || more === 'loading' || more === 'done') return;
+        if (!canLoadMore(status, more)) return;
         this.setData({ more: 'loading' });
         try {
           const page = await fetchKept(kind, cursor || undefined, PAGE_SIZE);

@@ -1,6 +1,6 @@
 import type { ListSort } from '../../../typings/product';
-import { EMPTY_FEED, ProductFeed } from '../../services/catalog';
-import { flushEvents, trackPageView } from '../../services/tracker';
+import { pageView } from '../../behaviors/page-view';
+import { EMPTY_FEED, type ProductFeed, productFeedOf } from '../../services/catalog';
 import { isListSort } from '../../utils/product-sort';
 import { queryValue } from '../../utils/query';
 import {
@@ -20,9 +20,8 @@ import {
 const ROUTE = 'pages/search/index';
 const PAGE_SIZE = 10;
 
-const feeds = new WeakMap<object, ProductFeed>();
-
 Component({
+  behaviors: [pageView(ROUTE)],
   data: {
     /** What the input shows; `searched` is the keyword the results are for ('' before a search). */
     input: '',
@@ -38,26 +37,12 @@ Component({
       const keyword = normalizeKeyword(queryValue(query.keyword));
       if (keyword) this.search(keyword);
     },
-    onShow() {
-      trackPageView(ROUTE);
-    },
-    onHide() {
-      void flushEvents();
-    },
-    onUnload() {
-      void flushEvents();
-    },
     onReachBottom() {
       if (this.data.searched) void this.feed().more();
     },
 
     feed(): ProductFeed {
-      let feed = feeds.get(this);
-      if (!feed) {
-        feed = new ProductFeed((patch) => this.setData(patch), PAGE_SIZE);
-        feeds.set(this, feed);
-      }
-      return feed;
+      return productFeedOf(this, PAGE_SIZE);
     },
 
     onInput(e: WechatMiniprogram.Input) {

@@ -1,8 +1,8 @@
 import type { MemberSummary } from '../../../typings/member';
 import type { Profile } from '../../../typings/user';
-import { messageOf } from '../../services/errors';
+import { pageView } from '../../behaviors/page-view';
+import { loadShown, reloadable } from '../../behaviors/reloadable';
 import { fetchMemberSummary } from '../../services/member';
-import { trackPageView } from '../../services/tracker';
 import { fetchProfile } from '../../services/user';
 import { levelText } from '../../utils/member-format';
 import { openPage } from '../../utils/navigation';
@@ -55,6 +55,7 @@ const ENTRIES: Shortcut[] = [
 ];
 
 Component({
+  behaviors: [pageView(ROUTE), reloadable],
   data: {
     status: 'loading' as Status,
     errorMessage: '',
@@ -66,27 +67,15 @@ Component({
   methods: {
     /** A tab is shown again after the profile or a level changed elsewhere: read the header every time. */
     onShow() {
-      trackPageView(ROUTE);
       void this.load();
-    },
-    async onPullDownRefresh() {
-      await this.load();
-      void wx.stopPullDownRefresh();
     },
 
     /** What is shown stays while it reloads; only the first load shows 加载中. */
     async load() {
-      if (this.data.status !== 'ready') this.setData({ status: 'loading' });
-      try {
+      await loadShown(this, true, async () => {
         const [profile, summary] = await Promise.all([fetchProfile(), fetchMemberSummary()]);
         this.setData({ status: 'ready', header: headerOf(profile, summary) });
-      } catch (err) {
-        if (this.data.status === 'ready') void wx.showToast({ title: messageOf(err), icon: 'none' });
-        else this.setData({ status: 'error', errorMessage: messageOf(err) });
-      }
-    },
-    retry() {
-      void this.load();
+      });
     },
 
     open(e: WechatMiniprogram.TouchEvent<Record<string, never>, Record<string, never>, { url: string }>) {

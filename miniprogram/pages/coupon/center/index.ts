@@ -1,5 +1,6 @@
 import type { ClaimableCoupon, CouponRule } from '../../../../typings/coupon';
 import { claimCoupon, fetchClaimableCoupons } from '../../../services/coupons';
+import { loadShown, reloadable } from '../../../behaviors/reloadable';
 import { messageOf, ServiceError } from '../../../services/errors';
 import { openPage } from '../../../utils/navigation';
 import { PAGES } from '../../../utils/pages';
@@ -55,6 +56,7 @@ function refreshed(shown: Row[], fresh: ClaimableCoupon[], soldOut: ReadonlySet<
 }
 
 Component({
+  behaviors: [reloadable],
   data: {
     status: 'loading' as Status,
     errorMessage: '',
@@ -65,25 +67,13 @@ Component({
     onLoad() {
       void this.load();
     },
-    async onPullDownRefresh() {
-      await this.load();
-      void wx.stopPullDownRefresh();
-    },
 
+    /** What is shown stays while it reloads (a pull-down refresh). */
     async load() {
-      if (this.data.status !== 'ready') this.setData({ status: 'loading' });
-      try {
-        this.show(await fetchClaimableCoupons());
-      } catch (err) {
-        if (this.data.status === 'ready') void wx.showToast({ title: messageOf(err), icon: 'none' });
-        else this.setData({ status: 'error', errorMessage: messageOf(err) });
-      }
+      await loadShown(this, true, async () => this.show(await fetchClaimableCoupons()));
     },
     show(coupons: ClaimableCoupon[]) {
       this.setData({ status: 'ready', rows: coupons.map((c) => rowOf(c)) });
-    },
-    retry() {
-      void this.load();
     },
 
     async claim(e: WechatMiniprogram.TouchEvent<Record<string, never>, Record<string, never>, { id: string }>) {

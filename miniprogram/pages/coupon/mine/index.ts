@@ -1,8 +1,9 @@
 import type { CouponRule, CouponView, MineStatus } from '../../../../typings/coupon';
 import { fetchMyCoupons } from '../../../services/coupons';
+import { reloadable } from '../../../behaviors/reloadable';
 import { messageOf } from '../../../services/errors';
 import { formatDay } from '../../../utils/member-format';
-import { type More, pagePatch } from '../../../utils/member-paging';
+import { canLoadMore, type More, pagePatch } from '../../../utils/paging';
 import { openPage } from '../../../utils/navigation';
 import { PAGES } from '../../../utils/pages';
 import { COUPON_STATUS_LABELS, heldValidityText } from '../../../utils/promo-format';
@@ -52,6 +53,7 @@ function rowOf(coupon: CouponView, now = Date.now()): Row {
 }
 
 Component({
+  behaviors: [reloadable],
   data: {
     tabs: TABS,
     tab: 'available' as MineStatus,
@@ -94,12 +96,9 @@ Component({
         if (tab === this.data.tab) this.setData({ status: 'error', errorMessage: messageOf(err) });
       }
     },
-    retry() {
-      void this.load();
-    },
     async loadMore() {
       const { tab, status, more, cursor, rows } = this.data;
-      if (status !== 'ready' || more === 'loading' || more === 'done') return;
+      if (!canLoadMore(status, more)) return;
       this.setData({ more: 'loading' });
       try {
         const page = await fetchMyCoupons(tab, cursor || undefined, PAGE_SIZE);

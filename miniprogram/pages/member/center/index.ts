@@ -1,8 +1,9 @@
 import type { CheckinCalendar, CheckinResult, MemberSummary } from '../../../../typings/member';
 import type { MessageTemplates } from '../../../../typings/user';
+import { loadShown, reloadable } from '../../../behaviors/reloadable';
 import { messageOf } from '../../../services/errors';
 import { checkIn, fetchCheckinCalendar, fetchMemberSummary } from '../../../services/member';
-import { fetchMessageTemplates, recordMessageConsent } from '../../../services/user';
+import { fetchMessageTemplates, recordMessageConsent } from '../../../services/messages';
 import { discountText, levelProgress } from '../../../utils/member-format';
 import { formatFen } from '../../../utils/money';
 import { openPage } from '../../../utils/navigation';
@@ -60,6 +61,7 @@ function rewardText(result: CheckinResult): string {
 }
 
 Component({
+  behaviors: [reloadable],
   data: {
     status: 'loading' as Status,
     errorMessage: '',
@@ -80,18 +82,12 @@ Component({
       );
     },
 
+    /** What is shown stays while it reloads (after a check-in). */
     async load() {
-      if (this.data.status !== 'ready') this.setData({ status: 'loading' });
-      try {
+      await loadShown(this, true, async () => {
         const [summary, calendar] = await Promise.all([fetchMemberSummary(), fetchCheckinCalendar()]);
         this.setData({ status: 'ready', card: cardOf(summary), checkin: checkinOf(calendar) });
-      } catch (err) {
-        if (this.data.status === 'ready') void wx.showToast({ title: messageOf(err), icon: 'none' });
-        else this.setData({ status: 'error', errorMessage: messageOf(err) });
-      }
-    },
-    retry() {
-      void this.load();
+      });
     },
 
     async checkIn() {

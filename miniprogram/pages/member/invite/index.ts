@@ -1,4 +1,5 @@
 import type { CommissionEntryView, ReferralSummary, ShareData, WithdrawalView } from '../../../../typings/member';
+import { loadShown } from '../../../behaviors/reloadable';
 import { messageOf } from '../../../services/errors';
 import {
   fetchCommissionLedger,
@@ -10,7 +11,7 @@ import {
 import { isPrivacyRefusal } from '../../../services/privacy';
 import { trackShare } from '../../../services/tracker';
 import { formatDateTime, parseYuan, pathOnApp, withdrawalError } from '../../../utils/member-format';
-import { type More, pagePatch } from '../../../utils/member-paging';
+import { canLoadMore, type More, pagePatch } from '../../../utils/paging';
 import { formatFen } from '../../../utils/money';
 import { PAGES, pageUrl } from '../../../utils/pages';
 
@@ -112,15 +113,12 @@ Component({
       return { title: share.title, path: pathOnApp(share.path, Object.values(PAGES), home) };
     },
 
+    /** What is shown stays while it reloads (after a withdrawal). */
     async load() {
-      if (this.data.status !== 'ready') this.setData({ status: 'loading' });
-      try {
+      await loadShown(this, true, async () => {
         const [summary, share] = await Promise.all([fetchReferralSummary(), fetchShare()]);
         this.setData({ status: 'ready', figures: figuresOf(summary), share });
-      } catch (err) {
-        if (this.data.status === 'ready') void wx.showToast({ title: messageOf(err), icon: 'none' });
-        else this.setData({ status: 'error', errorMessage: messageOf(err) });
-      }
+      });
     },
     retry() {
       void this.load();
@@ -194,7 +192,7 @@ Component({
     },
     async loadMore() {
       const { tab, listStatus, more, cursor, rows } = this.data;
-      if (listStatus !== 'ready' || more === 'loading' || more === 'done') return;
+      if (!canLoadMore(listStatus, more)) return;
       this.setData({ more: 'loading' });
       try {
         const page = await this.page(tab, cursor || undefined);

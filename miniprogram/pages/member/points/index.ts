@@ -1,8 +1,9 @@
 import type { PointsEntryView } from '../../../../typings/member';
+import { loadShown, reloadable } from '../../../behaviors/reloadable';
 import { messageOf } from '../../../services/errors';
 import { fetchMemberSummary, fetchPointsLedger } from '../../../services/member';
 import { formatDateTime, signedPoints } from '../../../utils/member-format';
-import { type More, pagePatch } from '../../../utils/member-paging';
+import { canLoadMore, type More, pagePatch } from '../../../utils/paging';
 import { formatFen } from '../../../utils/money';
 
 /** 积分明细: the balance (`member.summary`) and every change of points, newest first (`member.points.ledger`), paged. */
@@ -32,6 +33,7 @@ function rowOf(entry: PointsEntryView): Row {
 }
 
 Component({
+  behaviors: [reloadable],
   data: {
     status: 'loading' as Status,
     errorMessage: '',
@@ -51,8 +53,7 @@ Component({
     },
 
     async load() {
-      this.setData({ status: 'loading' });
-      try {
+      await loadShown(this, false, async () => {
         const [summary, page] = await Promise.all([fetchMemberSummary(), fetchPointsLedger(undefined, PAGE_SIZE)]);
         this.setData({
           status: 'ready',
@@ -60,16 +61,11 @@ Component({
           pointsValue: formatFen(summary.pointsValue),
           ...pagePatch('rows', 0, { rows: page.items.map(rowOf), nextCursor: page.nextCursor }, true),
         });
-      } catch (err) {
-        this.setData({ status: 'error', errorMessage: messageOf(err) });
-      }
-    },
-    retry() {
-      void this.load();
+      });
     },
     async loadMore() {
       const { status, more, cursor, rows } = this.data;
-      if (status !== 'ready' || more === 'loading' || more === 'done') return;
+      if (!canLoadMore(status, more)) return;
       this.setData({ more: 'loading' });
       try {
         const page = await fetchPointsLedger(cursor || undefined, PAGE_SIZE);

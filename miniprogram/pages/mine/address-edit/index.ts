@@ -1,4 +1,5 @@
 import { fetchAddress, saveAddress } from '../../../services/addresses';
+import { loadShown, reloadable } from '../../../behaviors/reloadable';
 import { messageOf } from '../../../services/errors';
 import { isPrivacyRefusal } from '../../../services/privacy';
 import {
@@ -21,6 +22,7 @@ type Status = 'loading' | 'ready' | 'error';
 type Field = 'name' | 'phone' | 'detail';
 
 Component({
+  behaviors: [reloadable],
   data: {
     status: 'ready' as Status,
     errorMessage: '',
@@ -42,16 +44,10 @@ Component({
 
     /** The address in full (the list only has it masked). */
     async load() {
-      this.setData({ status: 'loading' });
-      try {
+      await loadShown(this, false, async () => {
         this.fill(formOfAddress(await fetchAddress(this.data.addressId)));
         this.setData({ status: 'ready' });
-      } catch (err) {
-        this.setData({ status: 'error', errorMessage: messageOf(err) });
-      }
-    },
-    retry() {
-      void this.load();
+      });
     },
     fill(form: AddressForm) {
       this.setData({ form, regionText: regionText(form.region), formError: '' });

@@ -7,6 +7,7 @@ import {
   removeAddress,
   setDefaultAddress,
 } from '../../../services/addresses';
+import { loadShown, reloadable } from '../../../behaviors/reloadable';
 import { messageOf } from '../../../services/errors';
 import { addressLine } from '../../../utils/address-form';
 import { openPage } from '../../../utils/navigation';
@@ -36,6 +37,7 @@ interface Row {
 type IdEvent = WechatMiniprogram.TouchEvent<Record<string, never>, Record<string, never>, { id: string }>;
 
 Component({
+  behaviors: [reloadable],
   data: {
     status: 'loading' as Status,
     errorMessage: '',
@@ -56,14 +58,9 @@ Component({
       void this.load();
     },
 
+    /** What is shown stays while it reloads. */
     async load() {
-      if (this.data.status !== 'ready') this.setData({ status: 'loading' });
-      try {
-        this.show(await fetchAddresses());
-      } catch (err) {
-        if (this.data.status === 'ready') void wx.showToast({ title: messageOf(err), icon: 'none' });
-        else this.setData({ status: 'error', errorMessage: messageOf(err) });
-      }
+      await loadShown(this, true, async () => this.show(await fetchAddresses()));
     },
     show(book: Address[]) {
       const chosen = this.data.selecting ? chosenAddressId() || this.data.current : '';
@@ -78,9 +75,6 @@ Component({
           chosen: a.addressId === chosen,
         })),
       });
-    },
-    retry() {
-      void this.load();
     },
 
     choose(e: IdEvent) {

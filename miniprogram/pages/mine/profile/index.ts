@@ -1,4 +1,5 @@
 import type { Profile } from '../../../../typings/user';
+import { loadShown, reloadable } from '../../../behaviors/reloadable';
 import { messageOf, ServiceError } from '../../../services/errors';
 import { requirePrivacy } from '../../../services/privacy';
 import { fetchProfile, updateProfile, uploadAvatar } from '../../../services/user';
@@ -15,6 +16,7 @@ type Status = 'loading' | 'ready' | 'error';
 const NICKNAME_MAX = 20;
 
 Component({
+  behaviors: [reloadable],
   data: {
     status: 'loading' as Status,
     errorMessage: '',
@@ -33,15 +35,7 @@ Component({
     },
 
     async load() {
-      this.setData({ status: 'loading' });
-      try {
-        this.show(await fetchProfile());
-      } catch (err) {
-        this.setData({ status: 'error', errorMessage: messageOf(err) });
-      }
-    },
-    retry() {
-      void this.load();
+      await loadShown(this, false, async () => this.show(await fetchProfile()));
     },
     show(profile: Profile) {
       this.setData({

@@ -1,9 +1,10 @@
 import type { OrderView } from '../../../../typings/order';
 import type { AfterSaleKind } from '../../../../typings/order-after-sale';
+import { pageView } from '../../../behaviors/page-view';
+import { loadShown, reloadable } from '../../../behaviors/reloadable';
 import { requestAfterSale } from '../../../services/after-sales';
 import { messageOf } from '../../../services/errors';
 import { fetchOrder, uploadPhotos } from '../../../services/orders';
-import { trackPageView } from '../../../services/tracker';
 import {
   AFTER_SALE_KINDS,
   AFTER_SALE_REASONS,
@@ -38,6 +39,7 @@ interface RefundLine {
 }
 
 Component({
+  behaviors: [pageView(ROUTE), reloadable],
   data: {
     status: 'loading' as Status,
     errorMessage: '',
@@ -63,14 +65,10 @@ Component({
       this.setData({ orderId: query.orderId ?? '', fromIndex: Number.isInteger(index) ? index : -1 });
       void this.load();
     },
-    onShow() {
-      trackPageView(ROUTE);
-    },
 
     async load() {
-      this.setData({ status: 'loading' });
       const { fromIndex } = this.data;
-      try {
+      await loadShown(this, false, async () => {
         const order = await fetchOrder(this.data.orderId);
         const lines = order.lines
           .map((line, i): RefundLine => ({
@@ -99,12 +97,7 @@ Component({
           kinds: AFTER_SALE_KINDS.map((k) => ({ ...k, disabled: k.kind === 'return_refund' && !returnable })),
           kind: 'refund_only',
         });
-      } catch (err) {
-        this.setData({ status: 'error', errorMessage: messageOf(err) });
-      }
-    },
-    retry() {
-      void this.load();
+      });
     },
 
     toggleLine(e: DataEvent<{ index: number }>) {

@@ -1,7 +1,8 @@
 import type { AfterSaleView } from '../../../../typings/order-after-sale';
+import { pageView } from '../../../behaviors/page-view';
+import { loadShown, reloadable } from '../../../behaviors/reloadable';
 import { fetchAfterSale, sendReturn, withdrawAfterSale } from '../../../services/after-sales';
 import { messageOf } from '../../../services/errors';
-import { trackPageView } from '../../../services/tracker';
 import { formatFen } from '../../../utils/money';
 import { openPage } from '../../../utils/navigation';
 import { returnProblem } from '../../../utils/order-forms';
@@ -25,6 +26,7 @@ interface Step {
 }
 
 Component({
+  behaviors: [pageView(ROUTE), reloadable],
   data: {
     status: 'loading' as Status,
     errorMessage: '',
@@ -44,21 +46,9 @@ Component({
       this.setData({ caseId: query.caseId ?? '' });
       void this.load();
     },
-    onShow() {
-      trackPageView(ROUTE);
-    },
 
     async load(quiet = false) {
-      if (!quiet || this.data.status !== 'ready') this.setData({ status: 'loading' });
-      try {
-        this.show(await fetchAfterSale(this.data.caseId));
-      } catch (err) {
-        if (quiet && this.data.status === 'ready') void wx.showToast({ title: messageOf(err), icon: 'none' });
-        else this.setData({ status: 'error', errorMessage: messageOf(err) });
-      }
-    },
-    retry() {
-      void this.load();
+      await loadShown(this, quiet, async () => this.show(await fetchAfterSale(this.data.caseId)));
     },
     show(view: AfterSaleView) {
       this.setData({

@@ -2,13 +2,14 @@ import type { OrderView, Preview } from '../../../../typings/order';
 import type { Address, MessageTemplates } from '../../../../typings/user';
 import { removeFromCart } from '../../../services/cart';
 import { fetchAddress, fetchDefaultAddress, takeChosenAddressId } from '../../../services/addresses';
-import { type CheckoutLine, placeOrder, previewCheckout, selectedCartLines, wxKeyStore } from '../../../services/checkout';
+import { pageView } from '../../../behaviors/page-view';
+import { loadShown, reloadable } from '../../../behaviors/reloadable';
+import { checkoutAttempt, type CheckoutLine, placeOrder, previewCheckout, selectedCartLines } from '../../../services/checkout';
 import { ServiceError, messageOf } from '../../../services/errors';
 import { askForMessages, fetchMessageTemplates } from '../../../services/messages';
 import { payOrder, type PayOutcome } from '../../../services/pay';
-import { trackPageView } from '../../../services/tracker';
 import { checkoutEntry, type CheckoutEntry } from '../../../utils/checkout-entry';
-import { checkoutKey, finishCheckout, markUncertain } from '../../../utils/checkout-idempotency';
+import { checkoutKeyParams, type IdempotentAttempt, type PendingAttempt } from '../../../utils/idempotent-attempt';
 import { formatFen } from '../../../utils/money';
 import { openPage } from '../../../utils/navigation';
 import { lineView, type LineView } from '../../../utils/order-status';
@@ -44,6 +45,7 @@ type CouponEvent = WechatMiniprogram.TouchEvent<Record<string, never>, Record<st
 type InputEvent = WechatMiniprogram.Input;
 
 Component({
+  behaviors: [pageView(ROUTE), reloadable],
   data: {
     status: 'loading' as Status,
     errorMessage: '',
@@ -80,15 +82,13 @@ Component({
       void this.load();
     },
     onShow() {
-      trackPageView(ROUTE);
       // Back from the address book (`select=1`): the id it left in storage (services/addresses.ts).
       const picked = takeChosenAddressId();
       if (picked && picked !== this.data.address?.addressId) void this.useAddress(picked);
     },
 
     async load() {
-      this.setData({ status: 'loading' });
-      try {
+      await loadShown(this, false, async () => {
         const { entry } = this.data;
         if (entry === 'invalid') throw new ServiceError('VALIDATION', '订单商品信息有误，请重新选择');
         const requested = entry === 'cart' ? await selectedCartLines() : this.data.requested;
@@ -99,12 +99,7 @@ Component({
         ]);
         this.setData({ requested, address, couponChoice: undefined, usePoints: false });
         this.showPreview(preview);
-      } catch (err) {
-        this.setData({ status: 'error', errorMessage: messageOf(err) });
-      }
-    },
-    retry() {
-      void this.load();
+      });
     },
 
     /** Prices again with the current choices; a refusal keeps what was shown and says why. */
@@ -229,7 +224,8 @@ Component({
     async placeAndPay(asking: Promise<unknown>, preview: Preview, address: Address) {
       await asking;
       const lines = preview.lines.map((l) => ({ skuId: l.skuId, quantity: l.quantity }));
-      const pending = checkoutKey(wxKeyStore, lines);
+      const attempt = checkoutAttempt();
+      const pending = attempt.keyFor(checkoutKeyParams(lines));
       let order: OrderView;
       try {
         order = await placeOrder({
@@ -243,10 +239,10 @@ Component({
         });
       } catch (err) {
         this.setData({ submitting: false });
-        await this.placeFailed(err, pending);
+        await this.placeFailed(err, attempt, pending);
         return;
       }
-      finishCheckout(wxKeyStore);
+      attempt.settle();
       if (this.data.entry === 'cart') {
         // Bought lines leave the cart; if that fails they simply stay there.
         removeFromCart(lines.map((l) => l.skuId)).catch(() => undefined);
@@ -254,16 +250,16 @@ Component({
       await this.pay(order);
     },
 
-    async placeFailed(err: unknown, pending: ReturnType<typeof checkoutKey>) {
+    async placeFailed(err: unknown, attempt: IdempotentAttempt, pending: PendingAttempt) {
       if (err instanceof ServiceError && err.code === 'NETWORK') {
         // The order may exist: the retry sends the same key and gets it back instead of a second one.
-        markUncertain(wxKeyStore, pending);
+        attempt.markUncertain(pending);
         void wx.showToast({ title: '网络不给力，请再次提交（不会重复下单）', icon: 'none' });
         return;
       }
       if (err instanceof ServiceError && err.code === 'CONFLICT' && pending.uncertain && /请求编号/.test(err.message)) {
         // The attempt that lost its answer did place an order, with other choices than these.
-        finishCheckout(wxKeyStore);
+        attempt.settle();
         await wx.showModal({
           title: '订单已提交',
           content: '刚才的订单已提交成功，请在「待付款」订单中完成支付',

@@ -1,10 +1,11 @@
 import type { OrderView } from '../../../../typings/order';
 import type { AfterSaleView } from '../../../../typings/order-after-sale';
+import { pageView } from '../../../behaviors/page-view';
+import { loadShown, reloadable, reloadWhenShownAgain } from '../../../behaviors/reloadable';
 import { fetchAfterSale } from '../../../services/after-sales';
 import { messageOf } from '../../../services/errors';
 import { cancelOrder, confirmReceipt, fetchMyReviews, fetchOrder } from '../../../services/orders';
 import { payOrder, waitUntilPaid } from '../../../services/pay';
-import { trackPageView } from '../../../services/tracker';
 import { formatFen } from '../../../utils/money';
 import { openPage } from '../../../utils/navigation';
 import { acceptsAfterSale, formatTime, lineView, type LineView, refundableUnits, statusHint } from '../../../utils/order-status';
@@ -23,6 +24,7 @@ type Status = 'loading' | 'ready' | 'error';
 type LineActionEvent = WechatMiniprogram.CustomEvent<{ index: number; key: string }>;
 
 Component({
+  behaviors: [pageView(ROUTE), reloadable, reloadWhenShownAgain],
   data: {
     status: 'loading' as Status,
     errorMessage: '',
@@ -36,36 +38,22 @@ Component({
     /** Line positions the shopper already reviewed. */
     reviewed: [] as number[],
     acting: false,
-    shown: false,
   },
   methods: {
     onLoad(query: Record<string, string | undefined>) {
       this.setData({ orderId: query.orderId ?? '' });
       void this.load();
     },
-    onShow() {
-      trackPageView(ROUTE);
-      // Back from a review or an after-sale request: the order as it is now.
-      if (this.data.shown) void this.load(true);
-      this.setData({ shown: true });
-    },
 
     async load(quiet = false) {
-      if (!quiet || this.data.status !== 'ready') this.setData({ status: 'loading' });
-      try {
+      await loadShown(this, quiet, async () => {
         const order = await fetchOrder(this.data.orderId);
         const [afterSale, reviewed] = await Promise.all([
           order.afterSaleId ? fetchAfterSale(order.afterSaleId).catch(() => null) : Promise.resolve(null),
           order.status === 'completed' ? this.reviewedLines(order.orderId) : Promise.resolve([]),
         ]);
         this.show(order, afterSale, reviewed);
-      } catch (err) {
-        if (quiet && this.data.status === 'ready') void wx.showToast({ title: messageOf(err), icon: 'none' });
-        else this.setData({ status: 'error', errorMessage: messageOf(err) });
-      }
-    },
-    retry() {
-      void this.load();
+      });
     },
     /** Lines of this order the shopper reviewed (from their reviews, newest first: a few pages at most). */
     async reviewedLines(orderId: string): Promise<number[]> {

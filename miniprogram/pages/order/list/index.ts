@@ -1,11 +1,13 @@
 import type { OrderView } from '../../../../typings/order';
+import { pageView } from '../../../behaviors/page-view';
+import { reloadable, reloadWhenShownAgain } from '../../../behaviors/reloadable';
 import { messageOf } from '../../../services/errors';
 import { cancelOrder, confirmReceipt, fetchOrders } from '../../../services/orders';
 import { payOrder, waitUntilPaid } from '../../../services/pay';
-import { trackPageView } from '../../../services/tracker';
 import { openPage } from '../../../utils/navigation';
 import { ORDER_TABS, type OrderAction, type OrderTab, orderTab } from '../../../utils/order-status';
 import { PAGES, pageUrl } from '../../../utils/pages';
+import { PagedList, pagedListOf } from '../../../utils/paged-list';
 
 /**
  * 我的订单 (`?status=` one of the tabs' filters: all, pending_payment, paid, shipped, completed, refunding): the
@@ -16,41 +18,22 @@ import { PAGES, pageUrl } from '../../../utils/pages';
 const ROUTE = 'pages/order/list/index';
 const PAGE_SIZE = 10;
 
-type Status = 'loading' | 'ready' | 'error';
-type More = 'idle' | 'loading' | 'done' | 'error';
 type TabEvent = WechatMiniprogram.TouchEvent<Record<string, never>, Record<string, never>, { tab: OrderTab }>;
 type CardEvent = WechatMiniprogram.CustomEvent<{ orderId: string; action?: OrderAction }>;
 
-/** Answers of an older tab or load arriving late are dropped. */
-let generation = 0;
-
 Component({
+  behaviors: [pageView(ROUTE), reloadable, reloadWhenShownAgain],
   data: {
     tabs: ORDER_TABS as unknown as Array<{ key: OrderTab; label: string }>,
     tab: 'all' as OrderTab,
-    status: 'loading' as Status,
-    errorMessage: '',
+    ...PagedList.empty('orders'),
     orders: [] as OrderView[],
-    cursor: '',
-    more: 'idle' as More,
-    moreError: '',
     acting: false,
-    shown: false,
   },
   methods: {
     onLoad(query: Record<string, string | undefined>) {
       this.setData({ tab: orderTab(query.status) });
       void this.load();
-    },
-    onShow() {
-      trackPageView(ROUTE);
-      // Back from an order (paid, cancelled, reviewed…): the list as it is now.
-      if (this.data.shown) void this.load(true);
-      this.setData({ shown: true });
-    },
-    async onPullDownRefresh() {
-      await this.load(true);
-      void wx.stopPullDownRefresh();
     },
     onReachBottom() {
       void this.loadMore();
@@ -63,42 +46,16 @@ Component({
       void this.load();
     },
 
+    /** The tab's orders, a page at a time (answers of an older tab or load arriving late are dropped). */
+    list(): PagedList<OrderView> {
+      return pagedListOf(this, () => ({ key: 'orders', fetch: (cursor) => fetchOrders(this.data.tab, cursor, PAGE_SIZE) }));
+    },
     /** The first page of the tab; `quiet` keeps what is shown until the answer comes. */
     async load(quiet = false) {
-      const mine = ++generation;
-      if (!quiet || this.data.status !== 'ready') this.setData({ status: 'loading' });
-      try {
-        const page = await fetchOrders(this.data.tab, undefined, PAGE_SIZE);
-        if (mine !== generation) return;
-        this.setData({
-          status: 'ready',
-          orders: page.items,
-          cursor: page.nextCursor ?? '',
-          more: page.nextCursor ? 'idle' : 'done',
-          moreError: '',
-        });
-      } catch (err) {
-        if (mine !== generation) return;
-        if (quiet && this.data.status === 'ready') void wx.showToast({ title: messageOf(err), icon: 'none' });
-        else this.setData({ status: 'error', errorMessage: messageOf(err) });
-      }
-    },
-    retry() {
-      void this.load();
+      await this.list().reload(quiet);
     },
     async loadMore() {
-      const { status, more, cursor, orders, tab } = this.data;
-      if (status !== 'ready' || (more !== 'idle' && more !== 'error')) return;
-      const mine = generation;
-      this.setData({ more: 'loading' });
-      try {
-        const page = await fetchOrders(tab, cursor, PAGE_SIZE);
-        if (mine !== generation) return;
-        const added = Object.fromEntries(page.items.map((o, i) => [`orders[${orders.length + i}]`, o]));
-        this.setData({ ...added, cursor: page.nextCursor ?? '', more: page.nextCursor ? 'idle' : 'done' });
-      } catch (err) {
-        if (mine === generation) this.setData({ more: 'error', moreError: messageOf(err) });
-      }
+      await this.list().more();
     },
 
     openOrder(e: CardEvent) {

@@ -1,8 +1,9 @@
 import type { OrderView } from '../../../../typings/order';
+import { pageView } from '../../../behaviors/page-view';
+import { loadShown } from '../../../behaviors/reloadable';
 import { messageOf } from '../../../services/errors';
 import { fetchOrder } from '../../../services/orders';
 import { payOrder, waitUntilPaid } from '../../../services/pay';
-import { trackPageView } from '../../../services/tracker';
 import { formatFen } from '../../../utils/money';
 import { openPage } from '../../../utils/navigation';
 import { PAGES, pageUrl } from '../../../utils/pages';
@@ -31,6 +32,7 @@ const TITLES: Record<Status, string> = {
 };
 
 Component({
+  behaviors: [pageView(ROUTE)],
   data: {
     status: 'loading' as Status,
     titles: TITLES,
@@ -45,19 +47,14 @@ Component({
       this.setData({ orderId: query.orderId ?? '' });
       void this.load(query.paid === '1');
     },
-    onShow() {
-      trackPageView(ROUTE);
-    },
 
+    /** `paid`: WeChat's sheet said paid, and the page waits for the notification to mark the order so. */
     async load(paid = false) {
-      this.setData({ status: 'loading' });
-      try {
+      await loadShown(this, false, async () => {
         const { orderId } = this.data;
         const order = paid ? await waitUntilPaid(orderId, { timeoutMs: CONFIRM_MS }) : await fetchOrder(orderId);
         this.show(order, paid);
-      } catch (err) {
-        this.setData({ status: 'error', errorMessage: messageOf(err) });
-      }
+      });
     },
     retry() {
       void this.load();

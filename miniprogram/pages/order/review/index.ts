@@ -1,7 +1,8 @@
 import type { ReviewTag } from '../../../../typings/review';
+import { pageView } from '../../../behaviors/page-view';
+import { loadShown, reloadable } from '../../../behaviors/reloadable';
 import { ServiceError, messageOf } from '../../../services/errors';
 import { fetchOrder, reviewOrderLine, uploadPhotos } from '../../../services/orders';
-import { trackPageView } from '../../../services/tracker';
 import { MAX_PHOTOS, MAX_REVIEW_TEXT, RATING_WORDS, REVIEW_TAGS, reviewProblem, toggleTag } from '../../../utils/order-forms';
 import { lineView, type LineView } from '../../../utils/order-status';
 
@@ -20,6 +21,7 @@ type DataEvent<T extends Record<string, unknown>> = WechatMiniprogram.TouchEvent
 const uploaded = new Map<string, string>();
 
 Component({
+  behaviors: [pageView(ROUTE), reloadable],
   data: {
     status: 'loading' as Status,
     errorMessage: '',
@@ -45,22 +47,13 @@ Component({
       this.setData({ orderId: query.orderId ?? '', index: Number(query.index ?? 0) });
       void this.load();
     },
-    onShow() {
-      trackPageView(ROUTE);
-    },
     async load() {
-      this.setData({ status: 'loading' });
-      try {
+      await loadShown(this, false, async () => {
         const order = await fetchOrder(this.data.orderId);
         const line = order.lines[this.data.index];
         if (!line) throw new ServiceError('NOT_FOUND', '订单商品不存在');
         this.setData({ status: 'ready', line: [lineView(line, this.data.index)] });
-      } catch (err) {
-        this.setData({ status: 'error', errorMessage: messageOf(err) });
-      }
-    },
-    retry() {
-      void this.load();
+      });
     },
 
     rate(e: DataEvent<{ rating: number }>) {

@@ -3,24 +3,25 @@ import type { ShareData } from '../../../../typings/member';
 import type { ProductDetail } from '../../../../typings/product';
 import type { ReviewSummary } from '../../../../typings/review';
 import type { PickerAction, PickerDetail } from '../../../components/sku-picker/index';
-import {
-  addToCart,
-  Attempts,
-  bindInviteCode,
-  buyFlashSale,
-  defaultAddressId,
-  fetchCart,
-  fetchGroupActivity,
-  fetchProductDetail,
-  fetchProductShare,
-  fetchPromotions,
-  joinGroup,
-  openGroup,
-} from '../../../services/catalog';
+import { pageView } from '../../../behaviors/page-view';
+import { fetchDefaultAddress } from '../../../services/addresses';
+import { fetchCart } from '../../../services/cart';
+import { addToCart, bindInviteCode, fetchProductDetail, fetchPromotions } from '../../../services/catalog';
 import { messageOf, ServiceError } from '../../../services/errors';
 import { isFavorite, setFavorite } from '../../../services/favorites';
+import { buyFlashSale } from '../../../services/flashsale';
+import { fetchActivity, joinGroup, openGroup } from '../../../services/groupbuy';
+import { fetchShare } from '../../../services/member';
 import { fetchReviewSummary } from '../../../services/reviews';
-import { flushEvents, trackPageView, trackProductView, trackShare } from '../../../services/tracker';
+import { trackProductView, trackShare } from '../../../services/tracker';
+import {
+  FLASH_SALE_ATTEMPT,
+  GROUP_SEAT_ATTEMPT,
+  IdempotentAttempt,
+  outcomeUnknown,
+  type PendingAttempt,
+  pageDataStore,
+} from '../../../utils/idempotent-attempt';
 import { openPage } from '../../../utils/navigation';
 import { PAGES, pageUrl } from '../../../utils/pages';
 import {
@@ -64,12 +65,10 @@ const ACTIONS: Record<PickerMode, PickerAction[]> = {
   group_join: [{ key: 'group_join', text: '参与拼团' }],
 };
 
-/** Each shown page's idempotency keys for its flash-sale buys and group seats. */
-const attempts = new WeakMap<object, Attempts>();
-
 type Tap<D extends WechatMiniprogram.IAnyObject> = WechatMiniprogram.TouchEvent<Record<string, never>, Record<string, never>, D>;
 
 Component({
+  behaviors: [pageView(ROUTE)],
   data: {
     status: 'loading' as Status,
     errorMessage: '',
@@ -101,6 +100,8 @@ Component({
       groupId: '',
     },
     busy: false,
+    /** The flash-sale buy or group seat whose answer was lost: its key goes with the retry. */
+    attempt: null as PendingAttempt | null,
   },
   methods: {
     onLoad(query: Record<string, string | undefined>) {
@@ -109,15 +110,6 @@ Component({
       this.setData({ spuId });
       if (inviteCode) void bindInviteCode(inviteCode);
       void this.load();
-    },
-    onShow() {
-      trackPageView(ROUTE);
-    },
-    onHide() {
-      void flushEvents();
-    },
-    onUnload() {
-      void flushEvents();
     },
     onShareAppMessage() {
       const { spuId, share, product } = this.data;
@@ -167,7 +159,7 @@ Component({
         (favorite) => this.setData({ favorite }),
         () => undefined,
       );
-      fetchProductShare(spuId).then(
+      fetchShare(spuId).then(
         (share) => this.setData({ share }),
         () => undefined,
       );
@@ -187,7 +179,7 @@ Component({
       });
       if (groupBuy?.state === 'running') {
         try {
-          const detail = await fetchGroupActivity(groupBuy.activityId);
+          const detail = await fetchActivity(groupBuy.activityId);
           this.setData({ openGroups: openGroupViews(detail).slice(0, OPEN_GROUPS) });
         } catch {
           // The groups to join are a bonus; opening one still works.
@@ -300,52 +292,50 @@ Component({
     async buyFlash(quantity: number) {
       const { flash } = this.data;
       if (!flash) return;
-      await this.submit(`flash:${flash.flashSaleId}:${quantity}`, async (addressId, key) => {
-        const order = await buyFlashSale(flash.flashSaleId, quantity, addressId, key);
+      const { flashSaleId } = flash;
+      await this.submit(async (addressId) => {
+        const buy = { flashSaleId, quantity, addressId };
+        const attempt = new IdempotentAttempt(pageDataStore(this), FLASH_SALE_ATTEMPT);
+        const order = await attempt.send(buy, (idempotencyKey) => buyFlashSale({ ...buy, idempotencyKey }));
         return order.orderId;
       });
     },
     async takeSeat(action: 'group_open' | 'group_join', skuId: string, quantity: number) {
       const { group, picker } = this.data;
       if (!group) return;
-      const groupId = picker.groupId;
-      const signature = `${action}:${group.activityId}:${groupId}:${skuId}:${quantity}`;
-      await this.submit(signature, async (addressId, key) => {
-        const seat =
+      const { activityId } = group;
+      const { groupId } = picker;
+      await this.submit(async (addressId) => {
+        const seat = { skuId, quantity, addressId };
+        const attempt = new IdempotentAttempt(pageDataStore(this), GROUP_SEAT_ATTEMPT);
+        const taken =
           action === 'group_open'
-            ? await openGroup(group.activityId, skuId, quantity, addressId, key)
-            : await joinGroup(groupId, skuId, quantity, addressId, key);
-        return seat.order.orderId;
+            ? await attempt.send({ ...seat, activityId }, (idempotencyKey) => openGroup(activityId, { ...seat, idempotencyKey }))
+            : await attempt.send({ ...seat, groupId }, (idempotencyKey) => joinGroup(groupId, { ...seat, idempotencyKey }));
+        return taken.order.orderId;
       });
     },
     /**
      * A flash-sale buy or a group seat: the default address (the shopper adds one first when there is none), then the
-     * route with an idempotency key kept for retries of this very attempt, then the order's page to pay it.
+     * route (`place`, with an idempotency key kept for retries of this very purchase), then the order's page to pay it.
      */
-    async submit(signature: string, place: (addressId: string, key: string) => Promise<string>) {
+    async submit(place: (addressId: string) => Promise<string>) {
       if (this.data.busy) return;
       this.setData({ busy: true });
-      let keys = attempts.get(this);
-      if (!keys) {
-        keys = new Attempts();
-        attempts.set(this, keys);
-      }
       try {
-        const addressId = await defaultAddressId();
-        if (!addressId) {
+        const address = await fetchDefaultAddress();
+        if (!address) {
           await this.askForAddress();
           return;
         }
-        const orderId = await place(addressId, keys.keyFor(signature));
-        keys.end();
+        const orderId = await place(address.addressId);
         this.setData({ 'picker.visible': false });
         openPage(pageUrl(PAGES.orderDetail, { orderId }));
         void this.loadPromotions();
       } catch (err) {
         void wx.showToast({ title: messageOf(err), icon: 'none' });
-        // A refusal ends the attempt (and the sale or group may have changed); a failure on the way keeps its key.
-        if (err instanceof ServiceError && err.code !== 'NETWORK' && err.code !== 'INTERNAL') {
-          keys.end();
+        // A refusal (the sale or group may have changed) closes the picker; a failure on the way leaves it for the retry.
+        if (!outcomeUnknown(err)) {
           this.setData({ 'picker.visible': false });
           void this.loadPromotions();
         }

@@ -1,6 +1,7 @@
 import type { ListSort } from '../../../../typings/product';
-import { EMPTY_FEED, type FeedQuery, ProductFeed } from '../../../services/catalog';
-import { flushEvents, trackPageView, trackShare } from '../../../services/tracker';
+import { pageView } from '../../../behaviors/page-view';
+import { EMPTY_FEED, type FeedQuery, type ProductFeed, productFeedOf } from '../../../services/catalog';
+import { trackShare } from '../../../services/tracker';
 import { PAGES, pageUrl } from '../../../utils/pages';
 import { isListSort } from '../../../utils/product-sort';
 import { queryValue } from '../../../utils/query';
@@ -15,9 +16,8 @@ import { normalizeKeyword } from '../../../utils/search-history';
 const ROUTE = 'pages/product/list/index';
 const PAGE_SIZE = 10;
 
-const feeds = new WeakMap<object, ProductFeed>();
-
 Component({
+  behaviors: [pageView(ROUTE)],
   data: {
     categoryId: '',
     keyword: '',
@@ -34,15 +34,6 @@ Component({
       void wx.setNavigationBarTitle({ title });
       void this.feed().reload(this.query());
     },
-    onShow() {
-      trackPageView(ROUTE);
-    },
-    onHide() {
-      void flushEvents();
-    },
-    onUnload() {
-      void flushEvents();
-    },
     onReachBottom() {
       void this.feed().more();
     },
@@ -57,12 +48,7 @@ Component({
     },
 
     feed(): ProductFeed {
-      let feed = feeds.get(this);
-      if (!feed) {
-        feed = new ProductFeed((patch) => this.setData(patch), PAGE_SIZE);
-        feeds.set(this, feed);
-      }
-      return feed;
+      return productFeedOf(this, PAGE_SIZE);
     },
     query(): FeedQuery {
       const { categoryId, keyword, sort } = this.data;

@@ -1,5 +1,5 @@
-import type { ReviewSummary } from '../../../../typings/review';
-import { messageOf } from '../../../services/errors';
+import type { ReviewSummary, ReviewView } from '../../../../typings/review';
+import { pageView } from '../../../behaviors/page-view';
 import {
   REVIEW_FILTERS,
   type ReviewFilter,
@@ -11,7 +11,7 @@ import {
   isReviewFilter,
   reviewItem,
 } from '../../../services/reviews';
-import { flushEvents, trackPageView } from '../../../services/tracker';
+import { PagedList, pagedListOf } from '../../../utils/paged-list';
 import { queryValue } from '../../../utils/query';
 
 /**
@@ -24,24 +24,16 @@ import { queryValue } from '../../../utils/query';
 const ROUTE = 'pages/product/reviews/index';
 const PAGE_SIZE = 10;
 
-type Status = 'loading' | 'ready' | 'error';
-type More = 'idle' | 'loading' | 'done' | 'error';
-
-/** Each shown page's list: which request is current (a late answer to an earlier filter is dropped), and the cursor. */
-const lists = new WeakMap<object, { generation: number; cursor?: string }>();
-
 Component({
+  behaviors: [pageView(ROUTE)],
   data: {
     spuId: '',
     filter: 'all' as ReviewFilter,
     filters: REVIEW_FILTERS.map((f) => ({ ...f, count: -1 })),
     summary: null as ReviewSummary | null,
     average: '',
-    status: 'loading' as Status,
-    errorMessage: '',
+    ...PagedList.empty('reviews'),
     reviews: [] as ReviewItem[],
-    more: 'idle' as More,
-    moreError: '',
   },
   methods: {
     onLoad(query: Record<string, string | undefined>) {
@@ -55,26 +47,23 @@ Component({
       void this.loadSummary();
       void this.reload();
     },
-    onShow() {
-      trackPageView(ROUTE);
-    },
-    onHide() {
-      void flushEvents();
-    },
-    onUnload() {
-      void flushEvents();
-    },
     onReachBottom() {
       void this.loadMore();
     },
 
-    list() {
-      let list = lists.get(this);
-      if (!list) {
-        list = { generation: 0 };
-        lists.set(this, list);
-      }
-      return list;
+    /** The filter's reviews, a page at a time (a late answer to an earlier filter is dropped). */
+    list(): PagedList<ReviewView, ReviewItem> {
+      return pagedListOf(this, () => ({
+        key: 'reviews',
+        fetch: (cursor) =>
+          fetchReviews({
+            spuId: this.data.spuId,
+            pageSize: PAGE_SIZE,
+            ...(cursor ? { cursor } : {}),
+            ...filterParams(this.data.filter),
+          }),
+        row: reviewItem,
+      }));
     },
 
     async loadSummary() {
@@ -91,45 +80,10 @@ Component({
     },
     /** The first page of the current filter. */
     async reload() {
-      const list = this.list();
-      const generation = ++list.generation;
-      this.setData({ status: 'loading', reviews: [], more: 'idle', moreError: '' });
-      try {
-        const page = await fetchReviews({ spuId: this.data.spuId, pageSize: PAGE_SIZE, ...filterParams(this.data.filter) });
-        if (generation !== list.generation) return;
-        list.cursor = page.nextCursor;
-        this.setData({
-          status: 'ready',
-          errorMessage: '',
-          reviews: page.items.map(reviewItem),
-          more: page.nextCursor ? 'idle' : 'done',
-        });
-      } catch (err) {
-        if (generation !== list.generation) return;
-        this.setData({ status: 'error', errorMessage: messageOf(err) });
-      }
+      await this.list().reload();
     },
     async loadMore() {
-      const list = this.list();
-      const { status, more, reviews } = this.data;
-      if (status !== 'ready' || more === 'loading' || more === 'done' || !list.cursor) return;
-      const generation = list.generation;
-      this.setData({ more: 'loading' });
-      try {
-        const page = await fetchReviews({
-          spuId: this.data.spuId,
-          pageSize: PAGE_SIZE,
-          cursor: list.cursor,
-          ...filterParams(this.data.filter),
-        });
-        if (generation !== list.generation) return;
-        list.cursor = page.nextCursor;
-        const added = Object.fromEntries(page.items.map((r, i) => [`reviews[${reviews.length + i}]`, reviewItem(r)]));
-        this.setData({ ...added, more: page.nextCursor ? 'idle' : 'done', moreError: '' });
-      } catch (err) {
-        if (generation !== list.generation) return;
-        this.setData({ more: 'error', moreError: messageOf(err) });
-      }
+      await this.list().more();
     },
     chooseFilter(e: WechatMiniprogram.TouchEvent<Record<string, never>, Record<string, never>, { filter: ReviewFilter }>) {
       const { filter } = e.currentTarget.dataset;

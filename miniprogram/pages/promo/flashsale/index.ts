@@ -1,12 +1,13 @@
 import type { FlashSaleView } from '../../../../typings/flashsale';
-import { shippingAddress } from '../../../services/addresses';
+import { pageView } from '../../../behaviors/page-view';
+import { loadShown, reloadable } from '../../../behaviors/reloadable';
 import { messageOf, ServiceError } from '../../../services/errors';
 import { buyFlashSale, fetchFlashSale, fetchFlashSales } from '../../../services/flashsale';
-import { trackPageView } from '../../../services/tracker';
-import { type ShippingView, shippingView } from '../../../utils/address-form';
+import { FLASH_SALE_ATTEMPT, IdempotentAttempt, type PendingAttempt, pageDataStore } from '../../../utils/idempotent-attempt';
 import { openPage } from '../../../utils/navigation';
 import { PAGES, pageUrl } from '../../../utils/pages';
-import { type Attempt, attemptFor, outcomeUnknown } from '../../../utils/promo-attempts';
+import { shippingBar } from '../../../behaviors/shipping-bar';
+import type { ShippingView } from '../../../utils/address-form';
 import { flashSaleAction, soldPercent, specText } from '../../../utils/promo-format';
 
 /**
@@ -14,7 +15,7 @@ import { flashSaleAction, soldPercent, specText } from '../../../utils/promo-for
  * for with `flashsale.detail` when it is no longer listed), each with a countdown to its start or end, the units left
  * and the shopper's limit. 立即抢购 buys one unit at the flash price (`flashsale.buy`) to the address in the bar and
  * opens the unpaid order. The buy's idempotency key is kept until its outcome is known, so a retry after a lost
- * answer gives back the same order (utils/promo-attempts.ts).
+ * answer gives back the same order (utils/idempotent-attempt.ts).
  */
 
 const ROUTE = 'pages/promo/flashsale/index';
@@ -60,6 +61,7 @@ function rowOf(sale: FlashSaleView, featured: boolean): SaleRow {
 }
 
 Component({
+  behaviors: [pageView(ROUTE), reloadable, shippingBar],
   data: {
     status: 'loading' as Status,
     errorMessage: '',
@@ -68,7 +70,7 @@ Component({
     address: null as ShippingView | null,
     buying: '',
     /** The buy in progress, or one whose answer was lost: its key is sent again on the retry. */
-    attempt: null as Attempt | null,
+    attempt: null as PendingAttempt | null,
   },
   methods: {
     onLoad(query: Record<string, string | undefined>) {
@@ -77,18 +79,11 @@ Component({
     },
     /** Back from the address chooser (or the order): the address and the units left may have changed. */
     onShow() {
-      trackPageView(ROUTE);
-      void this.loadAddress();
       if (this.data.status === 'ready') void this.load(true);
-    },
-    async onPullDownRefresh() {
-      await this.load(true);
-      void wx.stopPullDownRefresh();
     },
 
     async load(keep = false) {
-      if (!keep || this.data.status !== 'ready') this.setData({ status: 'loading' });
-      try {
+      await loadShown(this, keep, async () => {
         const { flashSaleId } = this.data;
         const sales = await fetchFlashSales();
         // The sale asked for may have ended: it is shown from `detail` (已结束) rather than silently missing.
@@ -100,10 +95,7 @@ Component({
           status: 'ready',
           rows: [...(featured ? [rowOf(featured, true)] : []), ...others.map((s) => rowOf(s, false))],
         });
-      } catch (err) {
-        if (keep && this.data.status === 'ready') void wx.showToast({ title: messageOf(err), icon: 'none' });
-        else this.setData({ status: 'error', errorMessage: messageOf(err) });
-      }
+      });
     },
     /** An unknown sale (a stale link) is left out; other failures fail the page. */
     async detail(flashSaleId: string): Promise<FlashSaleView | null> {
@@ -114,21 +106,6 @@ Component({
         throw err;
       }
     },
-    retry() {
-      void this.load();
-    },
-    async loadAddress() {
-      try {
-        this.setData({ address: shippingView(await shippingAddress(this.data.address?.addressId)) });
-      } catch {
-        // The bar stays as it was; buying asks for an address if there is none.
-      }
-    },
-    /** A countdown reached zero: the sale started or ended. */
-    onCountdownFinish() {
-      void this.load(true);
-    },
-
     async buy(e: WechatMiniprogram.TouchEvent<Record<string, never>, Record<string, never>, { id: string }>) {
       const { id } = e.currentTarget.dataset;
       const row = this.data.rows.find((r) => r.flashSaleId === id);
@@ -139,20 +116,13 @@ Component({
         openPage(pageUrl(PAGES.addresses, { select: 1 }));
         return;
       }
-      const attempt = attemptFor(this.data.attempt, 'fs', { flashSaleId: id, quantity: QUANTITY, addressId: address.addressId });
-      this.setData({ buying: id, attempt });
+      const buy = { flashSaleId: id, quantity: QUANTITY, addressId: address.addressId };
+      const attempt = new IdempotentAttempt(pageDataStore(this), FLASH_SALE_ATTEMPT);
+      this.setData({ buying: id });
       try {
-        const order = await buyFlashSale({
-          flashSaleId: id,
-          quantity: QUANTITY,
-          addressId: address.addressId,
-          idempotencyKey: attempt.key,
-        });
-        this.setData({ attempt: null });
+        const order = await attempt.send(buy, (idempotencyKey) => buyFlashSale({ ...buy, idempotencyKey }));
         openPage(pageUrl(PAGES.orderDetail, { orderId: order.orderId }));
       } catch (err) {
-        // Lost on the way: the same key goes with the retry. Refused (已抢光, 已结束…): this attempt is over.
-        if (!outcomeUnknown(err)) this.setData({ attempt: null });
         void wx.showToast({ title: messageOf(err), icon: 'none' });
       } finally {
         this.setData({ buying: '' });

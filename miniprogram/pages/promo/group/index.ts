@@ -1,7 +1,8 @@
 import type { GroupView } from '../../../../typings/groupbuy';
-import { messageOf } from '../../../services/errors';
+import { pageView } from '../../../behaviors/page-view';
+import { loadShown, reloadable } from '../../../behaviors/reloadable';
 import { fetchGroup } from '../../../services/groupbuy';
-import { trackPageView, trackShare } from '../../../services/tracker';
+import { trackShare } from '../../../services/tracker';
 import { pathOnApp } from '../../../utils/member-format';
 import { openPage } from '../../../utils/navigation';
 import { PAGES, pageUrl } from '../../../utils/pages';
@@ -54,6 +55,7 @@ function infoOf(g: GroupView): GroupInfo {
 }
 
 Component({
+  behaviors: [pageView(ROUTE), reloadable],
   data: {
     status: 'loading' as Status,
     errorMessage: '',
@@ -68,12 +70,7 @@ Component({
       void this.load();
     },
     onShow() {
-      trackPageView(ROUTE);
       if (this.data.status === 'ready') void this.load(true);
-    },
-    async onPullDownRefresh() {
-      await this.load(true);
-      void wx.stopPullDownRefresh();
     },
     onShareAppMessage() {
       trackShare(ROUTE);
@@ -83,9 +80,9 @@ Component({
       return { title: share.title, path: pathOnApp(share.path, Object.values(PAGES), path), imageUrl: share.imageUrl };
     },
 
+    /** Also when time is up (`onCountdownFinish`): the timer settles the group within a minute. */
     async load(keep = false) {
-      if (!keep || this.data.status !== 'ready') this.setData({ status: 'loading' });
-      try {
+      await loadShown(this, keep, async () => {
         const group = await fetchGroup(this.data.groupId);
         this.setData({
           status: 'ready',
@@ -93,17 +90,7 @@ Component({
           seats: seatsOf(group.members, group.targetSize),
           share: group.share,
         });
-      } catch (err) {
-        if (keep && this.data.status === 'ready') void wx.showToast({ title: messageOf(err), icon: 'none' });
-        else this.setData({ status: 'error', errorMessage: messageOf(err) });
-      }
-    },
-    retry() {
-      void this.load();
-    },
-    /** Time is up: the timer settles the group within a minute; read it again. */
-    onCountdownFinish() {
-      void this.load(true);
+      });
     },
 
     join() {

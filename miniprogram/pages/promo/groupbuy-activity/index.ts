@@ -1,19 +1,20 @@
 import type { ActivityDetail, SeatTaken } from '../../../../typings/groupbuy';
-import { shippingAddress } from '../../../services/addresses';
+import { pageView } from '../../../behaviors/page-view';
+import { loadShown, reloadable } from '../../../behaviors/reloadable';
+import { shippingBar } from '../../../behaviors/shipping-bar';
 import { messageOf } from '../../../services/errors';
 import { fetchActivity, joinGroup, openGroup } from '../../../services/groupbuy';
-import { trackPageView } from '../../../services/tracker';
-import { type ShippingView, shippingView } from '../../../utils/address-form';
+import type { ShippingView } from '../../../utils/address-form';
+import { GROUP_SEAT_ATTEMPT, IdempotentAttempt, type PendingAttempt, pageDataStore } from '../../../utils/idempotent-attempt';
 import { openPage } from '../../../utils/navigation';
 import { PAGES, pageUrl } from '../../../utils/pages';
-import { type Attempt, attemptFor, outcomeUnknown } from '../../../utils/promo-attempts';
 import { openingPrice, specText, tierRows } from '../../../utils/promo-format';
 
 /**
  * 拼团活动 (`?activityId=`, and `groupId=` from a shared group to join it): the tiers (the more members, the lower
  * the price), the SKU and quantity, the address, 发起拼团 (`groupbuy.open`, at the first tier's price) and the groups
  * one can join now (`groupbuy.join`, at the price of the tier the group reaches). Either opens the unpaid order; the
- * idempotency key is kept until the outcome is known (utils/promo-attempts.ts).
+ * idempotency key is kept until the outcome is known (utils/idempotent-attempt.ts).
  */
 
 const ROUTE = 'pages/promo/groupbuy-activity/index';
@@ -70,6 +71,7 @@ function infoOf(a: ActivityDetail): ActivityInfo {
 }
 
 Component({
+  behaviors: [pageView(ROUTE), reloadable, shippingBar],
   data: {
     status: 'loading' as Status,
     errorMessage: '',
@@ -84,30 +86,16 @@ Component({
     groups: [] as GroupRow[],
     address: null as ShippingView | null,
     busy: '',
-    attempt: null as Attempt | null,
+    attempt: null as PendingAttempt | null,
   },
   methods: {
     onLoad(query: Record<string, string | undefined>) {
       this.setData({ activityId: query.activityId ?? '', targetGroupId: query.groupId ?? '' });
       void this.load();
     },
-    onShow() {
-      trackPageView(ROUTE);
-      void this.loadAddress();
-    },
-    async onPullDownRefresh() {
-      await this.load(true);
-      void wx.stopPullDownRefresh();
-    },
 
     async load(keep = false) {
-      if (!keep || this.data.status !== 'ready') this.setData({ status: 'loading' });
-      try {
-        this.show(await fetchActivity(this.data.activityId));
-      } catch (err) {
-        if (keep && this.data.status === 'ready') void wx.showToast({ title: messageOf(err), icon: 'none' });
-        else this.setData({ status: 'error', errorMessage: messageOf(err) });
-      }
+      await loadShown(this, keep, async () => this.show(await fetchActivity(this.data.activityId)));
     },
     show(activity: ActivityDetail) {
       const { targetGroupId } = this.data;
@@ -142,20 +130,6 @@ Component({
         targetMissing: !!targetGroupId && !groups.some((g) => g.targeted),
       });
     },
-    retry() {
-      void this.load();
-    },
-    async loadAddress() {
-      try {
-        this.setData({ address: shippingView(await shippingAddress(this.data.address?.addressId)) });
-      } catch {
-        // The bar stays as it was; taking a seat asks for an address if there is none.
-      }
-    },
-    onCountdownFinish() {
-      void this.load(true);
-    },
-
     pickSku(e: WechatMiniprogram.TouchEvent<Record<string, never>, Record<string, never>, { id: string }>) {
       const sku = this.data.skus.find((s) => s.skuId === e.currentTarget.dataset.id);
       if (sku && !sku.soldOut) this.setData({ skuId: sku.skuId, normalPrice: sku.normalPrice });
@@ -203,14 +177,12 @@ Component({
     },
     /** A seat with its unpaid order: opens the order to pay it. */
     async take(busy: string, params: Record<string, string | number>, send: (key: string) => Promise<SeatTaken>) {
-      const attempt = attemptFor(this.data.attempt, 'gb', params);
-      this.setData({ busy, attempt });
+      const attempt = new IdempotentAttempt(pageDataStore(this), GROUP_SEAT_ATTEMPT);
+      this.setData({ busy });
       try {
-        const seat = await send(attempt.key);
-        this.setData({ attempt: null });
+        const seat = await attempt.send(params, send);
         openPage(pageUrl(PAGES.orderDetail, { orderId: seat.order.orderId }));
       } catch (err) {
-        if (!outcomeUnknown(err)) this.setData({ attempt: null });
         void wx.showToast({ title: messageOf(err), icon: 'none' });
       } finally {
         this.setData({ busy: '' });

@@ -1,7 +1,7 @@
 import type { ActivityView } from '../../../../typings/groupbuy';
-import { messageOf } from '../../../services/errors';
+import { pageView } from '../../../behaviors/page-view';
+import { loadShown, reloadable } from '../../../behaviors/reloadable';
 import { fetchGroupBuys } from '../../../services/groupbuy';
-import { trackPageView } from '../../../services/tracker';
 import { openPage } from '../../../utils/navigation';
 import { PAGES, pageUrl } from '../../../utils/pages';
 import { lowestTierPrice, tierRows } from '../../../utils/promo-format';
@@ -41,33 +41,17 @@ function rowOf(a: ActivityView): Row {
 }
 
 Component({
+  behaviors: [pageView(ROUTE), reloadable],
   data: { status: 'loading' as Status, errorMessage: '', rows: [] as Row[] },
   methods: {
     onLoad() {
       void this.load();
     },
-    onShow() {
-      trackPageView(ROUTE);
-    },
-    async onPullDownRefresh() {
-      await this.load(true);
-      void wx.stopPullDownRefresh();
-    },
     async load(keep = false) {
-      if (!keep || this.data.status !== 'ready') this.setData({ status: 'loading' });
-      try {
+      await loadShown(this, keep, async () => {
         const activities = await fetchGroupBuys();
         this.setData({ status: 'ready', rows: activities.filter((a) => a.state !== 'ended').map(rowOf) });
-      } catch (err) {
-        if (keep && this.data.status === 'ready') void wx.showToast({ title: messageOf(err), icon: 'none' });
-        else this.setData({ status: 'error', errorMessage: messageOf(err) });
-      }
-    },
-    retry() {
-      void this.load();
-    },
-    onCountdownFinish() {
-      void this.load(true);
+      });
     },
     open(e: WechatMiniprogram.TouchEvent<Record<string, never>, Record<string, never>, { id: string }>) {
       openPage(pageUrl(PAGES.groupBuyActivity, { activityId: e.currentTarget.dataset.id }));
