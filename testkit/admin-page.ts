@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import { isConflict } from '../cloudfunctions/shared/store/transactions.js';
 import { createAccount } from '../scripts/admin/owner-account.js';
 import type { AdminRole } from '../typings/admin-access.js';
 import { Authenticator } from './admin-web.js';
@@ -51,8 +52,16 @@ export async function startAdminSite(options: { only?: string[] } = {}) {
     const username = `${role}${process.pid % 10000}x${++accounts}`;
     const password = `测试密码-${username}-0123456789`;
     const made = creating.then(async () => {
-      const created = await createAccount(shop.app, { username, name: `测试${role}${accounts}`, role, password });
-      return { username, password, role, authenticator: new Authenticator(created.totpSecret) };
+      // The audit chain also grows with what the pages do meanwhile, so a creation may meet a conflict: try again.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const created = await createAccount(shop.app, { username, name: `测试${role}${accounts}`, role, password });
+          return { username, password, role, authenticator: new Authenticator(created.totpSecret) };
+        } catch (err) {
+          if (!isConflict(err) || attempt >= 5) throw err;
+          await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+        }
+      }
     });
     creating = made.catch(() => undefined);
     return made;

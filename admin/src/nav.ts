@@ -1,4 +1,4 @@
-import type { AdminPermission } from '../../typings/admin-access';
+import type { AdminPermission } from '../../typings/admin-roles.js';
 
 /**
  * Every page of the back office: its path, title, the permission it needs and where it sits in the menu. The router
