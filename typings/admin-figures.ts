@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RFM_SEGMENTS, type RfmSegment } from './labels.js';
 import { Cursor, Id, PageSize, type Page } from './common.js';
 
 /**
@@ -64,17 +65,7 @@ export type OverviewInput = z.infer<typeof OverviewInput>;
 export const StatementInput = DayRange;
 export type StatementInput = z.infer<typeof StatementInput>;
 
-export const RFM_SEGMENTS = [
-  '重要价值客户',
-  '重要发展客户',
-  '重要保持客户',
-  '重要挽留客户',
-  '一般价值客户',
-  '一般发展客户',
-  '一般保持客户',
-  '一般挽留客户',
-] as const;
-export type RfmSegment = (typeof RFM_SEGMENTS)[number];
+export { RFM_SEGMENTS, type RfmSegment };
 
 /** `figures.rfm` (figures.read): how many customers each RFM segment holds today, and the average scores. */
 export const RfmInput = z.object({}).strict();

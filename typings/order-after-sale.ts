@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AFTER_SALE_STATUS_LABELS, AFTER_SALE_STATUSES, type AfterSaleStatus } from './labels.js';
 import { Carrier, Cursor, Id, PageSize, TrackingNo } from './common.js';
 
 /**
@@ -27,23 +28,8 @@ export const AFTER_SALE_KINDS = ['refund_only', 'return_refund'] as const;
 export type AfterSaleKind = (typeof AFTER_SALE_KINDS)[number];
 export const AFTER_SALE_KIND_LABELS: Record<AfterSaleKind, string> = { refund_only: '仅退款', return_refund: '退货退款' };
 
-/**
- * A case's statuses: `requested` (the merchant decides), `awaiting_return` (approved return: the shopper sends the
- * goods back), `returning` (on its way back: the merchant confirms receipt), `refunding` (WeChat Pay is returning the
- * money), then `refunded`; or closed without money: `rejected`, `withdrawn`, or `closed` when the order was refunded in
- * full another way meanwhile (a group-buy that failed).
- */
-export const AFTER_SALE_STATUSES = [
-  'requested',
-  'awaiting_return',
-  'returning',
-  'refunding',
-  'refunded',
-  'rejected',
-  'withdrawn',
-  'closed',
-] as const;
-export type AfterSaleStatus = (typeof AFTER_SALE_STATUSES)[number];
+/** A case's statuses and their labels: typings/labels.ts (plain values the admin page imports). */
+export { AFTER_SALE_STATUS_LABELS, AFTER_SALE_STATUSES, type AfterSaleStatus };
 
 /** A photo uploaded by the mini-program to cloud storage (`wx.cloud.uploadFile`), named by its file ID. */
 export const CloudFileId = z

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { REVIEW_TAG_LABELS, type ReviewTag } from './labels.js';
 import { Cursor, Id, PageSize, type Page } from './common.js';
 
 /**
@@ -20,18 +21,8 @@ export const MAX_REVIEW_TAGS = 5;
 /** A product shows at most this many featured (精选) reviews; featuring a fourth is refused. */
 export const MAX_FEATURED_REVIEWS = 3;
 
-/** The tags a shopper may pick (codes in requests and counters, labels for display). */
-export const REVIEW_TAG_LABELS = {
-  quality: '质量很好',
-  as_described: '与描述相符',
-  value: '性价比高',
-  fast_delivery: '物流很快',
-  good_packaging: '包装完好',
-  true_to_size: '尺码标准',
-  looks_good: '颜值很高',
-  good_service: '客服热情',
-} as const;
-export type ReviewTag = keyof typeof REVIEW_TAG_LABELS;
+/** The tags a shopper may pick: typings/labels.ts. */
+export { REVIEW_TAG_LABELS, type ReviewTag };
 export const REVIEW_TAGS = Object.keys(REVIEW_TAG_LABELS) as [ReviewTag, ...ReviewTag[]];
 
 /** 好评 4–5 stars, 中评 2–3, 差评 1 (the bands shoppers filter by). */

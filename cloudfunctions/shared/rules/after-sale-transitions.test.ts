@@ -1,14 +1,9 @@
 import test from 'ava';
+import { AFTER_SALE_STATUS_LABELS } from '../../../typings/labels.js';
 import { AFTER_SALE_KINDS, AFTER_SALE_STATUSES } from '../../../typings/order-after-sale.js';
 import { AFTER_SALE_EVENTS } from '../model/after-sale.js';
 import { ACTORS } from '../model/order.js';
-import {
-  AFTER_SALE_EVENT_LABELS,
-  AFTER_SALE_STATUS_LABELS,
-  afterSaleStep,
-  afterSaleTransitions,
-  isOpenCase,
-} from './after-sale-transitions.js';
+import { AFTER_SALE_EVENT_LABELS, afterSaleStep, afterSaleTransitions, isOpenCase } from './after-sale-transitions.js';
 import { ShopError } from './errors.js';
 import { transitions } from './order-transitions.js';
 

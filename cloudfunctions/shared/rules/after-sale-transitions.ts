@@ -1,4 +1,5 @@
 import { ErrorCode } from '../../../typings/common.js';
+import { AFTER_SALE_STATUS_LABELS } from '../../../typings/labels.js';
 import type { AfterSaleKind, AfterSaleStatus } from '../../../typings/order-after-sale.js';
 import type { AfterSaleEvent } from '../model/after-sale.js';
 import type { Actor, OrderEvent } from '../model/order.js';
@@ -40,17 +41,6 @@ export const afterSaleTransitions: readonly AfterSaleTransition[] = [
   // The order is refunded in full another way (its group-buy failed) while the request waits: nothing left to decide.
   { from: 'requested', event: 'close', to: 'closed', by: ['system'] },
 ];
-
-export const AFTER_SALE_STATUS_LABELS: Record<AfterSaleStatus, string> = {
-  requested: '待商家处理',
-  awaiting_return: '待买家退货',
-  returning: '退货中',
-  refunding: '退款中',
-  refunded: '已退款',
-  rejected: '已拒绝',
-  withdrawn: '已撤销',
-  closed: '已关闭',
-};
 
 export const AFTER_SALE_EVENT_LABELS: Record<AfterSaleEvent, string> = {
   request: '申请售后',

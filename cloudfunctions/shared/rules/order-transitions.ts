@@ -1,4 +1,5 @@
 import { ErrorCode } from '../../../typings/common.js';
+import { ACTOR_LABELS as ACTOR_NAMES, ORDER_EVENT_LABELS as EVENT_LABELS } from '../../../typings/labels.js';
 import type { OrderStatus } from '../../../typings/order.js';
 import type { Actor, OrderEvent, RefundableStatus } from '../model/order.js';
 import { ShopError } from './errors.js';
@@ -69,27 +70,9 @@ export const ORDER_STATUS_LABELS: Record<OrderStatus, string> = {
   refunded: '已退款',
 };
 
-export const ORDER_EVENT_LABELS: Record<OrderEvent, string> = {
-  create: '下单',
-  pay: '支付',
-  cancel: '取消订单',
-  timeout: '超时关闭',
-  late_payment: '处理超时到账的支付',
-  payment_mismatch: '支付金额不符，关闭并退款',
-  ship: '发货',
-  confirm_receipt: '确认收货',
-  auto_confirm: '自动确认收货',
-  request_refund: '申请退款',
-  withdraw_refund: '撤销退款申请',
-  approve_refund: '同意退款',
-  reject_refund: '拒绝退款',
-  refund_succeeded: '完成退款',
-  partial_refund: '完成部分退款',
-  group_failed: '拼团失败关闭',
-  group_refund: '拼团失败退款',
-};
-
-const ACTOR_LABELS: Record<Actor, string> = { shopper: '买家', merchant: '商家', system: '系统' };
+// Typed here so a new event or actor without a label does not compile.
+export const ORDER_EVENT_LABELS: Readonly<Record<OrderEvent, string>> = EVENT_LABELS;
+const ACTOR_LABELS: Readonly<Record<Actor, string>> = ACTOR_NAMES;
 
 export interface TransitionContext {
   /** Recorded on the order by `request_refund`; needed to leave `refunding` without a refund. */

@@ -1,7 +1,8 @@
 import type { AfterSaleView } from '../../../typings/order-after-sale.js';
 import { AFTER_SALE_KIND_LABELS } from '../../../typings/order-after-sale.js';
 import { AFTER_SALES, type AfterSaleDoc } from '../model/after-sale.js';
-import { AFTER_SALE_EVENT_LABELS, AFTER_SALE_STATUS_LABELS } from '../rules/after-sale-transitions.js';
+import { AFTER_SALE_STATUS_LABELS } from '../../../typings/labels.js';
+import { AFTER_SALE_EVENT_LABELS } from '../rules/after-sale-transitions.js';
 import { db } from './db.js';
 import { pageNewestFirst } from './pagination.js';
 

@@ -1,20 +1,8 @@
 import type { Ratio, RfmSegment } from '../../../../typings/admin-figures';
 import { yuan } from '../../utils/money';
 
-/**
- * Shared by the figures, finance, customers and campaign pages (none of it loads a chart). The segment list repeats
- * typings/admin-figures.ts RFM_SEGMENTS, which the page may not import as a value (it would bundle zod).
- */
-export const RFM_SEGMENTS: readonly RfmSegment[] = [
-  '重要价值客户',
-  '重要发展客户',
-  '重要保持客户',
-  '重要挽留客户',
-  '一般价值客户',
-  '一般发展客户',
-  '一般保持客户',
-  '一般挽留客户',
-];
+/** Shared by the figures, finance, customers and campaign pages (none of it loads a chart). */
+export { RFM_SEGMENTS } from '../../../../typings/labels';
 
 /** What each segment means, for the filter's and the campaign form's hints (R/F/M high or low against the average). */
 export const SEGMENT_HINTS: Record<RfmSegment, string> = {

@@ -1,11 +1,15 @@
 import type { TdTagProps } from 'tdesign-vue-next';
-import type { AfterSaleStatus } from '../../../../typings/order-after-sale';
+import {
+  ACTOR_LABELS as ACTOR_NAMES,
+  type AfterSaleStatus,
+  ORDER_EVENT_LABELS as EVENT_LABELS,
+} from '../../../../typings/labels';
 import type { OrderStatus, PricedLine } from '../../../../typings/order';
 
 /**
  * How the order pages name statuses and events. The API answers the shopper's wording (`statusLabel`: 待收货); the
- * merchant reads the same status from the shop's side (已发货). The lists mirror typings/order.ts and
- * typings/order-after-sale.ts (the page may import only types from there).
+ * merchant reads the same status from the shop's side (已发货). Plain label lists come from
+ * typings/labels.ts, the only module of typings/ besides admin-roles.ts the page imports values from.
  */
 type TagTheme = NonNullable<TdTagProps['theme']>;
 
@@ -33,41 +37,11 @@ export const ORDER_STATUS_THEMES: Record<OrderStatus, TagTheme> = {
   refunded: 'default',
 };
 
-/** The order's history events (cloudfunctions/shared/rules/order-transitions.ts). */
-export const ORDER_EVENT_LABELS: Record<string, string> = {
-  create: '下单',
-  pay: '支付',
-  cancel: '取消订单',
-  timeout: '超时关闭',
-  late_payment: '处理超时到账的支付',
-  payment_mismatch: '支付金额不符，关闭并退款',
-  ship: '发货',
-  confirm_receipt: '确认收货',
-  auto_confirm: '自动确认收货',
-  request_refund: '申请退款',
-  withdraw_refund: '撤销退款申请',
-  approve_refund: '同意退款',
-  reject_refund: '拒绝退款',
-  refund_succeeded: '完成退款',
-  partial_refund: '完成部分退款',
-  group_failed: '拼团失败关闭',
-  group_refund: '拼团失败退款',
-};
+export { AFTER_SALE_STATUS_LABELS, AFTER_SALE_STATUSES } from '../../../../typings/labels';
 
-export const ACTOR_LABELS: Record<string, string> = { shopper: '买家', merchant: '商家', system: '系统' };
-
-export const AFTER_SALE_STATUS_LABELS: Record<AfterSaleStatus, string> = {
-  requested: '待商家处理',
-  awaiting_return: '待买家退货',
-  returning: '退货中',
-  refunding: '退款中',
-  refunded: '已退款',
-  rejected: '已拒绝',
-  withdrawn: '已撤销',
-  closed: '已关闭',
-};
-
-export const AFTER_SALE_STATUSES = Object.keys(AFTER_SALE_STATUS_LABELS) as AfterSaleStatus[];
+/** The history's event and actor names, the words the functions use; read by any string a history entry holds. */
+export const ORDER_EVENT_LABELS: Readonly<Record<string, string>> = EVENT_LABELS;
+export const ACTOR_LABELS: Readonly<Record<string, string>> = ACTOR_NAMES;
 
 export const AFTER_SALE_STATUS_THEMES: Record<AfterSaleStatus, TagTheme> = {
   requested: 'danger',
