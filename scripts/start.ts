@@ -98,6 +98,20 @@ const seededLine = seeded
 const hostingLine = args.static
   ? `  静态托管       ${emulator.url}${args.staticPrefix} → ${args.static}`
   : `  管理后台       ${emulator.url}/admin/   ${adminBuilt ? '（已重新构建）' : '（构建未过期）'}修改 admin/ 后重启即重建，或用 npm run dev:admin 热更新`;
+// `--latency 8` (and --latency-jitter, --latency-<service>) makes each function-to-service trip as slow as the cloud's.
+const { ms: latencyMs, jitterMs } = emulator.latency.toJSON();
+const latencies = [...new Set(Object.values(latencyMs))];
+const latencyLine = emulator.latency.active
+  ? `每次往返 ${
+      latencies.length === 1
+        ? `${latencies[0]} ms`
+        : Object.entries(latencyMs)
+            .map(([s, v]) => `${s} ${v} ms`)
+            .join('，')
+    }` +
+    (jitterMs > 0 ? `，另加至多 ${jitterMs} ms 随机抖动` : '') +
+    '（云函数到数据库、支付等服务）'
+  : '关闭（--latency 8 可模拟云端网络）';
 console.log(`
 微信小店 · 本地云开发环境已启动（${((Date.now() - started) / 1000).toFixed(1)} 秒）
   模拟器控制台   ${emulator.url}/
@@ -105,6 +119,7 @@ console.log(`
   服务端接口     POST ${emulator.url}/admin
   云函数         ${built.length ? built.map((f) => f.name).join(', ') : '（暂无）'}
   数据           ${args.memory ? '内存（重启后清空）' : args.dataDir}${seededLine}
+  网络延迟       ${latencyLine}
   示例店主       调用 admin 云函数时带请求头 x-wx-openid: ${DEMO_MERCHANT}（店主，拥有全部后台权限）
   小程序         用微信开发者工具打开仓库根目录；开发版调用本地模拟器（miniprogram/config.ts，需关闭域名校验）
 ${hostingLine}

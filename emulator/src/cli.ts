@@ -15,4 +15,5 @@ console.log(`CloudBase emulator (env ${emulator.envId}) on ${emulator.url}
   server API    POST ${emulator.url}/admin
   functions     POST ${emulator.url}/functions/<name>   (header x-wx-openid)${staticLine}
   data          ${args.memory ? 'in memory' : args.dataDir}
+  latency       ${emulator.latency.describe()}
 Ctrl-C stops it.`);

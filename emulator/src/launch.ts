@@ -7,6 +7,7 @@ import type { HttpRoute } from './functions/gateways.js';
 import type { EmulatorHost } from './host.js';
 import { type HostingOptions, normalizePrefix } from './hosting/service.js';
 import { type DataDirLock, LOCK_FILE, assertNotLocked, lockDataDir } from './instance-files.js';
+import { LATENCY_SERVICES, type LatencyOptions, type LatencyService } from './latency.js';
 import { DEFAULT_ENV_ID, type Emulator, startEmulator } from './server.js';
 import { allServices } from './services.js';
 
@@ -21,6 +22,9 @@ import { allServices } from './services.js';
  *   --static <dir>       static website hosting: serve <dir>'s files on the emulator's origin
  *   --static-prefix <p>  under that URL path (default /: paths no other service claims), e.g. /admin/
  *   --static-error <f>   the error document (relative to <dir>) a missing path answers, e.g. index.html for an SPA
+ *   --latency <ms>       each round trip from a function to a service takes this long (default 0; latency.ts)
+ *   --latency-jitter <ms>  plus a random extra up to this      --latency-<service> <ms>  one service's own
+ *                        (database, payment, openapi, storage, functions)
  * One emulator per data directory: a second one refuses to start, and `--reset` refuses to wipe a directory another
  * emulator runs on (instance-files.ts). `--memory` writes nothing there.
  */
@@ -38,6 +42,8 @@ export interface LaunchArgs {
   static?: string;
   staticPrefix?: string;
   staticError?: string;
+  /** The simulated network between functions and services (`--latency*`). */
+  latency?: LatencyOptions;
 }
 
 export function parseLaunchArgs(argv: string[], defaults: Partial<LaunchArgs> = {}): LaunchArgs {
@@ -56,6 +62,9 @@ export function parseLaunchArgs(argv: string[], defaults: Partial<LaunchArgs> = 
       static: { type: 'string' },
       'static-prefix': { type: 'string' },
       'static-error': { type: 'string' },
+      latency: { type: 'string' },
+      'latency-jitter': { type: 'string' },
+      ...Object.fromEntries(LATENCY_SERVICES.map((s) => [`latency-${s}`, { type: 'string' as const }])),
     },
     allowPositionals: false,
   });
@@ -75,9 +84,25 @@ export function parseLaunchArgs(argv: string[], defaults: Partial<LaunchArgs> = 
   } catch (err) {
     throw new Error(`--static-prefix: ${(err as Error).message}`);
   }
+  const ms = (flag: string): number | undefined => {
+    const raw = (values as Record<string, string | boolean | undefined>)[flag];
+    if (raw === undefined) return undefined;
+    const n = Number(raw);
+    if (typeof raw !== 'string' || !Number.isFinite(n) || n < 0 || n > 10_000)
+      throw new Error(`--${flag} must be milliseconds between 0 and 10000, got ${String(raw)}`);
+    return n;
+  };
+  const perService = Object.fromEntries(
+    LATENCY_SERVICES.map((s) => [s, ms(`latency-${s}`)]).filter(([, v]) => v !== undefined),
+  ) as Partial<Record<LatencyService, number>>;
+  const latency: LatencyOptions = { ...defaults.latency };
+  if (ms('latency') !== undefined) latency.ms = ms('latency');
+  if (ms('latency-jitter') !== undefined) latency.jitterMs = ms('latency-jitter');
+  if (Object.keys(perService).length > 0) latency.services = { ...latency.services, ...perService };
   return {
     port,
     instances,
+    latency: Object.keys(latency).length > 0 ? latency : undefined,
     static: staticDir ? path.resolve(staticDir) : undefined,
     staticPrefix: prefix,
     staticError,
@@ -134,6 +159,7 @@ async function startServices(args: LaunchArgs, options: LaunchOptions, lock: Dat
     // In memory mode stored files go to a temporary folder too, so nothing outlives the process.
     dataDir: args.memory ? undefined : args.dataDir,
     envId: args.env,
+    latency: args.latency,
     collections: await loadCollections(args.collections),
     services: [
       ...allServices({

@@ -19,6 +19,7 @@ import {
   sendJson,
 } from './host.js';
 import { type DataDirLock, localSocketName, lockDataDir, makeTempFolder, removeLeftovers } from './instance-files.js';
+import { Latency, type LatencyOptions, wait } from './latency.js';
 import { parseMultipart } from './multipart.js';
 import { randomHex } from './random.js';
 import { renderStatusPage } from './ui/status-page.js';
@@ -47,6 +48,8 @@ export interface EmulatorOptions {
    * otherwise a file-backed emulator takes it, and refuses to start if another emulator has it. Released on close.
    */
   lock?: DataDirLock;
+  /** The platform's network between functions and services (latency.ts); off by default. */
+  latency?: LatencyOptions;
 }
 
 export interface Emulator {
@@ -56,6 +59,7 @@ export interface Emulator {
   store: Store;
   database: DatabaseService;
   host: EmulatorHost;
+  latency: Latency;
   close(): Promise<void>;
 }
 
@@ -88,6 +92,7 @@ async function start(options: EmulatorOptions, lock: DataDirLock | undefined): P
     store.ensureIndexes(decl.name, decl.indexes ?? []);
   }
   const database = new DatabaseService(store, { transactionTtlMs: options.transactionTtlMs });
+  const latency = new Latency(options.latency);
   const envId = options.envId ?? DEFAULT_ENV_ID;
   const inMemory = options.dataFile === ':memory:';
   const dataDir = options.dataDir ?? (inMemory ? makeTempFolder() : path.dirname(options.dataFile));
@@ -188,6 +193,12 @@ async function start(options: EmulatorOptions, lock: DataDirLock | undefined): P
     const contentType = req.headers['content-type'] ?? '';
     database.stats.requests++;
     let action: unknown;
+    // A function's request crosses the simulated network: half its round trip before the service acts, half after.
+    let trip = 0;
+    const travel = async (name: string) => {
+      trip = caller.instanceId === undefined ? 0 : latency.tripFor(name);
+      await wait(trip / 2);
+    };
     try {
       const raw = await readBody(req);
       if (contentType.startsWith('multipart/form-data')) {
@@ -198,7 +209,9 @@ async function start(options: EmulatorOptions, lock: DataDirLock | undefined): P
         const handler = typeof action === 'string' ? multipartActions.get(action) : undefined;
         if (!handler) throw unsupported(`multipart action ${JSON.stringify(action)}`);
         notify(action as string, caller);
+        await travel(action as string);
         const reply = await handler(parts, caller);
+        await wait(trip / 2);
         res.writeHead(reply.status ?? 200, {
           'content-type': reply.contentType,
           'content-length': Buffer.byteLength(reply.body),
@@ -219,11 +232,15 @@ async function start(options: EmulatorOptions, lock: DataDirLock | undefined): P
       const handler = typeof action === 'string' ? jsonActions.get(action) : undefined;
       if (!handler) throw unsupported(`action ${JSON.stringify(action)}`);
       notify(action as string, caller);
-      sendJson(res, 200, { requestId, ...(await handler(body as Body, caller, Date.now())) });
+      await travel(action as string);
+      const reply = await handler(body as Body, caller, Date.now());
+      await wait(trip / 2);
+      sendJson(res, 200, { requestId, ...reply });
     } catch (err) {
       database.stats.errors++;
       if (!(err instanceof CloudBaseError)) console.error(`[emulator] internal error in ${String(action)}`, err);
       const code = err instanceof CloudBaseError ? err.code : ErrorCode.SYS_ERR;
+      await wait(trip / 2);
       sendJson(res, 200, { code, message: (err as Error).message ?? String(err), requestId });
     }
   }
@@ -247,6 +264,7 @@ async function start(options: EmulatorOptions, lock: DataDirLock | undefined): P
       // Function instances hold keep-alive connections on the local socket; tcp counts everyone else (SDK scripts, UI).
       localSocket: localSocketPath ?? null,
       connections: { tcp: await openConnections(server), local: await openConnections(localServer) },
+      latency: latency.toJSON(),
     };
   }
 
@@ -268,6 +286,7 @@ async function start(options: EmulatorOptions, lock: DataDirLock | undefined): P
     store,
     database,
     host,
+    latency,
     close: async () => {
       clearInterval(expiry);
       for (const fn of closers.reverse()) await fn();
