@@ -57,8 +57,11 @@ export interface EmulatorHost {
   addRoute(method: string, pattern: string, handler: RouteHandler): void;
   /** Static hosting plugs in here, so every route of every other service keeps precedence over the files it serves. */
   addFallback(handler: FallbackHandler): void;
-  /** Called for every `/admin` call a function instance makes (database round trips per invocation). */
-  onAdminCall(listener: (action: string, caller: AdminCaller) => void): void;
+  /**
+   * Called for every `/admin` call a function instance makes (round trips per invocation); a listener may answer a
+   * function to be called once the call's answer is sent, to see which calls overlapped.
+   */
+  onAdminCall(listener: (action: string, caller: AdminCaller) => (() => void) | void): void;
   /** Lets the function runtime tell which function instance an `/admin/fn/<instance>` call comes from. */
   setCallerResolver(resolve: (instanceId: string) => AdminCaller | undefined): void;
   /** Run on close, in reverse order of registration. */

@@ -32,16 +32,22 @@ export function serviceOfAction(action: string): LatencyService | undefined {
 export class Latency {
   /** Round trips delayed and the milliseconds they waited, per service (GET /__emulator/status shows them). */
   readonly stats: Record<LatencyService, { trips: number; waitedMs: number }>;
-  private readonly base: Record<LatencyService, number>;
-  private readonly jitterMs: number;
+  private base!: Record<LatencyService, number>;
+  private jitterMs = 0;
 
   constructor(
     options: LatencyOptions = {},
     private readonly random: () => number = Math.random,
   ) {
-    const check = (name: string, value: number | undefined) => {
-      if (value !== undefined && !(Number.isFinite(value) && value >= 0 && value <= 10_000))
-        throw new Error(`latency ${name} must be between 0 and 10000 ms, got ${value}`);
+    this.set(options);
+    this.stats = Object.fromEntries(LATENCY_SERVICES.map((s) => [s, { trips: 0, waitedMs: 0 }])) as Latency['stats'];
+  }
+
+  /** Replaces the figures (POST /__emulator/latency): a benchmark compares 0 and 8 ms on one running shop. */
+  set(options: LatencyOptions): void {
+    const check = (name: string, value: unknown) => {
+      if (value !== undefined && !(typeof value === 'number' && Number.isFinite(value) && value >= 0 && value <= 10_000))
+        throw new Error(`latency ${name} must be between 0 and 10000 ms, got ${JSON.stringify(value)}`);
     };
     check('ms', options.ms);
     check('jitter', options.jitterMs);
@@ -54,7 +60,6 @@ export class Latency {
       LatencyService,
       number
     >;
-    this.stats = Object.fromEntries(LATENCY_SERVICES.map((s) => [s, { trips: 0, waitedMs: 0 }])) as Latency['stats'];
   }
 
   /** True when any service is delayed at all. */

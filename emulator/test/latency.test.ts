@@ -34,6 +34,11 @@ test('each of a function’s sequential database round trips takes the latency, 
 
   const after = await status(emulator.url);
   t.is(after.latency.stats.database.trips - before, 6, 'six database round trips delayed');
+  const invocation = (await (await fetch(`${emulator.url}/__emulator/invocations/${body.requestID}`)).json()) as {
+    databaseCalls: number;
+    databaseChain: number;
+  };
+  t.like(invocation, { databaseCalls: 6, databaseChain: 4 }, 'three one after another, then three together');
   t.deepEqual(after.latency.ms, { database: TRIP, payment: TRIP, openapi: TRIP, storage: TRIP, functions: TRIP });
 });
 
@@ -98,4 +103,25 @@ test('the command line: --latency, --latency-jitter and --latency-<service>; bad
     t.throws(() => parseLaunchArgs(bad), { message: /must be milliseconds between 0 and 10000/ }, bad.join(' '));
   t.throws(() => parseLaunchArgs(['--latency-cdn', '5']), undefined, 'an unknown service');
   t.throws(() => new Latency({ services: { cdn: 5 } as never }), { message: /unknown latency service cdn/ });
+});
+
+test('POST /__emulator/latency changes the figures of a running emulator; bad ones are refused and change nothing', async (t) => {
+  const { emulator, callFunction } = await startWithFunctions({ collections: [{ name: 'visits' }] });
+  t.teardown(() => emulator.close());
+  const post = async (body: unknown) => {
+    const res = await fetch(`${emulator.url}/__emulator/latency`, { method: 'POST', body: JSON.stringify(body) });
+    return { status: res.status, body: (await res.json()) as Status['latency'] & { message?: string } };
+  };
+  t.is((await post({ ms: 30, services: { payment: 90 } })).status, 200);
+  const refused = await post({ ms: -5 });
+  t.is(refused.status, 400);
+  t.regex(refused.body.message ?? '', /between 0 and 10000/);
+  const now = (await (await fetch(`${emulator.url}/__emulator/latency`)).json()) as Status['latency'];
+  t.like(now.ms, { database: 30, payment: 90 });
+
+  await callFunction('roundtrips', {});
+  const { body } = await callFunction('roundtrips', { sequential: 2 });
+  t.true((body.result as { sequentialMs: number }).sequentialMs >= 2 * 30 - 2);
+  t.is((await post({})).status, 200, 'an empty body turns it off');
+  t.deepEqual(Object.values((await status(emulator.url)).latency.ms), [0, 0, 0, 0, 0]);
 });

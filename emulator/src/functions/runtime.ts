@@ -64,6 +64,11 @@ export interface Invocation {
   coldStart: boolean;
   instanceId?: string;
   databaseCalls: number;
+  /**
+   * The database round trips on the invocation's critical path: the longest chain of them one after another (calls
+   * made together, as with Promise.all, count once). With a network latency each of these costs a full trip.
+   */
+  databaseChain: number;
   adminCalls: number;
   logs: LogLine[];
   /**
@@ -165,11 +170,23 @@ export class FunctionRuntimeService implements FunctionRuntime {
     return { functionName: instance.functionName, instanceId, invocationId: instance.current?.invocation.id };
   }
 
-  countAdminCall(action: string, caller: AdminCaller): void {
+  /** When each running invocation's chain of sequential database calls last ended (performance.now()). */
+  private readonly chainEnds = new WeakMap<Invocation, number>();
+
+  countAdminCall(action: string, caller: AdminCaller): (() => void) | undefined {
     const invocation = caller.instanceId ? this.instances.get(caller.instanceId)?.current?.invocation : undefined;
-    if (!invocation) return;
+    if (!invocation) return undefined;
     invocation.adminCalls++;
-    if (action.startsWith('database.')) invocation.databaseCalls++;
+    if (!action.startsWith('database.')) return undefined;
+    invocation.databaseCalls++;
+    const startedAt = performance.now();
+    // Calls end in order, so taking each one that started after the chain's last end gives the longest chain
+    // (the greedy rule for the most intervals that do not overlap).
+    return () => {
+      if (startedAt < (this.chainEnds.get(invocation) ?? 0)) return;
+      invocation.databaseChain++;
+      this.chainEnds.set(invocation, performance.now());
+    };
   }
 
   invocation(id: string): Invocation | undefined {
@@ -188,6 +205,7 @@ export class FunctionRuntimeService implements FunctionRuntime {
       startedAt: Date.now(),
       coldStart: false,
       databaseCalls: 0,
+      databaseChain: 0,
       adminCalls: 0,
       logs: [],
       event,

@@ -234,6 +234,7 @@ function detailView(detail: Invocation | null): Child {
     ['启动', detail.coldStart ? '冷启动' : '热启动'],
     ['实例', detail.instanceId || '—'],
     ['数据库调用', detail.databaseCalls],
+    ['其中串行（关键路径）', detail.databaseChain ?? '—'],
     ['服务端 API 调用', detail.adminCalls],
   ];
   const business = isBusinessError(detail.result) ? detail.result : undefined;

@@ -56,6 +56,8 @@ export interface InvocationSummary {
   durationMs?: number;
   coldStart: boolean;
   databaseCalls: number;
+  /** Of those, the ones on the critical path (one after another); absent in invocations logged before it was kept. */
+  databaseChain?: number;
   /** Absent while the invocation runs. */
   outcome?: InvocationOutcome;
   /** How an `error` failed. */
