@@ -60,3 +60,5 @@ export function useCursorPages<T>(
     restart,
   };
 }
+
+export type CursorPages<T> = ReturnType<typeof useCursorPages<T>>;

@@ -3,7 +3,7 @@ import type { CouponTemplateStatus } from '../../../../typings/admin-promotions'
 import type { FlashSaleState } from '../../../../typings/flashsale';
 import type { GroupTier } from '../../../../typings/groupbuy';
 import { yuan } from '../../utils/money';
-import { dateTime, toBeijingInput } from '../../utils/time';
+import { dateTime, fromBeijingInput, toBeijingInput } from '../../utils/time';
 
 /** Labels and small helpers the promotion pages share. */
 
@@ -36,6 +36,11 @@ export function period(startAt: string, endAt: string): string {
   return `${dateTime(startAt)} – ${dateTime(endAt)}`;
 }
 
+/** The second line of an activity's time: when it ends, or ended early. */
+export function activityEndText(a: { endAt: string; endedEarlyAt?: string | null }): string {
+  return `至 ${dateTime(a.endedEarlyAt ?? a.endAt)}${a.endedEarlyAt ? '（提前结束）' : ''}`;
+}
+
 /** A datetime-local value (Beijing) `minutes` from now, on a whole minute. */
 export function beijingInputFromNow(minutes: number): string {
   return toBeijingInput(new Date(Date.now() + minutes * 60_000).toISOString());
@@ -56,6 +61,19 @@ export function wholeNumber(value: string | number | undefined, min: number, max
   const text = String(value ?? '').trim();
   const n = Number(text);
   return text !== '' && Number.isInteger(n) && n >= min && n <= max ? n : undefined;
+}
+
+/** A flash sale's or group-buy's title and time window as the routes take them, or what is wrong with them. */
+export function activityTitleAndTime(form: {
+  title: string;
+  start: string;
+  end: string;
+}): { title: string; startAt: string; endAt: string } | string {
+  if (!form.start || !form.end) return '请填写开始和结束时间';
+  if (form.end <= form.start) return '结束时间必须晚于开始时间';
+  const title = form.title.trim();
+  if (title.length > 30) return '活动标题最多 30 个字';
+  return { title, startAt: fromBeijingInput(form.start), endAt: fromBeijingInput(form.end) };
 }
 
 /** The category tree as select options, children named under their parent ("服装 / T恤"). */
