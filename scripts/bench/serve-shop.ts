@@ -1,3 +1,4 @@
+import { seedHistory } from '../../database/seed-history.js';
 import { startShop } from '../../testkit/shop.js';
 
 /**
@@ -8,5 +9,7 @@ import { startShop } from '../../testkit/shop.js';
 // `--only order,user` builds just those functions.
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1]?.split(',') : undefined;
 const shop = await startShop({ only });
+// `--history`: three weeks of past orders, as npm start seeds them.
+if (process.argv.includes('--history')) await seedHistory(shop.app);
 process.stdout.write(`URL ${shop.emulator.url}\nENV ${shop.emulator.envId}\n`);
 process.on('SIGTERM', () => void shop.close().then(() => process.exit(0)));

@@ -20,8 +20,10 @@ export interface BenchShop {
     params: Record<string, unknown>,
     openid: string,
   ): Promise<{ answer: Envelope<T>; requestID: string }>;
-  /** The emulator's record of one invocation (database round trips, duration, cold start). */
-  invocation(requestID: string): Promise<{ databaseCalls: number; durationMs: number; coldStart?: boolean }>;
+  /** The emulator's record of one invocation (database round trips, those on the critical path, duration, cold start). */
+  invocation(requestID: string): Promise<Invocation>;
+  /** Each function-to-service round trip takes `ms` from now on (the emulator's simulated network; 0: off). */
+  setLatency(ms: number): Promise<void>;
   /** CPU seconds the shop's process has used so far (Linux /proc; undefined elsewhere). */
   cpuSeconds(): number | undefined;
   /** The emulator's database counters (transactions started, committed, refused with a conflict). */
@@ -35,7 +37,15 @@ export interface BenchShop {
   close(): Promise<void>;
 }
 
-export async function startBenchShop(options: { only?: string[] } = {}): Promise<BenchShop> {
+export interface Invocation {
+  databaseCalls: number;
+  databaseChain: number;
+  durationMs: number;
+  coldStart?: boolean;
+}
+
+/** `history`: also seed three weeks of past orders (database/seed-history.ts), as `npm start` does. */
+export async function startBenchShop(options: { only?: string[]; history?: boolean } = {}): Promise<BenchShop> {
   // BENCH_PROFILE=<dir> writes a CPU profile of the emulator's process there (node --cpu-prof) for a closer look.
   const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
   const args = [
@@ -44,6 +54,7 @@ export async function startBenchShop(options: { only?: string[] } = {}): Promise
     'tsx',
     new URL('./serve-shop.ts', import.meta.url).pathname,
     ...(options.only ? ['--only', options.only.join(',')] : []),
+    ...(options.history ? ['--history'] : []),
   ];
   const child: ChildProcess = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   const lines = readline.createInterface({ input: child.stdout! });
@@ -102,11 +113,11 @@ export async function startBenchShop(options: { only?: string[] } = {}): Promise
       return { answer: body.result, requestID: body.requestID };
     },
     async invocation(requestID) {
-      return (await request('GET', `/__emulator/invocations/${requestID}`, {})) as {
-        databaseCalls: number;
-        durationMs: number;
-        coldStart?: boolean;
-      };
+      return (await request('GET', `/__emulator/invocations/${requestID}`, {})) as Invocation;
+    },
+    async setLatency(ms) {
+      const answer = (await request('POST', '/__emulator/latency', {}, JSON.stringify({ ms }))) as { ms?: unknown };
+      if (!answer.ms) throw new Error(`the emulator refused latency ${ms}: ${JSON.stringify(answer)}`);
     },
     cpuSeconds() {
       try {
