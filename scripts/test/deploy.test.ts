@@ -893,7 +893,7 @@ test.serial('--dry-run builds, prints the whole plan and calls nothing, without 
   // The admin page is built too, and its upload is part of the plan.
   t.regex(run.stdout, /Built the admin page into /);
   t.true(fs.existsSync(path.join(dryAdmin, 'index.html')));
-  t.regex(run.stdout, /Static hosting: the admin page, \S+ → admin\/ \(\d+ files, \d+\.\d KB\)/);
+  t.regex(run.stdout, /Static hosting: the admin page, \S+ → admin\/ \(\d+ files, \d+(\.\d)? [KM]B\)/);
 });
 
 test.serial('without credentials a real deploy stops at once with a clear message', async (t) => {
