@@ -99,9 +99,17 @@ export async function startAdminSite(options: { only?: string[] } = {}) {
     await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
   }
 
-  /** True when nothing on the page is wider than the viewport (no horizontal scroll). */
+  /**
+   * True when nothing on the page is wider than the viewport (no horizontal scroll). Charts follow a resize after a
+   * debounce, so the page gets two seconds to settle before the answer is final.
+   */
   function fitsViewport(page: Page): Promise<boolean> {
-    return page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+    return page
+      .waitForFunction(() => document.documentElement.scrollWidth <= window.innerWidth, undefined, { timeout: 2000 })
+      .then(
+        () => true,
+        () => false,
+      );
   }
 
   return {

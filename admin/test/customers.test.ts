@@ -49,7 +49,6 @@ async function fits(t: { true: (v: boolean, m: string) => void }, page: Page): P
   await page.setViewportSize({ width: 1440, height: 900 });
   t.true(await site.fitsViewport(page), 'fits 1440');
   await page.setViewportSize({ width: 1024, height: 900 });
-  await page.waitForTimeout(300);
   t.true(await site.fitsViewport(page), 'fits 1024');
   await page.setViewportSize({ width: 1440, height: 900 });
 }

@@ -139,7 +139,6 @@ test('经营概览 shows the API’s figures for 近 7 天, 今天 and 近 30 �
   await site.screenshot(page, 'dashboard');
   t.true(await site.fitsViewport(page), 'fits 1440');
   await page.setViewportSize({ width: 1024, height: 900 });
-  await page.waitForTimeout(300);
   t.true(await site.fitsViewport(page), 'fits 1024');
 
   await page.locator('[data-test="range-today"]').click();
@@ -220,7 +219,6 @@ test('财务对账: the totals equal finance.statement’s, and 导出 CSV downl
   await site.screenshot(page, 'finance');
   t.true(await site.fitsViewport(page), 'fits 1440');
   await page.setViewportSize({ width: 1024, height: 900 });
-  await page.waitForTimeout(300);
   t.true(await site.fitsViewport(page), 'fits 1024');
 
   await page.locator('[data-test="range-week"]').click();
