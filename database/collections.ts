@@ -36,11 +36,14 @@ export const collections: CollectionDeclaration[] = [
     ],
     rules: serverOnly,
   },
-  // One document per SKU, `_id` is the skuId; stock is an integer decremented in transactions.
+  // One document per SKU, `_id` is the skuId; stock is an integer taken by conditional writes that record the order
+  // they hold it for (`holds`, store/stock-holds.ts) and given back by increments.
   {
     name: 'skus',
     indexes: [
       { keys: { spuId: 1 } },
+      // the jobs timer's sweep of holds whose order was never written (a multikey index on the holds' times)
+      { keys: { 'holds.at': 1 } },
       // the back office's low-stock list (products.list lowStockAt): SKUs at or under a stock count, keyset-paged on
       // (stock, _id); many SKUs share a stock count, so _id is in the index or every run of ties would be sorted
       { keys: { stock: 1, _id: 1 } },

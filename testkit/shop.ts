@@ -36,7 +36,15 @@ export const TEST_DATA_KEY = DEVELOPMENT_DATA_KEY;
  * on the data a previous one left, as a redeploy with other variables does.
  */
 export async function startShop(
-  options: { only?: string[]; env?: Record<string, string>; dataFile?: string; seed?: boolean; hosting?: HostingOptions } = {},
+  options: {
+    only?: string[];
+    env?: Record<string, string>;
+    dataFile?: string;
+    seed?: boolean;
+    hosting?: HostingOptions;
+    /** Instances per function at most (the emulator's default: twice the cores, 2 to 10). */
+    instances?: number;
+  } = {},
 ) {
   const functionsDir = path.resolve('build', 'test-functions', String(process.pid));
   await buildFunctions({ sourceDir: path.resolve('cloudfunctions'), outDir: functionsDir, only: options.only });
@@ -51,6 +59,7 @@ export async function startShop(
       env: { SHOP_DATA_KEY: TEST_DATA_KEY, ...options.env },
       pay: { retryScheduleMs: [50, 100, 200], refundDelayMs: 50 },
       timers: { autoStart: false },
+      maxInstances: options.instances,
       ...(options.hosting ? { hosting: options.hosting } : {}),
     }),
   });

@@ -2,6 +2,8 @@
  * The `jobs` function: no routes, run only by its timer trigger (every minute, `0 * * * * * *`); a call that carries a
  * caller is refused with FORBIDDEN and changes nothing. One firing runs these sweeps in order, each in batches of 100,
  * within a 45 s budget (the rest waits for the next firing):
+ * 0. settles stock held over 5 minutes ago for an order being placed: kept when the order exists, else given back to
+ *    the SKU (the instance died between taking the units and writing the order);
  * 1. closes unpaid orders past `expiresAt` (`ORDER_PAYMENT_MINUTES`, default 30) after closing their WeChat Pay trade:
  *    found paid → recorded paid instead; not closable → tried again, and cancelled anyway 10 minutes later;
  * 2. asks WeChat Pay about unpaid orders whose payment started over 2 minutes ago (a lost notification): paid →
@@ -20,6 +22,8 @@
  * It answers `{ok: true, data: JobsSummary}`: each count is what one firing did.
  */
 export interface JobsSummary {
+  /** Stock holds over 5 minutes old whose order was never written: their units given back to the SKU. */
+  stockHoldsReturned: number;
   /** Unpaid orders past `expiresAt` closed (event `timeout`, after closing their WeChat Pay trade), their stock returned. */
   cancelled: number;
   /** Unpaid orders past `expiresAt` that WeChat Pay had been paid for (its notification late): recorded paid instead. */

@@ -9,12 +9,14 @@ import { reencryptPersonalData } from './reencrypt.js';
 import { pruneAuditTrail } from '../shared/store/audit-trail.js';
 import { AUDIT_RETENTION_DAYS } from '../../typings/admin-access.js';
 import { rollUpFigures } from '../shared/store/daily-rollups.js';
+import { settleAbandonedHolds } from '../shared/store/stock-holds.js';
 
 /** Leaves room within the 60 s timeout (config.json) to answer; unfinished work waits for the next firing. */
 const BUDGET_MS = 45_000;
 
 /**
- * The shop's timer (every minute, config.json): closes unpaid orders past their payment window (their WeChat Pay
+ * The shop's timer (every minute, config.json): gives back stock held for orders an instance never wrote (it died
+ * between taking the units and writing the order: store/stock-holds.ts), closes unpaid orders past their payment window (their WeChat Pay
  * trade first), reconciles with WeChat Pay the payments and refunds whose notification never came (reconcile.ts), and
  * completes shipped orders after AUTO_CONFIRM_DAYS, then makes commissions available once their refund window has
  * passed (referral.ts `settleDueCommissions`), then gives the SKUs back what ended flash sales did not sell
@@ -32,6 +34,7 @@ export async function main(event: Record<string, unknown>): Promise<Envelope<Job
   }
   const now = new Date();
   const deadline = now.getTime() + BUDGET_MS;
+  const stockHoldsReturned = await settleAbandonedHolds(now, deadline);
   const expired = await cancelExpiredOrders(now, deadline);
   const recovered = await recoverPayments(now, deadline);
   const latePayments = await recoverLatePayments(now, deadline);
@@ -46,6 +49,7 @@ export async function main(event: Record<string, unknown>): Promise<Envelope<Job
   return {
     ok: true,
     data: {
+      stockHoldsReturned,
       cancelled: expired.cancelled,
       paidAtExpiry: expired.paid,
       paymentsRecovered: recovered.paid,

@@ -76,6 +76,7 @@ const noRefunds: RefundReconciliation = { completed: 0, reissued: 0, refused: 0,
 /** A firing's summary: the given counts, every other count 0. */
 function summary({ refunds, lateRefunds, ...counts }: SummaryCounts = {}): JobsSummary {
   return {
+    stockHoldsReturned: 0,
     cancelled: 0,
     paidAtExpiry: 0,
     paymentsRecovered: 0,
@@ -171,6 +172,48 @@ test.serial('expired unpaid orders are cancelled and return their stock; unexpir
   t.deepEqual(await runTimer(), summary(), 'a second firing has nothing to do');
   t.is(await stockOf('spu-004-01'), before - 1, 'stock is returned once');
 });
+
+test.serial(
+  'stock held for an order never written goes back after 5 minutes, once; a written order keeps its units',
+  async (t) => {
+    const openid = 'o-jobs-holds';
+    const skuId = 'spu-004-01';
+    const sku = () => shop.db.collection('skus').doc(skuId);
+    const holdsOf = async () => ((await sku().get()).data[0].holds ?? []) as Array<{ orderId: string }>;
+    // An order placed normally leaves no hold behind.
+    const placed = await orderFor(openid, skuId, 1);
+    t.deepEqual(await holdsOf(), [], 'a placed order drops its hold');
+    const before = await stockOf(skuId);
+
+    // What instances that died mid-order leave: units taken with their hold, and no order (or an order whose hold
+    // was not dropped yet); one recent hold that may still get its order.
+    const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000);
+    const _ = shop.db.command;
+    await sku().update({
+      stock: _.inc(-6),
+      holds: _.push([
+        { orderId: 'O-died-before-its-order', quantity: 2, at: minutesAgo(6) },
+        { orderId: placed, quantity: 1, at: minutesAgo(6) },
+        { orderId: 'O-still-placing', quantity: 3, at: minutesAgo(1) },
+      ]),
+    });
+    const afterDeaths = before - 6;
+
+    t.deepEqual(await runTimer(), summary({ stockHoldsReturned: 1 }));
+    t.is(await stockOf(skuId), afterDeaths + 2, 'the two units nobody ordered are back; the placed order keeps its unit');
+    t.deepEqual(
+      (await holdsOf()).map((h) => h.orderId),
+      ['O-still-placing'],
+      'a hold younger than 5 minutes waits for its order',
+    );
+    t.is((await stored(placed)).status, 'pending_payment');
+
+    t.deepEqual(await runTimer(), summary(), 'a second firing gives nothing back twice');
+    t.is(await stockOf(skuId), afterDeaths + 2);
+    // Tidy up for the tests that follow: the recent hold's units go back as its attempt would have given them.
+    await sku().update({ stock: _.inc(3), holds: [] });
+  },
+);
 
 test.serial('a paid order is never cancelled, even past its payment window', async (t) => {
   const orderId = await orderFor('o-jobs-paid', 'spu-005-01');

@@ -105,17 +105,17 @@ test('create holds stock and snapshots items, prices and the address; cancel ret
   t.like(await shop.call('order', 'cancel', { orderId: order.orderId }, openid), { ok: false, code: 'INVALID_STATE' });
 });
 
-// Serial: it watches every transaction the order function starts, so no other test's create may run meanwhile.
+// Serial: it watches every write the order function makes, so no other test's create may run meanwhile.
 test.serial('a price changed while the order is being created refuses it with CONFLICT and holds nothing', async (t) => {
   const openid = 'o-reprice';
   const skuId = 'spu-006-02';
   const addressId = await addressOf(openid);
   const sku = (await shop.db.collection('skus').doc(skuId).get()).data[0] as { price: number; stock: number };
   let repriced = false;
-  // The merchant's change lands after create priced the order from its first read and before its transaction starts:
-  // the listener runs synchronously as the emulator receives startTransaction, so the timing is exact.
+  // The merchant's change lands after create priced the order from its first read and before it holds the stock: the
+  // listener runs synchronously as the emulator receives the hold (create's first write), so the timing is exact.
   shop.emulator.host.onAdminCall((action, caller) => {
-    if (repriced || action !== 'database.startTransaction' || caller.functionName !== 'order') return;
+    if (repriced || action !== 'database.modifyDocument' || caller.functionName !== 'order') return;
     repriced = true;
     shop.emulator.database.actions['database.modifyDocument']!(
       {

@@ -8,7 +8,11 @@ import { startShop } from '../../testkit/shop.js';
  */
 // `--only order,user` builds just those functions.
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1]?.split(',') : undefined;
-const shop = await startShop({ only });
+// `--instances 16`: instances per function at most (the emulator's default: twice the cores, 2 to 10).
+const instances = process.argv.includes('--instances')
+  ? Number(process.argv[process.argv.indexOf('--instances') + 1])
+  : undefined;
+const shop = await startShop({ only, instances });
 // `--history`: three weeks of past orders, as npm start seeds them.
 if (process.argv.includes('--history')) await seedHistory(shop.app);
 process.stdout.write(`URL ${shop.emulator.url}\nENV ${shop.emulator.envId}\n`);

@@ -45,7 +45,9 @@ export interface Invocation {
 }
 
 /** `history`: also seed three weeks of past orders (database/seed-history.ts), as `npm start` does. */
-export async function startBenchShop(options: { only?: string[]; history?: boolean } = {}): Promise<BenchShop> {
+export async function startBenchShop(
+  options: { only?: string[]; history?: boolean; instances?: number } = {},
+): Promise<BenchShop> {
   // BENCH_PROFILE=<dir> writes a CPU profile of the emulator's process there (node --cpu-prof) for a closer look.
   const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
   const args = [
@@ -55,6 +57,7 @@ export async function startBenchShop(options: { only?: string[]; history?: boole
     new URL('./serve-shop.ts', import.meta.url).pathname,
     ...(options.only ? ['--only', options.only.join(',')] : []),
     ...(options.history ? ['--history'] : []),
+    ...(options.instances ? ['--instances', String(options.instances)] : []),
   ];
   const child: ChildProcess = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   const lines = readline.createInterface({ input: child.stdout! });

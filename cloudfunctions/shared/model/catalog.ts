@@ -61,4 +61,13 @@ export interface SkuDoc {
    * stays for the orders that name it, and shoppers no longer see it (rules/catalog-views.ts).
    */
   removedAt?: Date;
+  /** Units taken for orders being placed, until each order is written or the units go back (store/stock-holds.ts). */
+  holds?: StockHold[];
+}
+
+/** `quantity` units of a SKU taken at `at` for order `orderId`, which may not exist yet. */
+export interface StockHold {
+  orderId: string;
+  quantity: number;
+  at: Date;
 }

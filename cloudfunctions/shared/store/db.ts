@@ -55,6 +55,8 @@ export interface Command {
   set(v: unknown): unknown;
   remove(): unknown;
   push(v: unknown): unknown;
+  /** Removes the array elements equal to, or matching, `condition`. */
+  pull(condition: unknown): unknown;
 }
 
 export interface Database {

@@ -72,7 +72,7 @@ export function openGroup(input: z.output<typeof OpenInput>, request: { openid: 
       const orderId = newOrderId(now);
       const groupId = `G${orderId}`;
       const expiresAt = new Date(Math.min(now.getTime() + activity.timeLimitMinutes * 60_000, ms(activity.endAt)));
-      await holdStock(holdings, sku._id, input.quantity, outOfStock);
+      await holdStock(holdings, { orderId, now, lines: [{ skuId: sku._id, quantity: input.quantity }] }, outOfStock);
       const groupDoc: GroupDoc = {
         _id: groupId,
         activityId: activity._id,
@@ -174,7 +174,7 @@ export function joinGroup(input: z.output<typeof JoinInput>, request: { openid: 
             .doc(groupId)
             .update({ data: { seats: _.inc(-1) } }),
       );
-      await holdStock(holdings, sku._id, input.quantity, outOfStock);
+      await holdStock(holdings, { orderId, now, lines: [{ skuId: sku._id, quantity: input.quantity }] }, outOfStock);
       // Priced as the group stood when read, this member counted; the close price can only be lower or equal.
       const group = {
         activityId: groupDoc.activityId,

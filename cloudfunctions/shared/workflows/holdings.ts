@@ -5,13 +5,38 @@
 
 /** What an attempt has taken so far, each with the step that gives it back. */
 export class Holdings {
-  private readonly taken: Array<{ what: string; giveBack: () => Promise<unknown> }> = [];
+  private readonly taken: Array<{ what: string; giveBack: () => Promise<unknown>; keep?: () => Promise<unknown> }> = [];
 
-  /** Runs `take`; if a later step fails, `giveBack` undoes it. A `take` that throws has taken nothing. */
-  async take<R>(what: string, take: () => Promise<R>, giveBack: (taken: R) => Promise<unknown>): Promise<R> {
+  /**
+   * Runs `take`; if a later step fails, `giveBack` undoes it. A `take` that throws has taken nothing. `keep`, if any,
+   * runs once the order is written (`keepAll`): a holding that left evidence for the timer tidies it up.
+   */
+  async take<R>(
+    what: string,
+    take: () => Promise<R>,
+    giveBack: (taken: R) => Promise<unknown>,
+    keep?: (taken: R) => Promise<unknown>,
+  ): Promise<R> {
     const result = await take();
-    this.taken.push({ what, giveBack: () => giveBack(result) });
+    this.taken.push({ what, giveBack: () => giveBack(result), keep: keep && (() => keep(result)) });
     return result;
+  }
+
+  /**
+   * The order is written: everything taken stays taken. The `keep` steps run at once; one that fails only leaves
+   * evidence the timer tidies up later (store/stock-holds.ts), so it is logged, not thrown.
+   */
+  async keepAll(): Promise<void> {
+    const kept = this.taken.splice(0);
+    await Promise.all(
+      kept.map(async ({ what, keep }) => {
+        try {
+          await keep?.();
+        } catch (err) {
+          console.error(`could not settle the ${what}`, err);
+        }
+      }),
+    );
   }
 
   /**

@@ -6,8 +6,9 @@ import { addressBinding, orderAddressBinding, rebindField } from '../platform/fi
 import { ShopError, notFound } from '../rules/errors.js';
 import type { SoldOutMemory } from '../rules/sold-out-memory.js';
 import { readSkus, readSpus } from '../store/catalog-reads.js';
-import { _, db } from '../store/db.js';
+import { db } from '../store/db.js';
 import { existingOrder } from '../store/order-records.js';
+import { holdStock as holdSkuStock, keepHolds, returnHold } from '../store/stock-holds.js';
 import { isDuplicateKey } from '../store/transactions.js';
 import { Holdings } from './holdings.js';
 import { settleFreeOrder } from './payment-settlement.js';
@@ -72,7 +73,9 @@ async function placeUnpaidOrder<F>(placement: Placement<F>): Promise<OrderDoc> {
   if (again) return again;
   const holdings = new Holdings();
   try {
-    return await placement.place(first, holdings);
+    const order = await placement.place(first, holdings);
+    await holdings.keepAll();
+    return order;
   } catch (err) {
     await holdings.giveBackAll();
     if (isDuplicateKey(err) || (err instanceof ShopError && placement.racedBy?.(err))) {
@@ -100,22 +103,48 @@ export async function addOrder(order: OrderDoc): Promise<OrderDoc> {
   return order;
 }
 
-/** Takes `quantity` of the SKU's stock with one conditional decrement (no transaction), or refuses. */
-export function holdStock(holdings: Holdings, skuId: string, quantity: number, refusal: () => ShopError): Promise<void> {
+/** A line's units to hold; with `price`, only while the SKU still sells at it (the price the order was made at). */
+export interface HeldLine {
+  skuId: string;
+  quantity: number;
+  price?: number;
+}
+
+/**
+ * Takes the lines' units for order `orderId`, each by one conditional write on its SKU, all at once (no transaction),
+ * or refuses with `refusal(line)` for a line short of stock, having given back the others. Given back if a later step
+ * fails, or by the timer if the instance dies first; once the order is written, the holds' evidence is dropped from
+ * every SKU in one call (store/stock-holds.ts).
+ */
+export function holdStock(
+  holdings: Holdings,
+  hold: { orderId: string; now: Date; lines: HeldLine[] },
+  refusal: (line: HeldLine) => ShopError | Promise<ShopError>,
+): Promise<void> {
+  const { orderId, now, lines } = hold;
+  const giveBack = (given: typeof lines) => Promise.all(given.map((l) => returnHold(l.skuId, orderId, l.quantity)));
   return holdings.take(
     'stock',
     async () => {
-      const taken = await db
-        .collection('skus')
-        .where({ _id: skuId, stock: _.gte(quantity) })
-        .update({ data: { stock: _.inc(-quantity) } });
-      if (taken.stats.updated !== 1) throw refusal();
+      const outcomes = await Promise.allSettled(
+        lines.map(async (line) => {
+          if (!(await holdSkuStock(line.skuId, orderId, line.quantity, now, line.price))) throw await refusal(line);
+        }),
+      );
+      const refused = outcomes.find((o) => o.status === 'rejected');
+      if (!refused) return;
+      // Not given back now (a failed write), the timer gives them back later: the hold is still on the SKU.
+      await giveBack(lines.filter((_line, i) => outcomes[i]!.status === 'fulfilled')).catch((err: unknown) =>
+        console.error(`could not give back the stock held for ${orderId}`, err),
+      );
+      throw refused.reason;
     },
+    () => giveBack(lines),
     () =>
-      db
-        .collection('skus')
-        .doc(skuId)
-        .update({ data: { stock: _.inc(quantity) } }),
+      keepHolds(
+        lines.map((l) => l.skuId),
+        orderId,
+      ),
   );
 }
 
