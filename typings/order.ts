@@ -59,14 +59,15 @@ export type PreviewInput = z.infer<typeof PreviewInput>;
  *
  * - A fast path refuses unknown SKUs (NOT_FOUND) and short stock (OUT_OF_STOCK) after two parallel reads, without
  *   taking anything; an instance that saw a SKU sold out a moment ago refuses it after one read.
- * - The order is priced from a first read of the SKUs and products with the shopper's level, coupon and points; a
- *   coupon that does not apply or points beyond the balance are refused here.
- * - One transaction then takes the stock (the contended SKU writes first), and in a single round trip reads the SKUs
- *   back, locks the coupon to the order, spends the points and adds the order (lines, breakdown, encrypted address
- *   snapshot). Any of them refusing aborts it all: stock never goes negative, and a coupon or points are never held
- *   without their order. Under a rush the transaction is retried until it gets the stock or sees none left.
- * - A price or title that changed between the first read and the transaction refuses with CONFLICT
- *   (商品信息已变化，请重新确认订单): the order always shows the price it holds.
+ * - Each line's units are then held by one conditional write on its SKU (never a transaction, so a rush on one SKU
+ *   queues instead of conflicting), at the price of that first read: a price changed since refuses with CONFLICT
+ *   (商品信息已变化，请重新确认订单), and too few left refuses with OUT_OF_STOCK and how many are left. The order always
+ *   shows the price it holds, and stock never goes negative.
+ * - The order is priced from that read of the SKUs and products with the shopper's level, coupon and points (a coupon
+ *   that does not apply or points beyond the balance refuse), then written (lines, breakdown, encrypted address
+ *   snapshot); with a coupon or points, in one transaction that also locks the coupon to the order and spends the
+ *   points, so they are never held without their order. Any refusal gives the held units back; units held by an
+ *   attempt that never finished go back within minutes (the jobs timer).
  * - `idempotencyKey`: a retry with the same key gets the same order back, even when two attempts race; the same key
  *   with other parameters (another order) answers CONFLICT 该请求编号已用于另一笔订单 and takes nothing.
  *
