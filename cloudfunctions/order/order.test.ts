@@ -3,7 +3,7 @@ import { dataOf, startShop } from '../../testkit/shop.js';
 import type { OrderPage, OrderView, Preview } from '../../typings/order.js';
 import type { Address } from '../../typings/user.js';
 
-/** Checkout through the gateway on the seeded demo shop: prices from the database, stock held in one transaction. */
+/** Checkout through the gateway on the seeded demo shop: prices from the database, stock held by conditional writes. */
 const shop = await startShop();
 test.after.always(() => shop.close());
 
@@ -24,6 +24,11 @@ async function addressOf(openid: string): Promise<string> {
 
 async function stockOf(skuId: string): Promise<number> {
   return (await shop.db.collection('skus').doc(skuId).get()).data[0].stock as number;
+}
+
+/** The SKU's holds for orders being placed (store/stock-holds.ts): none once every create has finished. */
+async function holdsOf(skuId: string): Promise<unknown[]> {
+  return ((await shop.db.collection('skus').doc(skuId).get()).data[0].holds ?? []) as unknown[];
 }
 
 async function setStock(skuId: string, stock: number): Promise<void> {
@@ -188,6 +193,55 @@ test('500 concurrent orders against a SKU with stock 20: exactly 20 succeed, sto
     lines: Array<{ quantity: number }>;
   }>;
   t.is(orders.reduce((n, o) => n + o.lines[0]!.quantity, 0) + (await stockOf('spu-009-01')), 20, 'reserved + remaining = 20');
+  t.deepEqual(await holdsOf('spu-009-01'), [], 'every sale dropped its hold once its order was written');
+});
+
+// Serial: it watches every write the order function makes, so no other test's create may run meanwhile.
+test.serial('a line that runs out while the order is placed refuses it and gives the other lines their units back', async (t) => {
+  const openid = 'o-short-line';
+  const addressId = await addressOf(openid);
+  const [first, second] = ['spu-003-01', 'spu-003-02'];
+  await setStock(first, 5);
+  await setStock(second, 5);
+  let emptied = false;
+  // Other shoppers take the second SKU's last units after create read the SKUs and before it holds them: the listener
+  // runs synchronously as the emulator receives create's first write, so the timing is exact.
+  shop.emulator.host.onAdminCall((action, caller) => {
+    if (emptied || action !== 'database.modifyDocument' || caller.functionName !== 'order') return;
+    emptied = true;
+    shop.emulator.database.actions['database.modifyDocument']!(
+      {
+        collectionName: 'skus',
+        queryType: 'DOC',
+        query: JSON.stringify({ _id: second }),
+        data: JSON.stringify({ $set: { stock: { $numberInt: '0' } } }),
+        multi: false,
+        merge: true,
+        upsert: false,
+      },
+      Date.now(),
+    );
+  });
+  const answer = await shop.call<OrderView>(
+    'order',
+    'create',
+    {
+      lines: [
+        { skuId: first, quantity: 2 },
+        { skuId: second, quantity: 1 },
+      ],
+      addressId,
+      idempotencyKey: key(),
+    },
+    openid,
+  );
+  t.true(emptied, 'the second SKU ran out mid-create');
+  t.like(answer, { ok: false, code: 'OUT_OF_STOCK' });
+  t.true(!answer.ok && answer.message.endsWith('已售罄'), JSON.stringify(answer));
+  t.is(await stockOf(first), 5, 'the first line’s two units are back');
+  t.is(await stockOf(second), 0);
+  t.deepEqual([...(await holdsOf(first)), ...(await holdsOf(second))], [], 'no hold left for the timer');
+  t.is((await shop.db.collection('orders').where({ openid }).count()).total, 0, 'no order written');
 });
 
 test("another shopper's order cannot be read, listed or cancelled", async (t) => {
