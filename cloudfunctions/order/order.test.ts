@@ -26,6 +26,32 @@ async function stockOf(skuId: string): Promise<number> {
   return (await shop.db.collection('skus').doc(skuId).get()).data[0].stock as number;
 }
 
+/**
+ * Sets `fields` (EJSON) on the SKU as the emulator receives the order function's next write, before it runs: create's
+ * first write is its stock hold, so a change lands exactly between its first read and the hold. The listener runs
+ * synchronously, so the timing is exact; the tests using it are serial. Answers whether it has happened.
+ */
+function onCreatesFirstWrite(skuId: string, fields: Record<string, unknown>): () => boolean {
+  let done = false;
+  shop.emulator.host.onAdminCall((action, caller) => {
+    if (done || action !== 'database.modifyDocument' || caller.functionName !== 'order') return;
+    done = true;
+    shop.emulator.database.actions['database.modifyDocument']!(
+      {
+        collectionName: 'skus',
+        queryType: 'DOC',
+        query: JSON.stringify({ _id: skuId }),
+        data: JSON.stringify({ $set: fields }),
+        multi: false,
+        merge: true,
+        upsert: false,
+      },
+      Date.now(),
+    );
+  });
+  return () => done;
+}
+
 /** The SKU's holds for orders being placed (store/stock-holds.ts): none once every create has finished. */
 async function holdsOf(skuId: string): Promise<unknown[]> {
   return ((await shop.db.collection('skus').doc(skuId).get()).data[0].holds ?? []) as unknown[];
@@ -116,32 +142,15 @@ test.serial('a price changed while the order is being created refuses it with CO
   const skuId = 'spu-006-02';
   const addressId = await addressOf(openid);
   const sku = (await shop.db.collection('skus').doc(skuId).get()).data[0] as { price: number; stock: number };
-  let repriced = false;
-  // The merchant's change lands after create priced the order from its first read and before it holds the stock: the
-  // listener runs synchronously as the emulator receives the hold (create's first write), so the timing is exact.
-  shop.emulator.host.onAdminCall((action, caller) => {
-    if (repriced || action !== 'database.modifyDocument' || caller.functionName !== 'order') return;
-    repriced = true;
-    shop.emulator.database.actions['database.modifyDocument']!(
-      {
-        collectionName: 'skus',
-        queryType: 'DOC',
-        query: JSON.stringify({ _id: skuId }),
-        data: JSON.stringify({ $set: { price: { $numberInt: String(sku.price + 500) } } }),
-        multi: false,
-        merge: true,
-        upsert: false,
-      },
-      Date.now(),
-    );
-  });
+  // The merchant's change lands after create priced the order from its first read and before it holds the stock.
+  const repriced = onCreatesFirstWrite(skuId, { price: { $numberInt: String(sku.price + 500) } });
   const answer = await shop.call<OrderView>(
     'order',
     'create',
     { lines: [{ skuId, quantity: 1 }], addressId, idempotencyKey: key() },
     openid,
   );
-  t.true(repriced, 'the price changed mid-create');
+  t.true(repriced(), 'the price changed mid-create');
   t.like(answer, { ok: false, code: 'CONFLICT', message: '商品信息已变化，请重新确认订单' });
   t.is(await stockOf(skuId), sku.stock, 'no stock held');
   t.is((await shop.db.collection('orders').where({ openid }).count()).total, 0, 'no order written');
@@ -203,25 +212,8 @@ test.serial('a line that runs out while the order is placed refuses it and gives
   const [first, second] = ['spu-003-01', 'spu-003-02'];
   await setStock(first, 5);
   await setStock(second, 5);
-  let emptied = false;
-  // Other shoppers take the second SKU's last units after create read the SKUs and before it holds them: the listener
-  // runs synchronously as the emulator receives create's first write, so the timing is exact.
-  shop.emulator.host.onAdminCall((action, caller) => {
-    if (emptied || action !== 'database.modifyDocument' || caller.functionName !== 'order') return;
-    emptied = true;
-    shop.emulator.database.actions['database.modifyDocument']!(
-      {
-        collectionName: 'skus',
-        queryType: 'DOC',
-        query: JSON.stringify({ _id: second }),
-        data: JSON.stringify({ $set: { stock: { $numberInt: '0' } } }),
-        multi: false,
-        merge: true,
-        upsert: false,
-      },
-      Date.now(),
-    );
-  });
+  // Other shoppers take the second SKU's last units after create read the SKUs and before it holds them.
+  const emptied = onCreatesFirstWrite(second, { stock: { $numberInt: '0' } });
   const answer = await shop.call<OrderView>(
     'order',
     'create',
@@ -235,7 +227,7 @@ test.serial('a line that runs out while the order is placed refuses it and gives
     },
     openid,
   );
-  t.true(emptied, 'the second SKU ran out mid-create');
+  t.true(emptied(), 'the second SKU ran out mid-create');
   t.like(answer, { ok: false, code: 'OUT_OF_STOCK' });
   t.true(!answer.ok && answer.message.endsWith('已售罄'), JSON.stringify(answer));
   t.is(await stockOf(first), 5, 'the first line’s two units are back');
