@@ -142,12 +142,19 @@ test('a mixed rush of orders, flash buys, group-buys, cancels and the sale endin
     return (await fireJobs()).promotionsEnded as number;
   };
   const firings: number[] = [];
+  // Ordinary orders hold their stock in one write and would sell the SKU out before a group is opened (a few more
+  // reads first): they start once the first group is open, while the other openers are still under way.
+  let firstOpened!: () => void;
+  const opened = new Promise<void>((resolve) => (firstOpened = resolve));
   await Promise.all([
     // Ordinary orders: more than the SKU's own stock.
-    rush(150, 40, async (i) => {
-      const params = { lines: [{ skuId, quantity: 1 + (i % 2) }], idempotencyKey: key() };
-      return keep('order', call('order', 'create', params, buyers[i % buyers.length]!));
-    }),
+    (async () => {
+      await opened;
+      await rush(150, 40, async (i) => {
+        const params = { lines: [{ skuId, quantity: 1 + (i % 2) }], idempotencyKey: key() };
+        return keep('order', call('order', 'create', params, buyers[i % buyers.length]!));
+      });
+    })(),
     // Flash buys at once, then a second wave that the sale's end cuts through.
     (async () => {
       await rush(flash1.length, 20, (i) => keep('flash', flashBuy(flash1[i]!)));
@@ -163,7 +170,10 @@ test('a mixed rush of orders, flash buys, group-buys, cancels and the sale endin
         call('groupbuy', 'join', { quantity: 1, groupId: groups[i % groups.length]!, skuId, idempotencyKey: key() }, joiners[i]!),
       ),
     ),
-    rush(openers.length, 4, (i) => keep('open', open(openers[i]!))),
+    rush(openers.length, 4, async (i) => {
+      await keep('open', open(openers[i]!));
+      firstOpened();
+    }),
     // Cancels: the ordinary ones and half the flash ones during the sale, the other flash ones after it ended.
     rush(normalToCancel.length, 10, (i) => keep('cancel', cancel(normalToCancel[i]!, early[i]!))),
     rush(3, 3, (i) => keep('cancel', cancel(flashToCancel[i]!, early[10 + i]!))),
