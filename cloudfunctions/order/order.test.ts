@@ -205,6 +205,34 @@ test('500 concurrent orders against a SKU with stock 20: exactly 20 succeed, sto
   t.deepEqual(await holdsOf('spu-009-01'), [], 'every sale dropped its hold once its order was written');
 });
 
+// Serial: the simulated network's jitter applies to every call meanwhile.
+test.serial(
+  'an address that is not the shopper’s refuses the order; the stock it held is back when the answer comes',
+  async (t) => {
+    const skuId = 'spu-012-01';
+    const other = await addressOf('o-address-owner');
+    const before = await stockOf(skuId);
+    // The address is read while the stock is held; with a jittery network either may end first, and the refusal still
+    // waits for the hold to be given back.
+    await shop.control('POST', '/latency', { ms: 1, jitterMs: 30 });
+    try {
+      for (let i = 0; i < 10; i++) {
+        const answer = await shop.call<OrderView>(
+          'order',
+          'create',
+          { lines: [{ skuId, quantity: 1 }], addressId: other, couponId: null, idempotencyKey: key() },
+          'o-address-thief',
+        );
+        t.like(answer, { ok: false, code: 'NOT_FOUND' });
+        t.is(await stockOf(skuId), before, `attempt ${i + 1}: the unit is back`);
+        t.deepEqual(await holdsOf(skuId), [], `attempt ${i + 1}: no hold left for the timer`);
+      }
+    } finally {
+      await shop.control('POST', '/latency', {});
+    }
+  },
+);
+
 // Serial: it watches every write the order function makes, so no other test's create may run meanwhile.
 test.serial('a line that runs out while the order is placed refuses it and gives the other lines their units back', async (t) => {
   const openid = 'o-short-line';

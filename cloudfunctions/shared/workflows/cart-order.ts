@@ -84,7 +84,7 @@ export function placeCartOrder(input: CreateInput, request: { openid: string; no
       context.catch(() => undefined);
 
       const writeOrder = async (tx?: Transaction): Promise<OrderDoc> => {
-        const [{ address, spus, shopper }] = await Promise.all([context, held]);
+        const { address, spus, shopper } = await bothSettled(held, context);
         const priced = priceLines(
           input.lines.map((line) => ({ ...onShelf(stocked.get(line.skuId), spus), quantity: line.quantity })),
           shopper,
@@ -121,6 +121,17 @@ export function placeCartOrder(input: CreateInput, request: { openid: string; no
       return input.couponId === null && !input.usePoints ? writeOrder() : withRetries(db, writeOrder);
     },
   });
+}
+
+/**
+ * `second`'s value once both have settled, or the first refusal. A refusal of the reads must not be answered while a
+ * hold is still on its way: the hold would land after its give-back ran, and its units wait for the timer.
+ */
+async function bothSettled<T>(first: Promise<unknown>, second: Promise<T>): Promise<T> {
+  const [a, b] = await Promise.allSettled([first, second]);
+  if (a.status === 'rejected') throw a.reason;
+  if (b.status === 'rejected') throw b.reason;
+  return b.value;
 }
 
 /** What can be refused from a SKU alone: unknown, or fewer units than asked (a SKU seen with none is remembered). */
