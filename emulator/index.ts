@@ -4,7 +4,9 @@
  * control API under `/__emulator`). emulator/test/public-entry.test.ts keeps other code from importing around it.
  */
 export { type Emulator, type EmulatorOptions, startEmulator } from './src/server.js';
-export type { EmulatorHost } from './src/host.js';
+export type { AdminCallListener, EmulatorHost } from './src/host.js';
+// What a listener throws to fail a call as the server would (tests lose an answer with it).
+export { CloudBaseError, ErrorCode as CloudBaseErrorCode } from './src/errors.js';
 export { type ServiceOptions, allServices } from './src/services.js';
 export { type LaunchArgs, launch, parseLaunchArgs } from './src/launch.js';
 export type { HostingDescription, HostingOptions } from './src/hosting/service.js';

@@ -1,4 +1,5 @@
 import test from 'ava';
+import { CloudBaseError, CloudBaseErrorCode } from '../../emulator/index.js';
 import { dataOf, startShop } from '../../testkit/shop.js';
 import type { OrderPage, OrderView, Preview } from '../../typings/order.js';
 import type { Address } from '../../typings/user.js';
@@ -232,6 +233,46 @@ test.serial(
     }
   },
 );
+
+// Serial: it watches every write the order function makes, so no other test's create may run meanwhile.
+test.serial('an order that landed though its answer was lost keeps its units: no give-back, the timer keeps them', async (t) => {
+  const openid = 'o-lost-answer';
+  const skuId = 'spu-008-01';
+  const addressId = await addressOf(openid);
+  const before = await stockOf(skuId);
+  let lost = false;
+  // The order is written, then its answer never reaches the function (a connection reset).
+  shop.emulator.host.onAdminCall((action, caller, body) => {
+    if (lost || action !== 'database.insertDocument' || caller.functionName !== 'order') return;
+    lost = true;
+    shop.emulator.database.actions['database.insertDocument']!(body!, Date.now());
+    throw new CloudBaseError(CloudBaseErrorCode.SYS_ERR, 'connection reset (the test lost the answer)');
+  });
+  const params = { lines: [{ skuId, quantity: 2 }], addressId, couponId: null, idempotencyKey: key() };
+  const answer = await shop.call<OrderView>('order', 'create', params, openid);
+  t.true(lost, 'the answer was lost');
+  t.false(answer.ok, 'the shopper is told it did not go through');
+  const orders = (await shop.db.collection('orders').where({ openid }).get()).data as Array<{ _id: string }>;
+  t.is(orders.length, 1, 'the order landed');
+  const orderId = orders[0]!._id;
+  t.is(await stockOf(skuId), before - 2, 'its units were not given back: the SKU cannot sell them again');
+  t.deepEqual(
+    (await holdsOf(skuId)).map((h) => (h as { orderId: string }).orderId),
+    [orderId],
+    'the hold is left to the timer',
+  );
+
+  t.is(dataOf(await shop.call<OrderView>('order', 'create', params, openid)).orderId, orderId, 'a retry gets the order');
+  // Once the hold is old enough the timer sees the order and keeps its units.
+  await shop.db
+    .collection('skus')
+    .doc(skuId)
+    .update({ holds: [{ orderId, quantity: 2, at: new Date(Date.now() - 6 * 60_000) }] });
+  const fired = await shop.control('POST', '/timers/jobs/run');
+  t.like(fired.outcome, { ok: true, result: { ok: true, data: { stockHoldsReturned: 0 } } });
+  t.is(await stockOf(skuId), before - 2);
+  t.deepEqual(await holdsOf(skuId), []);
+});
 
 // Serial: it watches every write the order function makes, so no other test's create may run meanwhile.
 test.serial('a line that runs out while the order is placed refuses it and gives the other lines their units back', async (t) => {

@@ -37,6 +37,8 @@ export type RouteHandler = (
  */
 export type FallbackHandler = (req: http.IncomingMessage, res: http.ServerResponse, url: URL) => Promise<boolean> | boolean;
 
+export type AdminCallListener = (action: string, caller: AdminCaller, body?: Record<string, unknown>) => (() => void) | void;
+
 export interface EmulatorHost {
   readonly envId: string;
   /** `http://127.0.0.1:<port>`, known once the server listens. */
@@ -58,10 +60,11 @@ export interface EmulatorHost {
   /** Static hosting plugs in here, so every route of every other service keeps precedence over the files it serves. */
   addFallback(handler: FallbackHandler): void;
   /**
-   * Called for every `/admin` call a function instance makes (round trips per invocation); a listener may answer a
-   * function to be called once the call's answer is sent, to see which calls overlapped.
+   * Called for every `/admin` call a function instance makes (round trips per invocation), before it runs, with its
+   * JSON body when it has one; a listener may answer a function to be called once the call's answer is sent, to see
+   * which calls overlapped. A listener that throws fails the call (tests use it to lose an answer).
    */
-  onAdminCall(listener: (action: string, caller: AdminCaller) => (() => void) | void): void;
+  onAdminCall(listener: AdminCallListener): void;
   /** Lets the function runtime tell which function instance an `/admin/fn/<instance>` call comes from. */
   setCallerResolver(resolve: (instanceId: string) => AdminCaller | undefined): void;
   /** Run on close, in reverse order of registration. */

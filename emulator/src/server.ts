@@ -17,6 +17,7 @@ import {
   type RouteHandler,
   readBody,
   sendJson,
+  type AdminCallListener,
 } from './host.js';
 import { type DataDirLock, localSocketName, lockDataDir, makeTempFolder, removeLeftovers } from './instance-files.js';
 import { Latency, type LatencyOptions, wait } from './latency.js';
@@ -105,7 +106,7 @@ async function start(options: EmulatorOptions, lock: DataDirLock | undefined): P
   const multipartActions = new Map<string, MultipartAction>();
   const routes: Route[] = [];
   const fallbacks: FallbackHandler[] = [];
-  const adminListeners: Array<(action: string, caller: AdminCaller) => (() => void) | void> = [];
+  const adminListeners: AdminCallListener[] = [];
   const closers: Array<() => Promise<void> | void> = [];
   let baseUrl = '';
   // Set once the local socket listens (below); until then, or when it cannot, functions use TCP.
@@ -233,7 +234,7 @@ async function start(options: EmulatorOptions, lock: DataDirLock | undefined): P
       action = (body as Body).action;
       const handler = typeof action === 'string' ? jsonActions.get(action) : undefined;
       if (!handler) throw unsupported(`action ${JSON.stringify(action)}`);
-      answered = notify(action as string, caller);
+      answered = notify(action as string, caller, body as Body);
       await travel(action as string);
       const reply = await handler(body as Body, caller, Date.now());
       await wait(trip / 2);
@@ -250,10 +251,10 @@ async function start(options: EmulatorOptions, lock: DataDirLock | undefined): P
   }
 
   /** Tells the listeners of a call; answers what they want run once its answer is sent. */
-  function notify(action: string, caller: AdminCaller): Array<() => void> {
+  function notify(action: string, caller: AdminCaller, body?: Record<string, unknown>): Array<() => void> {
     const done: Array<() => void> = [];
     for (const listener of adminListeners) {
-      const then = listener(action, caller);
+      const then = listener(action, caller, body);
       if (then) done.push(then);
     }
     return done;

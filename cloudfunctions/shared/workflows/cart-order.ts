@@ -10,7 +10,7 @@ import { readSpus, readSkus } from '../store/catalog-reads.js';
 import { lockCoupon } from '../store/coupon-wallet.js';
 import { db, type Transaction } from '../store/db.js';
 import { spendForOrder } from '../store/points-ledger.js';
-import { withRetries } from '../store/transactions.js';
+import { isConflict, isDuplicateKey, withRetries } from '../store/transactions.js';
 import { categoryParents, loadShopper } from './checkout.js';
 import { addressForOrder, holdStock, onShelf, ownAddress, placeOrder } from './place-order.js';
 
@@ -83,8 +83,9 @@ export function placeCartOrder(input: CreateInput, request: { openid: string; no
       held.catch(() => undefined);
       context.catch(() => undefined);
 
+      let writing = false;
       const writeOrder = async (tx?: Transaction): Promise<OrderDoc> => {
-        const { address, spus, shopper } = await bothSettled(held, context);
+        const [{ address, spus, shopper }] = await Promise.all([context, held]);
         const priced = priceLines(
           input.lines.map((line) => ({ ...onShelf(stocked.get(line.skuId), spus), quantity: line.quantity })),
           shopper,
@@ -100,6 +101,7 @@ export function placeCartOrder(input: CreateInput, request: { openid: string; no
           remark: input.remark,
           now,
         });
+        writing = true;
         if (!tx) {
           await db.collection('orders').add({ data: doc });
           return doc;
@@ -118,20 +120,25 @@ export function placeCartOrder(input: CreateInput, request: { openid: string; no
       };
       // Without a coupon or points (the checkout page says so: `couponId: null`, no `usePoints`), the order is one
       // write and needs no transaction; otherwise it starts now, beside the holds and the reads.
-      return input.couponId === null && !input.usePoints ? writeOrder() : withRetries(db, writeOrder);
+      try {
+        return await (input.couponId === null && !input.usePoints ? writeOrder() : withRetries(db, writeOrder));
+      } catch (err) {
+        // Whatever failed (the reads, pricing, the transaction), the holds settle before the refusal goes up to be
+        // given back: a hold that landed after its give-back ran would keep its units until the timer.
+        await held.catch(() => undefined);
+        // A failure that may have come after the order landed (the database's answer lost, a commit without an answer)
+        // leaves the units to the timer, which gives them back only if the order does not exist: given back now, an
+        // order that did land would hold units the SKU sells again.
+        if (writing && mayHaveLanded(err)) holdings.leave('stock');
+        throw err;
+      }
     },
   });
 }
 
-/**
- * `second`'s value once both have settled, or the first refusal. A refusal of the reads must not be answered while a
- * hold is still on its way: the hold would land after its give-back ran, and its units wait for the timer.
- */
-async function bothSettled<T>(first: Promise<unknown>, second: Promise<T>): Promise<T> {
-  const [a, b] = await Promise.allSettled([first, second]);
-  if (a.status === 'rejected') throw a.reason;
-  if (b.status === 'rejected') throw b.reason;
-  return b.value;
+/** Not a refusal of ours, a lost transaction or a duplicate key: the write's outcome is unknown. */
+function mayHaveLanded(err: unknown): boolean {
+  return !(err instanceof ShopError) && !isConflict(err) && !isDuplicateKey(err);
 }
 
 /** What can be refused from a SKU alone: unknown, or fewer units than asked (a SKU seen with none is remembered). */

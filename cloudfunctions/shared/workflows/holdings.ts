@@ -40,6 +40,14 @@ export class Holdings {
   }
 
   /**
+   * Gives up giving back the holdings named `what`: the step after them may have landed after all (its answer was
+   * lost), so only a sweep that can see its outcome may give them back (store/stock-holds.ts for the stock).
+   */
+  leave(what: string): void {
+    for (let i = this.taken.length - 1; i >= 0; i--) if (this.taken[i]!.what === what) this.taken.splice(i, 1);
+  }
+
+  /**
    * Gives everything back, latest first. A give-back that fails leaves a count too low (a unit or seat nobody can
    * take), never too many sold; it is logged for the merchant.
    */
