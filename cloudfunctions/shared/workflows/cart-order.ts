@@ -28,12 +28,13 @@ const soldOutSkus = new SoldOutMemory();
  * 3. priced from those reads (as the preview prices the same input), the order added (with the breakdown and the
  *    address snapshot); with a coupon or points, in the transaction, together with the coupon locked to the order
  *    and the points spent, and
- * 4. the commit, which makes the order, its coupon and points one decision;
+ * 4. with a coupon or points, the commit, which makes the order, its coupon and points one decision;
  * 5. the holds' evidence dropped from the SKUs, in one call.
  *
  * The stock is never in a transaction, so the sales of a hot SKU do not conflict with each other, and it never goes
  * negative (the hold is conditional). The order's write decides the held units: a failure before it gives them back
- * at once, and an instance that dies first leaves its holds to the timer, which gives back those without an order.
+ * at once; a failure whose outcome is unknown (the write's answer lost), or an instance that dies first, leaves them to
+ * the timer, which gives back the holds without an order.
  * A price changed since the first read refuses with CONFLICT: the order holds its units at the price it shows.
  */
 export function placeCartOrder(input: CreateInput, request: { openid: string; now: Date }): Promise<OrderDoc> {
