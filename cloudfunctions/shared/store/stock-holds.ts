@@ -57,6 +57,8 @@ export function keepHolds(skuIds: string[], orderId: string): Promise<unknown> {
 export async function settleAbandonedHolds(now: Date, deadline: number): Promise<number> {
   const cutoff = new Date(now.getTime() - HOLD_TIMEOUT_MS);
   let returned = 0;
+  // A hold seen twice was not settled by the first pass (a write that failed): it waits for the next firing.
+  const seen = new Set<string>();
   while (Date.now() < deadline) {
     const held = (
       await skus()
@@ -64,8 +66,11 @@ export async function settleAbandonedHolds(now: Date, deadline: number): Promise
         .limit(100)
         .get()
     ).data;
-    const stale = held.flatMap((sku) => (sku.holds ?? []).filter((h) => h.at < cutoff).map((h) => ({ skuId: sku._id, ...h })));
+    const stale = held
+      .flatMap((sku) => (sku.holds ?? []).filter((h) => h.at < cutoff).map((h) => ({ skuId: sku._id, ...h })))
+      .filter((h) => !seen.has(`${h.skuId}/${h.orderId}`));
     if (!stale.length) break;
+    for (const h of stale) seen.add(`${h.skuId}/${h.orderId}`);
     const ordered = new Set(
       (
         await db
