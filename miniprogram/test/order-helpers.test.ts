@@ -2,7 +2,8 @@ import test from 'ava';
 import type { OrderView } from '../../typings/order.js';
 import { checkoutEntry } from '../utils/checkout-entry.js';
 import { amountRows } from '../utils/order-amounts.js';
-import { afterSaleProblem, refundReason, returnProblem, reviewProblem, toggleTag } from '../utils/order-forms.js';
+import { REVIEW_TAG_LABELS } from '../../typings/labels.js';
+import { REVIEW_TAGS, afterSaleProblem, refundReason, returnProblem, reviewProblem, toggleTag } from '../utils/order-forms.js';
 import {
   acceptsAfterSale,
   acceptsReturn,
@@ -142,4 +143,9 @@ test('the forms check what the routes would refuse', (t) => {
   t.is(returnProblem('顺丰', 'S'.repeat(33)), '运单号最多 32 位');
   t.is(returnProblem('顺丰', 'SF 1234'), '运单号只能包含字母、数字和连字符');
   t.is(returnProblem(' 顺丰速运 ', ' SF-1234 '), '');
+});
+
+// The app cannot load typings/ at run time (WeChat packages only miniprogram/), so it keeps its own copy of the tags.
+test('the review tags the app offers are the contract’s, code for code and word for word', (t) => {
+  t.deepEqual(REVIEW_TAGS, REVIEW_TAG_LABELS);
 });

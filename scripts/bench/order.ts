@@ -1,7 +1,5 @@
-import { dataOf } from '../../testkit/shop.js';
 import type { OrderView } from '../../typings/order.js';
-import type { Address } from '../../typings/user.js';
-import { startBenchShop } from './shop-client.js';
+import { saveBenchAddress, startBenchShop } from './shop-client.js';
 import { describeMachineCpu, machineCpu, ms, summarize, timed } from '../../emulator/index.js';
 
 /**
@@ -29,28 +27,7 @@ let keySeq = 0;
 const key = () => `bench-${++keySeq}-${Date.now()}`;
 
 const openids = Array.from({ length: SHOPPERS }, (_v, i) => `o-bench-${i}`);
-const addressIds = await Promise.all(
-  openids.map(
-    async (openid) =>
-      dataOf(
-        (
-          await shop.call<Address>(
-            'user',
-            'addresses.save',
-            {
-              name: '压测',
-              phone: '13900000000',
-              province: '上海市',
-              city: '上海市',
-              district: '浦东新区',
-              detail: '世纪大道 1 号',
-            },
-            openid,
-          )
-        ).answer,
-      ).addressId,
-  ),
-);
+const addressIds = await Promise.all(openids.map((openid) => saveBenchAddress(shop, openid)));
 
 if (LATENCY > 0) await shop.setLatency(LATENCY);
 

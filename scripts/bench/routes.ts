@@ -4,8 +4,7 @@ import path from 'node:path';
 import { ms, summarize } from '../../emulator/index.js';
 import { dataOf } from '../../testkit/shop.js';
 import type { OrderView } from '../../typings/order.js';
-import type { Address } from '../../typings/user.js';
-import { startBenchShop } from './shop-client.js';
+import { saveBenchAddress, startBenchShop } from './shop-client.js';
 
 /**
  * npm run bench:routes [-- --calls 20 --concurrent-calls 100 --latency 8]
@@ -48,19 +47,7 @@ const key = () => `routes-${++keySeq}-${Date.now()}`;
 
 // ---- the scene: stock, each shopper's address and a cart of 3 lines ----
 for (const skuId of SKUS) await shop.db.collection('skus').doc(skuId).update({ stock: 1_000_000 });
-const addressIds = await Promise.all(
-  openids.map(async (openid) => {
-    const params = {
-      name: '压测',
-      phone: '13900000000',
-      province: '上海市',
-      city: '上海市',
-      district: '浦东新区',
-      detail: '世纪大道 1 号',
-    };
-    return dataOf((await shop.call<Address>('user', 'addresses.save', params, openid)).answer).addressId;
-  }),
-);
+const addressIds = await Promise.all(openids.map((openid) => saveBenchAddress(shop, openid)));
 for (const openid of openids) for (const line of linesOf(3)) dataOf((await shop.call('cart', 'add', line, openid)).answer);
 
 interface RouteCase {

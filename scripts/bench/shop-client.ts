@@ -3,7 +3,9 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import readline from 'node:readline';
+import { dataOf } from '../../testkit/shop.js';
 import type { Envelope } from '../../typings/common.js';
+import type { Address } from '../../typings/user.js';
 
 /**
  * A benchmark's view of the shop: started in a child process (serve-shop.ts), called through the gateway as the
@@ -157,4 +159,17 @@ export async function startBenchShop(
     },
   };
   return shop;
+}
+
+/** Saves a delivery address for `openid` through `user` · `addresses.save`, as the app does; answers its id. */
+export async function saveBenchAddress(shop: BenchShop, openid: string): Promise<string> {
+  const params = {
+    name: '压测',
+    phone: '13900000000',
+    province: '上海市',
+    city: '上海市',
+    district: '浦东新区',
+    detail: '世纪大道 1 号',
+  };
+  return dataOf((await shop.call<Address>('user', 'addresses.save', params, openid)).answer).addressId;
 }
